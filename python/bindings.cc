@@ -1,0 +1,113 @@
+// The pybind11 module that GDB's Python imports. It only translates: every
+// decision is in the C++ core, every GDB concern in python/node_gdb.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "core/core_file.h"
+#include "core/target.h"
+
+namespace py = pybind11;
+using namespace nodegdb;
+
+namespace {
+
+// GDB's read_memory, or any Python callable (address, size) -> bytes | None.
+std::shared_ptr<Memory> MakeCallbackMemory(py::object reader, const std::string& description) {
+  auto read = [reader](uint64_t address, void* out, size_t size) -> bool {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object result = reader(address, size);
+      if (result.is_none()) return false;
+      std::string bytes = py::cast<py::bytes>(result);
+      if (bytes.size() != size) return false;
+      std::memcpy(out, bytes.data(), size);
+      return true;
+    } catch (const py::error_already_set&) {
+      return false;
+    }
+  };
+  return std::make_shared<CallbackMemory>(read, description);
+}
+
+std::shared_ptr<Target> FromCore(const std::string& binary, const std::string& core, uint64_t bias,
+                                 const std::map<std::string, std::string>& substitutes,
+                                 py::object fallback_reader) {
+  auto core_memory = std::make_shared<CoreFileMemory>(core);
+  for (auto& [from, to] : substitutes) core_memory->SubstituteFile(from, to);
+  auto layered = std::make_shared<LayeredMemory>();
+  layered->Add(core_memory);
+  if (!fallback_reader.is_none()) layered->Add(MakeCallbackMemory(fallback_reader, "GDB's memory"));
+  return std::make_shared<Target>(binary, layered, bias);
+}
+
+std::shared_ptr<Target> FromProcess(const std::string& binary, int pid, uint64_t bias) {
+  return std::make_shared<Target>(binary, std::make_shared<ProcessMemory>(pid), bias);
+}
+
+std::shared_ptr<Target> FromReader(const std::string& binary, py::object reader, uint64_t bias) {
+  return std::make_shared<Target>(binary, MakeCallbackMemory(reader, "GDB's memory"), bias);
+}
+
+bool HasMetadata(const std::string& path) {
+  try {
+    ElfFile file(path);
+    bool found = false;
+    file.ForEachSymbol("v8dbg_SmiTag", [&](const ElfSymbol&) { found = true; });
+    return found;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// Link-time address of a symbol in a file (to compute the load bias from
+// where GDB says the symbol is now).
+py::object SymbolAddress(const std::string& path, const std::string& name) {
+  ElfFile file(path);
+  std::optional<uint64_t> value;
+  file.ForEachSymbol(name, [&](const ElfSymbol& sym) {
+    if (sym.name == name) value = sym.value;
+  });
+  if (!value) return py::none();
+  return py::int_(*value);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_nodegdb, m) {
+  m.doc() = "node-gdb's C++ core: decodes V8 and Node structures from raw memory";
+  static py::exception<Error> error(m, "Error");
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const Error& e) {
+      error(e.what());
+    }
+  });
+
+  m.def("has_metadata", &HasMetadata, "True if the ELF file carries v8dbg_ symbols");
+  m.def("symbol_address", &SymbolAddress, "Link-time address of a symbol, or None");
+
+  py::class_<Target, std::shared_ptr<Target>>(m, "Target")
+      .def_static("from_core", &FromCore, py::arg("binary"), py::arg("core"), py::arg("bias"),
+                  py::arg("substitutes") = std::map<std::string, std::string>{},
+                  py::arg("fallback_reader") = py::none())
+      .def_static("from_process", &FromProcess, py::arg("binary"), py::arg("pid"), py::arg("bias"))
+      .def_static("from_reader", &FromReader, py::arg("binary"), py::arg("reader"), py::arg("bias"))
+      .def("print_value", &Target::Print, py::arg("tagged"), "JS view (util.inspect text)")
+      .def("inspect", &Target::Inspect, py::arg("tagged"), "V8 view (%DebugPrint facts)")
+      .def("banner", &Target::Banner)
+      .def("node_version", &Target::NodeVersion)
+      .def("v8_version", &Target::V8Version)
+      .def("describe_memory", [](Target& t) { return t.memory().Describe(); })
+      .def("read_word", [](Target& t, uint64_t address) { return t.memory().ReadU64(address); })
+      .def("node_constant", &Target::NodeConstant)
+      .def_property_readonly("binary_path", [](Target& t) { return t.binary().path(); })
+      .def_property_readonly("load_bias", &Target::load_bias)
+      .def_property_readonly("v8dbg_count", [](Target& t) { return t.metadata().v8dbg_count(); })
+      .def_property_readonly("nodedbg_count", [](Target& t) { return t.metadata().nodedbg_count(); })
+      .def("constant", [](Target& t, const std::string& name) -> py::object {
+        auto v = t.metadata().Find(name);
+        return v ? py::object(py::int_(*v)) : py::object(py::none());
+      });
+}

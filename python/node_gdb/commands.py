@@ -1,0 +1,123 @@
+"""GDB commands: the `v8` prefix with `print`, `inspect` and `info`.
+
+Every command reports problems as one line (gdb.GdbError): never a Python
+traceback in the user's session.
+"""
+
+import functools
+
+import gdb
+
+from . import VERSION, loader, session, values
+
+
+def one_line_errors(invoke):
+    """Turn every failure of a command into a one-line GDB error."""
+    @functools.wraps(invoke)
+    def wrapper(self, arg, from_tty):
+        core = loader.import_core()
+        try:
+            return invoke(self, arg, from_tty)
+        except gdb.GdbError:
+            raise
+        except KeyboardInterrupt:
+            raise gdb.GdbError("interrupted")
+        except session.NodeGdbError as e:
+            raise gdb.GdbError(str(e))
+        except values.EmptyHandle:
+            gdb.write("<empty>\n")
+        except gdb.error as e:
+            raise gdb.GdbError(str(e))
+        except TypeError as e:
+            raise gdb.GdbError(str(e))
+        except Exception as e:  # the core's Error, or a bug of ours: one line either way
+            if core is not None and isinstance(e, core.Error):
+                raise gdb.GdbError(str(e))
+            raise gdb.GdbError("node-gdb internal error: %s: %s" % (type(e).__name__, e))
+    return wrapper
+
+
+def _tagged_argument(arg, command):
+    if not arg.strip():
+        raise gdb.GdbError("usage: %s EXPR  (a tagged value, pointer, or a v8::Local/Handle variable)" % command)
+    target = session.target()
+    value = gdb.parse_and_eval(arg)
+    return target, values.tagged_word(value, target)
+
+
+class V8Prefix(gdb.Command):
+    """Commands for V8's heap: JavaScript values as Node shows them.
+
+v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
+v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
+v8 info          -- the node binary, its versions, and where memory is read from
+
+EXPR is any GDB expression: an integer or pointer holding a tagged value
+(0x2c6019246e71), a register ($rax), or a v8::Local / Handle variable."""
+
+    def __init__(self):
+        super().__init__("v8", gdb.COMMAND_DATA, gdb.COMPLETE_NONE, prefix=True)
+
+
+class V8Print(gdb.Command):
+    """Print a V8 value as util.inspect would: v8 print EXPR
+
+EXPR is a tagged value (integer or pointer) or a V8 handle variable."""
+
+    def __init__(self):
+        super().__init__("v8 print", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        target, word = _tagged_argument(arg, "v8 print")
+        gdb.write(target.print_value(word) + "\n")
+
+
+class V8Inspect(gdb.Command):
+    """Show V8's view of a heap object: v8 inspect EXPR
+
+The tagged address, [type], instance type, map and key fields, as %DebugPrint
+shows them."""
+
+    def __init__(self):
+        super().__init__("v8 inspect", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        target, word = _tagged_argument(arg, "v8 inspect")
+        text = target.inspect(word)
+        gdb.write(text if text.endswith("\n") else text + "\n")
+
+
+class V8Info(gdb.Command):
+    """Show the node binary node-gdb reads, its versions, and the memory source."""
+
+    def __init__(self):
+        super().__init__("v8 info", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        target = session.target()
+        gdb.write("node-gdb %s: %s\n" % (VERSION, target.banner()))
+        gdb.write("binary: %s (load bias %#x)\n" % (target.binary_path, target.load_bias))
+        gdb.write("memory: %s\n" % target.describe_memory())
+
+
+class _NotBuilt(gdb.Command):
+    """node-gdb is loaded but its C++ module is not built."""
+
+    def __init__(self, name):
+        super().__init__(name, gdb.COMMAND_DATA, gdb.COMPLETE_NONE, prefix=(name == "v8"))
+
+    def invoke(self, arg, from_tty):
+        raise gdb.GdbError((loader.error() or "node-gdb: module missing").splitlines()[0])
+
+
+def register(core):
+    if core is None:
+        _NotBuilt("v8")
+        return
+    V8Prefix()
+    V8Print()
+    V8Inspect()
+    V8Info()

@@ -1,0 +1,136 @@
+"""Which process or core GDB is looking at, and the C++ Target for it.
+
+The memory source is picked here: a core file is read directly (mapped by the
+core), a live local process through /proc/PID/mem, anything else (remote
+targets) through GDB's own read_memory. The Target is dropped whenever the
+inferior runs, memory is written, or objfiles change, and rebuilt on demand.
+"""
+
+import os
+import re
+
+import gdb
+
+from . import loader
+
+_target = None
+_binary_cache = {}  # path -> has v8dbg_ metadata
+
+
+class NodeGdbError(Exception):
+    """A problem to report to the user as one line."""
+
+
+def invalidate(*_args):
+    global _target
+    _target = None
+
+
+def register_events():
+    for name in ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
+                 "inferior_call", "new_inferior", "register_changed"):
+        registry = getattr(gdb.events, name, None)
+        if registry is not None:
+            registry.connect(invalidate)
+
+
+def _has_metadata(path):
+    core = loader.import_core()
+    if path not in _binary_cache:
+        _binary_cache[path] = bool(path) and os.path.isfile(path) and core.has_metadata(path)
+    return _binary_cache[path]
+
+
+def _metadata_binary():
+    """The executable or shared library (libnode.so) with the v8dbg_ symbols."""
+    progspace = gdb.current_progspace()
+    candidates = []
+    if progspace is not None and progspace.filename:
+        candidates.append(progspace.filename)
+    for objfile in gdb.objfiles():
+        if objfile.filename and objfile.filename not in candidates and not objfile.filename.endswith(".debug"):
+            candidates.append(objfile.filename)
+    for path in candidates:
+        if _has_metadata(path):
+            return path
+    if not candidates:
+        raise NodeGdbError("no program loaded: start GDB with the node binary (gdb node core, or gdb -p PID)")
+    raise NodeGdbError("no V8 postmortem metadata (v8dbg_ symbols) in %s: is this a Node process, "
+                       "and was GDB given the node binary that ran it?" % candidates[0])
+
+
+def _load_bias(binary):
+    """Runtime minus link-time address of the binary, from where GDB put a symbol."""
+    core = loader.import_core()
+    link = core.symbol_address(binary, "v8dbg_SmiTag")
+    try:
+        runtime = int(gdb.parse_and_eval("(unsigned long)&v8dbg_SmiTag"))
+    except gdb.error:
+        return 0
+    if link is None:
+        return 0
+    return runtime - link
+
+
+def _core_file_path():
+    """The core file GDB has open, or None."""
+    try:
+        text = gdb.execute("info target", to_string=True)
+    except gdb.error:
+        return None
+    m = re.search(r"Local core dump file:\s*\n\s*`(.+?)', file type", text)
+    return m.group(1) if m else None
+
+
+def _gdb_reader(inferior):
+    def read(address, size):
+        try:
+            return inferior.read_memory(address, size).tobytes()
+        except (gdb.MemoryError, gdb.error, OverflowError, ValueError):
+            return None
+    return read
+
+
+def target():
+    """The Target for GDB's current inferior (built on first use)."""
+    global _target
+    if _target is not None:
+        return _target
+    core = loader.import_core()
+    if core is None:
+        raise NodeGdbError(loader.error().splitlines()[0])
+    inferior = gdb.selected_inferior()
+    binary = _metadata_binary()
+    bias = _load_bias(binary)
+    connection = getattr(inferior, "connection", None)
+    kind = connection.type if connection is not None else None
+    core_path = _core_file_path() if kind in (None, "core") else None
+    if core_path:
+        # Pages the kernel left out of the core come from the files GDB has
+        # loaded (matched by base name), then from GDB itself.
+        substitutes = {}
+        for objfile in gdb.objfiles():
+            if objfile.filename and os.path.isfile(objfile.filename):
+                substitutes[os.path.basename(objfile.filename)] = objfile.filename
+        _target = core.Target.from_core(binary, core_path, bias, substitutes, _gdb_reader(inferior))
+    elif inferior.pid > 0 and kind == "native" and os.access("/proc/%d/mem" % inferior.pid, os.R_OK):
+        try:
+            _target = core.Target.from_process(binary, inferior.pid, bias)
+        except core.Error:
+            _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    elif inferior.pid > 0:
+        _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    else:
+        raise NodeGdbError("no process or core file: run the program, attach to it (gdb -p PID), "
+                           "or open a core (gdb node core)")
+    return _target
+
+
+def try_banner():
+    """The banner line if a target is available now, else None."""
+    try:
+        return target().banner()
+    except (NodeGdbError, gdb.error):
+        return None
+    except Exception as e:  # the core's Error: missing metadata and the like
+        return "cannot read this target: %s" % e
