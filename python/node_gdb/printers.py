@@ -8,7 +8,7 @@ from . import loader, session, values
 
 
 class HandlePrinter:
-    """v8::Local<T>, MaybeLocal, Global, Persistent, internal::Handle, ...:
+    """v8::Local<T>, MaybeLocal, Global, Persistent, Eternal, internal::Handle, ...:
     the JS view of the value the handle holds, <empty> for an empty one."""
 
     def __init__(self, value):
@@ -25,20 +25,6 @@ class HandlePrinter:
             return "<node-gdb: %s>" % _one_line(e)
 
 
-class EternalPrinter:
-    """v8::Eternal<T>: an index into the isolate's eternal handles."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def to_string(self):
-        try:
-            index = int(self.value["index_"])
-        except gdb.error as e:
-            return "<node-gdb: %s>" % _one_line(e)
-        return "<empty>" if index < 0 else "<eternal handle #%d>" % index
-
-
 def _one_line(error):
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
@@ -51,6 +37,7 @@ _HANDLES = [
     ("v8::Persistent", r"^v8::Persistent<.*>$"),
     ("v8::PersistentBase", r"^v8::PersistentBase<.*>$"),
     ("v8::TracedReference", r"^v8::TracedReference<.*>$"),
+    ("v8::Eternal", r"^v8::Eternal<.*>$"),
     ("v8::internal::Handle", r"^v8::internal::(Indirect)?Handle<.*>$"),
     ("v8::internal::MaybeHandle", r"^v8::internal::MaybeHandle<.*>$"),
     ("v8::internal::DirectHandle", r"^v8::internal::(Maybe)?DirectHandle<.*>$"),
@@ -62,7 +49,6 @@ def build_collection():
     collection = gdb.printing.RegexpCollectionPrettyPrinter("node-gdb")
     for name, regexp in _HANDLES:
         collection.add_printer(name, regexp, HandlePrinter)
-    collection.add_printer("v8::Eternal", r"^v8::Eternal<.*>$", EternalPrinter)
     return collection
 
 

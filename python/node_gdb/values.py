@@ -9,7 +9,7 @@ an integer is the tagged word.
 
 import gdb
 
-_SLOT_FIELDS = ("val_", "location_", "ptr_", "obj_", "slot_")
+_SLOT_FIELDS = ("val_", "location_", "ptr_", "obj_", "slot_", "local_", "handle_")
 
 
 class EmptyHandle(Exception):

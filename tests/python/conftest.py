@@ -1,0 +1,82 @@
+"""Shared fixtures: node binaries of every supported version, core dumps of
+the fixture programs, test addons, and a GDB runner. All generated under the
+build folder, once per run (and cached across runs by content)."""
+
+import os
+import re
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools"))
+import fixtures  # noqa: E402
+
+VERSIONS = fixtures.VERSIONS
+
+
+def pytest_addoption(parser):
+    parser.addoption("--node-versions", default=",".join(VERSIONS),
+                     help="comma-separated Node major versions to test (default: all four)")
+
+
+def pytest_generate_tests(metafunc):
+    if "version" in metafunc.fixturenames:
+        versions = metafunc.config.getoption("--node-versions").split(",")
+        metafunc.parametrize("version", versions, scope="session")
+
+
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|Python Exception|Error occurred in Python")
+
+
+def assert_no_traceback(output):
+    m = TRACEBACK.search(output)
+    assert m is None, "GDB printed a Python traceback:\n" + output[max(0, m.start() - 2000):m.start() + 2000]
+
+
+@pytest.fixture(scope="session")
+def module_built():
+    module_dir = os.path.join(fixtures.BUILD, "python")
+    if not os.path.isdir(module_dir) or not any(n.startswith("_nodegdb.") for n in os.listdir(module_dir)):
+        pytest.fail("the C++ module is not built: cmake -S . -B build && cmake --build build")
+    return module_dir
+
+
+@pytest.fixture(scope="session")
+def node(version):
+    return fixtures.node_binary(version)
+
+
+class Gdb:
+    """Runs GDB with node-gdb sourced on a binary and a core (or a live run)."""
+
+    def __init__(self, binary, core=None):
+        self.binary = binary
+        self.core = core
+
+    def run(self, commands, args=None, source=True, check_traceback=True):
+        args = args if args is not None else [self.binary] + ([self.core] if self.core else [])
+        out = fixtures.run_gdb(args, commands, source=source)
+        if check_traceback:
+            assert_no_traceback(out)
+        return out
+
+    def outputs(self, commands, separator="@@@"):
+        """Runs each command and returns what each printed, in order."""
+        script = []
+        for c in commands:
+            script.append("echo %s\\n" % separator)
+            script.append(c)
+        script.append("echo %s\\n" % separator)
+        out = self.run(script)
+        parts = out.split(separator + "\n")
+        return [p.rstrip("\n") for p in parts[1:-1]] if len(parts) >= 2 else []
+
+
+@pytest.fixture(scope="session")
+def primitives(version, module_built):
+    """(Gdb on the primitives core, expectations, DebugPrint blocks)."""
+    workdir, core = fixtures.make_core(version, "primitives.js", node_args=("--expose-gc", "--allow-natives-syntax"))
+    expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+    with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
+        blocks = fixtures.parse_debug_print(f.read())
+    return Gdb(fixtures.node_binary(version), core), expect, blocks
