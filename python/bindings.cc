@@ -38,7 +38,10 @@ std::shared_ptr<Target> FromCore(const std::string& binary, const std::string& c
   auto layered = std::make_shared<LayeredMemory>();
   layered->Add(core_memory);
   if (!fallback_reader.is_none()) layered->Add(MakeCallbackMemory(fallback_reader, "GDB's memory"));
-  return std::make_shared<Target>(binary, layered, bias);
+  auto target = std::make_shared<Target>(binary, layered, bias);
+  target->set_warning(target->CheckBuildId(
+      [&](uint64_t a, void* out, size_t n) { return core_memory->ReadCoreOnly(a, out, n); }));
+  return target;
 }
 
 std::shared_ptr<Target> FromProcess(const std::string& binary, int pid, uint64_t bias) {
@@ -97,6 +100,7 @@ PYBIND11_MODULE(_nodegdb, m) {
       .def("print_value", &Target::Print, py::arg("tagged"), "JS view (util.inspect text)")
       .def("inspect", &Target::Inspect, py::arg("tagged"), "V8 view (%DebugPrint facts)")
       .def("banner", &Target::Banner)
+      .def_property_readonly("warning", &Target::warning)
       .def("node_version", &Target::NodeVersion)
       .def("v8_version", &Target::V8Version)
       .def("describe_memory", [](Target& t) { return t.memory().Describe(); })

@@ -135,18 +135,19 @@ def make_core(version, script, name=None, node_args=(), script_args=(), extra_in
     return workdir, core
 
 
-def build_addon(version, source="addon/handles.cc"):
+def build_addon(version, sources=("addon/handles.cc", "addon/internal_handles.cc")):
     """Builds a -g test addon against the headers of node VERSION; cached."""
-    src = os.path.join(FIXTURES, source)
+    srcs = [os.path.join(FIXTURES, s) for s in sources]
+    src = srcs[0]
     include = node_include_dir(version)
     out_dir = os.path.join(BUILD, "fixtures", version, "addon")
     os.makedirs(out_dir, exist_ok=True)
     out = os.path.join(out_dir, os.path.splitext(os.path.basename(src))[0] + ".node")
-    stamp = _stamp(src, include)
+    stamp = _stamp(*srcs, include)
     stamp_file = out + ".stamp"
     if os.path.isfile(out) and os.path.isfile(stamp_file) and open(stamp_file).read() == stamp:
         return out
-    cmd = ["g++", "-g", "-O0", "-std=c++20", "-shared", "-fPIC", "-I" + include, src, "-o", out]
+    cmd = ["g++", "-g", "-O0", "-std=c++20", "-shared", "-fPIC", "-I" + include, *srcs, "-o", out]
     r = _run(cmd)
     if r.returncode != 0:
         raise FixtureError("building the test addon failed:\n%s\n%s" % (" ".join(cmd), r.stdout[-3000:]))

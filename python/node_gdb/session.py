@@ -113,6 +113,8 @@ def target():
             if objfile.filename and os.path.isfile(objfile.filename):
                 substitutes[os.path.basename(objfile.filename)] = objfile.filename
         _target = core.Target.from_core(binary, core_path, bias, substitutes, _gdb_reader(inferior))
+        if _target.warning:
+            gdb.write("warning: node-gdb: %s\n" % _target.warning)
     elif inferior.pid > 0 and kind == "native" and os.access("/proc/%d/mem" % inferior.pid, os.R_OK):
         try:
             _target = core.Target.from_process(binary, inferior.pid, bias)

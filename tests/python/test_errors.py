@@ -1,0 +1,102 @@
+"""Bad input gets one clear line: never a Python traceback, a crash or a hang."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import fixtures
+from conftest import Gdb, assert_no_traceback
+
+
+def last_lines(out, n):
+    return [l for l in out.splitlines() if l.strip()][-n:]
+
+
+@pytest.fixture(scope="session")
+def python_core(tmp_path_factory):
+    """A core of a process that is not Node (Python aborting)."""
+    workdir = os.path.join(fixtures.BUILD, "fixtures", "not-node")
+    os.makedirs(workdir, exist_ok=True)
+    core = os.path.join(workdir, "core")
+    if not os.path.isfile(core):
+        p = subprocess.Popen(["/usr/bin/python3", "-c", "import os; os.abort()"], cwd=workdir,
+                             preexec_fn=fixtures._raise_core_limit)
+        p.wait()
+        found = fixtures._find_core(workdir, p.pid)
+        if found is None:
+            pytest.skip("no kernel core for a non-node process (core_pattern)")
+        os.rename(found, core)
+    return os.path.realpath("/usr/bin/python3"), core
+
+
+def test_core_of_another_program(python_core, module_built):
+    binary, core = python_core
+    out = Gdb(binary, core).run(["v8 print 0x700000000", "v8 inspect 0x1"])
+    lines = last_lines(out, 2)
+    for line in lines:
+        assert line.startswith("no V8 postmortem metadata (v8dbg_ symbols) in "), out[-2000:]
+
+
+def test_no_process_yet(module_built):
+    out = Gdb(fixtures.node_binary("20")).run(["v8 print 0x700000000"])
+    assert "node-gdb 0.1: loaded; no Node process or core yet" in out
+    assert last_lines(out, 1)[0].startswith("no process or core file:"), out
+
+
+def test_core_opened_with_another_node_binary(module_built):
+    """A Node 22 core read with the Node 20 binary: wrong offsets everywhere,
+    but every answer is one line."""
+    workdir, core = fixtures.make_core("22", "primitives.js", node_args=("--expose-gc", "--allow-natives-syntax"))
+    with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
+        addresses = re.findall(r"^DebugPrint: (0x[0-9a-f]+):", f.read(), re.M)[:15]
+    out = Gdb(fixtures.node_binary("20"), core).run(["v8 print %s" % a for a in addresses] +
+                                                    ["v8 inspect %s" % a for a in addresses])
+    assert_no_traceback(out)
+    assert "warning: " in out and "build-id" in out, out[:3000]
+
+
+def test_truncated_core(primitives, tmp_path):
+    gdb, expect, blocks = primitives
+    truncated = tmp_path / "core"
+    size = os.path.getsize(gdb.core)
+    with open(gdb.core, "rb") as src, open(truncated, "wb") as dst:
+        dst.write(src.read(size // 3))
+    addresses = re.findall(r"^DebugPrint: (0x[0-9a-f]+):", "\n".join(blocks), re.M)
+    out = Gdb(gdb.binary, str(truncated)).run(["v8 print %s" % a for a in addresses] + ["v8 info"])
+    assert "truncated" in out
+    assert re.search(r"cannot read \d+ bytes at 0x[0-9a-f]+", out), out[-3000:]
+
+
+def test_module_not_built(tmp_path, module_built):
+    """Sourcing a checkout without a build says how to build, in one line per use."""
+    copy = tmp_path / "checkout"
+    shutil.copytree(os.path.join(fixtures.REPO, "python"), copy / "python")
+    env_dir = os.environ.pop("NODE_GDB_MODULE_DIR", None)
+    try:
+        out = fixtures.run_gdb([fixtures.node_binary("20")],
+                               ["source %s" % (copy / "python" / "node-gdb.py"), "v8 print 1"], source=False)
+    finally:
+        if env_dir:
+            os.environ["NODE_GDB_MODULE_DIR"] = env_dir
+    assert_no_traceback(out)
+    assert "the C++ module _nodegdb is not built" in out
+    assert "cmake -S %s -B %s/build" % (copy, copy) in out
+    assert last_lines(out, 1)[0].startswith("node-gdb: the C++ module _nodegdb is not built"), out
+
+
+def test_sourcing_twice_is_harmless(primitives):
+    gdb, _, _ = primitives
+    out = gdb.run(["source %s" % fixtures.GDB_PYTHON_ENTRY, "v8 print 0x700000000"])
+    assert last_lines(out, 1) == ["7"], out[-1000:]
+
+
+@pytest.mark.parametrize("expr", ["0", "-1", "$pc", "main", "(void*)1", "1.5", "\"str\"", "$nonexistent",
+                                  "0xffffffffffffffff", "&v8dbg_SmiTag"])
+def test_odd_expressions_never_trace(primitives, expr):
+    gdb, _, _ = primitives
+    out = gdb.run(["v8 print %s" % expr, "v8 inspect %s" % expr])
+    assert_no_traceback(out)

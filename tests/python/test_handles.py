@@ -1,0 +1,111 @@
+"""Printers for V8 handles in a -g addon: a live process stopped inside the
+addon, and a gcore'd core of that same moment, on every Node version."""
+
+import os
+import re
+
+import pytest
+
+import fixtures
+from conftest import Gdb, assert_no_traceback
+
+LOCALS = ["name", "maybe", "maybe_full", "first", "second", "number", "smi", "undef", "yes",
+          "empty_local", "global", "persistent", "empty_global", "eternal", "symbol"]
+
+
+INTERNAL = ["handle", "maybe_full", "maybe_empty", "direct", "tagged", "smi"]
+
+
+def expected(expect):
+    return {
+        "name": "'from C++ ☃'",
+        "maybe": "<empty>",
+        "maybe_full": expect["first"],
+        "first": expect["first"],
+        "second": expect["second"],
+        "number": "1.5",
+        "smi": "42",
+        "undef": "undefined",
+        "yes": "true",
+        "empty_local": "<empty>",
+        "global": "'from C++ ☃'",
+        "persistent": expect["first"],
+        "empty_global": "<empty>",
+        "eternal": "'from C++ ☃'",
+        "symbol": "Symbol(from C++ ☃)",
+    }
+
+
+def printed(output):
+    """{variable: text} from `print VAR` lines ($N = text) in order of LOCALS."""
+    values = re.findall(r"^\$\d+ = (.*)$", output, re.M)
+    return dict(zip(LOCALS, values))
+
+
+@pytest.fixture(scope="session")
+def live_session(version, module_built, tmp_path_factory):
+    """Runs the addon under GDB to the breakpoint, prints every local, and
+    writes a core there with gcore. Returns (output, core path, expect)."""
+    node = fixtures.node_binary(version)
+    addon = fixtures.build_addon(version)
+    workdir = os.path.join(fixtures.BUILD, "fixtures", version, "live")
+    os.makedirs(workdir, exist_ok=True)
+    core = os.path.join(workdir, "gcore.core")
+    if os.path.exists(core):
+        os.unlink(core)
+    commands = ["set breakpoint pending on", "break node_gdb_test_break", "run", "up"]
+    commands += ["print %s" % v for v in LOCALS]
+    commands += ["v8 print name", "v8 inspect name", "v8 print first", "v8 info", "gcore %s" % core]
+    # V8's internal handle types around the same value (internal_handles.cc).
+    commands += ["break node_gdb_internal_break", "continue", "up", "echo INTERNAL\\n"]
+    commands += ["print %s" % v for v in INTERNAL]
+    commands += ["kill"]
+    out = fixtures.run_gdb(["--args", node, os.path.join(fixtures.FIXTURES, "addon_main.js"), addon],
+                           commands, cwd=workdir, timeout=600)
+    assert_no_traceback(out)
+    expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+    return out, core, expect
+
+
+def test_printers_in_live_process(live_session, version):
+    out, _, expect = live_session
+    assert "memory: live process" in out, out[-3000:]
+    got = printed(out)
+    assert got == expected(expect), out[-4000:]
+
+
+def test_internal_handle_printers(live_session):
+    out, _, _ = live_session
+    assert "INTERNAL" in out, out[-3000:]
+    values = re.findall(r"^\$\d+ = (.*)$", out[out.index("INTERNAL"):], re.M)
+    assert dict(zip(INTERNAL, values)) == {
+        "handle": "'from C++ ☃'", "maybe_full": "'from C++ ☃'", "maybe_empty": "<empty>",
+        "direct": "'from C++ ☃'", "tagged": "'from C++ ☃'", "smi": "7"}, out[-3000:]
+
+
+def test_v8_commands_take_handles(live_session):
+    out, _, expect = live_session
+    assert "\n'from C++ ☃'\n" in out
+    assert re.search(r"^0x[0-9a-f]+: \[String\] .*from C\+\+ ☃.*length 10\)$", out, re.M), out[-3000:]
+    assert "\n%s\n" % expect["first"] in out
+
+
+def test_printers_in_gcore_core(live_session, version):
+    _, core, expect = live_session
+    assert os.path.isfile(core), "gcore wrote no core"
+    gdb = Gdb(fixtures.node_binary(version), core)
+    # The core's frame 0 is the breakpoint function; the locals are one up.
+    # Source node-gdb after the addon's symbols are loaded from the core.
+    out = gdb.run(["up"] + ["print %s" % v for v in LOCALS] + ["v8 info"])
+    assert "memory: core file" in out
+    assert printed(out) == expected(expect), out[-4000:]
+
+
+def test_printer_collection_is_listed(live_session):
+    gdb = Gdb(fixtures.node_binary("20"))
+    out = gdb.run(["info pretty-printer"])
+    section = out[out.index("node-gdb"):]
+    for name in ("v8::Local", "v8::MaybeLocal", "v8::Global", "v8::Persistent", "v8::Eternal",
+                 "v8::internal::Handle", "v8::internal::MaybeHandle", "v8::internal::DirectHandle",
+                 "v8::internal::Tagged"):
+        assert name in section, section
