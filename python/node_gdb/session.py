@@ -105,7 +105,10 @@ def target():
     connection = getattr(inferior, "connection", None)
     kind = connection.type if connection is not None else None
     core_path = _core_file_path() if kind in (None, "core") else None
-    if core_path:
+    # NODE_GDB_MEMORY=gdb reads everything through GDB (as for remote targets).
+    if os.environ.get("NODE_GDB_MEMORY") == "gdb" and (core_path or inferior.pid > 0):
+        _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    elif core_path:
         # Pages the kernel left out of the core come from the files GDB has
         # loaded (matched by base name), then from GDB itself.
         substitutes = {}

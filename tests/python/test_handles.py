@@ -59,6 +59,9 @@ def live_session(version, module_built, tmp_path_factory):
     # V8's internal handle types around the same value (internal_handles.cc).
     commands += ["break node_gdb_internal_break", "continue", "up", "echo INTERNAL\\n"]
     commands += ["print %s" % v for v in INTERNAL]
+    # The same through GDB's own memory reads (what remote targets use).
+    commands += ["python import os, node_gdb.session as s; os.environ['NODE_GDB_MEMORY'] = 'gdb'; s.invalidate()",
+                 "echo VIA_GDB\\n", "print handle", "v8 info"]
     commands += ["kill"]
     out = fixtures.run_gdb(["--args", node, os.path.join(fixtures.FIXTURES, "addon_main.js"), addon],
                            commands, cwd=workdir, timeout=600)
@@ -81,6 +84,13 @@ def test_internal_handle_printers(live_session):
     assert dict(zip(INTERNAL, values)) == {
         "handle": "'from C++ ☃'", "maybe_full": "'from C++ ☃'", "maybe_empty": "<empty>",
         "direct": "'from C++ ☃'", "tagged": "'from C++ ☃'", "smi": "7"}, out[-3000:]
+
+
+def test_printers_through_gdb_memory(live_session):
+    out, _, _ = live_session
+    tail = out[out.index("VIA_GDB"):]
+    assert re.search(r"^\$\d+ = 'from C\+\+ ☃'$", tail, re.M), tail
+    assert "memory: GDB's memory" in tail, tail
 
 
 def test_v8_commands_take_handles(live_session):

@@ -1,0 +1,88 @@
+// The V8 heap as the decoders see it: memory plus the layout constants of
+// this particular binary. Every decoder (string.cc, oddball.cc, ...) takes a
+// Heap& and asks it for words, maps and instance types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "memory.h"
+#include "metadata.h"
+#include "tagged.h"
+
+namespace nodegdb {
+
+// Offsets and tags resolved once from the metadata. A field that this binary
+// lacks stays -1 and throws MissingConstant (naming it) when a decoder needs it.
+struct Layout {
+  TaggingScheme tagging;
+  int pointer_size = 8;
+  int tagged_size = 8;
+
+  int64_t heap_object_map = -1;
+  int64_t map_instance_type = -1;
+  int64_t map_instance_size_in_words = -1;
+
+  // Instance-type bits of strings.
+  int64_t first_nonstring_type = -1;
+  int64_t is_not_string_mask = -1, string_tag = -1;
+  int64_t string_representation_mask = -1, string_encoding_mask = -1;
+  int64_t seq_string_tag = -1, cons_string_tag = -1, external_string_tag = -1;
+  int64_t sliced_string_tag = -1, thin_string_tag = -1;
+  int64_t one_byte_string_tag = -1, two_byte_string_tag = -1;
+  // Not named by the metadata: derived from pairs of type numbers.
+  int64_t not_internalized_mask = 0x20, uncached_external_mask = 0x10;
+
+  int64_t string_length = -1;
+  int64_t seq_one_byte_chars = -1, seq_two_byte_chars = -1;
+  int64_t cons_first = -1, cons_second = -1;
+  int64_t sliced_parent = -1, sliced_offset = -1;
+  int64_t thin_actual = -1;
+  int64_t external_resource = -1;
+
+  int64_t heap_number_value = -1;
+  int64_t oddball_kind = -1;
+  int64_t symbol_name = -1;
+
+  static Layout From(const Metadata& md);
+};
+
+// "0x1234 is neither a Smi nor a tagged pointer ..." with a hint when the
+// word looks like an untagged object address.
+std::string NotTaggedMessage(uint64_t raw);
+
+class Heap {
+ public:
+  Heap(Memory& memory, const Metadata& metadata);
+
+  Memory& memory() { return memory_; }
+  const Metadata& metadata() const { return metadata_; }
+  const Layout& layout() const { return layout_; }
+
+  // `offset` must be a resolved layout field; throws MissingConstant with
+  // `what` if it is -1.
+  int64_t Need(int64_t offset, const char* what) const;
+
+  Tagged Decode(uint64_t raw) const { return Tagged::Decode(raw, layout_.tagging); }
+  uint64_t ReadWord(uint64_t address) { return memory_.ReadU64(address); }
+  Tagged ReadTagged(uint64_t address) { return Decode(ReadWord(address)); }
+  // A field that must hold a strong reference; throws CorruptObject otherwise.
+  uint64_t ReadObjectField(uint64_t object, int64_t offset, const char* what);
+  int64_t ReadSmiField(uint64_t object, int64_t offset, const char* what);
+
+  // The object's map (checked to be a heap object whose own map's type is MAP_TYPE).
+  uint64_t MapOf(uint64_t object);
+  int InstanceTypeOf(uint64_t object);  // via MapOf
+  int MapInstanceType(uint64_t map);
+  std::string TypeName(int instance_type) const;  // "ODDBALL_TYPE", or "type 0x.."
+
+  bool IsString(int instance_type) const;
+
+ private:
+  Memory& memory_;
+  const Metadata& metadata_;
+  Layout layout_;
+  int map_type_ = -1;
+};
+
+}  // namespace nodegdb

@@ -1,0 +1,136 @@
+#include "memory.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace nodegdb {
+
+std::string Hex(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+ReadError::ReadError(uint64_t address, size_t size)
+    : Error("cannot read " + std::to_string(size) + " bytes at " + Hex(address) +
+            " (not in the core or process memory)"),
+      address_(address) {}
+
+MissingConstant::MissingConstant(const std::string& name)
+    : Error("postmortem constant " + name +
+            " is missing from this node binary (is it the binary that made the core?)") {}
+
+// ---------------------------------------------------------------- process
+
+ProcessMemory::ProcessMemory(int pid) : pid_(pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/mem";
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw Error("cannot open " + path + ": " + std::strerror(errno));
+}
+
+ProcessMemory::~ProcessMemory() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool ProcessMemory::Read(uint64_t address, void* out, size_t size) {
+  auto* dst = static_cast<uint8_t*>(out);
+  while (size > 0) {
+    // pread's offset is signed: addresses with the top bit set can't be read,
+    // and are never user-space addresses anyway.
+    if (address > static_cast<uint64_t>(INT64_MAX)) return false;
+    ssize_t n = ::pread(fd_, dst, size, static_cast<off_t>(address));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    dst += n;
+    address += static_cast<uint64_t>(n);
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string ProcessMemory::Describe() const { return "live process " + std::to_string(pid_); }
+
+// ---------------------------------------------------------------- callback
+
+CallbackMemory::CallbackMemory(Reader reader, std::string description)
+    : reader_(std::move(reader)), description_(std::move(description)) {}
+
+const std::vector<uint8_t>* CallbackMemory::Page(uint64_t page_address) {
+  auto it = pages_.find(page_address);
+  if (it != pages_.end()) return &it->second;
+  if (pages_.size() >= kMaxCachedPages) pages_.clear();
+  std::vector<uint8_t> page(kPageSize);
+  if (!reader_(page_address, page.data(), kPageSize)) page.clear();
+  return &pages_.emplace(page_address, std::move(page)).first->second;
+}
+
+bool CallbackMemory::Read(uint64_t address, void* out, size_t size) {
+  if (size == 0) return true;
+  if (address + size < address) return false;
+  auto* dst = static_cast<uint8_t*>(out);
+  uint64_t cursor = address;
+  size_t left = size;
+  while (left > 0) {
+    uint64_t page_address = cursor & ~(kPageSize - 1);
+    size_t in_page = static_cast<size_t>(cursor - page_address);
+    size_t chunk = std::min<size_t>(left, kPageSize - in_page);
+    const std::vector<uint8_t>* page = Page(page_address);
+    if (page->empty()) {
+      // The page is only partly readable (end of a mapping): ask for exactly
+      // what is wanted instead.
+      return reader_(address, out, size);
+    }
+    std::memcpy(dst, page->data() + in_page, chunk);
+    dst += chunk;
+    cursor += chunk;
+    left -= chunk;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- layered
+
+bool LayeredMemory::Read(uint64_t address, void* out, size_t size) {
+  for (auto& layer : layers_) {
+    if (layer->Read(address, out, size)) return true;
+  }
+  return false;
+}
+
+std::string LayeredMemory::Describe() const {
+  std::string text;
+  for (auto& layer : layers_) {
+    if (!text.empty()) text += ", then ";
+    text += layer->Describe();
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------- buffer
+
+void BufferMemory::Map(uint64_t address, std::vector<uint8_t> bytes) {
+  regions_.emplace_back(address, std::move(bytes));
+}
+
+std::vector<uint8_t>& BufferMemory::Region(uint64_t address) {
+  for (auto& region : regions_) {
+    if (region.first == address) return region.second;
+  }
+  throw Error("no region at " + Hex(address));
+}
+
+bool BufferMemory::Read(uint64_t address, void* out, size_t size) {
+  for (auto& [base, bytes] : regions_) {
+    if (address >= base && address - base <= bytes.size() &&
+        size <= bytes.size() - (address - base)) {
+      std::memcpy(out, bytes.data() + (address - base), size);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace nodegdb

@@ -1,0 +1,23 @@
+// Oddballs: undefined, null, true, false, and V8's internal markers (the
+// hole, arguments marker, ...). Newer V8 gives holes their own HOLE_TYPE.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "heap.h"
+
+namespace nodegdb {
+
+struct OddballInfo {
+  int64_t kind;       // Oddball::kind_ (-1 for a Hole object)
+  std::string name;   // "undefined", "null", "true", "false", "hole", "arguments_marker", ...
+  bool is_js_value;   // undefined, null, true, false: values JS code can see
+};
+
+OddballInfo ReadOddball(Heap& heap, uint64_t address);
+
+// What util.inspect prints: the name for JS values, <name> for internal markers.
+std::string InspectOddball(const OddballInfo& info);
+
+}  // namespace nodegdb

@@ -1,0 +1,123 @@
+#include "target.h"
+
+#include <elf.h>
+
+#include <cstring>
+#include <vector>
+
+#include "js_view.h"
+#include "v8_view.h"
+
+namespace nodegdb {
+
+Target::Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64_t load_bias)
+    : binary_(binary),
+      memory_(std::move(memory)),
+      load_bias_(load_bias),
+      metadata_(Metadata::FromBinary(binary_)),
+      heap_(std::make_unique<Heap>(*memory_, metadata_)) {}
+
+std::string Target::Print(uint64_t raw) { return JsView(*heap_).Format(raw); }
+
+std::string Target::Inspect(uint64_t raw) { return V8View(*heap_).Inspect(raw); }
+
+namespace {
+// A libstdc++ std::string in target memory: {char* data; size_t size; ...}.
+std::string ReadStdString(Memory& memory, uint64_t address, size_t max_size) {
+  uint64_t data, size;
+  if (!memory.Read(address, &data, 8) || !memory.Read(address + 8, &size, 8)) return "";
+  if (size == 0 || size > max_size) return "";
+  std::string s(size, '\0');
+  if (!memory.Read(data, s.data(), size)) return "";
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e) return "";
+  }
+  return s;
+}
+}  // namespace
+
+std::string Target::NodeVersion() {
+  // node::per_process::metadata.versions.node is the first std::string of
+  // node::Metadata (NODE_VERSIONS_KEYS starts with node).
+  uint64_t address = 0;
+  binary_.ForEachSymbol("_ZN4node11per_process8metadataE", [&](const ElfSymbol& sym) {
+    if (sym.name == "_ZN4node11per_process8metadataE") address = sym.value;
+  });
+  if (!address) return "";
+  std::string v = ReadStdString(*memory_, address + load_bias_, 32);
+  if (v.empty() || v[0] < '0' || v[0] > '9') return "";
+  return "v" + v;
+}
+
+std::string Target::V8Version() const {
+  int parts[4] = {-1, -1, -1, -1};
+  const char* names[4] = {"_ZN2v88internal7Version6major_E", "_ZN2v88internal7Version6minor_E",
+                          "_ZN2v88internal7Version6build_E", "_ZN2v88internal7Version6patch_E"};
+  binary_.ForEachSymbol("_ZN2v88internal7Version", [&](const ElfSymbol& sym) {
+    for (int i = 0; i < 4; i++) {
+      int32_t v;
+      if (sym.name == names[i] && sym.size == 4 && binary_.ReadVirtual(sym.value, &v, 4)) parts[i] = v;
+    }
+  });
+  if (parts[0] < 0 || parts[1] < 0 || parts[2] < 0) return "";
+  std::string s = std::to_string(parts[0]) + "." + std::to_string(parts[1]) + "." + std::to_string(parts[2]);
+  if (parts[3] > 0) s += "." + std::to_string(parts[3]);
+  return s;
+}
+
+std::string Target::Banner() {
+  std::string node = NodeVersion();
+  std::string v8 = V8Version();
+  return "Node " + (node.empty() ? std::string("(version unknown)") : node) + ", V8 " +
+         (v8.empty() ? std::string("(version unknown)") : v8) + ", " +
+         std::to_string(metadata_.v8dbg_count()) + " v8dbg / " + std::to_string(metadata_.nodedbg_count()) +
+         " nodedbg constants";
+}
+
+std::string Target::CheckBuildId(const std::function<bool(uint64_t, void*, size_t)>& read) const {
+  std::string expected = binary_.BuildId();
+  if (expected.empty()) return "";
+  // The running binary's ELF header and program headers sit at its load
+  // address (cores keep that first page); its PT_NOTE holds the build-id.
+  const uint64_t base = binary_.FirstLoadAddress() + load_bias_;
+  Elf64_Ehdr eh;
+  if (!read(base, &eh, sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) return "";
+  if (eh.e_phnum > 64 || eh.e_phentsize != sizeof(Elf64_Phdr)) return "";
+  const uint64_t runtime_bias = eh.e_type == ET_DYN ? base : 0;
+  for (unsigned i = 0; i < eh.e_phnum; i++) {
+    Elf64_Phdr ph;
+    if (!read(base + eh.e_phoff + i * sizeof ph, &ph, sizeof ph)) return "";
+    if (ph.p_type != PT_NOTE || ph.p_filesz == 0 || ph.p_filesz > 4096) continue;
+    std::vector<uint8_t> notes(ph.p_filesz);
+    if (!read(ph.p_vaddr + runtime_bias, notes.data(), notes.size())) continue;
+    size_t off = 0;
+    while (off + 12 <= notes.size()) {
+      uint32_t namesz, descsz, type;
+      std::memcpy(&namesz, &notes[off], 4);
+      std::memcpy(&descsz, &notes[off + 4], 4);
+      std::memcpy(&type, &notes[off + 8], 4);
+      size_t name_at = off + 12, desc_at = name_at + ((namesz + 3) & ~3u);
+      size_t next = desc_at + ((descsz + 3) & ~3u);
+      if (next > notes.size()) break;
+      if (type == NT_GNU_BUILD_ID && namesz == 4 && std::memcmp(&notes[name_at], "GNU", 4) == 0) {
+        std::string actual;
+        static const char digits[] = "0123456789abcdef";
+        for (size_t k = 0; k < descsz; k++) {
+          actual += digits[notes[desc_at + k] >> 4];
+          actual += digits[notes[desc_at + k] & 15];
+        }
+        if (actual == expected) return "";
+        return "the process ran another node binary (build-id " + actual + ") than " + binary_.path() +
+               " (build-id " + expected + "): give GDB the binary that made the core, or values read will be wrong";
+      }
+      off = next;
+    }
+  }
+  return "";
+}
+
+int64_t Target::NodeConstant(const std::string& kind, const std::string& cls, const std::string& field) {
+  return metadata_.ReadNode(*memory_, load_bias_, kind, cls, field);
+}
+
+}  // namespace nodegdb

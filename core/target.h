@@ -1,0 +1,60 @@
+// One debugging target: the node binary that carries the postmortem metadata,
+// the memory of the process (core file, live process or callback), and the
+// load bias between the two. The GDB layer makes one and asks it everything.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "elf_file.h"
+#include "heap.h"
+#include "memory.h"
+#include "metadata.h"
+
+namespace nodegdb {
+
+class Target {
+ public:
+  // `binary`: the node executable or libnode.so with the v8dbg_ symbols.
+  // `load_bias`: runtime address minus link-time address of that file.
+  Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64_t load_bias);
+
+  const ElfFile& binary() const { return binary_; }
+  const Metadata& metadata() const { return metadata_; }
+  Heap& heap() { return *heap_; }
+  Memory& memory() { return *memory_; }
+  uint64_t load_bias() const { return load_bias_; }
+
+  // The JS view and the V8 view of a tagged value.
+  std::string Print(uint64_t raw);
+  std::string Inspect(uint64_t raw);
+
+  // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
+  std::string NodeVersion();
+  // "11.3.244.8" from v8::internal::Version (binary), "" if absent.
+  std::string V8Version() const;
+  // One line: Node and V8 versions and how many constants were found.
+  std::string Banner();
+
+  // Compares the binary's GNU build-id with the one in the process image
+  // (read through `read`, e.g. a core's own pages only). Returns a warning,
+  // or "" if they match or the process image does not have the note.
+  std::string CheckBuildId(const std::function<bool(uint64_t, void*, size_t)>& read) const;
+  const std::string& warning() const { return warning_; }
+  void set_warning(std::string w) { warning_ = std::move(w); }
+
+  // Reads a nodedbg_ value (filled in at start-up, so read from memory).
+  int64_t NodeConstant(const std::string& kind, const std::string& cls, const std::string& field);
+
+ private:
+  ElfFile binary_;
+  std::shared_ptr<Memory> memory_;
+  uint64_t load_bias_;
+  Metadata metadata_;
+  std::unique_ptr<Heap> heap_;
+  std::string warning_;
+};
+
+}  // namespace nodegdb

@@ -1,0 +1,145 @@
+#include "v8_view.h"
+
+#include "heap_number.h"
+#include "oddball.h"
+#include "string.h"
+#include "symbol.h"
+
+namespace nodegdb {
+
+namespace {
+
+std::string StringText(Heap& heap, uint64_t address, size_t limit) {
+  StringShape shape = ReadStringShape(heap, address);
+  StringContents contents = ReadString(heap, address, limit);
+  std::string text = shape.internalized ? "#" : "\"";
+  text += EscapeJsString(contents.units, 0);
+  if (contents.truncated()) text += "…";
+  if (!shape.internalized) text += "\"";
+  return text;
+}
+
+}  // namespace
+
+std::string V8View::Brief(uint64_t raw) {
+  Tagged t = heap_.Decode(raw);
+  if (t.is_smi()) return "<Smi " + std::to_string(t.smi) + ">";
+  if (t.kind == Tagged::Kind::kCleared) return "<cleared>";
+  if (!t.is_heap_object()) return "<invalid " + Hex(raw) + ">";
+  std::string weak = t.kind == Tagged::Kind::kWeak ? "weak " : "";
+  try {
+    int type = heap_.InstanceTypeOf(t.address);
+    const Metadata& md = heap_.metadata();
+    if (heap_.IsString(type)) {
+      StringShape shape = ReadStringShape(heap_, t.address);
+      return "<" + weak + "String[" + std::to_string(shape.length) + "]: " + StringText(heap_, t.address, 80) + ">";
+    }
+    if (type == md.GetType("MAP_TYPE")) {
+      return "<" + weak + "Map(" + heap_.TypeName(heap_.MapInstanceType(t.address)) + ")>";
+    }
+    if (type == md.GetType("HEAP_NUMBER_TYPE")) {
+      return "<" + weak + "HeapNumber " + InspectJsNumber(ReadHeapNumber(heap_, t.address)) + ">";
+    }
+    if (type == md.GetType("ODDBALL_TYPE") || type == md.FindType("HOLE_TYPE")) {
+      return "<" + weak + ReadOddball(heap_, t.address).name + ">";
+    }
+    if (type == md.GetType("SYMBOL_TYPE")) return "<" + weak + InspectSymbol(ReadSymbol(heap_, t.address, 80)) + ">";
+    return "<" + weak + heap_.TypeName(type) + ">";
+  } catch (const Error& e) {
+    return "<unreadable: " + std::string(e.what()) + ">";
+  }
+}
+
+std::string V8View::Inspect(uint64_t raw) {
+  Tagged t = heap_.Decode(raw);
+  switch (t.kind) {
+    case Tagged::Kind::kSmi:
+      return "Smi " + std::to_string(t.smi) + " (" + Hex(raw) + "): not a heap object";
+    case Tagged::Kind::kCleared:
+      return "cleared weak reference (" + Hex(raw) + ")";
+    case Tagged::Kind::kInvalid:
+      throw Error(NotTaggedMessage(raw));
+    default:
+      break;
+  }
+  const uint64_t a = t.address;
+  const Metadata& md = heap_.metadata();
+  const Layout& l = heap_.layout();
+  uint64_t map = heap_.MapOf(a);
+  int type = heap_.MapInstanceType(map);
+  std::string type_name = heap_.TypeName(type);
+  // Addresses are shown tagged, as V8 itself prints them.
+  const uint64_t tagged = a + l.tagging.heap_object_tag;
+  std::string head = Hex(tagged) + ": ";
+  if (t.kind == Tagged::Kind::kWeak) head = Hex(tagged) + " (weak reference): ";
+  uint64_t map_tagged = map + l.tagging.heap_object_tag;
+  std::string map_line = " - map: " + Hex(map_tagged) + " " + Brief(map_tagged);
+
+  if (heap_.IsString(type)) {
+    StringShape shape = ReadStringShape(heap_, a);
+    std::string out = head + "[String] " + StringText(heap_, a, kV8ViewStringLimit) + "   (" + type_name +
+                      ", length " + std::to_string(shape.length) + ")\n" + map_line + "\n";
+    out += std::string(" - representation: ") + RepresentationName(shape.representation) +
+           (shape.one_byte ? ", one-byte" : ", two-byte") + (shape.internalized ? ", internalized" : "") + "\n";
+    auto field = [&](const char* name, int64_t offset) {
+      if (offset < 0) return;
+      uint64_t word = heap_.ReadWord(a + static_cast<uint64_t>(offset));
+      out += std::string(" - ") + name + ": " + Hex(word) + " " + Brief(word) + "\n";
+    };
+    switch (shape.representation) {
+      case StringShape::Representation::kCons:
+        field("first", l.cons_first);
+        field("second", l.cons_second);
+        break;
+      case StringShape::Representation::kSliced:
+        field("parent", l.sliced_parent);
+        field("offset", l.sliced_offset);
+        break;
+      case StringShape::Representation::kThin:
+        field("actual", l.thin_actual);
+        break;
+      case StringShape::Representation::kExternal:
+        if (l.external_resource >= 0) {
+          out += " - resource: " + Hex(heap_.ReadWord(a + static_cast<uint64_t>(l.external_resource))) + "\n";
+          if (!shape.uncached_external)
+            out += " - data: " + Hex(heap_.ReadWord(a + static_cast<uint64_t>(l.external_resource) + 8)) + "\n";
+        }
+        break;
+      default:
+        break;
+    }
+    return out;
+  }
+  if (type == md.GetType("HEAP_NUMBER_TYPE")) {
+    return head + "[HeapNumber] " + InspectJsNumber(ReadHeapNumber(heap_, a)) + "   (" + type_name + ")\n" +
+           map_line + "\n";
+  }
+  if (type == md.GetType("ODDBALL_TYPE") || type == md.FindType("HOLE_TYPE")) {
+    OddballInfo info = ReadOddball(heap_, a);
+    std::string kind = info.kind >= 0 ? ", kind " + std::to_string(info.kind) : "";
+    return head + "[Oddball] " + info.name + "   (" + type_name + kind + ")\n" + map_line + "\n";
+  }
+  if (type == md.GetType("SYMBOL_TYPE")) {
+    SymbolInfo info = ReadSymbol(heap_, a, kV8ViewStringLimit);
+    std::string out = head + "[Symbol] " + InspectSymbol(info) + "   (" + type_name + ")\n" + map_line + "\n";
+    if (l.symbol_name >= 0) {
+      uint64_t word = heap_.ReadWord(a + static_cast<uint64_t>(l.symbol_name));
+      out += " - description: " + Hex(word) + " " + Brief(word) + "\n";
+    }
+    return out;
+  }
+  if (type == md.GetType("MAP_TYPE")) {
+    int described = heap_.MapInstanceType(a);
+    std::string out = head + "[Map]   (" + type_name + ")\n" + map_line + "\n" +
+                      " - type: " + heap_.TypeName(described) + "\n";
+    if (l.map_instance_size_in_words >= 0) {
+      int words = heap_.memory().ReadU8(a + static_cast<uint64_t>(l.map_instance_size_in_words));
+      out += " - instance size: " + (words ? std::to_string(words * l.pointer_size) : std::string("variable")) + "\n";
+    }
+    return out;
+  }
+  std::string cls = md.TypeClass(type);
+  return head + "[" + (cls.empty() ? type_name : cls) + "]   (" + type_name + ")\n" + map_line + "\n";
+}
+
+}  // namespace nodegdb
