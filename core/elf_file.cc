@@ -143,41 +143,42 @@ void ElfFile::ForEachNote(const std::function<void(std::string_view, uint32_t, c
   }
 }
 
-std::string ElfFile::BuildId() const {
-  std::string hex;
-  auto from_note = [&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size) {
-    if (!hex.empty() || name != "GNU" || type != NT_GNU_BUILD_ID) return;
-    static const char digits[] = "0123456789abcdef";
-    for (uint64_t i = 0; i < size; i++) {
-      hex += digits[desc[i] >> 4];
-      hex += digits[desc[i] & 15];
+std::string FindGnuBuildId(const uint8_t* notes, uint64_t size) {
+  uint64_t off = 0;
+  while (off + sizeof(Elf64_Nhdr) <= size) {
+    Elf64_Nhdr nh;
+    std::memcpy(&nh, notes + off, sizeof nh);
+    uint64_t name_at = off + sizeof nh;
+    uint64_t desc_at = name_at + ((uint64_t{nh.n_namesz} + 3) & ~uint64_t{3});
+    uint64_t next = desc_at + ((uint64_t{nh.n_descsz} + 3) & ~uint64_t{3});
+    if (next > size) break;
+    if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && std::memcmp(notes + name_at, "GNU", 4) == 0) {
+      static const char digits[] = "0123456789abcdef";
+      std::string hex;
+      for (uint64_t i = 0; i < nh.n_descsz; i++) {
+        hex += digits[notes[desc_at + i] >> 4];
+        hex += digits[notes[desc_at + i] & 15];
+      }
+      return hex;
     }
-  };
-  ForEachNote(from_note);
-  if (!hex.empty()) return hex;
+    off = next;
+  }
+  return "";
+}
+
+std::string ElfFile::BuildId() const {
+  for (const Segment& seg : segments_) {
+    if (seg.type != PT_NOTE || seg.offset > file_->size() || seg.filesz > file_->size() - seg.offset) continue;
+    std::string hex = FindGnuBuildId(file_->data() + seg.offset, seg.filesz);
+    if (!hex.empty()) return hex;
+  }
   // Executables usually carry the note in a section too (.note.gnu.build-id).
   for (const Section& sec : sections_) {
-    if (sec.type != SHT_NOTE) continue;
-    uint64_t off = sec.offset, end = sec.offset + sec.size;
-    while (off + sizeof(Elf64_Nhdr) <= end) {
-      Elf64_Nhdr nh;
-      if (!file_->ReadAt(off, &nh, sizeof nh)) break;
-      uint64_t name_size = (uint64_t{nh.n_namesz} + 3) & ~uint64_t{3};
-      uint64_t desc_size = (uint64_t{nh.n_descsz} + 3) & ~uint64_t{3};
-      if (off + sizeof nh + name_size + desc_size > end) break;
-      char name[4] = {};
-      file_->ReadAt(off + sizeof nh, name, std::min<uint64_t>(nh.n_namesz, 4));
-      if (nh.n_type == NT_GNU_BUILD_ID && std::memcmp(name, "GNU", 4) == 0) {
-        std::vector<uint8_t> desc(nh.n_descsz);
-        if (file_->ReadAt(off + sizeof nh + name_size, desc.data(), desc.size())) {
-          from_note("GNU", NT_GNU_BUILD_ID, desc.data(), desc.size());
-          return hex;
-        }
-      }
-      off += sizeof nh + name_size + desc_size;
-    }
+    if (sec.type != SHT_NOTE || sec.offset > file_->size() || sec.size > file_->size() - sec.offset) continue;
+    std::string hex = FindGnuBuildId(file_->data() + sec.offset, sec.size);
+    if (!hex.empty()) return hex;
   }
-  return hex;
+  return "";
 }
 
 }  // namespace nodegdb

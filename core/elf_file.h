@@ -37,6 +37,9 @@ struct ElfSymbol {
   uint64_t size;
 };
 
+// The GNU build-id (hex) in a block of ELF notes, or "" if there is none.
+std::string FindGnuBuildId(const uint8_t* notes, uint64_t size);
+
 class ElfFile {
  public:
   // Throws Error if the file is not a little-endian x86-64/aarch64 ELF64.

@@ -83,35 +83,18 @@ std::string Target::CheckBuildId(const std::function<bool(uint64_t, void*, size_
   Elf64_Ehdr eh;
   if (!read(base, &eh, sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) return "";
   if (eh.e_phnum > 64 || eh.e_phentsize != sizeof(Elf64_Phdr)) return "";
-  const uint64_t runtime_bias = eh.e_type == ET_DYN ? base : 0;
+  const uint64_t runtime_bias = eh.e_type == ET_DYN ? load_bias_ : 0;
   for (unsigned i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr ph;
     if (!read(base + eh.e_phoff + i * sizeof ph, &ph, sizeof ph)) return "";
     if (ph.p_type != PT_NOTE || ph.p_filesz == 0 || ph.p_filesz > 4096) continue;
     std::vector<uint8_t> notes(ph.p_filesz);
     if (!read(ph.p_vaddr + runtime_bias, notes.data(), notes.size())) continue;
-    size_t off = 0;
-    while (off + 12 <= notes.size()) {
-      uint32_t namesz, descsz, type;
-      std::memcpy(&namesz, &notes[off], 4);
-      std::memcpy(&descsz, &notes[off + 4], 4);
-      std::memcpy(&type, &notes[off + 8], 4);
-      size_t name_at = off + 12, desc_at = name_at + ((namesz + 3) & ~3u);
-      size_t next = desc_at + ((descsz + 3) & ~3u);
-      if (next > notes.size()) break;
-      if (type == NT_GNU_BUILD_ID && namesz == 4 && std::memcmp(&notes[name_at], "GNU", 4) == 0) {
-        std::string actual;
-        static const char digits[] = "0123456789abcdef";
-        for (size_t k = 0; k < descsz; k++) {
-          actual += digits[notes[desc_at + k] >> 4];
-          actual += digits[notes[desc_at + k] & 15];
-        }
-        if (actual == expected) return "";
-        return "the process ran another node binary (build-id " + actual + ") than " + binary_.path() +
-               " (build-id " + expected + "): give GDB the binary that made the core, or values read will be wrong";
-      }
-      off = next;
-    }
+    std::string actual = FindGnuBuildId(notes.data(), notes.size());
+    if (actual.empty()) continue;
+    if (actual == expected) return "";
+    return "the process ran another node binary (build-id " + actual + ") than " + binary_.path() +
+           " (build-id " + expected + "): give GDB the binary that made the core, or values read will be wrong";
   }
   return "";
 }
