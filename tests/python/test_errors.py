@@ -118,3 +118,20 @@ def test_odd_expressions_never_trace(primitives, expr):
     gdb, _, _ = primitives
     out = gdb.run(["v8 print %s" % expr, "v8 inspect %s" % expr])
     assert_no_traceback(out)
+
+
+def test_installed_layout_loads(tmp_path, primitives):
+    """`cmake --install` puts node-gdb.py, the package and the module in
+    share/node-gdb/python; sourcing from there uses that module."""
+    gdb, _, _ = primitives
+    r = subprocess.run(["cmake", "--install", fixtures.BUILD, "--prefix", str(tmp_path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert r.returncode == 0, r.stdout
+    entry = tmp_path / "share" / "node-gdb" / "python" / "node-gdb.py"
+    out = fixtures.run_gdb([gdb.binary, gdb.core], ["source %s" % entry, "v8 print 0x700000000",
+                                                   "python import _nodegdb; print(_nodegdb.__file__)"],
+                           source=False)
+    assert_no_traceback(out)
+    lines = last_lines(out, 2)
+    assert lines[0] == "7"
+    assert lines[1].startswith(str(tmp_path)), lines
