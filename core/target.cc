@@ -2,7 +2,12 @@
 
 #include <elf.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "js_view.h"
@@ -10,11 +15,32 @@
 
 namespace nodegdb {
 
+std::shared_ptr<const LoadedBinary> LoadedBinary::Get(const std::string& path) {
+  struct Entry {
+    time_t mtime;
+    off_t size;
+    std::shared_ptr<const LoadedBinary> binary;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Entry> cache;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw Error("cannot open " + path + ": " + std::strerror(errno));
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(path);
+  if (it != cache.end() && it->second.mtime == st.st_mtime && it->second.size == st.st_size) {
+    return it->second.binary;
+  }
+  auto binary = std::make_shared<const LoadedBinary>(path);
+  cache[path] = Entry{st.st_mtime, st.st_size, binary};
+  return binary;
+}
+
 Target::Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64_t load_bias)
-    : binary_(binary),
+    : loaded_(LoadedBinary::Get(binary)),
+      binary_(loaded_->elf),
+      metadata_(loaded_->metadata),
       memory_(std::move(memory)),
       load_bias_(load_bias),
-      metadata_(Metadata::FromBinary(binary_)),
       heap_(std::make_unique<Heap>(*memory_, metadata_)) {}
 
 std::string Target::Print(uint64_t raw) { return JsView(*heap_).Format(raw); }

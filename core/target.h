@@ -15,6 +15,16 @@
 
 namespace nodegdb {
 
+// A node binary and its metadata: loaded once per file (checked by size and
+// modification time) and shared by every Target made for it, since GDB makes
+// a new Target each time the inferior has run.
+struct LoadedBinary {
+  explicit LoadedBinary(const std::string& path) : elf(path), metadata(Metadata::FromBinary(elf)) {}
+  ElfFile elf;
+  Metadata metadata;
+  static std::shared_ptr<const LoadedBinary> Get(const std::string& path);
+};
+
 class Target {
  public:
   // `binary`: the node executable or libnode.so with the v8dbg_ symbols.
@@ -49,10 +59,11 @@ class Target {
   int64_t NodeConstant(const std::string& kind, const std::string& cls, const std::string& field);
 
  private:
-  ElfFile binary_;
+  std::shared_ptr<const LoadedBinary> loaded_;
+  const ElfFile& binary_;
+  const Metadata& metadata_;
   std::shared_ptr<Memory> memory_;
   uint64_t load_bias_;
-  Metadata metadata_;
   std::unique_ptr<Heap> heap_;
   std::string warning_;
 };

@@ -15,6 +15,7 @@ from . import loader
 
 _target = None
 _binary_cache = {}  # path -> has v8dbg_ metadata
+_link_address_cache = {}  # path -> link-time address of v8dbg_SmiTag
 
 
 class NodeGdbError(Exception):
@@ -62,7 +63,9 @@ def _metadata_binary():
 def _load_bias(binary):
     """Runtime minus link-time address of the binary, from where GDB put a symbol."""
     core = loader.import_core()
-    link = core.symbol_address(binary, "v8dbg_SmiTag")
+    if binary not in _link_address_cache:
+        _link_address_cache[binary] = core.symbol_address(binary, "v8dbg_SmiTag")
+    link = _link_address_cache[binary]
     try:
         runtime = int(gdb.parse_and_eval("(unsigned long)&v8dbg_SmiTag"))
     except gdb.error:
