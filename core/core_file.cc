@@ -119,12 +119,12 @@ bool CoreFileMemory::ReadFromMappedFile(uint64_t address, uint8_t* out, size_t s
   return true;
 }
 
-bool CoreFileMemory::Read(uint64_t address, void* out, size_t size) {
-  auto* dst = static_cast<uint8_t*>(out);
+bool CoreFileMemory::ReadPieces(uint64_t address, uint8_t* dst, size_t size, bool use_files) {
+  if (address + size < address) return false;
   while (size > 0) {
-    if (address + size < address) return false;
     size_t done = 0;
-    if (!ReadFromCore(address, dst, size, &done) && !ReadFromMappedFile(address, dst, size, &done))
+    if (!ReadFromCore(address, dst, size, &done) &&
+        !(use_files && ReadFromMappedFile(address, dst, size, &done)))
       return false;
     dst += done;
     address += done;
@@ -133,16 +133,12 @@ bool CoreFileMemory::Read(uint64_t address, void* out, size_t size) {
   return true;
 }
 
+bool CoreFileMemory::Read(uint64_t address, void* out, size_t size) {
+  return ReadPieces(address, static_cast<uint8_t*>(out), size, true);
+}
+
 bool CoreFileMemory::ReadCoreOnly(uint64_t address, void* out, size_t size) {
-  auto* dst = static_cast<uint8_t*>(out);
-  while (size > 0) {
-    size_t done = 0;
-    if (!ReadFromCore(address, dst, size, &done)) return false;
-    dst += done;
-    address += done;
-    size -= done;
-  }
-  return true;
+  return ReadPieces(address, static_cast<uint8_t*>(out), size, false);
 }
 
 std::string CoreFileMemory::Describe() const {

@@ -50,6 +50,9 @@ class CoreFileMemory : public Memory {
   struct Load {
     uint64_t vaddr, memsz, offset, filesz;
   };
+  // A read may span segments: each piece from the core, or (use_files) from
+  // the NT_FILE files.
+  bool ReadPieces(uint64_t address, uint8_t* dst, size_t size, bool use_files);
   bool ReadFromCore(uint64_t address, uint8_t* out, size_t size, size_t* done);
   bool ReadFromMappedFile(uint64_t address, uint8_t* out, size_t size, size_t* done);
   const MappedFile* OpenMapped(const std::string& path);

@@ -120,30 +120,7 @@ uint64_t ElfFile::FirstLoadAddress() const {
   return lowest == UINT64_MAX ? 0 : lowest & ~uint64_t{0xfff};
 }
 
-void ElfFile::ForEachNote(const std::function<void(std::string_view, uint32_t, const uint8_t*,
-                                                   uint64_t)>& visit) const {
-  for (const Segment& seg : segments_) {
-    if (seg.type != PT_NOTE) continue;
-    if (seg.offset > file_->size() || seg.filesz > file_->size() - seg.offset) continue;
-    const uint8_t* p = file_->data() + seg.offset;
-    uint64_t left = seg.filesz;
-    while (left >= sizeof(Elf64_Nhdr)) {
-      Elf64_Nhdr nh;
-      std::memcpy(&nh, p, sizeof nh);
-      uint64_t name_size = (uint64_t{nh.n_namesz} + 3) & ~uint64_t{3};
-      uint64_t desc_size = (uint64_t{nh.n_descsz} + 3) & ~uint64_t{3};
-      uint64_t total = sizeof nh + name_size + desc_size;
-      if (total > left) break;
-      std::string_view name(reinterpret_cast<const char*>(p + sizeof nh),
-                            nh.n_namesz ? nh.n_namesz - 1 : 0);
-      visit(name, nh.n_type, p + sizeof nh + name_size, nh.n_descsz);
-      p += total;
-      left -= total;
-    }
-  }
-}
-
-std::string FindGnuBuildId(const uint8_t* notes, uint64_t size) {
+void ForEachNoteIn(const uint8_t* notes, uint64_t size, const NoteVisitor& visit) {
   uint64_t off = 0;
   while (off + sizeof(Elf64_Nhdr) <= size) {
     Elf64_Nhdr nh;
@@ -152,18 +129,31 @@ std::string FindGnuBuildId(const uint8_t* notes, uint64_t size) {
     uint64_t desc_at = name_at + ((uint64_t{nh.n_namesz} + 3) & ~uint64_t{3});
     uint64_t next = desc_at + ((uint64_t{nh.n_descsz} + 3) & ~uint64_t{3});
     if (next > size) break;
-    if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && std::memcmp(notes + name_at, "GNU", 4) == 0) {
-      static const char digits[] = "0123456789abcdef";
-      std::string hex;
-      for (uint64_t i = 0; i < nh.n_descsz; i++) {
-        hex += digits[notes[desc_at + i] >> 4];
-        hex += digits[notes[desc_at + i] & 15];
-      }
-      return hex;
-    }
+    // n_namesz counts the terminating NUL.
+    std::string_view name(reinterpret_cast<const char*>(notes + name_at), nh.n_namesz ? nh.n_namesz - 1 : 0);
+    visit(name, nh.n_type, notes + desc_at, nh.n_descsz);
     off = next;
   }
-  return "";
+}
+
+void ElfFile::ForEachNote(const NoteVisitor& visit) const {
+  for (const Segment& seg : segments_) {
+    if (seg.type != PT_NOTE || seg.offset > file_->size() || seg.filesz > file_->size() - seg.offset) continue;
+    ForEachNoteIn(file_->data() + seg.offset, seg.filesz, visit);
+  }
+}
+
+std::string FindGnuBuildId(const uint8_t* notes, uint64_t size) {
+  std::string hex;
+  ForEachNoteIn(notes, size, [&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t n) {
+    if (!hex.empty() || type != NT_GNU_BUILD_ID || name != "GNU") return;
+    static const char digits[] = "0123456789abcdef";
+    for (uint64_t i = 0; i < n; i++) {
+      hex += digits[desc[i] >> 4];
+      hex += digits[desc[i] & 15];
+    }
+  });
+  return hex;
 }
 
 std::string ElfFile::BuildId() const {

@@ -37,6 +37,12 @@ struct ElfSymbol {
   uint64_t size;
 };
 
+// Each note in a block of ELF notes (a PT_NOTE segment or SHT_NOTE section),
+// as (name, type, descriptor, descriptor size); stops at a truncated note.
+using NoteVisitor =
+    std::function<void(std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size)>;
+void ForEachNoteIn(const uint8_t* notes, uint64_t size, const NoteVisitor& visit);
+
 // The GNU build-id (hex) in a block of ELF notes, or "" if there is none.
 std::string FindGnuBuildId(const uint8_t* notes, uint64_t size);
 
@@ -70,9 +76,8 @@ class ElfFile {
   // Lowest PT_LOAD address (page aligned): used to compute a load bias.
   uint64_t FirstLoadAddress() const;
 
-  // Notes of a given type from PT_NOTE segments, as (name, descriptor).
-  void ForEachNote(const std::function<void(std::string_view name, uint32_t type,
-                                            const uint8_t* desc, uint64_t size)>& visit) const;
+  // The notes of every PT_NOTE segment.
+  void ForEachNote(const NoteVisitor& visit) const;
 
  private:
   struct Section {

@@ -1,5 +1,6 @@
 #include "heap.h"
 
+#include "oddball.h"
 #include "string.h"
 
 namespace nodegdb {
@@ -68,6 +69,13 @@ Layout Layout::From(const Metadata& md) {
   l.heap_number_value = Or(md.FindField("HeapNumber", {"value"}));
   l.oddball_kind = Or(md.FindField("Oddball", {"kind", "kind_offset"}));
   l.symbol_name = Or(md.FindField("Symbol", {"name", "description"}));
+
+  l.map_type = md.GetType("MAP_TYPE");
+  l.heap_number_type = md.FindType("HEAP_NUMBER_TYPE").value_or(-1);
+  l.oddball_type = md.FindType("ODDBALL_TYPE").value_or(-1);
+  l.hole_type = md.FindType("HOLE_TYPE").value_or(-1);
+  l.symbol_type = md.FindType("SYMBOL_TYPE").value_or(-1);
+  l.oddball_kinds = OddballKindNames(md);
   return l;
 }
 
@@ -80,9 +88,7 @@ std::string NotTaggedMessage(uint64_t raw) {
 }
 
 Heap::Heap(Memory& memory, const Metadata& metadata)
-    : memory_(memory), metadata_(metadata), layout_(Layout::From(metadata)) {
-  map_type_ = metadata.GetType("MAP_TYPE");
-}
+    : memory_(memory), metadata_(metadata), layout_(Layout::From(metadata)) {}
 
 int64_t Heap::Need(int64_t offset, const char* what) const {
   if (offset < 0) throw MissingConstant(what);
@@ -119,6 +125,7 @@ uint64_t Heap::MapOf(uint64_t object) {
     throw CorruptObject(Hex(shown) + " is not a V8 heap object (its map word " + Hex(map_word) +
                         " is not a pointer)");
   }
+  if (verified_maps_.count(map.address)) return map.address;
   // A map's own map is the meta map, whose instance type is MAP_TYPE.
   uint64_t meta_word;
   if (!memory_.Read(map.address + static_cast<uint64_t>(layout_.heap_object_map), &meta_word, 8)) {
@@ -129,10 +136,12 @@ uint64_t Heap::MapOf(uint64_t object) {
   uint16_t meta_type = 0;
   if (meta.kind != Tagged::Kind::kStrong ||
       !memory_.Read(meta.address + static_cast<uint64_t>(layout_.map_instance_type), &meta_type, 2) ||
-      meta_type != map_type_) {
+      meta_type != layout_.map_type) {
     throw CorruptObject(Hex(shown) + " is not a V8 heap object (" + Hex(map.raw) +
                         " in its map slot is not a Map)");
   }
+  if (verified_maps_.size() > 65536) verified_maps_.clear();
+  verified_maps_.insert(map.address);
   return map.address;
 }
 
@@ -143,6 +152,16 @@ std::string Heap::TypeName(int instance_type) const {
   if (!name.empty()) return name;
   if (IsString(instance_type)) return StringTypeName(*this, instance_type);
   return "type " + Hex(static_cast<uint64_t>(instance_type));
+}
+
+ObjectKind Heap::KindOf(int type) const {
+  if (IsString(type)) return ObjectKind::kString;
+  if (type == layout_.heap_number_type) return ObjectKind::kHeapNumber;
+  if (type == layout_.oddball_type) return ObjectKind::kOddball;
+  if (type == layout_.hole_type) return ObjectKind::kHole;
+  if (type == layout_.symbol_type) return ObjectKind::kSymbol;
+  if (type == layout_.map_type) return ObjectKind::kMap;
+  return ObjectKind::kOther;
 }
 
 bool Heap::IsString(int instance_type) const {

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "memory.h"
 #include "metadata.h"
@@ -44,12 +47,20 @@ struct Layout {
   int64_t oddball_kind = -1;
   int64_t symbol_name = -1;
 
+  // Instance types the views dispatch on (-1: this V8 has no such type).
+  int map_type = -1, heap_number_type = -1, oddball_type = -1, hole_type = -1, symbol_type = -1;
+  // Oddball::kind_ values and their names (5 -> "undefined"), from v8dbg_Oddball*.
+  std::vector<std::pair<int64_t, std::string>> oddball_kinds;
+
   static Layout From(const Metadata& md);
 };
 
 // "0x1234 is neither a Smi nor a tagged pointer ..." with a hint when the
 // word looks like an untagged object address.
 std::string NotTaggedMessage(uint64_t raw);
+
+// What a heap object is, as far as the views need to know.
+enum class ObjectKind { kString, kHeapNumber, kOddball, kHole, kSymbol, kMap, kOther };
 
 class Heap {
  public:
@@ -77,12 +88,14 @@ class Heap {
   std::string TypeName(int instance_type) const;  // "ODDBALL_TYPE", or "type 0x.."
 
   bool IsString(int instance_type) const;
+  ObjectKind KindOf(int instance_type) const;
 
  private:
   Memory& memory_;
   const Metadata& metadata_;
   Layout layout_;
-  int map_type_ = -1;
+  // Maps already checked to be maps: most objects share a few dozen maps.
+  std::unordered_set<uint64_t> verified_maps_;
 };
 
 }  // namespace nodegdb

@@ -26,13 +26,20 @@ std::string JsView::Format(uint64_t raw) {
 
 std::string JsView::FormatHeapObject(uint64_t address) {
   int type = heap_.InstanceTypeOf(address);
-  const Metadata& md = heap_.metadata();
-  if (heap_.IsString(type)) return QuoteJsString(ReadString(heap_, address, kInspectMaxStringLength));
-  if (type == md.GetType("HEAP_NUMBER_TYPE")) return InspectJsNumber(ReadHeapNumber(heap_, address));
-  if (type == md.GetType("ODDBALL_TYPE") || type == md.FindType("HOLE_TYPE")) {
-    return InspectOddball(ReadOddball(heap_, address));
+  switch (heap_.KindOf(type)) {
+    case ObjectKind::kString:
+      return QuoteJsString(ReadString(heap_, address, kInspectMaxStringLength));
+    case ObjectKind::kHeapNumber:
+      return InspectJsNumber(ReadHeapNumber(heap_, address));
+    case ObjectKind::kOddball:
+    case ObjectKind::kHole:
+      return InspectOddball(ReadOddball(heap_, address));
+    case ObjectKind::kSymbol:
+      return InspectSymbol(ReadSymbol(heap_, address));
+    case ObjectKind::kMap:
+    case ObjectKind::kOther:
+      break;
   }
-  if (type == md.GetType("SYMBOL_TYPE")) return InspectSymbol(ReadSymbol(heap_, address));
   // Objects and V8 internals: a brief form until their own decoders exist.
   return "<" + heap_.TypeName(type) + " " + Hex(address + heap_.layout().tagging.heap_object_tag) + ">";
 }

@@ -24,7 +24,7 @@ class Memory {
   // leaves `out` unspecified, if any byte is unavailable.
   virtual bool Read(uint64_t address, void* out, size_t size) = 0;
 
-  // A short description for `node-gdb info` ("core file /x/core", ...).
+  // A short description for `v8 info` ("core file /x/core", ...).
   virtual std::string Describe() const = 0;
 
   // Throwing helpers for decoders.

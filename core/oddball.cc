@@ -20,21 +20,26 @@ std::string SnakeCase(std::string_view camel) {
 }
 }  // namespace
 
-OddballInfo ReadOddball(Heap& heap, uint64_t address) {
-  int type = heap.InstanceTypeOf(address);
-  auto hole_type = heap.metadata().FindType("HOLE_TYPE");
-  if (hole_type && type == *hole_type) return {-1, "hole", false};
-  if (type != heap.metadata().GetType("ODDBALL_TYPE")) {
-    throw CorruptObject(Hex(address) + " is not an oddball (" + heap.TypeName(type) + ")");
+std::vector<std::pair<int64_t, std::string>> OddballKindNames(const Metadata& md) {
+  std::vector<std::pair<int64_t, std::string>> names;
+  for (const auto& [name, value] : md.v8dbg()) {
+    if (name.rfind("v8dbg_Oddball", 0) == 0) names.emplace_back(value, SnakeCase(std::string_view(name).substr(13)));
   }
-  int64_t kind = heap.ReadSmiField(address, heap.Need(heap.layout().oddball_kind, "v8dbg_class_Oddball__kind__*"),
-                                   "oddball kind");
-  // The binary names each kind: v8dbg_OddballUndefined = 5, ...
-  for (const auto& [name, value] : heap.metadata().v8dbg()) {
-    if (value != kind || name.rfind("v8dbg_Oddball", 0) != 0) continue;
-    std::string n = SnakeCase(std::string_view(name).substr(13));
-    bool js = n == "undefined" || n == "null" || n == "true" || n == "false";
-    return {kind, n, js};
+  return names;
+}
+
+OddballInfo ReadOddball(Heap& heap, uint64_t address) {
+  const Layout& l = heap.layout();
+  int type = heap.InstanceTypeOf(address);
+  if (type == l.hole_type) return {-1, "hole", false};
+  if (type != l.oddball_type) {
+    throw CorruptObject(Hex(address + l.tagging.heap_object_tag) + " is not an oddball (" + heap.TypeName(type) + ")");
+  }
+  int64_t kind = heap.ReadSmiField(address, heap.Need(l.oddball_kind, "v8dbg_class_Oddball__kind__*"), "oddball kind");
+  for (const auto& [value, name] : l.oddball_kinds) {
+    if (value != kind) continue;
+    bool js = name == "undefined" || name == "null" || name == "true" || name == "false";
+    return {kind, name, js};
   }
   return {kind, "oddball kind " + std::to_string(kind), false};
 }

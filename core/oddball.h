@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "heap.h"
 
@@ -16,6 +18,10 @@ struct OddballInfo {
 };
 
 OddballInfo ReadOddball(Heap& heap, uint64_t address);
+
+// The binary's names for Oddball::kind_ values: v8dbg_OddballTheHole = 2
+// becomes {2, "the_hole"}. Resolved once into the Layout.
+std::vector<std::pair<int64_t, std::string>> OddballKindNames(const Metadata& md);
 
 // What util.inspect prints: the name for JS values, <name> for internal markers.
 std::string InspectOddball(const OddballInfo& info);

@@ -29,21 +29,23 @@ std::string V8View::Brief(uint64_t raw) {
   std::string weak = t.kind == Tagged::Kind::kWeak ? "weak " : "";
   try {
     int type = heap_.InstanceTypeOf(t.address);
-    const Metadata& md = heap_.metadata();
-    if (heap_.IsString(type)) {
-      StringShape shape = ReadStringShape(heap_, t.address);
-      return "<" + weak + "String[" + std::to_string(shape.length) + "]: " + StringText(heap_, t.address, 80) + ">";
+    switch (heap_.KindOf(type)) {
+      case ObjectKind::kString: {
+        StringShape shape = ReadStringShape(heap_, t.address);
+        return "<" + weak + "String[" + std::to_string(shape.length) + "]: " + StringText(heap_, t.address, 80) + ">";
+      }
+      case ObjectKind::kMap:
+        return "<" + weak + "Map(" + heap_.TypeName(heap_.MapInstanceType(t.address)) + ")>";
+      case ObjectKind::kHeapNumber:
+        return "<" + weak + "HeapNumber " + InspectJsNumber(ReadHeapNumber(heap_, t.address)) + ">";
+      case ObjectKind::kOddball:
+      case ObjectKind::kHole:
+        return "<" + weak + ReadOddball(heap_, t.address).name + ">";
+      case ObjectKind::kSymbol:
+        return "<" + weak + InspectSymbol(ReadSymbol(heap_, t.address, 80)) + ">";
+      case ObjectKind::kOther:
+        break;
     }
-    if (type == md.GetType("MAP_TYPE")) {
-      return "<" + weak + "Map(" + heap_.TypeName(heap_.MapInstanceType(t.address)) + ")>";
-    }
-    if (type == md.GetType("HEAP_NUMBER_TYPE")) {
-      return "<" + weak + "HeapNumber " + InspectJsNumber(ReadHeapNumber(heap_, t.address)) + ">";
-    }
-    if (type == md.GetType("ODDBALL_TYPE") || type == md.FindType("HOLE_TYPE")) {
-      return "<" + weak + ReadOddball(heap_, t.address).name + ">";
-    }
-    if (type == md.GetType("SYMBOL_TYPE")) return "<" + weak + InspectSymbol(ReadSymbol(heap_, t.address, 80)) + ">";
     return "<" + weak + heap_.TypeName(type) + ">";
   } catch (const Error& e) {
     return "<unreadable: " + std::string(e.what()) + ">";
@@ -75,7 +77,8 @@ std::string V8View::Inspect(uint64_t raw) {
   uint64_t map_tagged = map + l.tagging.heap_object_tag;
   std::string map_line = " - map: " + Hex(map_tagged) + " " + Brief(map_tagged);
 
-  if (heap_.IsString(type)) {
+  const ObjectKind kind = heap_.KindOf(type);
+  if (kind == ObjectKind::kString) {
     StringShape shape = ReadStringShape(heap_, a);
     std::string out = head + "[String] " + StringText(heap_, a, kV8ViewStringLimit) + "   (" + type_name +
                       ", length " + std::to_string(shape.length) + ")\n" + map_line + "\n";
@@ -110,16 +113,16 @@ std::string V8View::Inspect(uint64_t raw) {
     }
     return out;
   }
-  if (type == md.GetType("HEAP_NUMBER_TYPE")) {
+  if (kind == ObjectKind::kHeapNumber) {
     return head + "[HeapNumber] " + InspectJsNumber(ReadHeapNumber(heap_, a)) + "   (" + type_name + ")\n" +
            map_line + "\n";
   }
-  if (type == md.GetType("ODDBALL_TYPE") || type == md.FindType("HOLE_TYPE")) {
+  if (kind == ObjectKind::kOddball || kind == ObjectKind::kHole) {
     OddballInfo info = ReadOddball(heap_, a);
     std::string kind = info.kind >= 0 ? ", kind " + std::to_string(info.kind) : "";
     return head + "[Oddball] " + info.name + "   (" + type_name + kind + ")\n" + map_line + "\n";
   }
-  if (type == md.GetType("SYMBOL_TYPE")) {
+  if (kind == ObjectKind::kSymbol) {
     SymbolInfo info = ReadSymbol(heap_, a, kV8ViewStringLimit);
     std::string out = head + "[Symbol] " + InspectSymbol(info) + "   (" + type_name + ")\n" + map_line + "\n";
     if (l.symbol_name >= 0) {
@@ -128,7 +131,7 @@ std::string V8View::Inspect(uint64_t raw) {
     }
     return out;
   }
-  if (type == md.GetType("MAP_TYPE")) {
+  if (kind == ObjectKind::kMap) {
     int described = heap_.MapInstanceType(a);
     std::string out = head + "[Map]   (" + type_name + ")\n" + map_line + "\n" +
                       " - type: " + heap_.TypeName(described) + "\n";

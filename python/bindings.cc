@@ -66,7 +66,7 @@ bool HasMetadata(const std::string& path) {
 // Link-time address of a symbol in a file (to compute the load bias from
 // where GDB says the symbol is now).
 py::object SymbolAddress(const std::string& path, const std::string& name) {
-  ElfFile file(path);
+  const ElfFile& file = LoadedBinary::Get(path)->elf;
   std::optional<uint64_t> value;
   file.ForEachSymbol(name, [&](const ElfSymbol& sym) {
     if (sym.name == name) value = sym.value;

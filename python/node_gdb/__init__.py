@@ -20,7 +20,7 @@ def load():
     from . import commands, printers, session
 
     commands.register(core)
-    printers.register(gdb.current_objfile())
+    printers.register()
     session.register_events()
     if core is None:
         return

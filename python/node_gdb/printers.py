@@ -52,7 +52,7 @@ def build_collection():
     return collection
 
 
-def register(objfile):
+def register():
     if loader.import_core() is None:
         return
     # Global registration: the handle types live in the user's addon or

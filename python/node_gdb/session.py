@@ -66,11 +66,11 @@ def _load_bias(binary):
     if binary not in _link_address_cache:
         _link_address_cache[binary] = core.symbol_address(binary, "v8dbg_SmiTag")
     link = _link_address_cache[binary]
+    if link is None:
+        return 0
     try:
         runtime = int(gdb.parse_and_eval("(unsigned long)&v8dbg_SmiTag"))
     except gdb.error:
-        return 0
-    if link is None:
         return 0
     return runtime - link
 
