@@ -2,7 +2,8 @@
 # The demo: builds node-gdb, makes a kernel core dump of a small Node program
 # (tests/fixtures/demo.js, with the system node) that aborts inside a native
 # addon, and shows node-gdb on it: the banner, `v8 print`, `v8 inspect`, and
-# the pretty-printer for the addon's v8::Local variables.
+# the pretty-printer for the addon's v8::Local variables. (It ends with
+# `v8 info`: GDB's batch exit status is that of its last command.)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 "$repo/tools/install-deps.sh"
@@ -37,4 +38,5 @@ LANG=C.UTF-8 gdb -nx -batch -q "$node" "$core" \
   -ex "print second" \
   -ex "print maybe" \
   -ex "v8 print first" \
-  -ex "v8 print 0x1234" 2>&1 | grep -v '^\[New LWP\|^warning: \(Section\|Can.t open file anon\)\|^$'
+  -ex "v8 print 0x1234" \
+  -ex "v8 info" 2>&1 | grep -v '^\[New LWP\|^warning: \(Section\|Can.t open file anon\)\|^$'
