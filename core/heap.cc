@@ -145,7 +145,27 @@ uint64_t Heap::MapOf(uint64_t object) {
   return map.address;
 }
 
-int Heap::InstanceTypeOf(uint64_t object) { return MapInstanceType(MapOf(object)); }
+int Heap::InstanceTypeOf(uint64_t object) {
+  uint64_t map = MapOf(object);
+  int type = MapInstanceType(map);
+  if (layout_.hole_type < 0 && LooksLikeHole(object, map, type)) layout_.hole_type = type;
+  return type;
+}
+
+bool Heap::LooksLikeHole(uint64_t object, uint64_t map, int type) {
+  // A Hole is an object of a type the metadata does not name: 16 bytes
+  // holding the hole NaN (V8 12-13), or a bare map word whose map says
+  // size 0 (V8 14, where a hole may end its page).
+  if (type < layout_.first_nonstring_type || !metadata_.TypeName(type).empty()) return false;
+  if (layout_.map_instance_size_in_words < 0) return false;
+  int words = memory_.ReadU8(map + static_cast<uint64_t>(layout_.map_instance_size_in_words));
+  uint64_t value;
+  bool readable = memory_.Read(object + 8, &value, 8);
+  // Size 0 also means "variable size" (arrays, hash tables): those carry a
+  // Smi length after the map; what follows a bare hole is another object.
+  if (words == 0) return !readable || !Decode(value).is_smi();
+  return words == 2 && readable && value == 0xFFF7FFFFFFF7FFFFull;
+}
 
 std::string Heap::TypeName(int instance_type) const {
   std::string name = metadata_.TypeName(instance_type);

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <typeindex>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -70,6 +73,22 @@ class Heap {
   const Metadata& metadata() const { return metadata_; }
   const Layout& layout() const { return layout_; }
 
+  // V8's major version (from the binary's v8::internal::Version), 0 if unknown.
+  int v8_major() const { return v8_major_; }
+  void set_v8_major(int major) { v8_major_ = major; }
+
+  // Offsets of one V8 class family (MapLayout, ...), resolved from the
+  // metadata on first use by T::From(const Metadata&) and kept per heap, so
+  // each decoder file owns its own layout struct.
+  template <class T>
+  const T& LayoutOf() {
+    auto it = class_layouts_.find(std::type_index(typeid(T)));
+    if (it == class_layouts_.end()) {
+      it = class_layouts_.emplace(std::type_index(typeid(T)), std::make_shared<T>(T::From(metadata_))).first;
+    }
+    return *static_cast<const T*>(it->second.get());
+  }
+
   // `offset` must be a resolved layout field; throws MissingConstant with
   // `what` if it is -1.
   int64_t Need(int64_t offset, const char* what) const;
@@ -96,6 +115,11 @@ class Heap {
   Layout layout_;
   // Maps already checked to be maps: most objects share a few dozen maps.
   std::unordered_set<uint64_t> verified_maps_;
+  int v8_major_ = 0;
+  // V8 14 lost the HOLE_TYPE constant: the type is learnt from the first
+  // object that has a hole's shape (see InstanceTypeOf).
+  bool LooksLikeHole(uint64_t object, uint64_t map, int type);
+  std::unordered_map<std::type_index, std::shared_ptr<void>> class_layouts_;
 };
 
 }  // namespace nodegdb

@@ -1,5 +1,7 @@
 #include "target.h"
 
+#include <cstdlib>
+
 #include <elf.h>
 
 #include <sys/stat.h>
@@ -41,9 +43,32 @@ Target::Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64
       metadata_(loaded_->metadata),
       memory_(std::move(memory)),
       load_bias_(load_bias),
-      heap_(std::make_unique<Heap>(*memory_, metadata_)) {}
+      heap_(std::make_unique<Heap>(*memory_, metadata_)) {
+  // Some layouts changed without a trace in the metadata (JSDate's value
+  // became a raw double in V8 13, typed-array elements kinds were reordered):
+  // the decoders ask the V8 version.
+  heap_->set_v8_major(std::atoi(V8Version().c_str()));
+}
 
-std::string Target::Print(uint64_t raw) { return JsView(*heap_).Format(raw); }
+int Target::NodeMajor() {
+  if (node_major_ < 0) {
+    std::string v = NodeVersion();  // "v22.1.0"
+    node_major_ = v.size() > 1 ? std::atoi(v.c_str() + 1) : 0;
+    // Unknown: util.inspect's rules of the newest version we know.
+    if (node_major_ <= 0) node_major_ = 26;
+  }
+  return node_major_;
+}
+
+std::string Target::Print(uint64_t raw, InspectOptions options) {
+  options.node_major = NodeMajor();
+  return JsView(*heap_, options).Format(raw);
+}
+
+JsStructure Target::Structure(uint64_t raw, InspectOptions options, size_t limit) {
+  options.node_major = NodeMajor();
+  return DescribeStructure(*heap_, raw, options, limit);
+}
 
 std::string Target::Inspect(uint64_t raw) { return V8View(*heap_).Inspect(raw); }
 

@@ -10,6 +10,8 @@
 
 #include "elf_file.h"
 #include "heap.h"
+#include "inspect.h"
+#include "js_children.h"
 #include "memory.h"
 #include "metadata.h"
 
@@ -37,8 +39,11 @@ class Target {
   Memory& memory() { return *memory_; }
   uint64_t load_bias() const { return load_bias_; }
 
-  // The JS view and the V8 view of a tagged value.
-  std::string Print(uint64_t raw);
+  // The JS view and the V8 view of a tagged value. `options.node_major`
+  // is filled in from the process's Node version.
+  std::string Print(uint64_t raw, InspectOptions options = {});
+  // Summary and children of a value, for structured display (GDB children, MI).
+  JsStructure Structure(uint64_t raw, InspectOptions options, size_t limit);
   std::string Inspect(uint64_t raw);
 
   // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
@@ -66,6 +71,8 @@ class Target {
   uint64_t load_bias_;
   std::unique_ptr<Heap> heap_;
   std::string warning_;
+  int node_major_ = -1;  // from NodeVersion(), read once
+  int NodeMajor();
 };
 
 }  // namespace nodegdb

@@ -1,6 +1,10 @@
 #include "v8_view.h"
 
 #include "heap_number.h"
+#include "js_model.h"
+#include "js_object.h"
+#include "map.h"
+#include "property.h"
 #include "oddball.h"
 #include "string.h"
 #include "symbol.h"
@@ -21,6 +25,45 @@ std::string StringText(Heap& heap, uint64_t address, size_t limit) {
 
 }  // namespace
 
+bool V8View::IsReceiverType(int type) const {
+  return type >= heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+}
+
+// V8's ShortPrint of objects other than primitives: "FixedArray[3]",
+// "JSArray[2]", "JSFunction f (sfi = 0x...)", "Point map = 0x...".
+std::string V8View::BriefOther(uint64_t address, int type) {
+  const uint64_t tag = heap_.layout().tagging.heap_object_tag;
+  std::string cls = heap_.metadata().TypeClass(type);
+  std::string name = heap_.TypeName(type);
+  if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "WeakFixedArray" || cls == "ByteArray" ||
+      cls == "PropertyArray" || cls == "DescriptorArray" || cls == "StrongDescriptorArray") {
+    int64_t length = cls == "PropertyArray" ? (heap_.ReadTagged(address + 8).smi & 0x3ff)
+                     : cls.find("DescriptorArray") != std::string::npos ? heap_.memory().ReadU16(address + 10)
+                                                                       : FixedArrayLength(heap_, address);
+    return (cls == "StrongDescriptorArray" ? std::string("DescriptorArray") : cls) + "[" + std::to_string(length) + "]";
+  }
+  if (!IsReceiverType(type)) return name;
+  HeapJsModel model(heap_, InspectOptions{});
+  if (cls == "JSArray") return "JSArray[" + std::to_string(ReadJsArrayLength(heap_, address)) + "]";
+  if (model.IsFunctionType(type)) {
+    std::string fn = model.FunctionName(address);
+    uint64_t sfi = heap_.ReadWord(address + static_cast<uint64_t>(
+        heap_.metadata().FindField("JSFunction", {"shared"}).value_or(heap_.metadata().FindField("JSFunction", {"context"}).value_or(32) - 8)));
+    return "JSFunction" + (fn.empty() ? std::string() : " " + fn) + " (sfi = " + Hex(sfi) + ")";
+  }
+  MapInfo map = ReadMap(heap_, heap_.MapOf(address));
+  if (cls.empty() || cls == "JSObject") {
+    Tagged ctor = MapConstructor(heap_, map);
+    std::string ctor_name = "Object";
+    if (ctor.kind == Tagged::Kind::kStrong && model.IsFunctionType(heap_.InstanceTypeOf(ctor.address))) {
+      std::string n = model.FunctionName(ctor.address);
+      if (!n.empty()) ctor_name = n;
+    }
+    return ctor_name + " map = " + Hex(map.address + tag);
+  }
+  return cls;
+}
+
 std::string V8View::Brief(uint64_t raw) {
   Tagged t = heap_.Decode(raw);
   if (t.is_smi()) return "<Smi " + std::to_string(t.smi) + ">";
@@ -34,8 +77,13 @@ std::string V8View::Brief(uint64_t raw) {
         StringShape shape = ReadStringShape(heap_, t.address);
         return "<" + weak + "String[" + std::to_string(shape.length) + "]: " + StringText(heap_, t.address, 80) + ">";
       }
-      case ObjectKind::kMap:
-        return "<" + weak + "Map(" + heap_.TypeName(heap_.MapInstanceType(t.address)) + ")>";
+      case ObjectKind::kMap: {
+        MapInfo m = ReadMap(heap_, t.address);
+        if (IsReceiverType(m.instance_type)) {
+          return "<" + weak + "Map[" + std::to_string(m.instance_size) + "](" + ElementsKindName(heap_, m.elements_kind) + ")>";
+        }
+        return "<" + weak + "Map(" + heap_.TypeName(m.instance_type) + ")>";
+      }
       case ObjectKind::kHeapNumber:
         return "<" + weak + "HeapNumber " + InspectJsNumber(ReadHeapNumber(heap_, t.address)) + ">";
       case ObjectKind::kOddball:
@@ -46,7 +94,7 @@ std::string V8View::Brief(uint64_t raw) {
       case ObjectKind::kOther:
         break;
     }
-    return "<" + weak + heap_.TypeName(type) + ">";
+    return "<" + weak + BriefOther(t.address, type) + ">";
   } catch (const Error& e) {
     return "<unreadable: " + std::string(e.what()) + ">";
   }
@@ -131,6 +179,8 @@ std::string V8View::Inspect(uint64_t raw) {
     }
     return out;
   }
+  if (kind == ObjectKind::kMap) return InspectMap(heap_, *this, a);
+  if (IsReceiverType(type)) return InspectJSObject(heap_, *this, a);
   if (kind == ObjectKind::kMap) {
     int described = heap_.MapInstanceType(a);
     std::string out = head + "[Map]   (" + type_name + ")\n" + map_line + "\n" +

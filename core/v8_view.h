@@ -18,7 +18,10 @@ class V8View {
   // "<Map(HEAP_NUMBER_TYPE)>", "<String[3]: #abc>", ...: one short phrase.
   std::string Brief(uint64_t raw);
 
+  bool IsReceiverType(int instance_type) const;
+
  private:
+  std::string BriefOther(uint64_t address, int instance_type);
   Heap& heap_;
 };
 

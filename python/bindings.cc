@@ -77,6 +77,14 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 }  // namespace
 
+InspectOptions Options(int depth, size_t string_length, size_t array_length) {
+  InspectOptions o;
+  o.depth = depth;
+  o.max_string_length = string_length;
+  o.max_array_length = array_length;
+  return o;
+}
+
 PYBIND11_MODULE(_nodegdb, m) {
   m.doc() = "node-gdb's C++ core: decodes V8 and Node structures from raw memory";
   static py::exception<Error> error(m, "Error");
@@ -97,7 +105,26 @@ PYBIND11_MODULE(_nodegdb, m) {
                   py::arg("fallback_reader") = py::none())
       .def_static("from_process", &FromProcess, py::arg("binary"), py::arg("pid"), py::arg("bias"))
       .def_static("from_reader", &FromReader, py::arg("binary"), py::arg("reader"), py::arg("bias"))
-      .def("print_value", &Target::Print, py::arg("tagged"), "JS view (util.inspect text)")
+      .def(
+          "print_value",
+          [](Target& t, uint64_t raw, int depth, size_t string_length, size_t array_length) {
+            return t.Print(raw, Options(depth, string_length, array_length));
+          },
+          py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000, py::arg("array_length") = 100,
+          "JS view (util.inspect text)")
+      .def(
+          "structure",
+          [](Target& t, uint64_t raw, int depth, size_t string_length, size_t array_length, size_t limit) {
+            JsStructure s = t.Structure(raw, Options(depth, string_length, array_length), limit);
+            py::list children;
+            for (const JsChild& c : s.children) {
+              children.append(py::make_tuple(c.name, c.has_value ? py::object(py::int_(c.raw)) : py::object(py::none()), c.text));
+            }
+            return py::make_tuple(s.summary, s.hint, children);
+          },
+          py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000, py::arg("array_length") = 100,
+          py::arg("limit") = 1000,
+          "(summary, display hint, [(name, tagged word or None, text)]) for structured display")
       .def("inspect", &Target::Inspect, py::arg("tagged"), "V8 view (%DebugPrint facts)")
       .def("banner", &Target::Banner)
       .def_property_readonly("warning", &Target::warning)

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/core_file.h"
+#include "core/js_model.h"
 #include "core/target.h"
 
 using namespace nodegdb;
@@ -62,6 +63,16 @@ int main(int argc, char** argv) {
         uint64_t raw = std::strtoull(argv[i], nullptr, 0);
         try {
           std::cout << (command == "print" ? target.Print(raw) : target.Inspect(raw)) << "\n";
+        } catch (const Error& e) {
+          std::cout << "error: " << e.what() << "\n";
+        }
+      }
+    } else if (command == "describe") {
+      // The JS model's raw description (debugging the decoders).
+      HeapJsModel model(target.heap(), InspectOptions{});
+      for (int i = 4; i < argc; i++) {
+        try {
+          std::cout << DebugString(model.Describe(std::strtoull(argv[i], nullptr, 0))) << "\n";
         } catch (const Error& e) {
           std::cout << "error: " << e.what() << "\n";
         }

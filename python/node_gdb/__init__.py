@@ -17,8 +17,9 @@ def load():
     if _loaded:
         return
     _loaded = True
-    from . import commands, printers, session
+    from . import commands, parameters, printers, session
 
+    parameters.register()
     commands.register(core)
     printers.register()
     session.register_events()

@@ -8,7 +8,7 @@ import functools
 
 import gdb
 
-from . import VERSION, loader, session, values
+from . import VERSION, loader, parameters, session, values
 
 
 def one_line_errors(invoke):
@@ -52,6 +52,10 @@ v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
 v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
 v8 info          -- the node binary, its versions, and where memory is read from
 
+Limits of the JS view: set v8 depth N, set v8 string-length N, set v8 array-length N
+(util.inspect's depth, maxStringLength and maxArrayLength); `set v8 structure on`
+makes printers expand objects into children (as with `set print pretty on`).
+
 EXPR is any GDB expression: an integer or pointer holding a tagged value
 (0x2c6019246e71), a register ($rax), or a v8::Local / Handle variable."""
 
@@ -70,7 +74,7 @@ EXPR is a tagged value (integer or pointer) or a V8 handle variable."""
     @one_line_errors
     def invoke(self, arg, from_tty):
         target, word = _tagged_argument(arg, "v8 print")
-        gdb.write(target.print_value(word) + "\n")
+        gdb.write(target.print_value(word, **parameters.options()) + "\n")
 
 
 class V8Inspect(gdb.Command):

@@ -1,33 +1,106 @@
 """Pretty-printers for V8's handle types: `print some_local` shows the value
-as util.inspect would. One collection, "node-gdb", in `info pretty-printer`."""
+as util.inspect would. One collection, "node-gdb", in `info pretty-printer`.
+
+With `set print pretty on`, under GDB/MI (IDEs), or with `set v8 structure
+on`, objects expand instead: the printer gives a summary ("Point",
+"Array(3)", "Map(2)") and children that GDB asks for lazily, each itself a
+printable V8 value."""
 
 import gdb
 import gdb.printing
 
-from . import loader, session, values
-
-
-class HandlePrinter:
-    """v8::Local<T>, MaybeLocal, Global, Persistent, Eternal, internal::Handle, ...:
-    the JS view of the value the handle holds, <empty> for an empty one."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def to_string(self):
-        try:
-            target = session.target()
-            word = values.tagged_word(self.value, target)
-            return target.print_value(word)
-        except values.EmptyHandle:
-            return "<empty>"
-        except Exception as e:  # never a traceback inside `print`
-            return "<node-gdb: %s>" % _one_line(e)
+from . import loader, parameters, session, values
 
 
 def _one_line(error):
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
+
+
+def _error_text(e):
+    return "<node-gdb: %s>" % _one_line(e)
+
+
+def tagged_child_type():
+    """The type of the values given as children: `const volatile unsigned
+    long` holding a tagged word. Release node binaries have no V8 types, so
+    node-gdb marks its own values with a qualified builtin type."""
+    return gdb.lookup_type("unsigned long").const().volatile()
+
+
+def _is_tagged_child(value):
+    type_ = value.type
+    return (type_.code == gdb.TYPE_CODE_INT and type_ == tagged_child_type()
+            and str(type_) == "const volatile unsigned long")
+
+
+class _Printer:
+    """Common part: the tagged word behind the GDB value, found lazily."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def _word(self, target):
+        if _is_tagged_child(self.value):
+            return int(self.value) & 0xFFFFFFFFFFFFFFFF
+        return values.tagged_word(self.value, target)
+
+
+class JsTextPrinter(_Printer):
+    """One line of util.inspect text (the default in the CLI)."""
+
+    def to_string(self):
+        try:
+            target = session.target()
+            return target.print_value(self._word(target), **parameters.options())
+        except values.EmptyHandle:
+            return "<empty>"
+        except Exception as e:  # never a traceback inside `print`
+            return _error_text(e)
+
+
+class JsStructurePrinter(_Printer):
+    """A summary plus children, for `set print pretty on` and GDB/MI."""
+
+    def __init__(self, value):
+        super().__init__(value)
+        self._structure = None
+        self._error = None
+
+    def _load(self):
+        if self._structure is None and self._error is None:
+            try:
+                target = session.target()
+                options = parameters.options()
+                self._structure = target.structure(self._word(target), limit=options["array_length"] + 1000, **options)
+            except values.EmptyHandle:
+                self._error = "<empty>"
+            except Exception as e:
+                self._error = _error_text(e)
+        return self._structure
+
+    def to_string(self):
+        structure = self._load()
+        return self._error if structure is None else structure[0]
+
+    def display_hint(self):
+        structure = self._load()
+        return structure[1] or None if structure is not None else None
+
+    def children(self):
+        structure = self._load()
+        if structure is None:
+            return
+        child_type = tagged_child_type()
+        for name, word, text in structure[2]:
+            if word is None:
+                yield name, text
+            else:
+                yield name, gdb.Value(word).cast(child_type)
+
+
+def _make_printer(value):
+    return JsStructurePrinter(value) if parameters.structured() else JsTextPrinter(value)
 
 
 _HANDLES = [
@@ -45,10 +118,23 @@ _HANDLES = [
 ]
 
 
+class NodeGdbPrinters(gdb.printing.RegexpCollectionPrettyPrinter):
+    """The handle printers, plus node-gdb's own child values (tagged words
+    marked with a qualified type, see tagged_child_type)."""
+
+    def __call__(self, value):
+        try:
+            if _is_tagged_child(value):
+                return _make_printer(value)
+        except gdb.error:
+            pass
+        return super().__call__(value)
+
+
 def build_collection():
-    collection = gdb.printing.RegexpCollectionPrettyPrinter("node-gdb")
+    collection = NodeGdbPrinters("node-gdb")
     for name, regexp in _HANDLES:
-        collection.add_printer(name, regexp, HandlePrinter)
+        collection.add_printer(name, regexp, _make_printer)
     return collection
 
 

@@ -10,7 +10,7 @@ namespace {
 
 using testing::FakeHeap;
 
-std::string Print(FakeHeap& f, uint64_t address) { return JsView(f.heap()).Format(FakeHeap::Tag(address)); }
+std::string Print(FakeHeap& f, uint64_t address) { return JsView(f.heap(), InspectOptions{}).Format(FakeHeap::Tag(address)); }
 
 TEST(String, SequentialOneByteAndLatin1) {
   FakeHeap f;
@@ -104,12 +104,12 @@ TEST(Values, OddballsNumbersSymbols) {
   EXPECT_EQ(Print(f, f.HeapNumber(1.5)), "1.5");
   EXPECT_EQ(Print(f, f.Symbol(FakeHeap::Tag(f.SeqOneByte("desc", true)))), "Symbol(desc)");
   EXPECT_EQ(Print(f, f.Symbol(FakeHeap::Tag(f.Oddball(5)))), "Symbol()");
-  EXPECT_EQ(JsView(f.heap()).Format(FakeHeap::Smi(-42)), "-42");
+  EXPECT_EQ(JsView(f.heap(), InspectOptions{}).Format(FakeHeap::Smi(-42)), "-42");
 }
 
 TEST(Values, BadPointersGiveErrorsNotCrashes) {
   FakeHeap f;
-  JsView view(f.heap());
+  JsView view(f.heap(), InspectOptions{});
   EXPECT_THROW(view.Format(0x1234), Error);           // not a Smi: low word not zero
   EXPECT_THROW(view.Format(0x7000000001), ReadError);  // unmapped
   uint64_t junk = f.Allocate(16);

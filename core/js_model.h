@@ -1,0 +1,51 @@
+// The heap side of the JS view: describes any tagged value for the
+// util.inspect formatter (inspect.h) by dispatching on its instance type to
+// the decoder of that kind (js_object.cc, map.cc, collections, functions...).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "heap.h"
+#include "inspect.h"
+#include "map.h"
+
+namespace nodegdb {
+
+class HeapJsModel : public JsModel {
+ public:
+  HeapJsModel(Heap& heap, const InspectOptions& options) : heap_(heap), options_(options) {}
+  JsDescription Describe(uint64_t raw) override;
+
+  // Facts the V8 view shares.
+  std::string FunctionName(uint64_t function);  // "" if anonymous
+  bool IsFunctionType(int instance_type) const;
+
+ private:
+  JsDescription DescribeHeapObject(uint64_t address);
+  void DescribeReceiver(uint64_t address, const MapInfo& map, JsDescription& d);
+  void AddNamedProperties(uint64_t address, const MapInfo& map, JsDescription& d);
+  void AddIndexedAsProperties(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeFunction(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
+  void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeArrayBuffer(uint64_t address, JsDescription& d);
+  std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
+
+  Heap& heap_;
+  InspectOptions options_;
+};
+
+// ISO 8601 text of a time value in ms since the epoch, as Date.prototype.toISOString
+// ("1970-01-01T00:00:00.000Z"); "Invalid Date" for NaN or out of range.
+std::string IsoDateText(double ms);
+
+// A description as text, field by field (debugging and tests).
+std::string DebugString(const JsDescription& d);
+
+// RegExp flags bits to their text in V8's canonical order ("dgimsuvy").
+std::string RegExpFlagsText(int64_t flags);
+
+}  // namespace nodegdb
