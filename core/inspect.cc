@@ -1137,27 +1137,37 @@ class Formatter {
     return output;
   }
 
+  // A null-prototype Map or Set is walked through an entries iterator, which
+  // has no `size`: util.inspect then prints every entry, without limit.
+  uint64_t MaxCollectionEntries(const JsDescription& d) const {
+    return d.constructor_name ? MaxEntries(d.length) : d.entries.size();
+  }
+
   std::vector<std::string> FormatSet(const JsDescription& d, int recurse_times) {
-    const uint64_t max_length = MaxEntries(d.length);
+    const uint64_t max_length = MaxCollectionEntries(d);
     std::vector<std::string> output;
     indentation_lvl_ += 2;
     for (size_t i = 0; i < d.entries.size() && i < max_length; ++i) {
       output.push_back(FormatValue(d.entries[i].first, recurse_times));
     }
-    if (d.length > max_length) output.push_back(RemainingText(d.length - max_length));
+    if (d.constructor_name && d.length > max_length) {
+      output.push_back(RemainingText(d.length - max_length));
+    }
     indentation_lvl_ -= 2;
     return output;
   }
 
   std::vector<std::string> FormatMap(const JsDescription& d, int recurse_times) {
-    const uint64_t max_length = MaxEntries(d.length);
+    const uint64_t max_length = MaxCollectionEntries(d);
     std::vector<std::string> output;
     indentation_lvl_ += 2;
     for (size_t i = 0; i < d.entries.size() && i < max_length; ++i) {
       std::string key = FormatValue(d.entries[i].first, recurse_times);
       output.push_back(key + " => " + FormatValue(d.entries[i].second, recurse_times));
     }
-    if (d.length > max_length) output.push_back(RemainingText(d.length - max_length));
+    if (d.constructor_name && d.length > max_length) {
+      output.push_back(RemainingText(d.length - max_length));
+    }
     indentation_lvl_ -= 2;
     return output;
   }

@@ -67,7 +67,7 @@ struct JSClassLayout {
       // V8 11: JS_FUNCTION_TYPE opens the range of function types (class,
       // promise, array, typed-array constructors ...) that have no constants.
       l.first_function_type = *fn;
-      l.last_function_type = *fn + 16;
+      l.last_function_type = *fn + 15;
     }
     l.first_receiver_type = md.FindType("JS_PROXY_TYPE").value_or(0x400);
     return l;
@@ -332,7 +332,8 @@ std::string HeapJsModel::FunctionName(uint64_t function) {
   if (shared.kind != Tagged::Kind::kStrong) return "";
   Tagged name = heap_.ReadTagged(shared.address + static_cast<uint64_t>(l.sfi_name_or_scope_info));
   if (name.kind == Tagged::Kind::kStrong && heap_.IsString(heap_.InstanceTypeOf(name.address))) {
-    return Utf16ToUtf8(ReadString(heap_, name.address, options_.max_string_length).units);
+    // Names are not subject to maxStringLength in util.inspect.
+    return Utf16ToUtf8(ReadString(heap_, name.address, kInspectMaxStringLength).units);
   }
   return "";
 }

@@ -132,8 +132,9 @@ KeyText ReadKey(Heap& heap, const Tagged& key) {
   if (heap.KindOf(type) == ObjectKind::kSymbol) {
     k.is_symbol = true;
     // Symbol: map, raw hash field (4 bytes), flags (4 bytes; bit 0 is_private).
+    // V8 14 made the low two bits a "private kind".
     uint32_t flags = heap.memory().ReadU32(key.address + 12);
-    k.is_private = flags & 1;
+    k.is_private = flags & (heap.v8_major() >= 14 ? 3u : 1u);
     k.text = InspectSymbol(ReadSymbol(heap, key.address));
     return k;
   }
@@ -313,8 +314,12 @@ std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address) {
     }
     std::string value = p.value.is_smi() ? std::to_string(p.value.smi) : word(p.value.raw);
     bool dictionary = p.where == OwnProperty::Where::kDictionary;
-    out += "    " + (p.key.is_smi() ? std::string() : Hex(p.key.raw) + ": ") + key + ": " + value + " (" +
-           DetailsText(pl, p.details, dictionary) + ")";
+    // %DebugPrint lists dictionary properties by bare name, fast ones with the key's address.
+    if (dictionary) {
+      out += "   " + (key[0] == '#' ? key.substr(1) : key) + ": " + value + " (" + DetailsText(pl, p.details, true) + ")";
+    } else {
+      out += "    " + Hex(p.key.raw) + ": " + key + ": " + value + " (" + DetailsText(pl, p.details, false) + ")";
+    }
     if (!dictionary) {
       out += ", location: ";
       if (p.where == OwnProperty::Where::kInObject) out += "in-object";

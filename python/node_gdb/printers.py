@@ -22,16 +22,22 @@ def _error_text(e):
 
 
 def tagged_child_type():
-    """The type of the values given as children: `const volatile unsigned
-    long` holding a tagged word. Release node binaries have no V8 types, so
-    node-gdb marks its own values with a qualified builtin type."""
-    return gdb.lookup_type("unsigned long").const().volatile()
+    """The type of the values given as children: `volatile unsigned long *
+    volatile` holding a tagged word. Release node binaries have no V8 types,
+    so node-gdb marks its own values with a qualified builtin type that C++
+    code does not use (GDB keeps the outer volatile when it copies values
+    into MI varobjs)."""
+    return gdb.lookup_type("unsigned long").volatile().pointer().volatile()
+
+
+_CHILD_TYPE_NAMES = ("volatile unsigned long * volatile", "const volatile unsigned long * volatile")
 
 
 def _is_tagged_child(value):
+    # gdb.Type equality does not hold between separately made qualified
+    # types: compare the spelling.
     type_ = value.type
-    return (type_.code == gdb.TYPE_CODE_INT and type_ == tagged_child_type()
-            and str(type_) == "const volatile unsigned long")
+    return type_.code == gdb.TYPE_CODE_PTR and str(type_) in _CHILD_TYPE_NAMES
 
 
 class _Printer:
@@ -42,7 +48,7 @@ class _Printer:
 
     def _word(self, target):
         if _is_tagged_child(self.value):
-            return int(self.value) & 0xFFFFFFFFFFFFFFFF
+            return int(self.value.cast(gdb.lookup_type("unsigned long"))) & 0xFFFFFFFFFFFFFFFF
         return values.tagged_word(self.value, target)
 
 
@@ -100,7 +106,15 @@ class JsStructurePrinter(_Printer):
 
 
 def _make_printer(value):
-    return JsStructurePrinter(value) if parameters.structured() else JsTextPrinter(value)
+    if not parameters.structured():
+        return JsTextPrinter(value)
+    # Only values with children get a children() method: GDB/MI shows any
+    # varobj whose printer has one as "{...}", even a number.
+    printer = JsStructurePrinter(value)
+    structure = printer._load()
+    if structure is not None and not structure[2] and not structure[1]:
+        return JsTextPrinter(value)
+    return printer
 
 
 _HANDLES = [

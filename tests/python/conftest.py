@@ -72,11 +72,33 @@ class Gdb:
         return [p.rstrip("\n") for p in parts[1:-1]] if len(parts) >= 2 else []
 
 
-@pytest.fixture(scope="session")
-def primitives(version, module_built):
-    """(Gdb on the primitives core, expectations, DebugPrint blocks)."""
-    workdir, core = fixtures.make_core(version, "primitives.js", node_args=("--expose-gc", "--allow-natives-syntax"))
+def _holder_fixture(version, script):
+    """(Gdb on the core of a holder-style fixture, expectations, DebugPrint blocks)."""
+    workdir, core = fixtures.make_core(version, script, node_args=("--expose-gc", "--allow-natives-syntax"))
     expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
     with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
         blocks = fixtures.parse_debug_print(f.read())
     return Gdb(fixtures.node_binary(version), core), expect, blocks
+
+
+@pytest.fixture(scope="session")
+def primitives(version, module_built):
+    """(Gdb on the primitives core, expectations, DebugPrint blocks)."""
+    return _holder_fixture(version, "primitives.js")
+
+
+@pytest.fixture(scope="session")
+def objects(version, module_built):
+    """(Gdb on the objects core, expectations, DebugPrint blocks)."""
+    return _holder_fixture(version, "objects.js")
+
+
+def holder_slots(blocks, count):
+    """Addresses of the holder array's element slots, from its %DebugPrint
+    (the first block): the fixtures keep every value in one FixedArray."""
+    m = re.search(r" - elements: (0x[0-9a-f]+) <FixedArray\[(\d+)\]>", blocks[0])
+    assert m, "no elements line in the holder's DebugPrint:\n" + blocks[0][:2000]
+    elements = int(m.group(1), 16) - 1  # untag
+    assert int(m.group(2)) >= count
+    header = 16  # FixedArray: map and length (v8dbg_class_FixedArray__data__uintptr_t)
+    return [elements + header + 8 * i for i in range(count)]
