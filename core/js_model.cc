@@ -473,7 +473,25 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
   d.length = length;
   d.byte_length = byte_length;
   d.byte_offset = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_offset));
-  d.buffer = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.view_buffer)));
+
+  // V8 13 put a cpp_heap_wrappable slot before the view's fields.
+  const uint64_t wrappable = heap_.v8_major() >= 13 ? 8 : 0;
+  d.buffer = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.view_buffer) + wrappable));
+  // bit_field: bit 0 length-tracking (the stored lengths are 0: the view
+  // spans its buffer from byte_offset on). Only the low two bits are valid.
+  const uint64_t view_flags = heap_.memory().ReadU32(address + (heap_.v8_major() >= 13 ? 40 : 48)) & 3;
+  Tagged buffer = heap_.Decode(d.buffer->raw);
+  if ((view_flags & 1) && buffer.kind == Tagged::Kind::kStrong) {
+    uint64_t buffer_length = heap_.ReadWord(buffer.address + static_cast<uint64_t>(l.array_buffer_byte_length));
+    byte_length = buffer_length > d.byte_offset ? buffer_length - d.byte_offset : 0;
+    length = byte_length / static_cast<uint64_t>(kind->size);
+    d.length = length;
+    d.byte_length = byte_length;
+  }
+  if (buffer.kind == Tagged::Kind::kStrong && ArrayBufferDetached(buffer.address)) {
+    d.length = length = 0;
+    d.byte_length = 0;
+  }
   // data pointer = external_pointer + base_pointer (0 for off-heap data).
   uint64_t external = heap_.ReadWord(address + static_cast<uint64_t>(l.typed_array_external_pointer));
   Tagged base = heap_.ReadTagged(address + static_cast<uint64_t>(l.typed_array_base_pointer));
@@ -486,10 +504,19 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
   }
 }
 
+bool HeapJsModel::ArrayBufferDetached(uint64_t buffer) {
+  // bit_field sits 16 bytes after backing_store; bit 2 is was_detached.
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  int64_t mask = heap_.metadata().Find("v8dbg_jsarray_buffer_was_detached_mask").value_or(4);
+  return heap_.memory().ReadU32(buffer + static_cast<uint64_t>(l.array_buffer_backing_store) + 16) & mask;
+}
+
 void HeapJsModel::DescribeArrayBuffer(uint64_t address, JsDescription& d) {
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  d.detached = ArrayBufferDetached(address);
   d.byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.array_buffer_byte_length));
   uint64_t store = heap_.ReadWord(address + static_cast<uint64_t>(l.array_buffer_backing_store));
+  if (d.detached) d.byte_length = 0;
   size_t n = static_cast<size_t>(std::min<uint64_t>(d.byte_length, options_.max_array_length + 1));
   d.bytes.resize(n);
   if (n > 0) heap_.memory().ReadOrThrow(store, d.bytes.data(), n);

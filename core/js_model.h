@@ -31,6 +31,7 @@ class HeapJsModel : public JsModel {
   void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeArrayBuffer(uint64_t address, JsDescription& d);
+  bool ArrayBufferDetached(uint64_t buffer);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
 

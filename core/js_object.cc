@@ -219,6 +219,7 @@ ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64
 
 }  // namespace nodegdb
 
+#include "js_model.h"
 #include "v8_view.h"
 
 namespace nodegdb {
@@ -242,9 +243,10 @@ std::string ElementsKindName(Heap& heap, int kind) {
   const char* const* typed = v8_13 ? kTypedNew : kTypedOld;
   int typed_count = heap.v8_major() >= 12 ? 12 : 11;
   int i = kind - 18;
-  if (i >= 0 && i < typed_count) return std::string(typed[i]) + "_ELEMENTS";
+  // V8 spells these without an underscore before ELEMENTS ("UINT8ELEMENTS").
+  if (i >= 0 && i < typed_count) return std::string(typed[i]) + "ELEMENTS";
   i -= typed_count;
-  if (i >= 0 && i < typed_count) return std::string("RAB_GSAB_") + typed[i] + "_ELEMENTS";
+  if (i >= 0 && i < typed_count) return std::string("RAB_GSAB_") + typed[i] + "ELEMENTS";
   return "elements kind " + std::to_string(kind);
 }
 
@@ -266,6 +268,42 @@ std::string DetailsText(const PropertyLayout& l, const PropertyDetails& d, bool 
   text += d.accessor ? "accessor " : "data ";
   text += d.in_descriptor ? "descriptor" : "field " + std::to_string(d.field_index);
   return text + ", attrs: " + attrs;
+}
+
+// The class-specific lines %DebugPrint adds, from the JS model's reading.
+std::string ClassFields(Heap& heap, V8View& view, uint64_t address, const std::string& cls) {
+  InspectOptions options;
+  options.max_array_length = 0;
+  HeapJsModel model(heap, options);
+  JsDescription d = model.Describe(address + heap.layout().tagging.heap_object_tag);
+  auto word = [&](uint64_t raw) {
+    Tagged t = heap.Decode(raw);
+    return t.is_smi() ? std::to_string(t.smi) : Hex(raw) + " " + view.Brief(raw);
+  };
+  std::string out;
+  if (cls == "JSTypedArray") {
+    if (d.buffer) out += " - buffer: " + word(d.buffer->raw) + "\n";
+    out += " - byte_offset: " + std::to_string(d.byte_offset) + "\n";
+    out += " - byte_length: " + std::to_string(d.byte_length) + "\n";
+    out += " - length: " + std::to_string(d.length) + "\n";
+  } else if (cls == "JSArrayBuffer") {
+    out += " - byte_length: " + std::to_string(d.byte_length) + "\n";
+  } else if (cls == "JSPromise") {
+    const char* status = d.promise_state == JsPromiseState::kPending ? "pending"
+                         : d.promise_state == JsPromiseState::kFulfilled ? "fulfilled" : "rejected";
+    out += std::string(" - status: ") + status + "\n";
+    if (d.promise_state != JsPromiseState::kPending) out += " - result: " + word(d.promise_result.raw) + "\n";
+  } else if (cls == "JSRegExp") {
+    out += " - source and flags: " + d.text + "\n";
+  } else if (cls == "JSDate") {
+    out += " - time = " + d.text + "\n";
+  } else if (cls == "JSMap" || cls == "JSSet" || cls == "JSWeakMap" || cls == "JSWeakSet") {
+    out += " - table: " + word(heap.ReadWord(address + static_cast<uint64_t>(heap.LayoutOf<JSObjectLayout>().header_size))) + "\n";
+    if (cls == "JSMap" || cls == "JSSet") out += " - size: " + std::to_string(d.length) + "\n";
+  } else if (cls == "JSPrimitiveWrapper") {
+    out += " - value: " + d.text + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -297,6 +335,10 @@ std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address) {
     length = ReadJsArrayLength(heap, address);
     out += " - length: " + std::to_string(length) + "\n";
   }
+  if (cls == "JSTypedArray" || cls == "JSArrayBuffer" || cls == "JSPromise" || cls == "JSRegExp" || cls == "JSDate" ||
+      cls == "JSMap" || cls == "JSSet" || cls == "JSWeakMap" || cls == "JSWeakSet" || cls == "JSPrimitiveWrapper") {
+    out += ClassFields(heap, view, address, cls);
+  }
   Tagged properties = heap.ReadTagged(address + static_cast<uint64_t>(jl.properties));
   if (properties.is_smi()) {
     out += " - hash: " + std::to_string(properties.smi) + "\n";
@@ -308,7 +350,7 @@ std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address) {
     std::string key;
     try {
       KeyText k = ReadKey(heap, p.key);
-      key = k.is_symbol ? k.text : "#" + k.text;
+      key = k.is_symbol ? k.text : "#" + EscapeV8String(ReadString(heap, p.key.address, 1000).units);
     } catch (const Error& e) {
       key = "<bad key: " + std::string(e.what()) + ">";
     }

@@ -1,5 +1,7 @@
 #include "string.h"
 
+#include <cstdio>
+
 #include <vector>
 
 namespace nodegdb {
@@ -206,6 +208,20 @@ std::string Utf16ToUtf8(const std::u16string& u) {
       c = 0xFFFD;
     }
     AppendUtf8(out, c);
+  }
+  return out;
+}
+
+std::string EscapeV8String(const std::u16string& u) {
+  std::string out;
+  char buf[8];
+  for (char16_t c : u) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      std::snprintf(buf, sizeof buf, c < 0x100 ? "\\x%02x" : "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    }
   }
   return out;
 }

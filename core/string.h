@@ -52,6 +52,10 @@ std::string QuoteJsString(const StringContents& contents);
 // `quote` is the quote character that must be escaped too (0 for none).
 std::string EscapeJsString(const std::u16string& units, char16_t quote);
 
+// V8's own printing of string contents (%DebugPrint): printable ASCII as
+// is, everything else as \xNN or \uNNNN.
+std::string EscapeV8String(const std::u16string& units);
+
 // Node's util.inspect default for maxStringLength.
 constexpr size_t kInspectMaxStringLength = 10000;
 

@@ -82,16 +82,17 @@ def test_v8_view_matches_debug_print(objects):
     for (name, address, kind, block), text in zip(items, got):
         first = text.splitlines()[0]
         assert first.startswith("%#x: [%s]" % (address, kind)), (name, first, block[:300])
-        for field in ("map", "prototype", "elements", "properties"):
+        for field in ("map", "prototype", "elements", "properties", "buffer", "table", "result"):
             expected = _field(block, field)
             if expected is not None:
                 assert _field(text, field) == expected, (name, field, text[:1500], block[:1500])
         m = re.search(r"^ - elements: %s <\w+\[\d+\]> \[(\w+)" % HEX, block, re.M)
         if m:
             assert "[%s]" % m.group(1) in text, (name, m.group(1), text[:600])
-        m = re.search(r"^ - length: (\d+)", block, re.M)
-        if m:
-            assert " - length: %s\n" % m.group(1) in text, (name, text[:600])
+        for field in ("length", "byte_length", "byte_offset", "status"):
+            m = re.search(r"^ - %s: (\w+)" % field, block, re.M)
+            if m:
+                assert " - %s: %s\n" % (field, m.group(1)) in text, (name, field, text[:900])
         theirs = _own_properties(block)
         ours = _own_properties(text.replace(": #", ": [String] #"))
         assert set(theirs) == set(ours), (name, theirs, ours, text)
