@@ -1,5 +1,7 @@
 #include "v8_view.h"
 
+#include <cstring>
+
 #include "heap_number.h"
 #include "js_model.h"
 #include "js_object.h"
@@ -62,6 +64,40 @@ std::string V8View::BriefOther(uint64_t address, int type) {
     return ctor_name + " map = " + Hex(map.address + tag);
   }
   return cls;
+}
+
+// FixedArray and friends: length, then each slot; runs of one value are
+// folded into "from-to: value" as V8 prints them.
+std::string V8View::InspectArray(uint64_t address, const std::string& cls) {
+  const uint64_t tag = heap_.layout().tagging.heap_object_tag;
+  const bool is_property_array = cls == "PropertyArray";
+  int64_t length = is_property_array ? (heap_.ReadTagged(address + 8).smi & 0x3ff) : FixedArrayLength(heap_, address);
+  std::string out = Hex(address + tag) + ": [" + cls + "]\n";
+  out += " - map: " + Hex(heap_.MapOf(address) + tag) + " " + Brief(heap_.MapOf(address) + tag) + "\n";
+  out += " - length: " + std::to_string(length) + "\n";
+  auto slot_text = [&](int64_t i) {
+    uint64_t word = heap_.ReadWord(address + 16 + static_cast<uint64_t>(i) * 8);
+    if (cls == "FixedDoubleArray") {
+      if (word == 0xFFF7FFFFFFF7FFFFull) return std::string("<the_hole>");
+      double d;
+      std::memcpy(&d, &word, 8);
+      return InspectJsNumber(d);
+    }
+    Tagged t = heap_.Decode(word);
+    return t.is_smi() ? std::to_string(t.smi) : Hex(word) + " " + Brief(word);
+  };
+  constexpr int64_t kShown = 100;
+  int64_t i = 0;
+  for (; i < length && i < kShown;) {
+    std::string text = slot_text(i);
+    int64_t j = i + 1;
+    while (j < length && j < kShown && slot_text(j) == text) ++j;
+    std::string index = j - i > 1 ? std::to_string(i) + "-" + std::to_string(j - 1) : std::to_string(i);
+    out += std::string(index.size() < 12 ? 12 - index.size() : 0, ' ') + index + ": " + text + "\n";
+    i = j;
+  }
+  if (i < length) out += "         ...: " + std::to_string(length - i) + " more\n";
+  return out;
 }
 
 std::string V8View::Brief(uint64_t raw) {
@@ -180,6 +216,13 @@ std::string V8View::Inspect(uint64_t raw) {
     return out;
   }
   if (kind == ObjectKind::kMap) return InspectMap(heap_, *this, a);
+  {
+    std::string cls = md.TypeClass(type);
+    if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "WeakFixedArray" || cls == "PropertyArray" ||
+        cls == "TrustedFixedArray" || cls == "ProtectedFixedArray") {
+      return InspectArray(a, cls);
+    }
+  }
   if (IsReceiverType(type)) return InspectJSObject(heap_, *this, a);
   if (kind == ObjectKind::kMap) {
     int described = heap_.MapInstanceType(a);

@@ -22,6 +22,7 @@ class V8View {
 
  private:
   std::string BriefOther(uint64_t address, int instance_type);
+  std::string InspectArray(uint64_t address, const std::string& cls);
   Heap& heap_;
 };
 

@@ -175,3 +175,28 @@ def test_limits_are_gdb_parameters(objects):
     assert got[13] == "{ x: 1, y: 'st'... 1 more character }", got[13]
     assert "util.inspect's depth" in got[14]
     assert "100" in got[15]
+
+
+def _array_entries(text):
+    """{index: first token of the value} from a FixedArray listing ("  3-5: 0x... <...>")."""
+    entries = {}
+    for m in re.finditer(r"^\s+(\d+)(?:-(\d+))?: (\S+)", text, re.M):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        for i in range(first, last + 1):
+            token = m.group(3)
+            entries[i] = int(token, 16) if token.startswith("0x") else token
+    return entries
+
+
+def test_v8_view_of_fixed_array(objects):
+    gdb, expect, blocks = objects
+    m = re.search(r" - elements: (%s) <FixedArray\[(\d+)\]> \{\n(.*?)\n \}" % HEX, blocks[0], re.S)
+    assert m, blocks[0][:1000]
+    theirs = _array_entries(m.group(3))
+    text = gdb.outputs(["v8 inspect %s" % m.group(1)])[0]
+    assert text.startswith("%#x: [FixedArray]" % int(m.group(1), 16)), text[:200]
+    assert " - length: %s\n" % m.group(2) in text
+    ours = _array_entries(text)
+    shown = [i for i in theirs if i < 100]
+    assert shown and all(ours.get(i) == theirs[i] for i in shown), [(i, ours.get(i), theirs[i]) for i in shown
+                                                                     if ours.get(i) != theirs[i]][:5]
