@@ -10,7 +10,7 @@ import fixtures
 from conftest import Gdb, assert_no_traceback
 
 LOCALS = ["name", "maybe", "maybe_full", "first", "second", "number", "smi", "undef", "yes",
-          "empty_local", "global", "persistent", "empty_global", "eternal", "symbol"]
+          "empty_local", "global", "persistent", "empty_global", "eternal", "symbol", "object"]
 
 
 INTERNAL = ["handle", "maybe_full", "maybe_empty", "direct", "tagged", "smi"]
@@ -33,6 +33,7 @@ def expected(expect):
         "empty_global": "<empty>",
         "eternal": "'from C++ ☃'",
         "symbol": "Symbol(from C++ ☃)",
+        "object": expect["object"],
     }
 
 
@@ -56,6 +57,8 @@ def live_session(version, module_built, tmp_path_factory):
     commands = ["set breakpoint pending on", "break node_gdb_test_break", "run", "up"]
     commands += ["print %s" % v for v in LOCALS]
     commands += ["v8 print name", "v8 inspect name", "v8 print first", "v8 info", "gcore %s" % core]
+    # Structured display of the same object (what IDEs and `print pretty` see).
+    commands += ["echo PRETTY\\n", "set print pretty on", "print object", "set print pretty off", "echo END_PRETTY\\n"]
     # V8's internal handle types around the same value (internal_handles.cc).
     commands += ["break node_gdb_internal_break", "continue", "up", "echo INTERNAL\\n"]
     commands += ["print %s" % v for v in INTERNAL]
@@ -119,3 +122,12 @@ def test_printer_collection_is_listed(live_session):
                  "v8::internal::Handle", "v8::internal::MaybeHandle", "v8::internal::DirectHandle",
                  "v8::internal::Tagged"):
         assert name in section, section
+
+
+def test_structured_printing_of_an_object(live_session):
+    """`set print pretty on` expands a Local<Object> into its properties."""
+    out, _, _ = live_session
+    section = out[out.index("PRETTY\n"):out.index("END_PRETTY")]
+    assert re.search(r"= Object = \{\n  point = Point = \{\n    x = 1,\n    y = 2\n  \},\n"
+                     r"  list = Array\(3\) = \{1, 2, 3\},\n  map = Map\(1\) = \{\n    \['k'\] = Object = \{\n"
+                     r"      deep = Array\(1\) = \{1\}\n    \}\n  \},\n  text = 'ok'\n\}", section), section
