@@ -260,16 +260,7 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   } else if (cls == "JSError") {
     d.kind = JsKind::kError;
     d.builtin_name = "Error";
-    for (const OwnProperty& p : ReadOwnProperties(heap_, address, map, kMaxProperties)) {
-      KeyText key = ReadKey(heap_, p.key);
-      if (p.details.accessor || p.value.kind != Tagged::Kind::kStrong) continue;
-      if (!heap_.IsString(heap_.InstanceTypeOf(p.value.address))) continue;
-      std::string text = Utf16ToUtf8(ReadString(heap_, p.value.address, options_.max_string_length).units);
-      if (!key.is_symbol && key.text == "message") d.error_message = text;
-      // The formatted stack: an own `stack` data property, or (V8 11) the
-      // private error_stack_symbol once the stack has been formatted.
-      if ((key.text == "stack" && !key.is_symbol) || (key.is_private && d.text.empty())) d.text = text;
-    }
+    DescribeError(address, map, d);
   } else if (cls == "JSModuleNamespace") {
     d.kind = JsKind::kModuleNamespace;
     d.builtin_name = "Module";
@@ -324,6 +315,51 @@ void HeapJsModel::AddNamedProperties(uint64_t address, const MapInfo& map, JsDes
     (out.key.kind == JsKey::Kind::kSymbol ? symbols : d.properties).push_back(std::move(out));
   }
   for (JsProperty& p : symbols) d.properties.push_back(std::move(p));
+}
+
+std::optional<Tagged> HeapJsModel::LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name) {
+  uint64_t object = address;
+  MapInfo current = map;
+  for (int i = 0; i < kMaxPrototypeChain; ++i) {
+    std::optional<OwnProperty> p = FindOwnProperty(heap_, object, current, name);
+    if (p) {
+      if (p->details.accessor) return std::nullopt;
+      return p->value;
+    }
+    Tagged proto = current.prototype;
+    if (proto.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(proto.address)) != ObjectKind::kOther) break;
+    object = proto.address;
+    current = ReadMap(heap_, heap_.MapOf(object));
+  }
+  return std::nullopt;
+}
+
+std::string HeapJsModel::StringValue(const std::optional<Tagged>& value) {
+  if (!value || value->kind != Tagged::Kind::kStrong || !heap_.IsString(heap_.InstanceTypeOf(value->address))) return "";
+  return Utf16ToUtf8(ReadString(heap_, value->address, options_.max_string_length).units);
+}
+
+void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescription& d) {
+  for (const OwnProperty& p : ReadOwnProperties(heap_, address, map, kMaxProperties)) {
+    KeyText key = ReadKey(heap_, p.key);
+    if (p.details.accessor) continue;
+    if (!key.is_symbol && key.text == "cause") d.error_cause = JsSlot::Tagged(p.value.raw);
+    if (!key.is_symbol && key.text == "errors") d.error_errors = JsSlot::Tagged(p.value.raw);
+    if (p.value.kind != Tagged::Kind::kStrong || !heap_.IsString(heap_.InstanceTypeOf(p.value.address))) continue;
+    std::string text = Utf16ToUtf8(ReadString(heap_, p.value.address, options_.max_string_length).units);
+    if (!key.is_symbol && key.text == "message") d.error_message = text;
+    // The formatted stack: an own `stack` data property, or the private
+    // error_stack_symbol once the stack has been formatted (before that it
+    // holds call-site records, which only running code can format).
+    if ((key.text == "stack" && !key.is_symbol) || (key.is_private && d.text.empty())) d.text = text;
+  }
+  d.error_name = StringValue(LookupDataProperty(address, map, u"name"));
+  if (d.text.empty()) {
+    // Error.prototype.toString: what util.inspect shows for an error
+    // without a stack, in brackets.
+    std::string name = d.error_name.empty() ? "Error" : d.error_name;
+    d.text = d.error_message.empty() ? name : name + ": " + d.error_message;
+  }
 }
 
 std::string HeapJsModel::FunctionName(uint64_t function) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "heap.h"
 #include "inspect.h"
@@ -31,6 +32,11 @@ class HeapJsModel : public JsModel {
   void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeArrayBuffer(uint64_t address, JsDescription& d);
+  void DescribeError(uint64_t address, const MapInfo& map, JsDescription& d);
+  // A data property found on the object or its prototype chain (nullopt for
+  // accessors, which only running code could evaluate).
+  std::optional<Tagged> LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name);
+  std::string StringValue(const std::optional<Tagged>& value);
   bool ArrayBufferDetached(uint64_t buffer);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
