@@ -278,8 +278,10 @@ struct Rules {
   // ArrayBuffer/DataView's byteLength, byteOffset, buffer print as
   // "[byteLength]: 2" rather than "byteLength: 2".
   bool bracket_extra_keys() const { return major >= 22; }
-  // formatError: `stack` keys always hidden, name/message hidden when not
-  // strings or found in the stack; `cause` only when own.
+  // formatError: an own `stack` key is always hidden, own name/message
+  // keys when not strings or found in the stack (20: when their text is
+  // found in the stack). 20 also lists an inherited `cause`, 22+ only an
+  // own one; the model reports own causes only, so both print alike.
   bool error_keys_by_type() const { return major >= 22; }
   // getStackFrames folds repeated runs of frames in stacks over 10 lines.
   bool collapse_duplicate_frames() const { return major >= 22; }
@@ -293,7 +295,10 @@ struct Rules {
   bool wrap_proxies() const { return major >= 26; }
 };
 
-enum class Extras { kObject, kArrayEntry, kArrayExtras };
+// kArrayExtras: entries of arrays and typed arrays, which may be grouped in
+// columns; kObject: everything else. (Array elements themselves are printed
+// without keys by FormatArrayEntry.)
+enum class Extras { kObject, kArrayExtras };
 
 // A key printed after the formatter's own entries: an own enumerable
 // property, or one util.inspect adds (error [cause], DataView [buffer], ...).
@@ -441,7 +446,7 @@ class Formatter {
     std::map<uint64_t, bool> numeric;  // formatted array elements that are numbers
     std::vector<std::string> output = FormatBody(d, layout, recurse_times, numeric);
     for (const KeyEntry& key : layout.keys) {
-      output.push_back(FormatProperty(key, recurse_times, layout.extras));
+      output.push_back(FormatProperty(key, recurse_times));
     }
     if (d.identity != 0) {
       auto it = circular_.find(d.identity);
@@ -1052,7 +1057,7 @@ class Formatter {
         // keep their place; then the key list is emptied.
         std::vector<std::string> output;
         for (const KeyEntry& key : layout.keys) {
-          output.push_back(FormatProperty(key, recurse_times, Extras::kObject));
+          output.push_back(FormatProperty(key, recurse_times));
         }
         layout.keys.clear();
         return output;
@@ -1226,7 +1231,7 @@ class Formatter {
   // -------------------------------------------------------------------------
   // formatProperty
 
-  std::string FormatProperty(const KeyEntry& entry, int recurse_times, Extras extras) {
+  std::string FormatProperty(const KeyEntry& entry, int recurse_times) {
     const JsProperty& prop = entry.prop;
     std::string str;
     if (prop.uninitialized) {
@@ -1242,7 +1247,6 @@ class Formatter {
     } else {
       str = "undefined";
     }
-    if (extras == Extras::kArrayEntry) return str;
     return KeyName(entry) + ": " + str;
   }
 

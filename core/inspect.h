@@ -30,7 +30,8 @@ struct JsKey {
   enum class Kind { kString, kSymbol };
   Kind kind = Kind::kString;
   // For a string key its UTF-8 text, unquoted ("with space", "-1").
-  // For a symbol key the symbol as util.inspect prints it: "Symbol(x)".
+  // For a symbol key the symbol as util.inspect prints it: "Symbol(x)"
+  // (unescaped; the formatter escapes quotes and control characters).
   std::string text;
 };
 
@@ -54,7 +55,7 @@ enum class JsKind {
   kSet,
   kWeakMap,      // printed as "WeakMap { <items unknown> }"
   kWeakSet,
-  kTypedArray,   // `typed_array_name` plus elements as unboxed numbers
+  kTypedArray,   // `typed_name` plus elements as unboxed numbers
   kArrayBuffer,  // and SharedArrayBuffer (`builtin_name` says which)
   kDataView,
   kDate,
@@ -62,23 +63,27 @@ enum class JsKind {
   kError,
   kBoxed,        // Number, String, Boolean, Symbol, BigInt wrappers
   kPromise,
-  kArguments,    // the arguments object: "[Arguments] [ 1, 2 ]"
+  kArguments,    // the arguments object: "[Arguments] { '0': 1, '1': 2 }"
   kMapIterator,  // "[Map Iterator] { ... }" / "[Map Entries] { ... }"
   kSetIterator,
   kModuleNamespace,
   kGlobalProxy,  // globalThis: util.inspect's "<ref *1> Object [global] {...}" is long; model decides
+                 // (formatted like kObject)
   kProxy,        // a JSProxy: `proxy_target` is its target (util.inspect never runs traps)
 };
 
 struct JsFunctionInfo {
-  std::string name;       // "" for anonymous
+  // The function's `name` as read through the chain (for a class: its own
+  // `name` only); "" for anonymous. Printed "[Function: f]" / "[class A]".
+  std::string name;
+  // util.inspect calls a function a class when its source text starts with
+  // "class" (and ends with "}"); the model decides from the SharedFunctionInfo.
   bool is_class = false;
   // "Function", "AsyncFunction", "GeneratorFunction", "AsyncGeneratorFunction"
   std::string type = "Function";
-  // For a class with `extends`: the base class's name ("" if none or unnamed base).
+  // For a class: the `name` of its prototype (the base class of `extends`);
+  // nullopt or "" when there is none or it is unnamed.
   std::optional<std::string> extends;
-  // The source text of a class, when available (util.inspect reads it to
-  // find `extends`); not needed when `extends` is set by the model.
 };
 
 enum class JsPromiseState { kPending, kFulfilled, kRejected };
@@ -89,40 +94,64 @@ struct JsDescription {
   // 0 for primitives.
   uint64_t identity = 0;
 
-  // kPrimitive / kOpaque: the text. kBoxed: the inner primitive's text
-  // ("3", "'abc'", "Symbol(a)"). kDate: ISO text or "Invalid Date".
-  // kRegExp: "/ab+c/gi". kError: the `stack` string if it is a string, else
-  // what the model could reconstruct ("Error: boom").
+  // kPrimitive / kOpaque: the text, printed as is ("1", "-0", "5n",
+  // "undefined", "Symbol(a)"; strings quoted by InspectString()).
+  // kBoxed: the inner primitive's text the same way ("3", "'abc'",
+  // "Symbol(a)"). kDate: toISOString() or "Invalid Date".
+  // kRegExp: RegExp.prototype.toString ("/ab+c/gi"). kError: the `stack`
+  // property if it is a non-empty string, else Error.prototype.toString's
+  // text ("Error: boom", "Error" without message, the message without name).
   std::string text;
   bool is_number = false;  // kPrimitive numbers and bigints (util.inspect right-aligns them)
   bool is_string = false;  // kPrimitive strings
 
-  // What util.inspect's getConstructorName finds: the name of the first
-  // own `constructor` property on the prototype chain. nullopt means the
-  // chain ended without one (null prototype).
+  // What util.inspect's getConstructorName finds: starting at the object,
+  // the first own `constructor` data property on the chain holding a
+  // function with a non-empty name that the object is an instance of.
+  // nullopt means the chain ended without one at a null prototype. (If it
+  // ended without one at some other prototype, util.inspect prints
+  // "<builtin> <<prototype's constructor name>>"; the model puts that whole
+  // string here.) Map and Set iterators normally get "Object".
   std::optional<std::string> constructor_name;
-  // V8's internal class name ("Object", "Array", "Map", "Error", ...): used
-  // for "[Object: null prototype]" and "Foo [Map]"-style fallbacks.
+  // V8's JSReceiver::GetConstructorName ("Object", "Array", "Map", "Error",
+  // ...; a Symbol.toStringTag data property when the object has one):
+  // used to name null-prototype objects ("[Foo: null prototype] {}").
+  // kArrayBuffer: "ArrayBuffer" or "SharedArrayBuffer".
   std::string builtin_name = "Object";
-  // Value of a data property Symbol.toStringTag on the chain ("" if none).
+  // The string value[Symbol.toStringTag] reads: a string data property on
+  // the chain ("Map", "Promise", "Module", a user's tag), or for typed
+  // arrays the element type ("Uint8Array"), which comes from a getter; ""
+  // if none (user getters cannot run in a dump). The formatter ignores it
+  // when `properties` lists Symbol(Symbol.toStringTag) (an own enumerable tag).
   std::string to_string_tag;
 
   // Own enumerable properties in V8's order: integer-like keys ascending
-  // (for non-array kinds only; arrays carry them in `elements`), then string
-  // keys in insertion order, then symbol keys in insertion order.
+  // (for non-array kinds only; arrays, typed arrays and arguments carry them
+  // in `elements`), then string keys in insertion order, then symbol keys in
+  // insertion order. kBoxed String: without the string's own character
+  // indices. kModuleNamespace: every export, in the namespace's (sorted)
+  // order, with `uninitialized` set on bindings still in their TDZ.
   std::vector<JsProperty> properties;
-  // True if `properties` was cut short (a corrupt or huge object).
+  // True if `properties` was cut short (a corrupt or huge object). The
+  // formatter prints what is listed; util.inspect has no mark for this.
   bool properties_truncated = false;
 
   // kArray, kArguments, kTypedArray: `length` and present elements with their
-  // indices, ascending (holes are the missing indices). The model may stop
-  // listing after enough entries for the formatter's limit; `length` is the
-  // real length. kBoxed String: length of the string.
+  // indices, ascending (holes are the missing indices). `length` is the real
+  // length. The model may stop listing once it has listed more than
+  // max_array_length elements and passed index max_array_length +
+  // properties.size() (util.inspect looks that far to decide whether all
+  // entries are numbers, which right-aligns them). Typed arrays list
+  // indices 0..min(length, max_array_length)-1 as JsSlot::Number.
+  // kArguments: the index properties (printed as keys '0', '1', ...).
+  // kBoxed String: length of the string.
   uint64_t length = 0;
   std::vector<std::pair<uint64_t, JsSlot>> elements;
 
   // kMap / kSet / iterators: entries in insertion order (for a Set, `second`
-  // is unused). `length` is the collection's size.
+  // is unused). `length` is the collection's size. The model may list only
+  // the first max_array_length entries, except for a null-prototype Map or
+  // Set, which util.inspect prints whole (it iterates without a size).
   // For iterators: the entries the iterator has still to yield. For an
   // entries() iterator (`iterator_entries`) each pair is [key, value] (a
   // Set's entries() gives [v, v]); for keys()/values() `first` is the item
@@ -140,16 +169,20 @@ struct JsDescription {
   // kTypedArray: "Uint8Array", ...; kBoxed: "Number", "String", ...
   std::string typed_name;
 
-  // kArrayBuffer: up to the formatter's limit of bytes, and the byte length.
-  // kDataView / kTypedArray views also expose their buffer via `buffer`.
+  // kArrayBuffer: the first min(byte_length, max_array_length) bytes, the
+  // byte length, and whether it is detached.
+  // kDataView: byte_length, byte_offset and the ArrayBuffer in `buffer`.
+  // (kTypedArray may set `buffer`; it is not printed without showHidden.)
   std::vector<uint8_t> bytes;
   uint64_t byte_length = 0;
   bool detached = false;
   std::optional<JsSlot> buffer;
   uint64_t byte_offset = 0;
 
-  // kError: own non-enumerable `cause` if present, and whether `message`/`name` are own.
-  // (An own *enumerable* `cause` is an ordinary entry of `properties`.)
+  // kError: own non-enumerable `cause` if present (printed "[cause]: ...").
+  // An own *enumerable* `cause` is an ordinary entry of `properties`. Own
+  // enumerable `name`, `message`, `stack` stay in `properties`; the
+  // formatter hides those the stack already shows.
   std::optional<JsSlot> error_cause;
   std::string error_name;     // value of `name` on the chain ("Error", "TypeError"); "Error" if null/undefined
   std::string error_message;  // value of `message` on the chain, unquoted ("" if none or not a string)
@@ -173,10 +206,14 @@ class JsModel {
 };
 
 struct InspectOptions {
-  int depth = 2;                  // util.inspect's depth
+  int depth = 2;                  // util.inspect's depth (INT_MAX for Infinity)
   size_t max_array_length = 100;  // maxArrayLength
+  // maxStringLength: applied by the model when it quotes strings with
+  // InspectString(); the formatter itself never sees raw strings.
   size_t max_string_length = 10000;
-  int node_major = 20;            // the rules changed a little between versions
+  // The rules changed a little between versions: 20, 22, 24 and 26 are
+  // checked; others get the rules of the nearest lower one of these.
+  int node_major = 20;
 };
 
 // util.inspect(value, { breakLength: Infinity, depth, maxArrayLength, ... }).
