@@ -157,6 +157,12 @@ bool Heap::LooksLikeHole(uint64_t object, uint64_t map, int type) {
   // holding the hole NaN (V8 12-13), or a bare map word whose map says
   // size 0 (V8 14, where a hole may end its page).
   if (type < layout_.first_nonstring_type || !metadata_.TypeName(type).empty()) return false;
+  // V8 11 holes are oddballs; BigInts (no constant either, just below
+  // HeapNumber) are variable-sized too.
+  if (type == layout_.heap_number_type - 1) return false;
+  for (const auto& kind : layout_.oddball_kinds) {
+    if (kind.second == "the_hole") return false;
+  }
   if (layout_.map_instance_size_in_words < 0) return false;
   int words = memory_.ReadU8(map + static_cast<uint64_t>(layout_.map_instance_size_in_words));
   uint64_t value;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "bigint.h"
 #include "heap_number.h"
 #include "js_object.h"
 #include "oddball.h"
@@ -30,7 +31,7 @@ struct JSClassLayout {
   int64_t function_shared = 24, function_prototype_or_initial_map = 56;
   int64_t sfi_name_or_scope_info = 16;
   int64_t bound_target = 24;
-  int64_t proxy_target = 8;
+  int64_t proxy_target = 16;  // after map and properties-or-hash
   int64_t array_buffer_backing_store = 48, array_buffer_byte_length = 32;
   int64_t view_buffer = 24, view_byte_offset = 32, view_byte_length = 40;
   int64_t typed_array_length = -1, typed_array_external_pointer = 64, typed_array_base_pointer = 72;
@@ -127,6 +128,12 @@ std::string HeapJsModel::PrimitiveText(uint64_t address, bool* is_number, bool* 
 JsDescription HeapJsModel::DescribeHeapObject(uint64_t address) {
   JsDescription d;
   int type = heap_.InstanceTypeOf(address);
+  if (type == BigIntType(heap_)) {
+    d.kind = JsKind::kPrimitive;
+    d.text = ReadBigIntDecimal(heap_, address) + "n";
+    d.is_number = true;  // util.inspect aligns bigints like numbers
+    return d;
+  }
   ObjectKind kind = heap_.KindOf(type);
   if (kind != ObjectKind::kOther && kind != ObjectKind::kMap) {
     d.kind = JsKind::kPrimitive;
@@ -143,14 +150,14 @@ JsDescription HeapJsModel::DescribeHeapObject(uint64_t address) {
   }
   std::string cls = ClassOf(heap_, type);
   if (cls == "JSProxy") {
-    // util.inspect shows a proxy's target (showProxy is off by default).
+    // util.inspect never runs traps: it shows the target (null once revoked).
+    d.kind = JsKind::kProxy;
+    d.identity = address;
     Tagged target = heap_.ReadTagged(address + static_cast<uint64_t>(l.proxy_target));
-    if (target.kind != Tagged::Kind::kStrong) {
-      d.kind = JsKind::kOpaque;
-      d.text = "<Revoked Proxy>";
-      return d;
+    if (target.kind == Tagged::Kind::kStrong && heap_.KindOf(heap_.InstanceTypeOf(target.address)) == ObjectKind::kOther) {
+      d.proxy_target = JsSlot::Tagged(target.raw);
     }
-    return Describe(target.raw);
+    return d;
   }
   d.identity = address;
   MapInfo map = ReadMap(heap_, heap_.MapOf(address));
@@ -228,17 +235,18 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
     Tagged value = heap_.ReadTagged(address + static_cast<uint64_t>(l.primitive_wrapper_value));
     JsDescription inner = Describe(value.raw);
     d.text = inner.text;
-    if (value.is_smi() || inner.is_number) {
+    const bool bigint = value.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(value.address) == BigIntType(heap_);
+    if (bigint) {
+      d.typed_name = "BigInt";
+    } else if (value.is_smi() || inner.is_number) {
       d.typed_name = "Number";
     } else if (inner.is_string) {
       d.typed_name = "String";
       d.length = static_cast<uint64_t>(ReadStringShape(heap_, value.address).length);
     } else if (inner.text == "true" || inner.text == "false") {
       d.typed_name = "Boolean";
-    } else if (inner.text.rfind("Symbol(", 0) == 0) {
-      d.typed_name = "Symbol";
     } else {
-      d.typed_name = "BigInt";
+      d.typed_name = "Symbol";
     }
     d.builtin_name = d.typed_name;
   } else if (cls == "JSPromise") {
