@@ -1,5 +1,6 @@
 #include "js_object.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -153,6 +154,9 @@ uint64_t ReadJsArrayLength(Heap& heap, uint64_t array) {
 
 namespace {
 
+// Most slots one listing scans (holes included): a bound for corrupt lengths.
+constexpr uint64_t kMaxScannedSlots = uint64_t{1} << 22;
+
 // V8's hole in double arrays: a NaN no arithmetic produces.
 constexpr uint64_t kHoleNanBits = 0xFFF7FFFFFFF7FFFFull;
 
@@ -188,7 +192,7 @@ ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64
     list.store = "FixedDoubleArray";
     uint64_t capacity = static_cast<uint64_t>(FixedArrayLength(heap, store.address));
     list.capacity = capacity;
-    uint64_t n = std::min(capacity, length);
+    uint64_t n = std::min({capacity, length, kMaxScannedSlots});
     for (uint64_t i = 0; i < n && list.items.size() <= limit; ++i) {
       uint64_t bits = heap.ReadWord(store.address + 16 + i * 8);
       if (bits == kHoleNanBits) continue;
@@ -200,7 +204,7 @@ ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64
     list.store = "FixedArray";
     uint64_t capacity = static_cast<uint64_t>(FixedArrayLength(heap, store.address));
     list.capacity = capacity;
-    uint64_t n = std::min(capacity, length);
+    uint64_t n = std::min({capacity, length, kMaxScannedSlots});
     for (uint64_t i = 0; i < n && list.items.size() <= limit; ++i) {
       Tagged v = FixedArrayGet(heap, store.address, static_cast<int64_t>(i));
       if (IsHole(heap, v)) continue;

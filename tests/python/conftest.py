@@ -93,6 +93,12 @@ def objects(version, module_built):
     return _holder_fixture(version, "objects.js")
 
 
+@pytest.fixture(scope="session")
+def objects_zoo(version, module_built):
+    """(Gdb on the everyday-code objects core, expectations, DebugPrint blocks)."""
+    return _holder_fixture(version, "objects_zoo.js")
+
+
 def holder_slots(blocks, count):
     """Addresses of the holder array's element slots, from its %DebugPrint
     (the first block): the fixtures keep every value in one FixedArray."""

@@ -17,8 +17,9 @@ def _word_expr(slot):
     return "*(unsigned long *)%#x" % slot
 
 
-def test_js_view_equals_util_inspect(objects):
-    gdb, expect, blocks = objects
+@pytest.mark.parametrize("fixture", ["objects", "objects_zoo"])
+def test_js_view_equals_util_inspect(fixture, version, request):
+    gdb, expect, blocks = request.getfixturevalue(fixture)
     slots = holder_slots(blocks, len(expect))
     got = gdb.outputs(["v8 print " + _word_expr(slot) for slot in slots])
     assert len(got) == len(expect)
