@@ -285,7 +285,9 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
     s.end_position = smi_slot(4, "end position");
   }
   const bool module = s.scope_type == ScopeType::kModule;
-  if (l.header_positions && module) s.module_variable_count = smi_slot(i++, "module_variable_count");
+  // V8 12+ keep the module variable count before the names (V8 11: after the module info).
+  const bool early_module_count = l.generation >= 12;
+  if (early_module_count && module) s.module_variable_count = smi_slot(i++, "module_variable_count");
 
   // Names: inline, or in a NameToIndexHashTable.
   std::vector<uint64_t> names(static_cast<size_t>(n), 0);
@@ -332,7 +334,7 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
   if (!l.header_positions && s.has_locals_block_list) s.locals_block_list = slot(i++);
   if (module) {
     s.module_info = slot(i++);
-    if (!l.header_positions) s.module_variable_count = smi_slot(i++, "module_variable_count");
+    if (!early_module_count) s.module_variable_count = smi_slot(i++, "module_variable_count");
     if (s.module_variable_count < 0 || s.module_variable_count > kMaxModuleVariables) {
       throw CorruptObject("ScopeInfo " + Hex(shown) + " claims " + std::to_string(s.module_variable_count) +
                           " module variables");

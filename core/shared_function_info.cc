@@ -112,11 +112,6 @@ std::string Utf8Of(Heap& heap, uint64_t raw, size_t limit = 1000) {
   return Utf16ToUtf8(ReadString(heap, a, limit).units);
 }
 
-bool IsOddballLike(Heap& heap, int type) {
-  ObjectKind kind = heap.KindOf(type);
-  return kind == ObjectKind::kOddball || kind == ObjectKind::kHole;
-}
-
 }  // namespace
 
 // ---- Script ----
@@ -444,8 +439,16 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   if (of_type >= 0) {
     if (IsScopeInfo(heap, of)) {
       s.outer_scope_info = s.outer_scope_info_or_feedback_metadata;
-    } else if (!IsOddballLike(heap, of_type)) {
-      s.feedback_metadata = of;
+    } else if (of_type != heap.layout().oddball_type) {
+      // FeedbackMetadata (its type is not in the metadata): two int32
+      // counts, 0 <= create_closure_slot_count, slot_count < 2^20. The
+      // hole (V8 12+) has its NaN there instead.
+      // V8 14's hole may end a page: read without throwing.
+      int32_t counts[2];
+      if (mem.Read(of + 8, counts, sizeof counts) && counts[0] >= 0 && counts[0] < (1 << 20) && counts[1] >= 0 &&
+          counts[1] < (1 << 20)) {
+        s.feedback_metadata = of;
+      }
     }
   }
   if (scope && scope->outer_scope_info) {
@@ -550,7 +553,8 @@ std::string InspectSharedFunctionInfo(Heap& heap, uint64_t address, const Functi
   if (s.feedback_metadata) {
     Memory& mem = heap.memory();
     out += " - feedback_metadata: " + Hex(s.feedback_metadata + tag) + ": [FeedbackMetadata]\n";
-    out += " - map: " + V8Brief(heap, heap.MapOf(s.feedback_metadata) + tag) + "\n";
+    // The metadata does not name FEEDBACK_METADATA_TYPE; V8 does.
+    out += " - map: " + V8PaddedHex(heap.MapOf(s.feedback_metadata) + tag) + " <Map(FEEDBACK_METADATA_TYPE)>\n";
     out += " - slot_count: " + std::to_string(static_cast<int32_t>(mem.ReadU32(s.feedback_metadata + 8))) + "\n";
     out += " - create_closure_slot_count: " +
            std::to_string(static_cast<int32_t>(mem.ReadU32(s.feedback_metadata + 12))) + "\n";

@@ -4,6 +4,7 @@
 //   node-gdb-cli NODE_BINARY CORE print TAGGED...
 //   node-gdb-cli NODE_BINARY CORE inspect TAGGED...
 // CORE may also be "pid:1234" for a live process.
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "core/core_file.h"
+#include "core/js_function.h"
 #include "core/js_model.h"
 #include "core/target.h"
 
@@ -73,6 +75,78 @@ int main(int argc, char** argv) {
       for (int i = 4; i < argc; i++) {
         try {
           std::cout << DebugString(model.Describe(std::strtoull(argv[i], nullptr, 0))) << "\n";
+        } catch (const Error& e) {
+          std::cout << "error: " << e.what() << "\n";
+        }
+      }
+    } else if (command == "jsfunction" || command == "sfi" || command == "script" || command == "scopeinfo" ||
+               command == "context" || command == "contextchain" || command == "environment") {
+      // The V8 views of functions and contexts (core/js_function.h and
+      // friends) on tagged addresses; "contextchain" lists a context and its
+      // outer ones; "environment" reads Node's Environment* from a native
+      // context (nodedbg_const_ContextEmbedderIndex__kEnvironment__int).
+      FunctionInspectOptions options;
+      // Builtins by instruction start (link-time addresses). V8 may run the
+      // embedded builtins from a second mapping of the node binary: such an
+      // address is translated through the core's file mappings.
+      std::map<uint64_t, std::string> builtins;
+      target.binary().ForEachSymbol("Builtins_", [&](const ElfSymbol& sym) {
+        builtins[sym.value] = std::string(sym.name.substr(9));
+      });
+      auto* core_memory = dynamic_cast<CoreFileMemory*>(&target.memory());
+      auto same_file = [&](const std::string& path) {
+        if (path == argv[1]) return true;
+        char a[4096], b[4096];
+        return realpath(path.c_str(), a) && realpath(argv[1], b) && std::string(a) == b;
+      };
+      options.symbolize = [&](uint64_t address) -> std::string {
+        auto it = builtins.find(address - target.load_bias());
+        if (it != builtins.end()) return it->second;
+        if (!core_memory) return "";
+        for (const auto& m : core_memory->file_mappings()) {
+          if (address < m.start || address >= m.end || !same_file(m.path)) continue;
+          uint64_t offset = address - m.start + m.file_offset;
+          for (const auto& seg : target.binary().segments()) {
+            if (seg.type != 1 /* PT_LOAD */ || offset < seg.offset || offset >= seg.offset + seg.filesz) continue;
+            it = builtins.find(seg.vaddr + (offset - seg.offset));
+            if (it != builtins.end()) return it->second;
+          }
+        }
+        return "";
+      };
+      Heap& heap = target.heap();
+      for (int i = 4; i < argc; i++) {
+        try {
+          Tagged t = heap.Decode(std::strtoull(argv[i], nullptr, 0));
+          if (!t.is_heap_object()) throw Error(std::string(argv[i]) + " is not a tagged pointer");
+          if (command == "jsfunction") {
+            std::cout << InspectJSFunction(heap, t.address, options);
+          } else if (command == "sfi") {
+            std::cout << InspectSharedFunctionInfo(heap, t.address, options);
+          } else if (command == "script") {
+            std::cout << InspectScript(heap, t.address, options);
+          } else if (command == "scopeinfo") {
+            std::cout << InspectScopeInfo(heap, t.address);
+          } else if (command == "context") {
+            std::cout << InspectContext(heap, t.address, options);
+          } else if (command == "contextchain") {
+            ContextChain chain = WalkContextChain(heap, t.address);
+            for (const ContextInfo& c : chain.contexts) {
+              std::cout << Hex(c.address + heap.layout().tagging.heap_object_tag) << " " << ContextTypeName(c.kind)
+                        << " " << V8Brief(heap, c.scope_info) << "\n";
+              for (const ContextVariable& v : c.variables) {
+                std::cout << "  " << VariableModeName(v.mode) << " " << v.name << " = "
+                          << (v.uninitialized ? std::string("<uninitialized>")
+                                              : v.number_text ? *v.number_text : V8Brief(heap, v.value))
+                          << "\n";
+              }
+            }
+            if (!chain.error.empty()) std::cout << "(" << chain.error << ")\n";
+          } else {
+            ContextInfo c = ReadContext(heap, t.address);
+            int64_t index = target.NodeConstant("const", "ContextEmbedderIndex", "kEnvironment");
+            std::cout << "embedder data[" << index << "]: " << Hex(NodeEnvironment(heap, c, index)) << "\n";
+          }
         } catch (const Error& e) {
           std::cout << "error: " << e.what() << "\n";
         }
