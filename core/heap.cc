@@ -145,6 +145,15 @@ uint64_t Heap::MapOf(uint64_t object) {
   return map.address;
 }
 
+void Heap::set_v8_major(int major) {
+  v8_major_ = major;
+  // V8 14 dropped the HOLE_TYPE constant. Its number, read from the maps of
+  // holes in Node 26's V8 14.6 (%DebugPrint'ed), is 274; it is used only if
+  // no other type has that number in the metadata. Other versions without
+  // the constant learn it from the first hole-shaped object.
+  if (layout_.hole_type < 0 && major == 14 && metadata_.TypeName(274).empty()) layout_.hole_type = 274;
+}
+
 int Heap::InstanceTypeOf(uint64_t object) {
   uint64_t map = MapOf(object);
   int type = MapInstanceType(map);
@@ -167,9 +176,21 @@ bool Heap::LooksLikeHole(uint64_t object, uint64_t map, int type) {
   int words = memory_.ReadU8(map + static_cast<uint64_t>(layout_.map_instance_size_in_words));
   uint64_t value;
   bool readable = memory_.Read(object + 8, &value, 8);
-  // Size 0 also means "variable size" (arrays, hash tables): those carry a
-  // Smi length after the map; what follows a bare hole is another object.
-  if (words == 0) return !readable || !Decode(value).is_smi();
+  // Size 0 also means "variable size" (arrays, hash tables, feedback
+  // metadata): those carry their length or counts after the map. A bare
+  // hole is one word, so what follows it is the next object's map (or the
+  // end of its page).
+  if (words == 0) {
+    if (!readable) return true;
+    Tagged next = Decode(value);
+    if (next.kind != Tagged::Kind::kStrong) return false;
+    uint64_t meta;
+    uint16_t meta_type;
+    Tagged meta_map = Decode(memory_.Read(next.address, &meta, 8) ? meta : 0);
+    return meta_map.kind == Tagged::Kind::kStrong &&
+           memory_.Read(meta_map.address + static_cast<uint64_t>(layout_.map_instance_type), &meta_type, 2) &&
+           meta_type == layout_.map_type;
+  }
   return words == 2 && readable && value == 0xFFF7FFFFFFF7FFFFull;
 }
 

@@ -75,7 +75,13 @@ class Heap {
 
   // V8's major version (from the binary's v8::internal::Version), 0 if unknown.
   int v8_major() const { return v8_major_; }
-  void set_v8_major(int major) { v8_major_ = major; }
+  void set_v8_major(int major);
+
+  // Node's embedder-data slot for its Environment* in native contexts
+  // (nodedbg_const_ContextEmbedderIndex__kEnvironment__int, which lives in
+  // memory); -1 if unknown.
+  int64_t environment_index() const { return environment_index_; }
+  void set_environment_index(int64_t index) { environment_index_ = index; }
 
   // Offsets of one V8 class family (MapLayout, ...), resolved from the
   // metadata on first use by T::From(const Metadata&) and kept per heap, so
@@ -116,6 +122,7 @@ class Heap {
   // Maps already checked to be maps: most objects share a few dozen maps.
   std::unordered_set<uint64_t> verified_maps_;
   int v8_major_ = 0;
+  int64_t environment_index_ = -1;
   // V8 14 lost the HOLE_TYPE constant: the type is learnt from the first
   // object that has a hole's shape (see InstanceTypeOf).
   bool LooksLikeHole(uint64_t object, uint64_t map, int type);

@@ -4,7 +4,11 @@
 #include <cstring>
 
 #include "bigint.h"
+#include "context.h"
 #include "heap_number.h"
+#include "js_function.h"
+#include "scope_info.h"
+#include "shared_function_info.h"
 #include "js_object.h"
 #include "oddball.h"
 #include "property.h"
@@ -142,6 +146,10 @@ JsDescription HeapJsModel::DescribeHeapObject(uint64_t address) {
   }
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
   const uint64_t tagged = address + heap_.layout().tagging.heap_object_tag;
+  if (IsContextType(heap_, type)) {
+    DescribeContext(address, d);
+    return d;
+  }
   if (kind == ObjectKind::kMap || type < l.first_receiver_type) {
     // A V8 internal (Map, FixedArray, SharedFunctionInfo, ...), not a JS value.
     d.kind = JsKind::kOpaque;
@@ -325,6 +333,38 @@ void HeapJsModel::AddNamedProperties(uint64_t address, const MapInfo& map, JsDes
   for (JsProperty& p : symbols) d.properties.push_back(std::move(p));
 }
 
+void HeapJsModel::DescribeContext(uint64_t address, JsDescription& d) {
+  // Not a JS value: shown as its kind with the variables it holds, by name
+  // ("FunctionContext { tally: 42, tag: 'x' }"); a native context with its
+  // global proxy and Node's Environment*.
+  ContextInfo context = ReadContext(heap_, address);
+  d.kind = JsKind::kObject;
+  d.identity = address;
+  d.constructor_name = ContextClassName(context.kind);
+  for (const ContextVariable& v : context.variables) {
+    JsProperty p;
+    p.key.text = v.name;
+    if (v.uninitialized) {
+      p.value = JsSlot::Number("<uninitialized>");
+    } else {
+      p.value = v.number_text ? JsSlot::Number(*v.number_text) : JsSlot::Tagged(v.value);
+    }
+    d.properties.push_back(std::move(p));
+  }
+  if (context.kind == ContextKind::kNative) {
+    auto add = [&](const char* name, std::string text) {
+      JsProperty p;
+      p.key.text = name;
+      p.value = JsSlot::Number(std::move(text));
+      d.properties.push_back(std::move(p));
+    };
+    add("global_proxy", V8View(heap_).Brief(context.global_proxy));
+    if (heap_.environment_index() >= 0) {
+      add("environment", Hex(NodeEnvironment(heap_, context, heap_.environment_index())) + " (node::Environment*)");
+    }
+  }
+}
+
 std::optional<Tagged> HeapJsModel::LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name) {
   uint64_t object = address;
   MapInfo current = map;
@@ -371,32 +411,49 @@ void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescript
 }
 
 std::string HeapJsModel::FunctionName(uint64_t function) {
+  // util.inspect reads `fn.name`: an own data property when a class or
+  // code redefined it (static name = ...), else the SharedFunctionInfo's name
+  // that the built-in accessor returns.
+  MapInfo map = ReadMap(heap_, heap_.MapOf(function));
+  std::optional<OwnProperty> own = FindOwnProperty(heap_, function, map, u"name");
+  if (own && !own->details.accessor) return StringValue(own->value);
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
   Tagged shared = heap_.ReadTagged(function + static_cast<uint64_t>(l.function_shared));
   if (shared.kind != Tagged::Kind::kStrong) return "";
-  Tagged name = heap_.ReadTagged(shared.address + static_cast<uint64_t>(l.sfi_name_or_scope_info));
-  if (name.kind == Tagged::Kind::kStrong && heap_.IsString(heap_.InstanceTypeOf(name.address))) {
-    // Names are not subject to maxStringLength in util.inspect.
-    return Utf16ToUtf8(ReadString(heap_, name.address, kInspectMaxStringLength).units);
-  }
-  return "";
+  return ReadSharedFunctionInfo(heap_, shared.address).name_text;
 }
 
 void HeapJsModel::DescribeFunction(uint64_t address, const MapInfo& map, JsDescription& d) {
-  std::string type_name = heap_.TypeName(map.instance_type);
   if (ClassOf(heap_, map.instance_type) == "JSBoundFunction") {
-    const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
-    Tagged target = heap_.ReadTagged(address + static_cast<uint64_t>(l.bound_target));
-    std::string inner = target.kind == Tagged::Kind::kStrong ? FunctionName(target.address) : "";
-    d.function.name = "bound " + inner;
+    // "bound " + the target's name, which V8's accessor computes (bound
+    // functions may nest).
+    std::optional<OwnProperty> own = FindOwnProperty(heap_, address, map, u"name");
+    if (own && !own->details.accessor) {
+      d.function.name = StringValue(own->value);
+      return;
+    }
+    std::string prefix;
+    uint64_t target = address;
+    for (int i = 0; i < kMaxPrototypeChain; ++i) {
+      prefix += "bound ";
+      Tagged next = heap_.ReadTagged(target + static_cast<uint64_t>(heap_.LayoutOf<JSClassLayout>().bound_target));
+      if (next.kind != Tagged::Kind::kStrong) break;
+      target = next.address;
+      int type = heap_.InstanceTypeOf(target);
+      if (IsFunctionType(type)) {
+        d.function.name = prefix + FunctionName(target);
+        return;
+      }
+      if (ClassOf(heap_, type) != "JSBoundFunction") break;
+    }
+    d.function.name = prefix;
     return;
   }
+  JSFunctionData fn = ReadJSFunction(heap_, address);
   d.function.name = FunctionName(address);
-  d.function.is_class = type_name.find("CLASS_CONSTRUCTOR") != std::string::npos;
-  // Until the SharedFunctionInfo's kind is decoded: the kind that the
-  // function's constructor names (util.inspect checks the kind itself).
-  const std::string ctor = d.constructor_name.value_or("");
-  if (ctor == "AsyncFunction" || ctor == "GeneratorFunction" || ctor == "AsyncGeneratorFunction") d.function.type = ctor;
+  d.function.is_class = fn.is_class_constructor;
+  d.function.type = FunctionTypeName(fn.kind);
+  if (fn.base_class) d.function.extends = fn.base_class_name;
 }
 
 std::optional<std::string> HeapJsModel::ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype) {

@@ -33,6 +33,7 @@ class HeapJsModel : public JsModel {
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeArrayBuffer(uint64_t address, JsDescription& d);
   void DescribeError(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeContext(uint64_t address, JsDescription& d);
   // A data property found on the object or its prototype chain (nullopt for
   // accessors, which only running code could evaluate).
   std::optional<Tagged> LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name);

@@ -48,6 +48,11 @@ Target::Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64
   // became a raw double in V8 13, typed-array elements kinds were reordered):
   // the decoders ask the V8 version.
   heap_->set_v8_major(std::atoi(V8Version().c_str()));
+  try {
+    heap_->set_environment_index(NodeConstant("const", "ContextEmbedderIndex", "kEnvironment"));
+  } catch (const Error&) {
+    // An embedder without Node's constants: native contexts show no Environment.
+  }
 }
 
 int Target::NodeMajor() {

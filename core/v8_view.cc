@@ -3,7 +3,11 @@
 #include <cstring>
 
 #include "heap_number.h"
+#include "context.h"
+#include "js_function.h"
 #include "js_model.h"
+#include "scope_info.h"
+#include "shared_function_info.h"
 #include "js_object.h"
 #include "map.h"
 #include "property.h"
@@ -27,6 +31,14 @@ std::string StringText(Heap& heap, uint64_t address, size_t limit) {
 
 }  // namespace
 
+namespace {
+// The kinds' own briefs come as "<...>"; Brief adds the brackets itself.
+std::string StripBrackets(std::string s) {
+  if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return s.substr(1, s.size() - 2);
+  return s;
+}
+}  // namespace
+
 bool V8View::IsReceiverType(int type) const {
   return type >= heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
 }
@@ -44,6 +56,10 @@ std::string V8View::BriefOther(uint64_t address, int type) {
                                                                        : FixedArrayLength(heap_, address);
     return (cls == "StrongDescriptorArray" ? std::string("DescriptorArray") : cls) + "[" + std::to_string(length) + "]";
   }
+  if (IsContextType(heap_, type)) return StripBrackets(BriefContext(heap_, address));
+  if (IsSharedFunctionInfo(heap_, address)) return StripBrackets(BriefSharedFunctionInfo(heap_, address));
+  if (IsScopeInfo(heap_, address)) return StripBrackets(BriefScopeInfo(heap_, address));
+  if (IsJSFunctionType(heap_, type)) return StripBrackets(BriefJSFunction(heap_, address));
   if (!IsReceiverType(type)) return name;
   HeapJsModel model(heap_, InspectOptions{});
   if (cls == "JSArray") return "JSArray[" + std::to_string(ReadJsArrayLength(heap_, address)) + "]";
@@ -115,7 +131,8 @@ std::string V8View::Brief(uint64_t raw) {
       }
       case ObjectKind::kMap: {
         MapInfo m = ReadMap(heap_, t.address);
-        if (IsReceiverType(m.instance_type)) {
+        // V8 prints the elements kind for JS object maps, the type for the rest.
+        if (m.instance_type > heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400)) {
           return "<" + weak + "Map[" + std::to_string(m.instance_size) + "](" + ElementsKindName(heap_, m.elements_kind) + ")>";
         }
         return "<" + weak + "Map(" + heap_.TypeName(m.instance_type) + ")>";
@@ -216,6 +233,11 @@ std::string V8View::Inspect(uint64_t raw) {
     return out;
   }
   if (kind == ObjectKind::kMap) return InspectMap(heap_, *this, a);
+  if (IsContextType(heap_, type)) return InspectContext(heap_, a);
+  if (IsJSFunctionType(heap_, type)) return InspectJSFunction(heap_, a);
+  if (IsSharedFunctionInfo(heap_, a)) return InspectSharedFunctionInfo(heap_, a);
+  if (IsScript(heap_, a)) return InspectScript(heap_, a);
+  if (IsScopeInfo(heap_, a)) return InspectScopeInfo(heap_, a);
   {
     std::string cls = md.TypeClass(type);
     if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "WeakFixedArray" || cls == "PropertyArray" ||

@@ -25,7 +25,7 @@ inline std::map<std::string, int64_t> Node20Constants() {
       {"v8dbg_OddballFalse", 0}, {"v8dbg_OddballTrue", 1}, {"v8dbg_OddballTheHole", 2},
       {"v8dbg_OddballNull", 3}, {"v8dbg_OddballUndefined", 5},
       {"v8dbg_class_HeapObject__map__Map", 0}, {"v8dbg_class_Map__instance_type__uint16_t", 12},
-      {"v8dbg_class_Map__instance_size_in_words__char", 7},
+      {"v8dbg_class_Map__instance_size_in_words__char", 8},
       {"v8dbg_class_String__length__int32_t", 12}, {"v8dbg_class_SeqOneByteString__chars__char", 16},
       {"v8dbg_class_SeqTwoByteString__chars__char", 16}, {"v8dbg_class_ConsString__first__String", 16},
       {"v8dbg_class_ConsString__second__String", 24}, {"v8dbg_class_SlicedString__parent__String", 16},
