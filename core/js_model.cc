@@ -358,7 +358,7 @@ void HeapJsModel::DescribeContext(uint64_t address, JsDescription& d) {
       p.value = JsSlot::Number(std::move(text));
       d.properties.push_back(std::move(p));
     };
-    add("global_proxy", V8View(heap_).Brief(context.global_proxy));
+    add("global_proxy", Hex(context.global_proxy) + " " + V8View(heap_).Brief(context.global_proxy));
     if (heap_.environment_index() >= 0) {
       add("environment", Hex(NodeEnvironment(heap_, context, heap_.environment_index())) + " (node::Environment*)");
     }

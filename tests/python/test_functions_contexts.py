@@ -413,3 +413,56 @@ def test_wrong_objects_are_one_line_errors(fc):
     assert text.startswith("error: ") and "is not a JSFunction" in text, text
     text = list(fc.run("jsfunction", [0x1234]).values())[0]
     assert text.startswith("error: "), text
+
+
+# ---------------------------------------------------------------------------
+# The same objects through GDB: `v8 print` (JS view) and `v8 inspect` (V8
+# view) on contexts and functions, as a user types them.
+
+KIND_CLASSES = {"counter": "FunctionContext", "tdz": "FunctionContext", "block": "BlockContext",
+                "catch": "CatchContext", "with": "WithContext", "script": "ScriptContext",
+                "eval": "EvalContext", "module": "ModuleContext"}
+
+
+@pytest.fixture(scope="session")
+def fc_gdb(fc, module_built):
+    from conftest import Gdb
+    return Gdb(fc.binary, fc.core)
+
+
+def test_gdb_prints_context_variables_by_name(fc, fc_gdb):
+    cases = [case(fc, name) for name in KIND_CLASSES]
+    got = fc_gdb.outputs(["v8 print %s" % c["chain"][0] for c in cases])
+    for c, text in zip(cases, got):
+        assert text.startswith(KIND_CLASSES[c["name"]] + " {"), (c["name"], text)
+        for var, expected in (c.get("locals") or {}).items():
+            if expected is not None:
+                assert "%s: %s" % (var, expected) in text, (c["name"], var, text)
+    counter = got[0]
+    assert counter == "FunctionContext { tally: 42, tag: 'x', visits: 2 }", counter
+    assert got[1] == "FunctionContext { notYet: <uninitialized> }", got[1]
+
+
+def test_gdb_walks_from_a_function_to_its_native_context(fc, fc_gdb):
+    counter = case(fc, "counter")
+    chain = [int(a, 16) for a in counter["chain"]]
+    commands = ["v8 inspect %s" % counter["function"]] + ["v8 inspect %#x" % a for a in chain]
+    got = fc_gdb.outputs(commands)
+    m = re.search(r"^ - context: (%s)" % HEX, got[0], re.M)
+    assert m and int(m.group(1), 16) == chain[0], got[0]
+    for i, text in enumerate(got[1:]):
+        assert text.startswith("%#x: [" % chain[i]) or re.match(r"0x0*%x: \[" % chain[i], text), text[:200]
+        if i + 1 < len(chain):
+            m = re.search(r"^ - previous: (%s)" % HEX, text, re.M)
+            assert m and int(m.group(1), 16) == chain[i + 1], text
+    assert "NativeContext" in got[-1].splitlines()[0], got[-1][:300]
+
+
+def test_gdb_prints_the_native_context_with_node_environment(fc, fc_gdb):
+    native = int(case(fc, "counter")["chain"][-1], 16)
+    env = list(fc.run("environment", [native]).values())[0].split()[-1]
+    text = fc_gdb.outputs(["v8 print %#x" % native])[0]
+    m = re.match(r"^NativeContext \{ global_proxy: (%s) <JSGlobalProxy>, environment: (%s) \(node::Environment\*\) \}$"
+                 % (HEX, HEX), text)
+    assert m, text
+    assert int(m.group(2), 16) == int(env, 16), (text, env)

@@ -59,6 +59,7 @@ def live_session(version, module_built, tmp_path_factory):
     commands += ["v8 print name", "v8 inspect name", "v8 print first", "v8 info", "gcore %s" % core]
     # Structured display of the same object (what IDEs and `print pretty` see).
     commands += ["echo PRETTY\\n", "set print pretty on", "print object", "set print pretty off", "echo END_PRETTY\\n"]
+    commands += ["echo CONTEXT\\n", "print context", "echo END_CONTEXT\\n"]
     # V8's internal handle types around the same value (internal_handles.cc).
     commands += ["break node_gdb_internal_break", "continue", "up", "echo INTERNAL\\n"]
     commands += ["print %s" % v for v in INTERNAL]
@@ -131,3 +132,12 @@ def test_structured_printing_of_an_object(live_session):
     assert re.search(r"= Object = \{\n  point = Point = \{\n    x = 1,\n    y = 2\n  \},\n"
                      r"  list = Array\(3\) = \{1, 2, 3\},\n  map = Map\(1\) = \{\n    \['k'\] = Object = \{\n"
                      r"      deep = Array\(1\) = \{1\}\n    \}\n  \},\n  text = 'ok'\n\}", section), section
+
+
+def test_local_context_prints_the_native_context(live_session):
+    """A v8::Local<v8::Context> shows its NativeContext: the global proxy and
+    Node's Environment* (embedder data slot kEnvironment)."""
+    out, _, _ = live_session
+    section = out[out.index("CONTEXT\n"):out.index("END_CONTEXT")]
+    assert re.search(r"^\$\d+ = NativeContext \{ global_proxy: 0x[0-9a-f]+ <JSGlobalProxy>, "
+                     r"environment: 0x[0-9a-f]+ \(node::Environment\*\) \}$", section, re.M), section
