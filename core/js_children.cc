@@ -1,5 +1,6 @@
 #include "js_children.h"
 
+#include "context.h"
 #include "js_model.h"
 
 namespace nodegdb {
@@ -19,6 +20,24 @@ JsChild SlotChild(std::string name, const JsSlot& slot) {
 }
 
 std::string Counted(const std::string& name, uint64_t n) { return name + "(" + std::to_string(n) + ")"; }
+
+// A context's header slots come before its variables: what its scope is,
+// and the links outward that a debugger UI follows.
+void AddContextHeader(Heap& heap, uint64_t raw, JsStructure& s) {
+  Tagged t = heap.Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong || !IsContextType(heap, heap.InstanceTypeOf(t.address))) return;
+  ContextInfo context = ReadContext(heap, t.address);
+  auto add = [&](const char* name, uint64_t word) {
+    JsChild c;
+    c.name = name;
+    c.has_value = true;
+    c.raw = word;
+    s.children.push_back(c);
+  };
+  add("[[scope_info]]", context.scope_info);
+  if (context.kind != ContextKind::kNative) add("[[previous]]", context.previous);
+  if (context.has_extension) add("[[extension]]", context.extension);
+}
 
 }  // namespace
 
@@ -78,6 +97,7 @@ JsStructure DescribeStructure(Heap& heap, uint64_t raw, const InspectOptions& op
     case JsKind::kGlobalProxy:
     case JsKind::kModuleNamespace:
       s.summary = ctor;
+      AddContextHeader(heap, raw, s);
       add_properties();
       return s;
     case JsKind::kPromise:

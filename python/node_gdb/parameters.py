@@ -113,7 +113,7 @@ def options():
     return {"depth": depth, "string_length": string_length, "array_length": array_length}
 
 
-def _under_mi():
+def under_mi():
     """True if GDB runs a GDB/MI interpreter (IDEs start it with --interpreter=mi)."""
     global _mi
     if _mi is None:
@@ -138,4 +138,4 @@ def structured():
         return True
     if mode == "off":
         return False
-    return bool(gdb.parameter("print pretty")) or _under_mi()
+    return bool(gdb.parameter("print pretty")) or under_mi()

@@ -6,6 +6,8 @@ on`, objects expand instead: the printer gives a summary ("Point",
 "Array(3)", "Map(2)") and children that GDB asks for lazily, each itself a
 printable V8 value."""
 
+import re
+
 import gdb
 import gdb.printing
 
@@ -21,23 +23,35 @@ def _error_text(e):
     return "<node-gdb: %s>" % _one_line(e)
 
 
-def tagged_child_type():
-    """The type of the values given as children: `volatile unsigned long *
-    volatile` holding a tagged word. Release node binaries have no V8 types,
-    so node-gdb marks its own values with a qualified builtin type that C++
-    code does not use (GDB keeps the outer volatile when it copies values
-    into MI varobjs)."""
-    return gdb.lookup_type("unsigned long").volatile().pointer().volatile()
+_CHILD_TYPE_RE = re.compile(r"^(?:const )?volatile unsigned long((?: \* volatile)+)$")
 
 
-_CHILD_TYPE_NAMES = ("volatile unsigned long * volatile", "const volatile unsigned long * volatile")
+def tagged_child_type(depth=1):
+    """The type of the values given as children: a tagged word typed
+    `volatile unsigned long * volatile` (one `* volatile` per level of
+    nesting). Release node binaries have no V8 types, so node-gdb marks its
+    own values with a qualified builtin type that C++ code does not use; GDB
+    keeps the outer volatile when it copies values into MI varobjs. The depth
+    lets the CLI stop expanding where util.inspect would."""
+    type_ = gdb.lookup_type("unsigned long").volatile()
+    for _ in range(max(1, depth)):
+        type_ = type_.pointer().volatile()
+    return type_
 
 
-def _is_tagged_child(value):
+def _child_depth(value):
+    """Nesting depth of one of our child values, or None for other values."""
     # gdb.Type equality does not hold between separately made qualified
     # types: compare the spelling.
     type_ = value.type
-    return type_.code == gdb.TYPE_CODE_PTR and str(type_) in _CHILD_TYPE_NAMES
+    if type_.code != gdb.TYPE_CODE_PTR:
+        return None
+    m = _CHILD_TYPE_RE.match(str(type_))
+    return m.group(1).count("*") if m else None
+
+
+def _is_tagged_child(value):
+    return _child_depth(value) is not None
 
 
 class _Printer:
@@ -55,10 +69,17 @@ class _Printer:
 class JsTextPrinter(_Printer):
     """One line of util.inspect text (the default in the CLI)."""
 
+    def __init__(self, value, depth=None):
+        super().__init__(value)
+        self._depth = depth
+
     def to_string(self):
         try:
             target = session.target()
-            return target.print_value(self._word(target), **parameters.options())
+            options = parameters.options()
+            if self._depth is not None:
+                options["depth"] = self._depth
+            return target.print_value(self._word(target), **options)
         except values.EmptyHandle:
             return "<empty>"
         except Exception as e:  # never a traceback inside `print`
@@ -68,8 +89,9 @@ class JsTextPrinter(_Printer):
 class JsStructurePrinter(_Printer):
     """A summary plus children, for `set print pretty on` and GDB/MI."""
 
-    def __init__(self, value):
+    def __init__(self, value, depth=0):
         super().__init__(value)
+        self._depth = depth
         self._structure = None
         self._error = None
 
@@ -97,7 +119,7 @@ class JsStructurePrinter(_Printer):
         structure = self._load()
         if structure is None:
             return
-        child_type = tagged_child_type()
+        child_type = tagged_child_type(self._depth + 1)
         for name, word, text in structure[2]:
             if word is None:
                 yield name, text
@@ -108,9 +130,15 @@ class JsStructurePrinter(_Printer):
 def _make_printer(value):
     if not parameters.structured():
         return JsTextPrinter(value)
+    depth = _child_depth(value) or 0
+    # The CLI prints every level at once: stop expanding where util.inspect
+    # would (`set v8 depth`), and show deeper values as one line. GDB/MI
+    # expands on request, one level at a time, so it has no such limit.
+    if not parameters.under_mi() and depth > parameters.options()["depth"]:
+        return JsTextPrinter(value, depth=-1)
     # Only values with children get a children() method: GDB/MI shows any
     # varobj whose printer has one as "{...}", even a number.
-    printer = JsStructurePrinter(value)
+    printer = JsStructurePrinter(value, depth)
     structure = printer._load()
     if structure is not None and not structure[2] and not structure[1]:
         return JsTextPrinter(value)
