@@ -466,3 +466,15 @@ def test_gdb_prints_the_native_context_with_node_environment(fc, fc_gdb):
                  % (HEX, HEX), text)
     assert m, text
     assert int(m.group(2), 16) == int(env, 16), (text, env)
+
+
+def test_gdb_structured_context_shows_header_slots_and_variables(fc, fc_gdb):
+    """`set print pretty on` on a context: header slots, then the variables,
+    bounded by `set v8 depth` (a context's links reach the whole program)."""
+    counter = case(fc, "counter")
+    out = fc_gdb.run(["set print pretty on",
+                      "print (volatile unsigned long * volatile)%s" % counter["chain"][0]])
+    m = re.search(r"= FunctionContext = \{\n  \[\[scope_info\]\] = .*?\n  \[\[previous\]\] = .*?\n"
+                  r"(?:.*\n)*?  tally = 42,\n  tag = 'x',\n  visits = 2\n\}", out)
+    assert m, out[-3000:]
+    assert len(out) < 200000, len(out)
