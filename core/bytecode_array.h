@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,8 +103,9 @@ struct BytecodeLocation {
 // BytecodeWrapper, InterpreterData or baseline Code.
 BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, int v8_major);
 
-// The function name kept in a SharedFunctionInfo: its name_or_scope_info is
-// the name itself or a ScopeInfo holding it. "" if anonymous or not found.
-std::string SharedFunctionName(Heap& heap, uint64_t shared);
+// SharedFunctionInfo::DebugName: the function's name, or else its inferred
+// name ("Readable._destroy" for an anonymous function assigned to it). The
+// name_or_scope_info field holds the name, or the ScopeInfo that keeps it.
+std::string SharedFunctionName(Heap& heap, uint64_t shared, int v8_major);
 
 }  // namespace nodegdb

@@ -107,7 +107,7 @@ std::string ShortPrintHeapObject(Heap& heap, uint64_t address, int v8_major, con
     return name ? std::string("<ScopeInfo ") + name + ">" : "<ScopeInfo>";
   }
   if (TypeIs(heap, type, "SHARED_FUNCTION_INFO_TYPE")) {
-    std::string name = SharedFunctionName(heap, address);
+    std::string name = SharedFunctionName(heap, address, v8_major);
     return name.empty() ? "<SharedFunctionInfo>" : "<SharedFunctionInfo " + name + ">";
   }
   if (TypeIs(heap, type, "HEAP_NUMBER_TYPE")) return "<HeapNumber " + HeapNumberShort(ReadHeapNumber(heap, address)) + ">";
@@ -408,6 +408,23 @@ std::string DisassembleBytecode(Target& target, uint64_t raw) {
   }
   out += positions_note;
   return out;
+}
+
+}  // namespace nodegdb
+
+namespace nodegdb {
+
+std::optional<std::string> DisassembleIfBytecodeArray(Target& target, uint64_t raw) {
+  Heap& heap = target.heap();
+  Tagged t = heap.Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong) return std::nullopt;
+  std::optional<int> type = heap.metadata().FindType("BYTECODE_ARRAY_TYPE");
+  try {
+    if (!type || heap.InstanceTypeOf(t.address) != *type) return std::nullopt;
+  } catch (const Error&) {
+    return std::nullopt;  // not an object: the caller's own view says why
+  }
+  return DisassembleBytecode(target, raw);
 }
 
 }  // namespace nodegdb

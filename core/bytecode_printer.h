@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "heap.h"
@@ -17,6 +18,10 @@ class Target;
 // instruction lines, the constant pool, the handler table and the source
 // position table. Throws Error (one line) when there is no bytecode.
 std::string DisassembleBytecode(Target& target, uint64_t raw);
+
+// The same for a BytecodeArray only (what `v8 inspect` and the handle
+// printers show for one); nullopt for anything else.
+std::optional<std::string> DisassembleIfBytecodeArray(Target& target, uint64_t raw);
 
 class ReadOnlyRoots;
 

@@ -4,7 +4,7 @@ as util.inspect would. One collection, "node-gdb", in `info pretty-printer`."""
 import gdb
 import gdb.printing
 
-from . import loader, session, values
+from . import bytecode, loader, session, values
 
 
 class HandlePrinter:
@@ -18,7 +18,7 @@ class HandlePrinter:
         try:
             target = session.target()
             word = values.tagged_word(self.value, target)
-            return target.print_value(word)
+            return bytecode.bytecode_array_text(target, word) or target.print_value(word)
         except values.EmptyHandle:
             return "<empty>"
         except Exception as e:  # never a traceback inside `print`
