@@ -240,6 +240,9 @@ std::string DisassembleBytecode(Target& target, uint64_t raw) {
   std::string title = loc.function || loc.shared ? (loc.name.empty() ? "(anonymous)" : loc.name) : "";
   out += "[bytecode" + (title.empty() ? std::string() : " for " + title) + ", " + Hex(bytecode_tagged) +
          " <BytecodeArray[" + std::to_string(b.length) + "]>]\n";
+  if (!loc.function && !loc.shared) {
+    out += "(the function is unknown: a BytecodeArray does not point back to it; give the function for its name)\n";
+  }
   for (const std::string& note : loc.notes) out += "(" + note + ")\n";
   out += "Bytecode length: " + std::to_string(b.length) + "\n";
   out += "Parameter count " + std::to_string(b.parameter_count) + "\n";
