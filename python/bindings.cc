@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "core/bytecode_printer.h"
 #include "core/core_file.h"
 #include "core/target.h"
 
@@ -126,6 +127,12 @@ PYBIND11_MODULE(_nodegdb, m) {
           py::arg("limit") = 1000,
           "(summary, display hint, [(name, tagged word or None, text)]) for structured display")
       .def("inspect", &Target::Inspect, py::arg("tagged"), "V8 view (%DebugPrint facts)")
+      .def("bytecode", [](Target& t, uint64_t raw, bool only_bytecode_arrays) -> py::object {
+            if (!only_bytecode_arrays) return py::str(DisassembleBytecode(t, raw));
+            auto text = DisassembleIfBytecodeArray(t, raw);
+            return text ? py::object(py::str(*text)) : py::object(py::none());
+          }, py::arg("tagged"), py::arg("only_bytecode_arrays") = false,
+           "--print-bytecode disassembly of a function's bytecode (None if only_bytecode_arrays and not one)")
       .def("banner", &Target::Banner)
       .def_property_readonly("warning", &Target::warning)
       .def("node_version", &Target::NodeVersion)

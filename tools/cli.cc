@@ -3,6 +3,8 @@
 //   node-gdb-cli NODE_BINARY CORE constants [PREFIX]
 //   node-gdb-cli NODE_BINARY CORE print TAGGED...
 //   node-gdb-cli NODE_BINARY CORE inspect TAGGED...
+//   node-gdb-cli NODE_BINARY CORE bytecode TAGGED...   (v8 bytecode)
+//   node-gdb-cli NODE_BINARY CORE bytecode-tables     (what was read from the binary)
 // CORE may also be "pid:1234" for a live process.
 #include <climits>
 #include <cstdio>
@@ -11,6 +13,8 @@
 #include <map>
 #include <string>
 
+#include "core/bytecode.h"
+#include "core/bytecode_printer.h"
 #include "core/core_file.h"
 #include "core/js_function.h"
 #include "core/js_model.h"
@@ -75,6 +79,14 @@ int main(int argc, char** argv) {
       for (int i = 4; i < argc; i++) {
         try {
           std::cout << DebugString(model.Describe(std::strtoull(argv[i], nullptr, 0))) << "\n";
+        } catch (const Error& e) {
+          std::cout << "error: " << e.what() << "\n";
+        }
+      }
+    } else if (command == "bytecode") {
+      for (int i = 4; i < argc; i++) {
+        try {
+          std::cout << DisassembleBytecode(target, std::strtoull(argv[i], nullptr, 0));
         } catch (const Error& e) {
           std::cout << "error: " << e.what() << "\n";
         }
@@ -151,6 +163,21 @@ int main(int argc, char** argv) {
           std::cout << "error: " << e.what() << "\n";
         }
       }
+    } else if (command == "bytecode-tables") {
+      const BytecodeTables& t = BytecodeTables::For(target.binary(), target.metadata(), target.V8Version());
+      for (size_t i = 0; i < t.bytecodes.size(); i++) {
+        const BytecodeDef& b = t.bytecodes[i];
+        std::cout << Hex(i) << " " << b.name << " sizes " << int(b.size[0]) << "/" << int(b.size[1]) << "/"
+                  << int(b.size[2]);
+        for (uint8_t type : b.operand_types) {
+          std::cout << " " << int(type) << ":" << (type < t.kinds.size() ? OperandKindName(t.kinds[type]) : "?");
+        }
+        std::cout << "\n";
+      }
+      std::cout << t.runtime_names.size() << " runtime functions, " << t.intrinsic_runtime_ids.size()
+                << " intrinsics, " << t.native_context_names.size() << " native context slots\n";
+      for (int id : t.intrinsic_runtime_ids) std::cout << " " << t.runtime_names[id];
+      std::cout << "\n";
     } else {
       std::fprintf(stderr, "unknown command %s\n", command.c_str());
       return 2;

@@ -8,7 +8,7 @@ import functools
 
 import gdb
 
-from . import VERSION, loader, parameters, session, values
+from . import VERSION, bytecode, loader, parameters, session, values
 
 
 def one_line_errors(invoke):
@@ -50,6 +50,7 @@ class V8Prefix(gdb.Command):
 
 v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
 v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
+v8 bytecode EXPR -- a function's bytecode, as V8's --print-bytecode shows it
 v8 info          -- the node binary, its versions, and where memory is read from
 
 Limits of the JS view: set v8 depth N, set v8 string-length N, set v8 array-length N
@@ -89,7 +90,7 @@ shows them."""
     @one_line_errors
     def invoke(self, arg, from_tty):
         target, word = _tagged_argument(arg, "v8 inspect")
-        text = target.inspect(word)
+        text = bytecode.bytecode_array_text(target, word) or target.inspect(word)
         gdb.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -125,3 +126,4 @@ def register(core):
     V8Print()
     V8Inspect()
     V8Info()
+    bytecode.register()

@@ -11,7 +11,7 @@ import re
 import gdb
 import gdb.printing
 
-from . import loader, parameters, session, values
+from . import bytecode, loader, parameters, session, values
 
 
 def _one_line(error):
@@ -79,7 +79,9 @@ class JsTextPrinter(_Printer):
             options = parameters.options()
             if self._depth is not None:
                 options["depth"] = self._depth
-            return target.print_value(self._word(target), **options)
+            word = self._word(target)
+            # A BytecodeArray prints as its disassembly (v8 bytecode).
+            return bytecode.bytecode_array_text(target, word) or target.print_value(word, **options)
         except values.EmptyHandle:
             return "<empty>"
         except Exception as e:  # never a traceback inside `print`
