@@ -212,16 +212,16 @@ def test_shared_function_info_and_bytecode_array_give_the_same(bytecode_core):
 
 
 def test_printer_of_a_bytecode_array_handle_shows_the_disassembly(bytecode_core):
-    """Handles are printed by HandlePrinter: given a BytecodeArray it shows
-    the same disassembly (called on the tagged word, as a handle's slot would
-    give it)."""
+    """The handle printers' text printer, given a BytecodeArray, shows the
+    same disassembly (called on a tagged word typed as node-gdb's own child
+    values, as a handle's slot would give it)."""
     f = bytecode_core.function("bc_arith")
     if not f["bytecode"]:
         pytest.skip("%DebugPrint shows no BytecodeArray address in this version")
     out = bytecode_core.gdb.outputs([
         "v8 bytecode %#x" % f["bytecode"],
         "python from node_gdb import printers; "
-        "print(printers.HandlePrinter(gdb.Value(%d).cast(gdb.lookup_type('unsigned long'))).to_string())"
+        "print(printers.JsTextPrinter(gdb.Value(%d).cast(printers.tagged_child_type())).to_string())"
         % f["bytecode"],
     ])
     assert out[0] == out[1].rstrip("\n"), out[1][:500]
