@@ -1,5 +1,7 @@
 #include "bytecode_array.h"
 
+#include "shared_function_info.h"
+
 #include <cstring>
 
 #include "string.h"
@@ -9,7 +11,6 @@ namespace nodegdb {
 namespace {
 
 constexpr int kMaxBytecodeLength = 16 << 20;  // far above any real function
-constexpr int kScopeInfoMaxInlinedLocalNames = 75;
 
 int32_t ReadI32(Heap& heap, uint64_t address) { return static_cast<int32_t>(heap.memory().ReadU32(address)); }
 
@@ -216,78 +217,11 @@ std::vector<HandlerRange> DecodeHandlerTable(const uint8_t* bytes, size_t size, 
   return out;
 }
 
-namespace {
-
-// ScopeInfo, as far as a function's name goes. Flag bits (V8 11 to 14):
-// scope type 0-3, has_saved_class_variable 10, function_variable 12-13
-// (NONE = 0), has_inferred_function_name 14. The flags are a Smi before
-// V8 13, a uint32 after. Fields after flags, parameter_count and
-// context_local_count:
-//   V8 11, 12: locals' names (inline below 75 locals, else one hash table)
-//              and infos, [saved class variable], [function variable: name,
-//              slot], [inferred name], position info, ...
-//   V8 13, 14: position info (start, end), then the same from the names on.
-struct ScopeInfoNames {
-  std::optional<uint64_t> function_name;  // tagged word (a String, or Smi 0)
-  std::optional<uint64_t> inferred_name;
-};
-
-ScopeInfoNames ReadScopeInfoNames(Heap& heap, uint64_t s, int v8_major) {
-  ScopeInfoNames out;
-  const uint32_t flags = v8_major >= 13 ? heap.memory().ReadU32(s + 8)
-                                        : static_cast<uint32_t>(heap.ReadSmiField(s, 8, "flags"));
-  const int64_t locals = heap.ReadSmiField(s, 24, "context_local_count");
-  if (locals < 0 || locals > (1 << 20)) throw CorruptObject("ScopeInfo " + Tag(heap, s) + " has an impossible local count");
-  int64_t slot = 4;
-  if (v8_major >= 13) {
-    const int type = flags & 0xf;  // SCRIPT 0, REPL 1, CLASS 2, EVAL 3, FUNCTION 4, MODULE 5
-    if (type == 0 || type == 3 || type == 4 || type == 5) slot += 2;
-  }
-  slot += (locals < kScopeInfoMaxInlinedLocalNames ? locals : 1) + locals;
-  if (flags & (1u << 10)) slot += 1;
-  if ((flags >> 12) & 3) {
-    out.function_name = heap.ReadWord(s + 8 * slot);
-    slot += 2;
-  }
-  if (flags & (1u << 14)) out.inferred_name = heap.ReadWord(s + 8 * slot);
-  return out;
-}
-
-std::string StringOrEmpty(Heap& heap, std::optional<uint64_t> word) {
-  if (!word) return "";
-  Tagged t = heap.Decode(*word);
-  if (t.kind != Tagged::Kind::kStrong || !heap.IsString(heap.InstanceTypeOf(t.address))) return "";
-  return Utf16ToUtf8(ReadString(heap, t.address, 1000).units);
-}
-
-}  // namespace
 
 std::string SharedFunctionName(Heap& heap, uint64_t shared, int v8_major) {
   // SharedFunctionInfo::DebugName: the name, else the inferred name.
-  const Metadata& md = heap.metadata();
-  std::optional<int64_t> field = md.FindField("SharedFunctionInfo", {"name_or_scope_info"});
-  if (!field) return "";
-  Tagged t = heap.ReadTagged(shared + *field);
-  if (t.kind != Tagged::Kind::kStrong) return "";  // Smi 0: no shared name
-  int type = heap.InstanceTypeOf(t.address);
-  if (heap.IsString(type)) {
-    std::string name = Utf16ToUtf8(ReadString(heap, t.address, 1000).units);
-    if (!name.empty()) return name;
-    // An uncompiled function keeps its inferred name in its UncompiledData.
-    int64_t data = md.FindField("SharedFunctionInfo", {"function_data", "trusted_function_data"}).value_or(8);
-    for (int64_t offset : {data, v8_major >= 13 ? int64_t{16} : data}) {
-      Tagged d = heap.ReadTagged(shared + offset);
-      if (d.kind != Tagged::Kind::kStrong) continue;
-      if (heap.TypeName(heap.InstanceTypeOf(d.address)).find("UNCOMPILED_DATA") != std::string::npos) {
-        return StringOrEmpty(heap, heap.ReadWord(d.address + 8));  // UncompiledData::inferred_name
-      }
-    }
-    return "";
-  }
-  if (!TypeIs(heap, type, "SCOPE_INFO_TYPE")) return "";
-  ScopeInfoNames names = ReadScopeInfoNames(heap, t.address, v8_major);
-  std::string name = StringOrEmpty(heap, names.function_name);
-  return name.empty() ? StringOrEmpty(heap, names.inferred_name) : name;
+  (void)v8_major;
+  return ReadSharedFunctionInfo(heap, shared).debug_name;
 }
 
 namespace {
