@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark: time from `source node-gdb.py` to the first printed value, and
 the per-value latency of `v8 print`, on a kernel core of /usr/bin/node
-(Node 20, 98 MB with full symbols) running tests/fixtures/primitives.js.
+(Node 20, 98 MB with full symbols) running tests/fixtures/primitives.js
+(strings and numbers) or, with --fixture objects, tests/fixtures/objects.js
+(objects, arrays, classes, Map/Set, errors ... through util.inspect's layout).
 
-    /usr/bin/python3 bench/print_latency.py [--version 20] [--rounds 2000]
+    /usr/bin/python3 bench/print_latency.py [--version 20] [--rounds 2000] [--fixture objects]
 
 Needs a build (tools/build.sh); the core is generated and cached in build/.
 """
@@ -21,9 +23,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--version", default="20")
     ap.add_argument("--rounds", type=int, default=2000)
+    ap.add_argument("--fixture", default="primitives", choices=["primitives", "objects"])
     args = ap.parse_args()
 
-    workdir, core = fixtures.make_core(args.version, "primitives.js",
+    workdir, core = fixtures.make_core(args.version, args.fixture + ".js",
                                        node_args=("--expose-gc", "--allow-natives-syntax"))
     with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
         addresses = re.findall(r"^DebugPrint: (0x[0-9a-f]+):", f.read(), re.M)[1:]
@@ -61,8 +64,8 @@ end
     if not m:
         print(out[-3000:])
         return 1
-    print("Node %s core, binary %s (%d MB), %d distinct values, %d rounds" % (
-        fixtures.node_version(node), node, size >> 20, len(addresses), args.rounds))
+    print("Node %s core of %s.js, binary %s (%d MB), %d distinct values, %d rounds" % (
+        fixtures.node_version(node), args.fixture, node, size >> 20, len(addresses), args.rounds))
     print("  source -> first printed value: %s ms" % m.group(1))
     print("  `v8 print` per value (GDB command): %s us" % m.group(2))
     print("  decode per value (C++ core via Python): %s us" % m.group(3))

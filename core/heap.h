@@ -95,6 +95,16 @@ class Heap {
     return *static_cast<const T*>(it->second.get());
   }
 
+  // Memos of one decoder (e.g. constructor names by map), kept as long as
+  // this Heap: the memory is a core, or a process stopped until the GDB
+  // layer makes a new Target.
+  template <class T>
+  T& MemoOf() {
+    auto it = memos_.find(std::type_index(typeid(T)));
+    if (it == memos_.end()) it = memos_.emplace(std::type_index(typeid(T)), std::make_shared<T>()).first;
+    return *static_cast<T*>(it->second.get());
+  }
+
   // `offset` must be a resolved layout field; throws MissingConstant with
   // `what` if it is -1.
   int64_t Need(int64_t offset, const char* what) const;
@@ -127,6 +137,7 @@ class Heap {
   // object that has a hole's shape (see InstanceTypeOf).
   bool LooksLikeHole(uint64_t object, uint64_t map, int type);
   std::unordered_map<std::type_index, std::shared_ptr<void>> class_layouts_;
+  std::unordered_map<std::type_index, std::shared_ptr<void>> memos_;
 };
 
 }  // namespace nodegdb

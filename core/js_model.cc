@@ -456,7 +456,30 @@ void HeapJsModel::DescribeFunction(uint64_t address, const MapInfo& map, JsDescr
   if (fn.base_class) d.function.extends = fn.base_class_name;
 }
 
+namespace {
+// Objects of one map share their prototype chain, hence their constructor
+// name: most of a print's objects share a few maps.
+struct ConstructorNameMemo {
+  std::unordered_map<uint64_t, std::pair<std::optional<std::string>, bool>> by_map;
+};
+}  // namespace
+
 std::optional<std::string> HeapJsModel::ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype) {
+  // Dictionary-mode objects share maps but not their own properties.
+  if (map.dictionary_map) return FindConstructorName(address, map, null_prototype);
+  auto& memo = heap_.MemoOf<ConstructorNameMemo>().by_map;
+  auto it = memo.find(map.address);
+  if (it != memo.end()) {
+    *null_prototype = it->second.second;
+    return it->second.first;
+  }
+  std::optional<std::string> name = FindConstructorName(address, map, null_prototype);
+  if (memo.size() > 100000) memo.clear();
+  memo.emplace(map.address, std::make_pair(name, *null_prototype));
+  return name;
+}
+
+std::optional<std::string> HeapJsModel::FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype) {
   // util.inspect's getConstructorName: the first object on the chain (the
   // object itself first) with an own `constructor` that is a named function
   // whose prototype is on the object's chain.

@@ -40,6 +40,7 @@ class HeapJsModel : public JsModel {
   std::string StringValue(const std::optional<Tagged>& value);
   bool ArrayBufferDetached(uint64_t buffer);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
 
   Heap& heap_;
