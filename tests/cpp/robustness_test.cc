@@ -1,0 +1,153 @@
+// Damaged heaps: each test reproduces a bug the fuzzer (fuzz/) or the damaged
+// core (tests/fixtures/corrupt.js) found, on a synthetic heap with Node 20's
+// layout, and checks that the damage stays local: one clear error for the
+// damaged object, everything around it intact, and every walk bounded.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/js_object.h"
+#include "core/js_view.h"
+#include "core/map.h"
+#include "core/string.h"
+#include "core/v8_view.h"
+#include "fake_heap.h"
+
+namespace nodegdb {
+namespace {
+
+constexpr int kFixedArrayType = 175, kJSObjectType = 1057, kJSArrayType = 2113;
+
+std::map<std::string, int64_t> ObjectConstants() {
+  auto c = testing::Node20Constants();
+  std::map<std::string, int64_t> extra = {
+      {"v8dbg_type_FixedArray__FIXED_ARRAY_TYPE", kFixedArrayType},
+      {"v8dbg_type_JSObject__JS_OBJECT_TYPE", kJSObjectType},
+      {"v8dbg_type_JSArray__JS_ARRAY_TYPE", kJSArrayType},
+      {"v8dbg_type_JSProxy__JS_PROXY_TYPE", 278},
+      {"v8dbg_class_FixedArray__data__uintptr_t", 16}, {"v8dbg_class_FixedArrayBase__length__SMI", 8},
+      {"v8dbg_class_JSReceiver__raw_properties_or_hash__Object", 8},
+      {"v8dbg_class_JSObject__elements__Object", 16}, {"v8dbg_class_JSObject__internal_fields__uintptr_t", 24},
+      {"v8dbg_class_Map__bit_field__char", 14}, {"v8dbg_class_Map__bit_field2__char", 15},
+      {"v8dbg_class_Map__bit_field3__int", 16}, {"v8dbg_class_Map__prototype__Object", 24},
+      {"v8dbg_class_Map__constructor_or_back_pointer__Object", 32},
+      {"v8dbg_class_Map__instance_descriptors__DescriptorArray", 40},
+      {"v8dbg_class_Map__inobject_properties_start_or_constructor_function_index__char", 9},
+      {"v8dbg_bit_field2_elements_kind_mask", 252}, {"v8dbg_bit_field2_elements_kind_shift", 2},
+      {"v8dbg_bit_field3_number_of_own_descriptors_mask", 1047552},
+      {"v8dbg_bit_field3_number_of_own_descriptors_shift", 10},
+      {"v8dbg_bit_field3_is_dictionary_map_shift", 21},
+      {"v8dbg_class_DescriptorArray__header_size__uintptr_t", 24},
+      {"v8dbg_elements_dictionary_elements", 13},
+  };
+  for (auto& [k, v] : extra) c[k] = v;
+  return c;
+}
+
+// Objects, arrays and maps laid out as Node 20 does.
+class ObjectHeap {
+ public:
+  static constexpr uint64_t kBase = 0x30000000;
+  ObjectHeap() : metadata_(Metadata::FromTable(ObjectConstants())) {
+    memory_.Map(kBase, std::vector<uint8_t>(kSize, 0));
+    meta_map_ = Allocate(80);
+    Put64(meta_map_, Tag(meta_map_));
+    Put16(meta_map_ + 12, 255);
+    heap_ = std::make_unique<Heap>(memory_, metadata_);
+    heap_->set_v8_major(11);
+    undefined_ = Object(131, 48);
+    Put64(undefined_ + 40, Smi(5));
+    null_ = Object(131, 48);
+    Put64(null_ + 40, Smi(3));
+    empty_array_ = FixedArray({});
+  }
+  Heap& heap() { return *heap_; }
+
+  static uint64_t Tag(uint64_t a) { return a + 1; }
+  static uint64_t Smi(int64_t v) { return static_cast<uint64_t>(v) << 32; }
+
+  uint64_t Allocate(size_t size) {
+    uint64_t a = kBase + used_;
+    used_ += (size + 7) & ~size_t{7};
+    return a;
+  }
+  // A map of `type` with `words` instance size and an elements kind.
+  uint64_t Map(int type, int words, int elements_kind = 2) {
+    uint64_t m = Allocate(80);
+    Put64(m, Tag(meta_map_));
+    Put8(m + 8, static_cast<uint8_t>(words));
+    Put8(m + 9, static_cast<uint8_t>(words));  // no in-object properties
+    Put16(m + 12, static_cast<uint16_t>(type));
+    Put8(m + 15, static_cast<uint8_t>(elements_kind << 2));
+    Put64(m + 24, Tag(null_));       // prototype
+    Put64(m + 32, Tag(undefined_));  // constructor
+    Put64(m + 40, Tag(empty_array_ ? empty_array_ : m));  // no descriptors
+    return m;
+  }
+  uint64_t Object(int type, size_t size) {
+    uint64_t a = Allocate(size);
+    Put64(a, Tag(Map(type, 0)));
+    return a;
+  }
+  uint64_t FixedArray(const std::vector<uint64_t>& slots) {
+    uint64_t a = Allocate(16 + 8 * slots.size());
+    Put64(a, Tag(fixed_array_map_ ? fixed_array_map_ : (fixed_array_map_ = Map(kFixedArrayType, 0))));
+    Put64(a + 8, Smi(static_cast<int64_t>(slots.size())));
+    for (size_t i = 0; i < slots.size(); i++) Put64(a + 16 + 8 * i, slots[i]);
+    return a;
+  }
+  // A JSArray of PACKED_ELEMENTS holding `elements`.
+  uint64_t JSArray(const std::vector<uint64_t>& elements) {
+    uint64_t store = FixedArray(elements);
+    uint64_t a = Allocate(32);
+    Put64(a, Tag(Map(kJSArrayType, 4)));
+    Put64(a + 8, Tag(empty_array_));
+    Put64(a + 16, Tag(store));
+    Put64(a + 24, Smi(static_cast<int64_t>(elements.size())));
+    return a;
+  }
+  uint64_t String(const std::string& s) {
+    uint64_t a = Object(40, 16 + s.size());
+    Put32(a + 12, static_cast<uint32_t>(s.size()));
+    Write(a + 16, s.data(), s.size());
+    return a;
+  }
+
+  void Write(uint64_t a, const void* p, size_t n) { std::memcpy(memory_.Region(kBase).data() + (a - kBase), p, n); }
+  void Put64(uint64_t a, uint64_t v) { Write(a, &v, 8); }
+  void Put32(uint64_t a, uint32_t v) { Write(a, &v, 4); }
+  void Put16(uint64_t a, uint16_t v) { Write(a, &v, 2); }
+  void Put8(uint64_t a, uint8_t v) { Write(a, &v, 1); }
+
+ private:
+  static constexpr size_t kSize = 8 << 20;
+  BufferMemory memory_;
+  Metadata metadata_;
+  std::unique_ptr<Heap> heap_;
+  uint64_t meta_map_ = 0, undefined_ = 0, null_ = 0, empty_array_ = 0, fixed_array_map_ = 0;
+  size_t used_ = 0;
+};
+
+TEST(DamagedHeapTest, ADamagedElementDoesNotHideTheOthers) {
+  ObjectHeap h;
+  uint64_t damaged = h.String("damaged");
+  h.Put64(damaged, 0x4141414141414141);  // its map word is garbage
+  uint64_t array = h.JSArray({ObjectHeap::Smi(1), ObjectHeap::Tag(damaged), ObjectHeap::Tag(h.String("ok"))});
+  MapInfo map = ReadMap(h.heap(), h.heap().MapOf(array));
+  ElementList list = ReadElements(h.heap(), array, map, 3, 100);
+  ASSERT_EQ(list.items.size(), 3u);
+  EXPECT_EQ(list.items[1].second.raw, ObjectHeap::Tag(damaged));
+
+  std::string text = JsView(h.heap(), InspectOptions{}).Format(ObjectHeap::Tag(array));
+  EXPECT_NE(text.find("1,"), std::string::npos) << text;
+  EXPECT_NE(text.find("<error: "), std::string::npos) << text;
+  EXPECT_NE(text.find("'ok'"), std::string::npos) << text;
+  std::string v8 = V8View(h.heap()).Inspect(ObjectHeap::Tag(array));
+  EXPECT_NE(v8.find("<unreadable: "), std::string::npos) << v8;
+}
+
+}  // namespace
+}  // namespace nodegdb
