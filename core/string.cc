@@ -1,5 +1,6 @@
 #include "string.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <vector>
@@ -109,11 +110,20 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
   };
   std::vector<Piece> stack;
   stack.push_back({address, 0, std::min<int64_t>(top.length, static_cast<int64_t>(limit))});
+  // A real tree is bounded by its length: every cons node is longer than
+  // its parts, leaves hold a character or more (an empty one only beside a
+  // flat one, in a flattened cons), and a thin or sliced string leads
+  // straight to a flat one; so fewer than six nodes per character. More
+  // means the tree contains itself: a cyclic cons string of 80 characters
+  // stops after ~500 steps, not millions.
+  const size_t max_steps = static_cast<size_t>(std::min<int64_t>(
+      static_cast<int64_t>(kMaxStringSteps), 6 * std::max<int64_t>(top.length, 0) + 64));
   size_t steps = 0;
   while (!stack.empty() && result.units.size() < limit) {
-    if (++steps > kMaxStringSteps) {
-      throw CorruptObject("string " + Hex(address) + ": gave up after " + std::to_string(kMaxStringSteps) +
-                          " nested parts (cyclic or corrupt cons string?)");
+    if (++steps > max_steps) {
+      throw CorruptObject("string " + Hex(address) + ": gave up after " + std::to_string(max_steps) +
+                          " nested parts for " + std::to_string(top.length) +
+                          " characters (cyclic or corrupt cons string?)");
     }
     Piece p = stack.back();
     stack.pop_back();
