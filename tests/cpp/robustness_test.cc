@@ -4,12 +4,12 @@
 // damaged object, everything around it intact, and every walk bounded.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/bytecode_array.h"
 #include "core/js_object.h"
 #include "core/js_view.h"
 #include "core/map.h"
@@ -21,6 +21,7 @@ namespace nodegdb {
 namespace {
 
 constexpr int kFixedArrayType = 175, kJSObjectType = 1057, kJSArrayType = 2113;
+constexpr int kJSArrayBufferType = 2062, kJSPrimitiveWrapperType = 1041;
 
 std::map<std::string, int64_t> ObjectConstants() {
   auto c = testing::Node20Constants();
@@ -29,6 +30,8 @@ std::map<std::string, int64_t> ObjectConstants() {
       {"v8dbg_type_JSObject__JS_OBJECT_TYPE", kJSObjectType},
       {"v8dbg_type_JSArray__JS_ARRAY_TYPE", kJSArrayType},
       {"v8dbg_type_JSProxy__JS_PROXY_TYPE", 278},
+      {"v8dbg_type_JSArrayBuffer__JS_ARRAY_BUFFER_TYPE", kJSArrayBufferType},
+      {"v8dbg_type_JSPrimitiveWrapper__JS_PRIMITIVE_WRAPPER_TYPE", kJSPrimitiveWrapperType},
       {"v8dbg_class_FixedArray__data__uintptr_t", 16}, {"v8dbg_class_FixedArrayBase__length__SMI", 8},
       {"v8dbg_class_JSReceiver__raw_properties_or_hash__Object", 8},
       {"v8dbg_class_JSObject__elements__Object", 16}, {"v8dbg_class_JSObject__internal_fields__uintptr_t", 24},
@@ -110,6 +113,14 @@ class ObjectHeap {
     Put64(a + 24, Smi(static_cast<int64_t>(elements.size())));
     return a;
   }
+  // A JS object of `type` with `words` words (map, properties, elements, fields).
+  uint64_t Receiver(int type, int words) {
+    uint64_t a = Allocate(8 * static_cast<size_t>(words));
+    Put64(a, Tag(Map(type, words)));
+    Put64(a + 8, Tag(empty_array_));
+    Put64(a + 16, Tag(empty_array_));
+    return a;
+  }
   uint64_t String(const std::string& s) {
     uint64_t a = Object(40, 16 + s.size());
     Put32(a + 12, static_cast<uint32_t>(s.size()));
@@ -185,6 +196,46 @@ TEST(DamagedHeapTest, ACyclicConsStringStopsAfterAFewStepsPerCharacter) {
   uint64_t s = f.SeqOneByte("start");
   for (int i = 0; i < 2000; i++) s = f.Cons(s, f.SeqOneByte("x"), 5 + i + 1);
   EXPECT_EQ(ReadString(f.heap(), s, 100000).units.size(), 2005u);
+}
+
+// Records the largest read asked for.
+class LargestReadMemory : public Memory {
+ public:
+  explicit LargestReadMemory(Memory& inner) : inner_(inner) {}
+  bool Read(uint64_t address, void* out, size_t size) override {
+    largest = std::max(largest, size);
+    return inner_.Read(address, out, size);
+  }
+  std::string Describe() const override { return "largest read"; }
+  size_t largest = 0;
+
+ private:
+  Memory& inner_;
+};
+
+TEST(DamagedMetadataTest, ImpossibleShiftsAreDroppedAndAnImpossibleSmiShiftIsAnError) {
+  auto c = ObjectConstants();
+  c["v8dbg_bit_field2_elements_kind_shift"] = 224;
+  c["v8dbg_prop_index_shift"] = -1;
+  Metadata md = Metadata::FromTable(c);
+  EXPECT_FALSE(md.Find("v8dbg_bit_field2_elements_kind_shift"));
+  EXPECT_FALSE(md.Find("v8dbg_prop_index_shift"));
+  EXPECT_EQ(*md.Find("v8dbg_SmiShiftSize"), 31);
+  // A map decodes with what is left (no undefined shift).
+  ObjectHeap h;
+  BufferMemory empty;
+  Heap heap(empty, md);
+  EXPECT_THROW(ReadMap(heap, 0x1000), ReadError);
+
+  c = ObjectConstants();
+  c["v8dbg_SmiValueShift"] = 40;  // 31 + 40 bits: not a Smi layout
+  Metadata bad = Metadata::FromTable(c);
+  try {
+    Heap smi(empty, bad);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("impossible Smi shift of 71"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
