@@ -238,5 +238,26 @@ TEST(DamagedMetadataTest, ImpossibleShiftsAreDroppedAndAnImpossibleSmiShiftIsAnE
   }
 }
 
+TEST(DamagedBytecodeTest, SourcePositionDeltasThatOverflowEndTheTable) {
+  // Two entries whose code offset deltas add up past 2^63.
+  std::vector<uint8_t> table;
+  auto varint = [&](uint64_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      table.push_back(static_cast<uint8_t>(b | (v ? 0x80 : 0)));
+    } while (v);
+  };
+  for (int i = 0; i < 2; i++) {
+    varint(uint64_t{0x7ffffffffffffff0} << 1);  // zigzag of a huge positive delta
+    varint(2);
+  }
+  EXPECT_THROW(DecodeSourcePositions(table.data(), table.size(), false), CorruptObject);
+  table.clear();
+  varint(uint64_t{1} << 62);  // V8 14: an unsigned delta shifted by two
+  varint(2);
+  EXPECT_THROW(DecodeSourcePositions(table.data(), table.size(), true), CorruptObject);
+}
+
 }  // namespace
 }  // namespace nodegdb
