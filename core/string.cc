@@ -84,6 +84,8 @@ namespace {
 void AppendChars(Heap& heap, uint64_t chars, bool one_byte, int64_t start, int64_t count,
                  std::u16string& out) {
   if (count <= 0) return;
+  const uint64_t first = chars + static_cast<uint64_t>(start) * (one_byte ? 1 : 2);
+  heap.memory().CheckReadable(first, static_cast<size_t>(count) * (one_byte ? 1 : 2));
   size_t old = out.size();
   out.resize(old + static_cast<size_t>(count));
   if (one_byte) {

@@ -213,6 +213,37 @@ class LargestReadMemory : public Memory {
   Memory& inner_;
 };
 
+TEST(DamagedHeapTest, ACorruptStringLengthFailsBeforeAllocatingForIt) {
+  testing::FakeHeap f;
+  uint64_t s = f.SeqOneByte("short");
+  f.Put32(s + 12, 1u << 29);  // a plausible length, but its characters are not in memory
+  LargestReadMemory memory(f.memory());
+  Heap heap(memory, f.metadata());
+  try {
+    ReadString(heap, s, size_t{1} << 30);  // `set v8 string-length unlimited`
+    FAIL() << "expected an error";
+  } catch (const ReadError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot read 536870912 bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_LE(memory.largest, 8u);  // only probes: nothing was allocated for 2^29 characters
+}
+
+TEST(DamagedHeapTest, AnArrayBufferWithACorruptLengthIsAReadError) {
+  ObjectHeap h;
+  uint64_t buffer = h.Receiver(kJSArrayBufferType, 8);
+  h.Put64(buffer + 32, uint64_t{1} << 40);  // byte_length
+  h.Put64(buffer + 48, 0x7f0000000000);     // backing store: not in the core
+  InspectOptions unlimited;
+  unlimited.max_array_length = size_t{1} << 30;  // `set v8 array-length unlimited`
+  try {
+    JsView(h.heap(), unlimited).Format(ObjectHeap::Tag(buffer));
+    FAIL() << "expected an error";
+  } catch (const ReadError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot read 1073741825 bytes at 0x7f0000000000"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DamagedMetadataTest, ImpossibleShiftsAreDroppedAndAnImpossibleSmiShiftIsAnError) {
   auto c = ObjectConstants();
   c["v8dbg_bit_field2_elements_kind_shift"] = 224;
