@@ -241,6 +241,15 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   } else if (cls == "JSPrimitiveWrapper") {
     d.kind = JsKind::kBoxed;
     Tagged value = heap_.ReadTagged(address + static_cast<uint64_t>(l.primitive_wrapper_value));
+    // A wrapper holds a primitive; an object there (the wrapper itself, in
+    // a damaged heap) would be described again and again.
+    if (value.kind == Tagged::Kind::kStrong) {
+      int inner_type = heap_.InstanceTypeOf(value.address);
+      if (heap_.KindOf(inner_type) == ObjectKind::kOther && inner_type != BigIntType(heap_)) {
+        throw CorruptObject("boxed primitive " + Hex(address + heap_.layout().tagging.heap_object_tag) +
+                            " holds " + heap_.TypeName(inner_type) + " " + Hex(value.raw) + ", not a primitive");
+      }
+    }
     JsDescription inner = Describe(value.raw);
     d.text = inner.text;
     const bool bigint = value.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(value.address) == BigIntType(heap_);

@@ -244,6 +244,21 @@ TEST(DamagedHeapTest, AnArrayBufferWithACorruptLengthIsAReadError) {
   }
 }
 
+TEST(DamagedHeapTest, ABoxedPrimitiveHoldingItselfIsAnErrorNotARecursion) {
+  ObjectHeap h;
+  uint64_t wrapper = h.Receiver(kJSPrimitiveWrapperType, 4);
+  h.Put64(wrapper + 24, ObjectHeap::Tag(wrapper));
+  try {
+    JsView(h.heap(), InspectOptions{}).Format(ObjectHeap::Tag(wrapper));
+    FAIL() << "expected an error";
+  } catch (const CorruptObject& e) {
+    EXPECT_NE(std::string(e.what()).find("not a primitive"), std::string::npos) << e.what();
+  }
+  uint64_t number = h.Receiver(kJSPrimitiveWrapperType, 4);
+  h.Put64(number + 24, ObjectHeap::Smi(42));
+  EXPECT_EQ(JsView(h.heap(), InspectOptions{}).Format(ObjectHeap::Tag(number)), "[Number (null prototype): 42]");
+}
+
 TEST(DamagedMetadataTest, ImpossibleShiftsAreDroppedAndAnImpossibleSmiShiftIsAnError) {
   auto c = ObjectConstants();
   c["v8dbg_bit_field2_elements_kind_shift"] = 224;
