@@ -228,6 +228,18 @@ TEST(DamagedHeapTest, ACorruptStringLengthFailsBeforeAllocatingForIt) {
   EXPECT_LE(memory.largest, 8u);  // only probes: nothing was allocated for 2^29 characters
 }
 
+TEST(DamagedHeapTest, StringErrorsNameTheTaggedPointer) {
+  testing::FakeHeap f;
+  uint64_t s = f.SeqOneByte("abc");
+  f.Put32(s + 12, 0xfffffff0);
+  try {
+    ReadString(f.heap(), s, 100);
+    FAIL() << "expected an error";
+  } catch (const CorruptObject& e) {
+    EXPECT_EQ(std::string(e.what()), "string " + Hex(s + 1) + " has an impossible length -16");
+  }
+}
+
 TEST(DamagedHeapTest, AnArrayBufferWithACorruptLengthIsAReadError) {
   ObjectHeap h;
   uint64_t buffer = h.Receiver(kJSArrayBufferType, 8);
