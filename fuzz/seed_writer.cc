@@ -1,0 +1,145 @@
+// fuzz_seed_writer: cuts fuzz seeds out of a real core.
+//
+//   fuzz_seed_writer NODE_BINARY CORE --out FILE TAGGED... [--out FILE TAGGED...]
+//
+// Runs every heap fuzz target on the given values over the core, records
+// the memory they read, and writes a seed (fuzz/seed.h) per --out holding the
+// binary's v8dbg_ constants, its bytecode tables, the values as roots, and
+// only those slices of memory: the page around each value's object and the
+// ranges (rounded to 64 bytes) the decoders touched. tools/make_fuzz_seeds.py
+// calls it on the fixture cores of every Node version.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "core/bytecode.h"
+#include "core/core_file.h"
+#include "core/target.h"
+#include "fuzz/driver.h"
+
+using namespace nodegdb;
+
+namespace {
+
+class RecordingMemory : public Memory {
+ public:
+  explicit RecordingMemory(std::shared_ptr<Memory> inner) : inner_(std::move(inner)) {}
+  bool Read(uint64_t address, void* out, size_t size) override {
+    if (!inner_->Read(address, out, size)) return false;
+    if (size <= (1u << 20)) reads.emplace_back(address, size);
+    return true;
+  }
+  std::string Describe() const override { return inner_->Describe(); }
+  std::vector<std::pair<uint64_t, size_t>> reads;
+
+ private:
+  std::shared_ptr<Memory> inner_;
+};
+
+constexpr uint64_t kGrain = 64;
+constexpr uint64_t kPage = 4096;
+constexpr size_t kMaxSeedMemory = 128 << 10;
+
+}  // namespace
+
+namespace {
+
+// One seed: `roots` over the core, written to `path`.
+bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, const std::string& path,
+               const std::vector<uint64_t>& roots) {
+  fuzz::Seed seed = base;
+  seed.roots = roots;
+  // Run every target over the real memory, recording what it reads.
+  auto recording = std::make_shared<RecordingMemory>(std::shared_ptr<Memory>(&core, [](Memory*) {}));
+  {
+    fuzz::FuzzHeap heap(seed, recording);
+    for (const fuzz::TargetInfo& t : fuzz::Targets()) t.run(heap);
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;  // [start, end)
+  for (uint64_t root : seed.roots) {
+    Tagged t = target.heap().Decode(root);
+    if (t.is_heap_object()) ranges.emplace_back(t.address & ~(kPage - 1), (t.address & ~(kPage - 1)) + kPage);
+  }
+  for (auto [address, size] : recording->reads) {
+    ranges.emplace_back(address & ~(kGrain - 1), (address + size + kGrain - 1) & ~(kGrain - 1));
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  for (auto r : ranges) {
+    if (!merged.empty() && r.first <= merged.back().second + kGrain) {
+      merged.back().second = std::max(merged.back().second, r.second);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  size_t total = 0;
+  for (auto [start, end] : merged) {
+    // Only what the core has: a page around an object may run off a mapping.
+    std::vector<uint8_t> bytes;
+    for (uint64_t a = start; a < end; a += kGrain) {
+      uint8_t chunk[kGrain];
+      if (core.Read(a, chunk, kGrain)) {
+        if (bytes.empty()) start = a;
+        bytes.insert(bytes.end(), chunk, chunk + kGrain);
+      } else if (!bytes.empty()) {
+        break;
+      }
+    }
+    if (bytes.empty() || total + bytes.size() > kMaxSeedMemory) continue;
+    total += bytes.size();
+    seed.regions.emplace_back(start, std::move(bytes));
+    if (seed.regions.size() >= fuzz::kMaxRegions) break;
+  }
+  std::vector<uint8_t> out = fuzz::SerializeSeed(seed);
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
+  if (!file) {
+    std::fprintf(stderr, "fuzz_seed_writer: cannot write %s\n", path.c_str());
+    return false;
+  }
+  std::printf("%s: %zu roots, %zu regions, %zu bytes of memory, %zu bytes\n", path.c_str(), seed.roots.size(),
+              seed.regions.size(), total, out.size());
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5 || std::string(argv[3]) != "--out") {
+    std::fprintf(stderr, "usage: %s NODE_BINARY CORE --out FILE TAGGED... [--out FILE TAGGED...]\n", argv[0]);
+    return 2;
+  }
+  try {
+    auto core = std::make_shared<CoreFileMemory>(argv[2]);
+    ElfFile binary(argv[1]);
+    uint64_t bias = 0;
+    if (binary.is_position_independent()) {
+      uint64_t base = core->LoadBaseOf(argv[1]);
+      if (base) bias = base - binary.FirstLoadAddress();
+    }
+    Target target(argv[1], core, bias);
+    fuzz::Seed base;
+    base.v8_major = target.heap().v8_major();
+    std::string node = target.NodeVersion();
+    base.node_major = node.size() > 1 ? std::atoi(node.c_str() + 1) : 26;
+    base.environment_index = target.heap().environment_index();
+    base.v8dbg.insert(target.metadata().v8dbg().begin(), target.metadata().v8dbg().end());
+    try {
+      base.tables = BytecodeTables::For(target.binary(), target.metadata(), target.V8Version());
+    } catch (const Error& e) {
+      std::fprintf(stderr, "fuzz_seed_writer: no bytecode tables: %s\n", e.what());
+    }
+    for (int i = 3; i < argc;) {
+      std::string path = argv[i + 1 < argc ? i + 1 : i];
+      std::vector<uint64_t> roots;
+      for (i += 2; i < argc && std::string(argv[i]) != "--out"; i++) roots.push_back(std::strtoull(argv[i], nullptr, 0));
+      if (!WriteSeed(target, *core, base, path, roots)) return 1;
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "fuzz_seed_writer: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+// Bytecode: from a function to its BytecodeArray, the whole --print-bytecode
+// disassembly (instructions, constant pool, handler and source position
+// tables) with the binary's tables carried in the input, and the table and
+// instruction decoders on raw bytes.
+#include "core/bytecode.h"
+#include "core/bytecode_array.h"
+#include "core/bytecode_printer.h"
+#include "fuzz/driver.h"
+
+using namespace nodegdb;
+
+NODEGDB_FUZZ_TARGET(bytecode) {
+  Heap& heap = fuzz.heap();
+  const int major = heap.v8_major();
+  for (uint64_t root : fuzz.roots()) {
+    fuzz::Try([&] { LocateBytecode(heap, root, major); });
+    if (fuzz.tables()) fuzz::Try([&] { DisassembleBytecode(heap, *fuzz.tables(), fuzz.v8_version(), root); });
+    Tagged t = heap.Decode(root);
+    if (!t.is_heap_object()) continue;
+    fuzz::Try([&] { SharedFunctionName(heap, t.address, major); });
+    fuzz::Try([&] { ConstantBrief(heap, root, major); });
+    fuzz::Try([&] { ConstantOperandBrief(heap, root, major); });
+    fuzz::Try([&] {
+      BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata(), major);
+      fuzz::Try([&] { ReadBytecodeArray(heap, layout, t.address); });
+      fuzz::Try([&] { ReadByteArray(heap, layout, t.address); });
+    });
+  }
+  // The raw decoders over the bytes of each region.
+  for (const auto& region : fuzz.seed().regions) {
+    const std::vector<uint8_t>& bytes = region.second;
+    size_t n = std::min<size_t>(bytes.size(), 4096);
+    fuzz::Try([&] { DecodeSourcePositions(bytes.data(), n, false); });
+    fuzz::Try([&] { DecodeSourcePositions(bytes.data(), n, true); });
+    fuzz::Try([&] { DecodeHandlerTable(bytes.data(), n, 3); });
+    fuzz::Try([&] { DecodeHandlerTable(bytes.data(), n, 4); });
+    if (const BytecodeTables* tables = fuzz.tables()) {
+      OperandContext context;
+      context.constant_brief = [](uint32_t index) { return std::to_string(index); };
+      for (int offset = 0; offset < static_cast<int>(n) && offset < 512;) {
+        int length = 1;
+        fuzz::Try([&] {
+          Instruction insn = DecodeInstruction(*tables, bytes.data(), n, offset);
+          FormatInstruction(*tables, insn, bytes.data(), context);
+          length = insn.length;
+        });
+        offset += std::max(length, 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// JSFunctions, SharedFunctionInfos and Scripts: names, kinds, positions,
+// source text and line/column, function data, and their V8 views.
+#include "core/js_function.h"
+#include "core/shared_function_info.h"
+#include "fuzz/driver.h"
+
+using namespace nodegdb;
+
+NODEGDB_FUZZ_TARGET(functions) {
+  Heap& heap = fuzz.heap();
+  FunctionInspectOptions options;
+  options.symbolize = [](uint64_t address) { return address & 1 ? std::string("Builtin") : std::string(); };
+  for (uint64_t address : fuzz::ObjectRoots(fuzz)) {
+    fuzz::Try([&] { ReadJSFunction(heap, address); });
+    fuzz::Try([&] { InspectJSFunction(heap, address, options); });
+    fuzz::Try([&] { BriefJSFunction(heap, address); });
+    fuzz::Try([&] {
+      SharedFunctionInfoData sfi = ReadSharedFunctionInfo(heap, address);
+      fuzz::Try([&] { FunctionSource(heap, sfi, 4000); });
+      fuzz::Try([&] {
+        if (auto loc = LocateFunction(heap, sfi)) FormatFunctionLocation(*loc);
+      });
+    });
+    fuzz::Try([&] { InspectSharedFunctionInfo(heap, address, options); });
+    fuzz::Try([&] { BriefSharedFunctionInfo(heap, address); });
+    fuzz::Try([&] {
+      ScriptInfo script = ReadScript(heap, address);
+      fuzz::Try([&] { ScriptSource(heap, script, 4000); });
+      for (int64_t position : {int64_t{0}, int64_t{1}, int64_t{1000}, int64_t{1} << 40}) {
+        fuzz::Try([&] { ScriptLocation(heap, script, position, 1 << 20); });
+      }
+    });
+    fuzz::Try([&] { InspectScript(heap, address, options); });
+    fuzz::Try([&] { BytecodeFromFunctionData(heap, address + heap.layout().tagging.heap_object_tag); });
+  }
+}
