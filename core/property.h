@@ -34,7 +34,10 @@ struct PropertyLayout {
   int64_t hash_table_prefix_start = 3;
   int64_t name_dict_prefix = 3, name_dict_entry = 3;
   int64_t number_dict_prefix = 1, number_dict_entry = 3;
-  int64_t global_dict_prefix = 3, global_dict_entry = 1;
+  // GlobalDictionary (the global object's properties) has no flags slot:
+  // next enumeration index and object hash only (V8's
+  // GlobalDictionaryShape::kPrefixSize; no v8dbg_ constant).
+  int64_t global_dict_prefix = 2, global_dict_entry = 1;
 
   // PropertyArray: map, length-and-hash (a Smi with the length in its low
   // 10 bits), then the values.

@@ -13,6 +13,7 @@
 #include "core/js_object.h"
 #include "core/js_view.h"
 #include "core/map.h"
+#include "core/property.h"
 #include "core/string.h"
 #include "core/v8_view.h"
 #include "fake_heap.h"
@@ -121,6 +122,7 @@ class ObjectHeap {
     Put64(a + 16, Tag(empty_array_));
     return a;
   }
+  uint64_t undefined() const { return Tag(undefined_); }
   uint64_t String(const std::string& s) {
     uint64_t a = Object(40, 16 + s.size());
     Put32(a + 12, static_cast<uint32_t>(s.size()));
@@ -315,6 +317,28 @@ TEST(DamagedBytecodeTest, SourcePositionDeltasThatOverflowEndTheTable) {
   varint(uint64_t{1} << 62);  // V8 14: an unsigned delta shifted by two
   varint(2);
   EXPECT_THROW(DecodeSourcePositions(table.data(), table.size(), true), CorruptObject);
+}
+
+TEST(GlobalDictionaryTest, EntriesStartAfterATwoSlotPrefix) {
+  // Found on the damaged core, on intact data: every global object (the
+  // native context's extension) failed with "hash table ... has a capacity
+  // that does not fit its length" since the prefix was taken as 3 slots.
+  ObjectHeap h;
+  auto cell = [&](const std::string& name, int64_t value, int enumeration_index) {
+    uint64_t c = h.Object(200, 32);  // PropertyCell: map, name, details, value
+    h.Put64(c + 8, ObjectHeap::Tag(h.String(name)));
+    h.Put64(c + 16, ObjectHeap::Smi(int64_t{enumeration_index} << 8));
+    h.Put64(c + 24, ObjectHeap::Smi(value));
+    return ObjectHeap::Tag(c);
+  };
+  // Element count, deleted count, capacity, next enumeration index, hash; 4 entries.
+  uint64_t dict = h.FixedArray({ObjectHeap::Smi(2), ObjectHeap::Smi(0), ObjectHeap::Smi(4), ObjectHeap::Smi(3),
+                                ObjectHeap::Smi(0), h.undefined(), cell("second", 2, 2), cell("first", 1, 1),
+                                h.undefined()});
+  std::vector<PropertyEntry> entries = ReadGlobalDictionary(h.heap(), dict, 100);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].value.smi, 1);
+  EXPECT_EQ(entries[1].value.smi, 2);
 }
 
 }  // namespace
