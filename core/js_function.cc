@@ -228,7 +228,7 @@ std::string InspectJSFunction(Heap& heap, uint64_t address, const FunctionInspec
   auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
 
   uint32_t bit_field3 = mem.ReadU32(f.map + static_cast<uint64_t>(l.map_bit_field3));
-  bool dictionary = (bit_field3 >> l.dictionary_map_shift) & 1;
+  bool dictionary = l.dictionary_map_shift >= 0 && ((uint64_t{bit_field3} >> l.dictionary_map_shift) & 1);
   line("map: " + V8Brief(heap, f.map + tag) + (dictionary ? " [DictionaryProperties]" : " [FastProperties]"));
   line("prototype: " + V8Brief(heap, f.map_prototype));
   int elements_kind = static_cast<int>((mem.ReadU8(f.map + static_cast<uint64_t>(l.map_bit_field2)) & l.elements_kind_mask) >>

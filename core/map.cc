@@ -37,7 +37,8 @@ MapInfo ReadMap(Heap& heap, uint64_t map) {
   info.bit_field3 = m.ReadU32(map + heap.Need(l.bit_field3, "Map::bit_field3"));
   info.elements_kind = static_cast<int>((bit_field2 & l.elements_kind_mask) >> l.elements_kind_shift);
   info.own_descriptors = static_cast<int>((info.bit_field3 & l.own_descriptors_mask) >> l.own_descriptors_shift);
-  if (l.dictionary_map_shift >= 0) info.dictionary_map = (info.bit_field3 >> l.dictionary_map_shift) & 1;
+  // Shifts come from the metadata (0..63): widen before shifting a 32-bit field.
+  if (l.dictionary_map_shift >= 0) info.dictionary_map = (uint64_t{info.bit_field3} >> l.dictionary_map_shift) & 1;
   int words = info.instance_size / 8;
   info.inobject_properties = words > info.inobject_start_words ? words - info.inobject_start_words : 0;
   info.prototype = heap.ReadTagged(map + heap.Need(l.prototype, "Map::prototype"));

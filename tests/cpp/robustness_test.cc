@@ -52,11 +52,19 @@ std::map<std::string, int64_t> ObjectConstants() {
   return c;
 }
 
+std::map<std::string, int64_t> WithOverrides(const std::map<std::string, int64_t>& overrides) {
+  auto c = ObjectConstants();
+  for (auto& [k, v] : overrides) c[k] = v;
+  return c;
+}
+
 // Objects, arrays and maps laid out as Node 20 does.
 class ObjectHeap {
  public:
   static constexpr uint64_t kBase = 0x30000000;
-  ObjectHeap() : metadata_(Metadata::FromTable(ObjectConstants())) {
+  // `overrides`: constants that differ from Node 20's (a foreign or damaged binary).
+  explicit ObjectHeap(const std::map<std::string, int64_t>& overrides = {})
+      : metadata_(Metadata::FromTable(WithOverrides(overrides))) {
     memory_.Map(kBase, std::vector<uint8_t>(kSize, 0));
     meta_map_ = Allocate(80);
     Put64(meta_map_, Tag(meta_map_));
@@ -286,6 +294,11 @@ TEST(DamagedMetadataTest, ImpossibleShiftsAreDroppedAndAnImpossibleSmiShiftIsAnE
   BufferMemory empty;
   Heap heap(empty, md);
   EXPECT_THROW(ReadMap(heap, 0x1000), ReadError);
+
+  // A shift that is a bit position, but not one of a 32-bit field.
+  ObjectHeap wide({{"v8dbg_bit_field3_is_dictionary_map_shift", 37}});
+  uint64_t object = wide.Receiver(kJSObjectType, 3);
+  EXPECT_FALSE(ReadMap(wide.heap(), wide.heap().MapOf(object)).dictionary_map);
 
   c = ObjectConstants();
   c["v8dbg_SmiValueShift"] = 40;  // 31 + 40 bits: not a Smi layout
