@@ -178,6 +178,9 @@ std::vector<NumberEntry> ReadNumberDictionary(Heap& heap, uint64_t dict, size_t 
     } else if (heap.KindOf(heap.InstanceTypeOf(key.address)) == ObjectKind::kHeapNumber) {
       double d;
       if (!heap.memory().Read(key.address + static_cast<uint64_t>(heap.layout().heap_number_value), &d, 8)) continue;
+      // Element indices are integers below 2^32; anything else (NaN, a
+      // negative or huge number in a damaged table) is no index.
+      if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint64_t>(d))) continue;
       index = static_cast<uint64_t>(d);
     } else {
       continue;

@@ -4,6 +4,7 @@
 // damaged object, everything around it intact, and every walk bounded.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <string>
@@ -352,6 +353,25 @@ TEST(GlobalDictionaryTest, EntriesStartAfterATwoSlotPrefix) {
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].value.smi, 1);
   EXPECT_EQ(entries[1].value.smi, 2);
+}
+
+TEST(DamagedHeapTest, ANumberDictionaryKeyThatIsNoIndexIsSkipped) {
+  ObjectHeap h;
+  auto number = [&](double v) {
+    uint64_t n = h.Object(130, 16);
+    h.Write(n + 8, &v, 8);
+    return ObjectHeap::Tag(n);
+  };
+  // Element count, deleted, capacity 4, max number key; entries of key, value, details.
+  uint64_t dict = h.FixedArray({ObjectHeap::Smi(4), ObjectHeap::Smi(0), ObjectHeap::Smi(4), ObjectHeap::Smi(0),
+                                number(std::nan("")), ObjectHeap::Smi(1), ObjectHeap::Smi(0),
+                                number(-1e300), ObjectHeap::Smi(2), ObjectHeap::Smi(0),
+                                number(3e9), ObjectHeap::Smi(3), ObjectHeap::Smi(0),
+                                ObjectHeap::Smi(7), ObjectHeap::Smi(4), ObjectHeap::Smi(0)});
+  std::vector<NumberEntry> entries = ReadNumberDictionary(h.heap(), dict, 100);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].index, 7u);
+  EXPECT_EQ(entries[1].index, 3000000000u);
 }
 
 }  // namespace
