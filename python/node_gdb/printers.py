@@ -142,9 +142,22 @@ def _make_printer(value):
     # varobj whose printer has one as "{...}", even a number.
     printer = JsStructurePrinter(value, depth)
     structure = printer._load()
-    if structure is not None and not structure[2] and not structure[1]:
+    if structure is None:
+        # Damaged or unreadable: its one-line error, not an expandable "{...}".
+        return _ErrorPrinter(printer._error)
+    if not structure[2] and not structure[1]:
         return JsTextPrinter(value)
     return printer
+
+
+class _ErrorPrinter:
+    """A value that could not be read: its error as the whole text."""
+
+    def __init__(self, text):
+        self._text = text
+
+    def to_string(self):
+        return self._text
 
 
 _HANDLES = [
