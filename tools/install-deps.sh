@@ -3,6 +3,8 @@
 # As root it runs apt-get; otherwise it says what to install and fails.
 set -euo pipefail
 packages=(gdb cmake g++ make pybind11-dev python3-pybind11 python3-pytest python3-dev libgtest-dev)
+# The sanitizer and fuzz build (tools/fuzz.sh): clang with ASan, UBSan and libFuzzer.
+packages+=(clang libclang-rt-dev)
 # node and npm may come from elsewhere than Debian: only ask for them if absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
