@@ -204,11 +204,9 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
   return std::vector<uint64_t>(found.begin(), found.end());
 }
 
-std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env, size_t limit) {
+std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env) {
   if (env == 0 || env % 8 != 0) return "not an aligned pointer";
   Memory& memory = target.memory();
-  uint64_t word;
-  if (!memory.Read(env, &word, 8)) return "cannot read " + Hex(env);
   struct Queue {
     const char* name;
     uint64_t head;
@@ -219,9 +217,21 @@ std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t 
       {"req_wrap_queue_", env + static_cast<uint64_t>(layout.env_req_queue + layout.req_queue_head), layout.req_next,
        layout.req_prev},
   };
+  // Each head must be linked both ways with its neighbours (an empty list
+  // points to itself). Only the first step: a corrupt element further on is
+  // for node-handles to show, not a reason to hide the Environment.
   for (const Queue& q : queues) {
-    ListWalk walk = WalkList(memory, q.head, q.next, q.prev, limit);
-    if (!walk.error.empty()) return std::string(q.name) + ": " + walk.error;
+    uint64_t next = 0, prev = 0, back = 0, forward = 0;
+    const uint64_t next_at = q.head + static_cast<uint64_t>(q.next), prev_at = q.head + static_cast<uint64_t>(q.prev);
+    if (!memory.Read(next_at, &next, 8) || !memory.Read(prev_at, &prev, 8)) {
+      return std::string(q.name) + " at " + Hex(q.head) + " cannot be read";
+    }
+    if (next == 0 || prev == 0 || next % 8 || prev % 8 ||
+        !memory.Read(next + static_cast<uint64_t>(q.prev), &back, 8) ||
+        !memory.Read(prev + static_cast<uint64_t>(q.next), &forward, 8) || back != q.head || forward != q.head) {
+      return std::string(q.name) + " at " + Hex(q.head) + " is not a linked list head (next_ " + Hex(next) +
+             ", prev_ " + Hex(prev) + ")";
+    }
   }
   return "";
 }

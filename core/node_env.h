@@ -94,9 +94,10 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
                                          size_t max_contexts, size_t* maps, uint64_t* bytes_scanned,
                                          size_t* unreadable_ranges);
 
-// Checks that an Environment* holds Node's two queues (each a circular
-// list back to its head within `limit` steps). "" if so, else why not.
-std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env, size_t limit = 1 << 20);
+// Checks that an Environment* holds Node's two queues: each head linked
+// both ways with its first and last nodes (or with itself when empty).
+// "" if so, else why not.
+std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env);
 
 // The uv_loop_t* an Environment runs: the loop field of the libuv handles it
 // owns (its handle wraps', or failing that a loop pointer in its own first
