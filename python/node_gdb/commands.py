@@ -125,3 +125,5 @@ def register(core):
     V8Print()
     V8Inspect()
     V8Info()
+    from . import node_commands  # node-info, node-handles, node-requests, node-environments
+    node_commands.register()
