@@ -246,16 +246,29 @@ uint64_t EnvironmentLoop(Target& target, const NodeLayout& layout, uint64_t env)
     if (h.data_matches && memory.Read(h.uv_handle + 8, &loop, 8) && loop) return loop;
   }
   // Without handle wraps: the Environment embeds libuv handles of its own
-  // (timers, immediates, idle, task queue async) whose loop field points to
-  // its loop; the main thread's is libuv's default loop. Look for that
-  // pointer between the start of the Environment and just past its queues.
+  // (its timer, immediate check and idle handles, the task queue async...),
+  // somewhere between its start and just past its queues. A uv_handle_t
+  // there is recognised by its type and by its handle_queue node being
+  // linked both ways with its neighbours; its loop field is the loop.
+  const uint64_t end = static_cast<uint64_t>(std::max(layout.env_handle_queue, layout.env_req_queue)) + 2048;
+  std::vector<uint64_t> words(end / 8);
+  if (!memory.Read(env, words.data(), words.size() * 8)) return 0;
+  for (size_t i = 0; i + 6 < words.size(); i++) {
+    const uint64_t handle = env + i * 8;
+    const uint64_t loop = words[i + 1];
+    const uint32_t type = static_cast<uint32_t>(words[i + 2]);
+    // uv_handle_type: ASYNC 1, CHECK 2, IDLE 6, PREPARE 9, TIMER 13.
+    if (type != 1 && type != 2 && type != 6 && type != 9 && type != 13) continue;
+    if (loop == 0 || loop % 8) continue;
+    const uint64_t node = handle + 32, next = words[i + 4], prev = words[i + 5];
+    uint64_t back = 0, forward = 0;
+    if (next == 0 || prev == 0 || next % 8 || prev % 8) continue;
+    if (!memory.Read(next + 8, &back, 8) || !memory.Read(prev, &forward, 8) || back != node || forward != node) continue;
+    return loop;
+  }
   if (layout.default_loop) {
-    const uint64_t end = static_cast<uint64_t>(std::max(layout.env_handle_queue, layout.env_req_queue)) + 2048;
-    std::vector<uint64_t> words(end / 8);
-    if (memory.Read(env, words.data(), words.size() * 8)) {
-      for (uint64_t w : words) {
-        if (w == layout.default_loop) return w;
-      }
+    for (uint64_t w : words) {
+      if (w == layout.default_loop) return w;
     }
   }
   return 0;

@@ -3,6 +3,7 @@
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -39,6 +40,10 @@ constexpr uint64_t kFsType = 64, kFsPath = 104, kFsNewPath = 272, kFsFile = 280,
 constexpr uint64_t kGetAddrInfoHost = 128, kGetAddrInfoService = 136, kGetNameInfoStorage = 120;
 constexpr uint64_t kConnectHandle = 72, kWriteHandle = 80, kShutdownHandle = 64, kUdpSendHandle = 64;
 constexpr uint64_t kWriteIndex = 104, kWriteBufs = 112, kWriteNbufs = 120;
+// uv_loop_t: active_handles, the handle queue ({next, prev} nodes at
+// uv_handle_t::handle_queue), active_reqs.count; uv_timer_t::timer_cb.
+constexpr uint64_t kLoopActiveHandles = 8, kLoopHandleQueue = 16, kLoopActiveReqs = 32;
+constexpr uint64_t kHandleQueueNode = 32, kTimerCb = 96;
 
 enum HandleType {
   kUnknownHandle = 0, kAsync, kCheck, kFsEvent, kFsPoll, kHandle, kIdle, kNamedPipe, kPoll, kPrepare, kProcess,
@@ -86,6 +91,61 @@ std::optional<std::string> ReadCString(Memory& memory, uint64_t address, size_t 
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
+// ---- symbols (vtables to class names, callbacks to function names) ----
+struct SymbolIndex {
+  struct Entry {
+    uint64_t start, end;
+    std::string name;
+  };
+  std::vector<Entry> entries;  // sorted by start
+  const Entry* Find(uint64_t link_address) const {
+    auto it = std::upper_bound(entries.begin(), entries.end(), link_address,
+                               [](uint64_t a, const Entry& e) { return a < e.start; });
+    if (it == entries.begin()) return nullptr;
+    --it;
+    return link_address < it->end ? &*it : nullptr;
+  }
+};
+
+std::string Demangle(const std::string& mangled) {
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+  std::string name = status == 0 && demangled ? demangled : mangled;
+  std::free(demangled);
+  return name;
+}
+
+// Every sized symbol of the binary, demangled: built once per binary, only
+// when a callback needs naming.
+std::shared_ptr<const SymbolIndex> AllSymbolsOf(const ElfFile& binary) {
+  static std::mutex mutex;
+  static std::map<std::pair<const ElfFile*, std::string>, std::shared_ptr<const SymbolIndex>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key = std::make_pair(&binary, binary.path());
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  auto index = std::make_shared<SymbolIndex>();
+  binary.ForEachSymbol("", [&](const ElfSymbol& sym) {
+    if (sym.size == 0 || sym.value == 0) return;
+    index->entries.push_back({sym.value, sym.value + sym.size, std::string(sym.name)});
+  });
+  std::sort(index->entries.begin(), index->entries.end(),
+            [](const SymbolIndex::Entry& a, const SymbolIndex::Entry& b) { return a.start < b.start; });
+  cache[key] = index;
+  return index;
+}
+
+// "node::PerIsolatePlatformData::RunForegroundTask" for a code address of
+// the binary (runtime), "" if none.
+std::string FunctionAt(Target& target, uint64_t address) {
+  if (address < target.load_bias()) return "";
+  const SymbolIndex::Entry* e = AllSymbolsOf(target.binary())->Find(address - target.load_bias());
+  if (!e) return "";
+  std::string name = Demangle(e->name);
+  size_t paren = name.find('(');
+  return paren == std::string::npos ? name : name.substr(0, paren);
+}
+
 // ---- vtables to class names ----
 struct VtableIndex {
   struct Entry {
@@ -106,11 +166,7 @@ std::shared_ptr<const VtableIndex> VtablesOf(const ElfFile& binary) {
   std::unordered_set<uint64_t> seen;
   binary.ForEachSymbol("_ZTV", [&](const ElfSymbol& sym) {
     if (sym.size == 0 || !seen.insert(sym.value).second) return;
-    std::string mangled(sym.name);
-    int status = 0;
-    char* demangled = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
-    std::string name = status == 0 && demangled ? demangled : mangled;
-    std::free(demangled);
+    std::string name = Demangle(std::string(sym.name));
     const std::string prefix = "vtable for ";
     if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
     index->entries.push_back({sym.value, sym.value + sym.size, name});
@@ -380,6 +436,67 @@ HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t en
   return list;
 }
 
+LoopInfo ReadLoop(Target& target, const NodeLayout& layout, const EnvironmentInfo& env, const HandleList& handles,
+                  size_t limit) {
+  LoopInfo info;
+  info.address = env.loop;
+  if (!env.loop) {
+    info.error = "its libuv loop was not found";
+    return info;
+  }
+  Memory& memory = target.memory();
+  try {
+    info.active_handles = memory.ReadU32(env.loop + uv::kLoopActiveHandles);
+    info.active_reqs = memory.ReadU32(env.loop + uv::kLoopActiveReqs);
+  } catch (const Error& e) {
+    info.error = e.what();
+    return info;
+  }
+  std::unordered_set<uint64_t> wrapped;
+  for (const HandleWrapInfo& h : handles.items) wrapped.insert(h.uv_handle);
+  // The Environment object's extent, roughly: its embedded handles sit
+  // before and around its queues.
+  const uint64_t env_end =
+      env.address + static_cast<uint64_t>(std::max(layout.env_handle_queue, layout.env_req_queue)) + 2048;
+  ListWalk walk = WalkList(memory, env.loop + uv::kLoopHandleQueue, 0, 8, limit);
+  if (!walk.error.empty()) info.error = "the loop's handle queue: " + walk.error;
+  info.handles = walk.nodes.size();
+  for (uint64_t node : walk.nodes) {
+    LoopHandle h;
+    h.address = node - uv::kHandleQueueNode;
+    if (wrapped.count(h.address)) continue;
+    try {
+      h.type = ReadI32(memory, h.address + uv::kHandleType);
+      h.flags = memory.ReadU32(h.address + uv::kHandleFlags);
+    } catch (const Error&) {
+      continue;
+    }
+    // What keeps the loop alive: active, ref'd, not closing.
+    if ((h.flags & 0xf) != (0x4 | 0x8)) continue;
+    const bool in_env = h.address >= env.address && h.address < env_end;
+    if (in_env && h.type == uv::kTimer) {
+      h.what = "the Environment's timer handle: JS timers (setTimeout, setInterval)";
+    } else if (in_env && h.type == uv::kIdle) {
+      // Started while ref'd immediates are queued, so that the loop does
+      // not block in poll.
+      h.what = "the Environment's idle handle: immediates pending (setImmediate or Node's own)";
+    } else if (in_env && h.type == uv::kAsync) {
+      // task_queues_async_: ref'd while other threads' immediates are queued.
+      h.what = "the Environment's task queue async handle: work from other threads pending";
+    } else if (in_env) {
+      h.what = "the Environment's own " + std::string(UvHandleTypeName(h.type)) + " handle";
+    } else if (h.type == uv::kTimer) {
+      uint64_t cb = 0;
+      std::string fn = memory.Read(h.address + uv::kTimerCb, &cb, 8) ? FunctionAt(target, cb) : "";
+      h.what = fn.empty() ? "a timer no HandleWrap owns" : "timer calling " + fn;
+    } else {
+      h.what = "no HandleWrap owns it";
+    }
+    info.others.push_back(std::move(h));
+  }
+  return info;
+}
+
 RequestList ReadReqWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit) {
   RequestList list;
   Memory& memory = target.memory();
@@ -532,10 +649,18 @@ std::string Join(const std::vector<std::string>& parts, const char* sep) {
 }  // namespace
 
 std::string FormatHandles(const EnvironmentInfo& env, const HandleList& handles, bool verbose,
-                          const RequestList* requests) {
+                          const RequestList* requests, const LoopInfo* loop) {
   size_t n = handles.items.size();
   std::string out = EnvHeader(env) + ": " + std::to_string(n) + (n == 1 ? " handle, " : " handles, ") +
                     std::to_string(handles.ref_count()) + " ref'd\n";
+  if (loop && loop->error.empty()) {
+    out += "  libuv loop " + Hex(loop->address) + ": " + std::to_string(loop->active_handles) + " active ref'd handle" +
+           (loop->active_handles == 1 ? "" : "s") + ", " + std::to_string(loop->active_reqs) + " active request" +
+           (loop->active_reqs == 1 ? "" : "s") +
+           (loop->active_handles || loop->active_reqs ? " keep it running\n" : ": nothing keeps it running\n");
+  } else if (loop) {
+    out += "  libuv loop: " + loop->error + "\n";
+  }
   for (const HandleWrapInfo& h : handles.items) {
     std::string name = !h.js_class.empty() ? h.js_class : !h.cpp_class.empty() ? h.cpp_class : "HandleWrap";
     out += "  " + Pad(Hex(h.wrap), 16) + Pad(name, 13) + Pad(h.ref() ? "ref" : "unref", 6) + Pad(h.state(), 9);
@@ -562,6 +687,16 @@ std::string FormatHandles(const EnvironmentInfo& env, const HandleList& handles,
     out += "\n";
   }
   if (!handles.error.empty()) out += "  handle_wrap_queue_ walk stopped: " + handles.error + "\n";
+  // Handles of the loop that keep it alive without a HandleWrap.
+  if (loop) {
+    for (const LoopHandle& h : loop->others) {
+      std::string type = std::string("uv_") + UvHandleTypeName(h.type);
+      for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out += "  " + Pad(Hex(h.address), 16) + Pad(type + "_t", 13) + Pad("ref", 6) + Pad("active", 9) + h.what;
+      if (verbose) out += "  flags " + Hex(h.flags);
+      out += "\n";
+    }
+  }
   return out;
 }
 

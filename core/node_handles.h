@@ -87,6 +87,27 @@ struct RequestList {
 };
 
 HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000);
+
+// The Environment's libuv loop: what uv_run counts (active ref'd handles,
+// active requests: the loop runs while either is non-zero), and the active
+// ref'd handles of the loop that no HandleWrap owns: the Environment's own
+// (its timer handle runs JS timers, its idle handle pending setImmediate
+// callbacks) and others (V8 platform tasks...).
+struct LoopHandle {
+  uint64_t address = 0;
+  int type = 0;
+  uint32_t flags = 0;
+  std::string what;  // "the Environment's timer handle: JS timers (setTimeout, setInterval)", ...
+};
+struct LoopInfo {
+  uint64_t address = 0;
+  uint32_t active_handles = 0, active_reqs = 0;
+  size_t handles = 0;              // handles in the loop's handle queue
+  std::vector<LoopHandle> others;  // active and ref'd, not owned by a HandleWrap
+  std::string error;               // why the loop could not be read or walked
+};
+LoopInfo ReadLoop(Target& target, const NodeLayout& layout, const EnvironmentInfo& env, const HandleList& handles,
+                  size_t limit = 100000);
 RequestList ReadReqWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000);
 
 // The text of `node-handles` / `node-requests` for one Environment: a
@@ -95,7 +116,7 @@ RequestList ReadReqWraps(Target& target, const NodeLayout& layout, uint64_t env,
 // address, type and flags. With `requests`, a handle's line also says which
 // requests are in flight on it ("write pending 1024 bytes left").
 std::string FormatHandles(const EnvironmentInfo& env, const HandleList& handles, bool verbose,
-                          const RequestList* requests = nullptr);
+                          const RequestList* requests = nullptr, const LoopInfo* loop = nullptr);
 std::string FormatRequests(const EnvironmentInfo& env, const RequestList& requests, bool verbose);
 
 // libuv names.

@@ -186,7 +186,9 @@ PYBIND11_MODULE(_nodegdb, m) {
         std::string out;
         for (const EnvironmentInfo& e : pick(s, only)) {
           RequestList requests = ReadReqWraps(t, layout, e.address);
-          out += FormatHandles(e, ReadHandleWraps(t, layout, e.address), verbose, &requests);
+          HandleList handles = ReadHandleWraps(t, layout, e.address);
+          LoopInfo loop = ReadLoop(t, layout, e, handles);
+          out += FormatHandles(e, handles, verbose, &requests, &loop);
         }
         return out;
       },

@@ -176,7 +176,9 @@ int main(int argc, char** argv) {
           std::cout << "\n";
         } else if (command == "handles") {
           RequestList requests = ReadReqWraps(target, layout, env.address);
-          std::cout << FormatHandles(env, ReadHandleWraps(target, layout, env.address), verbose, &requests);
+          HandleList handles = ReadHandleWraps(target, layout, env.address);
+          LoopInfo loop = ReadLoop(target, layout, env, handles);
+          std::cout << FormatHandles(env, handles, verbose, &requests, &loop);
         } else {
           std::cout << FormatRequests(env, ReadReqWraps(target, layout, env.address), verbose);
         }

@@ -25,6 +25,9 @@ HANDLE = re.compile(r"^  (%s)\s+(\S+)\s+(ref|unref)\s+(active|inactive|closing|c
                     % (HEX, HEX, HEX, HEX))
 REQUEST = re.compile(r"^  (%s)\s+(\S+)\s+(.*?)\s*(?:<(\S+) (%s)>|<no JS object>)(?:  (.+?), uv_req_t (%s) (\S+))?"
                      r"(?:  \((.*)\))?$" % (HEX, HEX, HEX))
+LOOP = re.compile(r"^  libuv loop (%s): (\d+) active ref'd handles?, (\d+) active requests?( keep it running|: nothing keeps it running)$"
+                  % HEX)
+LOOP_HANDLE = re.compile(r"^  (%s)\s+(uv_\w+_t)\s+ref\s+active\s+(.*?)(?:  flags (%s))?$" % (HEX, HEX))
 ENV = re.compile(r"^Environment (%s) \((main thread|worker thread|thread unknown)\): (\d+) (handles?|requests?)"
                  r"(?:, (\d+) ref'd)?$" % HEX)
 
@@ -39,13 +42,22 @@ class Parsed:
             if m:
                 current = int(m.group(1), 16)
                 self.envs[current] = {"thread": m.group(2), "count": int(m.group(3)),
-                                      "ref": int(m.group(5)) if m.group(5) else None, "items": []}
+                                      "ref": int(m.group(5)) if m.group(5) else None, "items": [], "loop": None,
+                                      "loop_handles": []}
                 continue
             if current is None or not line.startswith("  "):
                 continue
             m = pattern.match(line)
             if m:
                 self.envs[current]["items"].append(m)
+                continue
+            m = LOOP.match(line)
+            if m:
+                self.envs[current]["loop"] = m
+                continue
+            m = LOOP_HANDLE.match(line)
+            if m:
+                self.envs[current]["loop_handles"].append(m)
             else:
                 self.errors.append(line)
 
@@ -142,6 +154,17 @@ def check_handles(env, snapshot, facts, where):
     for m in items:
         assert m.group(12) is None, (where, m.group(0))  # no per-handle error
         assert m.group(6), (where, "no JS wrapper", m.group(0))
+    # libuv's own count of what keeps the loop running: the active ref'd
+    # wraps plus the loop's other active ref'd handles, listed after them.
+    loop = env["loop"]
+    assert loop, (where, "no libuv loop line")
+    active_ref = [m for m in ref if m.group(4) == "active"]
+    assert int(loop.group(2)) == len(active_ref) + len(env["loop_handles"]), (where, loop.group(0), env)
+    assert int(loop.group(3)) == len(snapshot["requests"]), (where, loop.group(0))
+    # JS timers keep the loop alive through the Environment's timer handle.
+    timers = [m for m in env["loop_handles"] if "JS timers" in m.group(3)]
+    if "Timeout" in snapshot["resources"]:
+        assert len(timers) == 1 and timers[0].group(2) == "uv_timer_t", (where, env["loop_handles"])
 
 
 def test_handles_agree_with_get_active_handles(ne):
