@@ -340,7 +340,10 @@ std::string EnvironmentSearch::Summary() const {
     s += "; " + std::to_string(contexts_without_environment) + " native context" +
          (contexts_without_environment == 1 ? " holds" : "s hold") + " no Environment";
   }
-  if (!rejected.empty()) s += "; " + std::to_string(rejected.size()) + " ignored (not a valid Environment)";
+  if (!rejected.empty()) {
+    s += "; " + std::to_string(rejected.size()) + " Environment pointer" + (rejected.size() == 1 ? "" : "s") +
+         " ignored (unreadable, or no queues of Node's there: node-environments says why)";
+  }
   if (unreadable_ranges) s += "; " + std::to_string(unreadable_ranges) + " memory ranges partly unreadable";
   return s;
 }

@@ -190,10 +190,11 @@ std::optional<std::string> ListenKeyText(const std::string& key) {
   if (first == std::string::npos || last == first) return std::nullopt;
   std::string address = key.substr(first + 1, last - first - 1);
   std::string port = key.substr(last + 1);
+  if (address.find(':') != std::string::npos && port != "-1") address = "[" + address + "]";
   // listen(0): the kernel chose the port; only the kernel knows it.
   if (port == "0") return address + " (kernel-chosen port)";
   if (port == "-1") return address;  // pipes
-  return JsObjects::HostPort(address, std::atof(port.c_str()));
+  return address + ":" + port;
 }
 
 int32_t StreamFd(Memory& memory, uint64_t stream) {
