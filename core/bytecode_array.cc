@@ -179,26 +179,32 @@ std::vector<SourcePositionEntry> DecodeSourcePositions(const uint8_t* bytes, siz
     }
   };
   auto zigzag = [](uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); };
+  // A damaged table may hold any 64-bit deltas: sums wrap instead of
+  // overflowing, and a code offset outside a bytecode array's range ends it.
+  auto add = [](int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); };
   int64_t code_offset = -1;  // V8's kFunctionEntryBytecodeOffset
   int64_t position = 0;
   while (i < size && out.size() < max_entries) {
     SourcePositionEntry e;
     if (breakable) {
       uint64_t v = read_unsigned();
-      code_offset += static_cast<int64_t>(v >> 2);
+      code_offset = add(code_offset, static_cast<int64_t>(v >> 2));
       e.is_statement = v & 1;
       e.is_breakable = (v >> 1) & 1;
     } else {
       int64_t v = zigzag(read_unsigned());
       if (v >= 0) {
         e.is_statement = true;
-        code_offset += v;
+        code_offset = add(code_offset, v);
       } else {
         e.is_statement = false;
-        code_offset += -(v + 1);
+        code_offset = add(code_offset, -(v + 1));
       }
     }
-    position += zigzag(read_unsigned());
+    if (code_offset < -1 || code_offset > INT32_MAX) {
+      throw CorruptObject("source position table has an impossible bytecode offset " + std::to_string(code_offset));
+    }
+    position = add(position, zigzag(read_unsigned()));
     e.code_offset = static_cast<int>(code_offset);
     e.raw = position;
     out.push_back(e);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <sstream>
 
@@ -184,9 +185,9 @@ namespace {
 // constant needs them (a private symbol).
 class LazyRoots {
  public:
-  explicit LazyRoots(Target& target) : target_(target) {}
+  explicit LazyRoots(Target* target) : target_(target) {}
   const ReadOnlyRoots* For(Heap& heap, uint64_t word) {
-    if (tried_) return roots_.get();
+    if (tried_ || !target_) return roots_.get();
     Tagged t = heap.Decode(word);
     if (t.kind != Tagged::Kind::kStrong || heap.layout().symbol_name < 0) return nullptr;
     try {
@@ -198,7 +199,7 @@ class LazyRoots {
       }
       tried_ = true;
       uint64_t map = heap.MapOf(t.address) + heap.layout().tagging.heap_object_tag;
-      roots_ = std::make_unique<ReadOnlyRoots>(target_, description, map);
+      roots_ = std::make_unique<ReadOnlyRoots>(*target_, description, map);
     } catch (const Error&) {
       tried_ = true;
     }
@@ -206,16 +207,39 @@ class LazyRoots {
   }
 
  private:
-  Target& target_;
+  Target* target_;
   bool tried_ = false;
   std::unique_ptr<ReadOnlyRoots> roots_;
 };
 
+std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
+                        const std::function<const BytecodeTables&()>& get_tables, Target* target);
+
 }  // namespace
 
 std::string DisassembleBytecode(Target& target, uint64_t raw) {
-  Heap& heap = target.heap();
   const std::string version = target.V8Version();
+  const int major = std::atoi(version.c_str());
+  if (major < 11) {
+    throw Error("bytecode decoding needs V8 11 or newer (Node 20+); this binary's V8 is " +
+                (version.empty() ? std::string("unknown") : version));
+  }
+  return Disassemble(
+      target.heap(), raw, version,
+      [&]() -> const BytecodeTables& { return BytecodeTables::For(target.binary(), target.metadata(), version); },
+      &target);
+}
+
+std::string DisassembleBytecode(Heap& heap, const BytecodeTables& tables, const std::string& v8_version, uint64_t raw,
+                                Target* target) {
+  return Disassemble(heap, raw, v8_version, [&]() -> const BytecodeTables& { return tables; }, target);
+}
+
+namespace {
+
+// The tables are read from the binary only once there is bytecode to show.
+std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
+                        const std::function<const BytecodeTables&()>& get_tables, Target* target) {
   const int major = std::atoi(version.c_str());
   if (major < 11) {
     throw Error("bytecode decoding needs V8 11 or newer (Node 20+); this binary's V8 is " +
@@ -231,8 +255,8 @@ std::string DisassembleBytecode(Target& target, uint64_t raw) {
   };
   if (!loc.bytecode_array) throw Error("no bytecode for " + what() + ": " + loc.missing);
 
-  const BytecodeTables& tables = BytecodeTables::For(target.binary(), target.metadata(), version);
-  const BytecodeArrayLayout layout = BytecodeArrayLayout::For(target.metadata(), major);
+  const BytecodeTables& tables = get_tables();
+  const BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata(), major);
   BytecodeArray b = ReadBytecodeArray(heap, layout, loc.bytecode_array);
   const uint64_t bytecode_tagged = b.address + tag;
 
@@ -412,6 +436,8 @@ std::string DisassembleBytecode(Target& target, uint64_t raw) {
   out += positions_note;
   return out;
 }
+
+}  // namespace
 
 }  // namespace nodegdb
 

@@ -19,6 +19,13 @@ class Target;
 // position table. Throws Error (one line) when there is no bytecode.
 std::string DisassembleBytecode(Target& target, uint64_t raw);
 
+struct BytecodeTables;
+// The same on a heap alone, with the binary's bytecode tables and V8
+// version given (tests and fuzzing); `target`, if given, names private
+// symbols through the binary's read-only roots.
+std::string DisassembleBytecode(Heap& heap, const BytecodeTables& tables, const std::string& v8_version, uint64_t raw,
+                                Target* target = nullptr);
+
 // The same for a BytecodeArray only (what `v8 inspect` and the handle
 // printers show for one); nullopt for anything else.
 std::optional<std::string> DisassembleIfBytecodeArray(Target& target, uint64_t raw);

@@ -17,6 +17,10 @@ Layout Layout::From(const Metadata& md) {
   // A Smi's value sits above the tag (SmiValueShift is kSmiTagSize) and the
   // shift padding (SmiShiftSize): 1 + 31 bits on x64 without compression.
   t.smi_value_shift = static_cast<int>(md.Get("v8dbg_SmiShiftSize") + md.Find("v8dbg_SmiValueShift").value_or(1));
+  if (t.smi_value_shift < 1 || t.smi_value_shift > 63) {
+    throw Error("v8dbg_SmiShiftSize and v8dbg_SmiValueShift give an impossible Smi shift of " +
+                std::to_string(t.smi_value_shift) + ": is this the node binary that made the core?");
+  }
   t.heap_object_tag = static_cast<uint64_t>(md.Get("v8dbg_HeapObjectTag"));
   t.heap_object_tag_mask = static_cast<uint64_t>(md.Get("v8dbg_HeapObjectTagMask"));
   l.pointer_size = static_cast<int>(Or(md.Find("v8dbg_SystemPointerSize"), 8));

@@ -241,6 +241,15 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   } else if (cls == "JSPrimitiveWrapper") {
     d.kind = JsKind::kBoxed;
     Tagged value = heap_.ReadTagged(address + static_cast<uint64_t>(l.primitive_wrapper_value));
+    // A wrapper holds a primitive; an object there (the wrapper itself, in
+    // a damaged heap) would be described again and again.
+    if (value.kind == Tagged::Kind::kStrong) {
+      int inner_type = heap_.InstanceTypeOf(value.address);
+      if (heap_.KindOf(inner_type) == ObjectKind::kOther && inner_type != BigIntType(heap_)) {
+        throw CorruptObject("boxed primitive " + Hex(address + heap_.layout().tagging.heap_object_tag) +
+                            " holds " + heap_.TypeName(inner_type) + " " + Hex(value.raw) + ", not a primitive");
+      }
+    }
     JsDescription inner = Describe(value.raw);
     d.text = inner.text;
     const bool bigint = value.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(value.address) == BigIntType(heap_);
@@ -622,6 +631,7 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
   Tagged base = heap_.ReadTagged(address + static_cast<uint64_t>(l.typed_array_base_pointer));
   uint64_t data = external + (base.is_smi() ? 0 : base.raw);
   uint64_t n = std::min<uint64_t>(length, options_.max_array_length + 1);
+  heap_.memory().CheckReadable(data, n * static_cast<uint64_t>(kind->size));
   std::vector<uint8_t> bytes(n * static_cast<uint64_t>(kind->size));
   if (n > 0) heap_.memory().ReadOrThrow(data, bytes.data(), bytes.size());
   for (uint64_t i = 0; i < n; ++i) {
@@ -672,6 +682,7 @@ void HeapJsModel::DescribeArrayBuffer(uint64_t address, JsDescription& d) {
   uint64_t store = heap_.ReadWord(address + static_cast<uint64_t>(l.array_buffer_backing_store));
   if (d.detached) d.byte_length = 0;
   size_t n = static_cast<size_t>(std::min<uint64_t>(d.byte_length, options_.max_array_length + 1));
+  heap_.memory().CheckReadable(store, n);
   d.bytes.resize(n);
   if (n > 0) heap_.memory().ReadOrThrow(store, d.bytes.data(), n);
 }

@@ -160,13 +160,19 @@ constexpr uint64_t kMaxScannedSlots = uint64_t{1} << 22;
 // V8's hole in double arrays: a NaN no arithmetic produces.
 constexpr uint64_t kHoleNanBits = 0xFFF7FFFFFFF7FFFFull;
 
+// A damaged element is not a hole: it is listed, and prints as the error
+// it is, while the elements around it print as usual.
 bool IsHole(Heap& heap, const Tagged& value) {
   if (value.kind != Tagged::Kind::kStrong) return false;
-  ObjectKind kind = heap.KindOf(heap.InstanceTypeOf(value.address));
-  if (kind == ObjectKind::kHole) return true;
-  if (kind != ObjectKind::kOddball) return false;
-  OddballInfo info = ReadOddball(heap, value.address);
-  return !info.is_js_value && info.name.find("hole") != std::string::npos;
+  try {
+    ObjectKind kind = heap.KindOf(heap.InstanceTypeOf(value.address));
+    if (kind == ObjectKind::kHole) return true;
+    if (kind != ObjectKind::kOddball) return false;
+    OddballInfo info = ReadOddball(heap, value.address);
+    return !info.is_js_value && info.name.find("hole") != std::string::npos;
+  } catch (const Error&) {
+    return false;
+  }
 }
 
 }  // namespace

@@ -37,6 +37,17 @@ class Memory {
     ReadOrThrow(address, &value, sizeof value);
     return value;
   }
+  // Throws ReadError unless the first and the last of `size` bytes at
+  // `address` can be read. Decoders call it before allocating a buffer for
+  // a length read from the target: a corrupt length then fails at once
+  // instead of allocating gigabytes first.
+  void CheckReadable(uint64_t address, size_t size) {
+    uint8_t byte;
+    if (size == 0) return;
+    if (address + size < address || !Read(address, &byte, 1) || !Read(address + size - 1, &byte, 1)) {
+      throw ReadError(address, size);
+    }
+  }
   uint64_t ReadU64(uint64_t address) { return ReadValue<uint64_t>(address); }
   uint32_t ReadU32(uint64_t address) { return ReadValue<uint32_t>(address); }
   uint16_t ReadU16(uint64_t address) { return ReadValue<uint16_t>(address); }

@@ -1,6 +1,7 @@
 #include "metadata.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "errors.h"
 #include "memory.h"
@@ -102,6 +103,14 @@ Metadata Metadata::FromTable(const std::map<std::string, int64_t>& v8dbg,
 }
 
 void Metadata::Index() {
+  // A shift outside 0..63 is not a bit position: such a constant comes from
+  // a damaged or foreign binary, and shifting by it is undefined. It is
+  // dropped, so decoders say it is missing (or use their default).
+  for (auto it = v8dbg_.begin(); it != v8dbg_.end();) {
+    const std::string& name = it->first;
+    const bool is_shift = name.find("shift") != std::string::npos || name.find("Shift") != std::string::npos;
+    it = is_shift && (it->second < 0 || it->second > 63) ? v8dbg_.erase(it) : std::next(it);
+  }
   for (auto& [name, value] : v8dbg_) {
     std::string_view n = name;
     if (StartsWith(n, "v8dbg_class_")) {

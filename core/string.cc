@@ -1,5 +1,6 @@
 #include "string.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <vector>
@@ -14,6 +15,9 @@ constexpr int64_t kMaxPlausibleLength = int64_t{1} << 30;
 // A walk of a cons/sliced/thin tree visits at most this many nodes. A string
 // built by a million `+=` is a million deep; past that it is corrupt or cyclic.
 constexpr size_t kMaxStringSteps = 4'000'000;
+
+// Messages name objects by their tagged pointer, as the user typed them.
+std::string Shown(const Heap& heap, uint64_t address) { return Hex(address + heap.layout().tagging.heap_object_tag); }
 
 }  // namespace
 
@@ -50,7 +54,7 @@ std::string StringTypeName(const Heap& heap, int type) {
 static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   const Layout& l = heap.layout();
   if (!heap.IsString(type)) {
-    throw CorruptObject(Hex(address) + " is not a string (" + heap.TypeName(type) + ")");
+    throw CorruptObject(Shown(heap, address) + " is not a string (" + heap.TypeName(type) + ")");
   }
   StringShape shape{};
   int rep = type & static_cast<int>(heap.Need(l.string_representation_mask, "v8dbg_StringRepresentationMask"));
@@ -59,7 +63,7 @@ static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   else if (rep == l.sliced_string_tag) shape.representation = StringShape::Representation::kSliced;
   else if (rep == l.thin_string_tag) shape.representation = StringShape::Representation::kThin;
   else if (rep == l.external_string_tag) shape.representation = StringShape::Representation::kExternal;
-  else throw CorruptObject(Hex(address) + " has an unknown string representation " + std::to_string(rep));
+  else throw CorruptObject(Shown(heap, address) + " has an unknown string representation " + std::to_string(rep));
   int enc = type & static_cast<int>(heap.Need(l.string_encoding_mask, "v8dbg_StringEncodingMask"));
   shape.one_byte = enc == l.one_byte_string_tag;
   shape.internalized = (type & l.not_internalized_mask) == 0;
@@ -68,7 +72,7 @@ static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   int32_t length = static_cast<int32_t>(
       heap.memory().ReadU32(address + static_cast<uint64_t>(heap.Need(l.string_length, "v8dbg_class_String__length__*"))));
   if (length < 0 || length > kMaxPlausibleLength) {
-    throw CorruptObject("string " + Hex(address) + " has an impossible length " + std::to_string(length));
+    throw CorruptObject("string " + Shown(heap, address) + " has an impossible length " + std::to_string(length));
   }
   shape.length = length;
   return shape;
@@ -83,6 +87,8 @@ namespace {
 void AppendChars(Heap& heap, uint64_t chars, bool one_byte, int64_t start, int64_t count,
                  std::u16string& out) {
   if (count <= 0) return;
+  const uint64_t first = chars + static_cast<uint64_t>(start) * (one_byte ? 1 : 2);
+  heap.memory().CheckReadable(first, static_cast<size_t>(count) * (one_byte ? 1 : 2));
   size_t old = out.size();
   out.resize(old + static_cast<size_t>(count));
   if (one_byte) {
@@ -109,18 +115,27 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
   };
   std::vector<Piece> stack;
   stack.push_back({address, 0, std::min<int64_t>(top.length, static_cast<int64_t>(limit))});
+  // A real tree is bounded by its length: every cons node is longer than
+  // its parts, leaves hold a character or more (an empty one only beside a
+  // flat one, in a flattened cons), and a thin or sliced string leads
+  // straight to a flat one; so fewer than six nodes per character. More
+  // means the tree contains itself: a cyclic cons string of 80 characters
+  // stops after ~500 steps, not millions.
+  const size_t max_steps = static_cast<size_t>(std::min<int64_t>(
+      static_cast<int64_t>(kMaxStringSteps), 6 * std::max<int64_t>(top.length, 0) + 64));
   size_t steps = 0;
   while (!stack.empty() && result.units.size() < limit) {
-    if (++steps > kMaxStringSteps) {
-      throw CorruptObject("string " + Hex(address) + ": gave up after " + std::to_string(kMaxStringSteps) +
-                          " nested parts (cyclic or corrupt cons string?)");
+    if (++steps > max_steps) {
+      throw CorruptObject("string " + Shown(heap, address) + ": gave up after " + std::to_string(max_steps) +
+                          " nested parts for " + std::to_string(top.length) +
+                          " characters (cyclic or corrupt cons string?)");
     }
     Piece p = stack.back();
     stack.pop_back();
     if (p.count <= 0) continue;
     StringShape shape = ReadStringShape(heap, p.address);
     if (p.start + p.count > shape.length) {
-      throw CorruptObject("string " + Hex(p.address) + " is shorter (" + std::to_string(shape.length) +
+      throw CorruptObject("string " + Shown(heap, p.address) + " is shorter (" + std::to_string(shape.length) +
                           ") than its parent says (" + std::to_string(p.start + p.count) + ")");
     }
     switch (shape.representation) {
@@ -150,7 +165,7 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
         uint64_t parent = heap.ReadObjectField(p.address, heap.Need(l.sliced_parent, "v8dbg_class_SlicedString__parent__*"), "parent");
         int64_t offset = heap.ReadSmiField(p.address, heap.Need(l.sliced_offset, "v8dbg_class_SlicedString__offset__*"), "offset");
         if (offset < 0 || offset > kMaxPlausibleLength) {
-          throw CorruptObject("sliced string " + Hex(p.address) + " has an impossible offset " + std::to_string(offset));
+          throw CorruptObject("sliced string " + Shown(heap, p.address) + " has an impossible offset " + std::to_string(offset));
         }
         stack.push_back({parent, offset + p.start, p.count});
         break;
@@ -162,14 +177,14 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
       }
       case StringShape::Representation::kExternal: {
         if (shape.uncached_external) {
-          throw CorruptObject("external string " + Hex(p.address) +
+          throw CorruptObject("external string " + Shown(heap, p.address) +
                               " does not cache its data pointer; its characters are behind a C++ resource");
         }
         // The cached data pointer follows the resource pointer (V8's
         // ExternalString::resource_data_; not in the postmortem metadata).
         uint64_t resource_offset = static_cast<uint64_t>(heap.Need(l.external_resource, "v8dbg_class_ExternalString__resource__*"));
         uint64_t data = heap.ReadWord(p.address + resource_offset + 8);
-        if (data == 0) throw CorruptObject("external string " + Hex(p.address) + " has no data pointer");
+        if (data == 0) throw CorruptObject("external string " + Shown(heap, p.address) + " has no data pointer");
         AppendChars(heap, data, shape.one_byte, p.start, p.count, result.units);
         break;
       }
