@@ -77,6 +77,9 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 }  // namespace
 
+// python/stack_bindings.cc: StackDecoder (unwinding and naming V8 frames).
+void RegisterStackBindings(py::module_& m);
+
 InspectOptions Options(int depth, size_t string_length, size_t array_length) {
   InspectOptions o;
   o.depth = depth;
@@ -141,4 +144,5 @@ PYBIND11_MODULE(_nodegdb, m) {
         auto v = t.metadata().Find(name);
         return v ? py::object(py::int_(*v)) : py::object(py::none());
       });
+  RegisterStackBindings(m);
 }
