@@ -89,6 +89,7 @@ struct StackDecoder::Shape {
   int marker_type = -1;   // typed frame
   uint64_t function = 0;  // raw JSFunction of a JavaScript frame
   uint64_t return_pop = 0;
+  bool innermost = false;
 };
 
 StackDecoder::StackDecoder(std::shared_ptr<Target> target)
@@ -113,7 +114,8 @@ StackDecoder::StackDecoder(std::shared_ptr<Target> target)
   // position table at 32; V8 12+ put the wrapper at 16 and the source
   // position table at 24 (unnamed by the metadata; seen in cores of each).
   bytecode_positions_ = V8Generation(md) >= 12 ? 24 : 32;
-  position_format_ = PositionTableFormatFor(V8Generation(md));
+  generation_ = V8Generation(md);
+  position_format_ = PositionTableFormatFor(generation_);
   bytecode_array_type_ = md.FindType("BYTECODE_ARRAY_TYPE").value_or(-1);
   feedback_vector_type_ = md.FindType("FEEDBACK_VECTOR_TYPE").value_or(-1);
   byte_array_type_ = md.FindType("BYTE_ARRAY_TYPE").value_or(-1);
@@ -180,6 +182,7 @@ std::optional<std::vector<uint8_t>> StackDecoder::ReadByteArray(uint64_t raw, si
 StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermost) {
   Shape s;
   s.state = state;
+  s.innermost = innermost;
   if (code_map_.IsNativeCode(state.pc)) return s;
   s.builtin = code_map_.FindBuiltin(state.pc);
   if (innermost) {
@@ -399,6 +402,13 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
     }
   }
 
+  info.visible = fn.sfi.is_native;
+  if (fn.sfi.script) {
+    try {
+      info.visible = info.visible || ReadScript(heap_, fn.sfi.script).type == 2;  // Script::Type::kNormal
+    } catch (const Error&) {
+    }
+  }
   info.name = StackTraceName(info, fn, s.fp);
   if (info.kind == FrameKind::kJavaScript) {
     try {
@@ -482,15 +492,15 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
         position = position_of_bytecode(*offset);
       }
     } else {
-      // Optimized code maps machine code offsets; a return address is one
-      // past its call.
+      // Optimized code maps machine code offsets; a return address (any
+      // frame but the innermost) is one past its call.
       auto table = ReadByteArray(code->position_table, 16u << 20);
       if (!table || table->empty()) {
         info.note = "optimized code without source positions";
         return;
       }
       auto entries = DecodeSourcePositionTable(table->data(), table->size(), position_format_);
-      int64_t offset = static_cast<int64_t>(pc_offset) - 1;
+      int64_t offset = static_cast<int64_t>(pc_offset) - (s.innermost ? 0 : 1);
       auto entry = PositionAt(entries, offset);
       if (entry && entry->inlining_id != -1) {
         // Inside code inlined from another function: the frame's own
@@ -639,8 +649,13 @@ std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunction
         if (text != "true" && text != "false") return name;  // undefined, null: top level
         type_name = "Boolean";
       } else if (IsJSFunctionType(heap_, type)) {
+        // A function as receiver (a static method): V8 13+ names the type
+        // after the function ("Module._load"), V8 11-12 only class
+        // constructors, others are "Function" (seen in Error.stack of each).
         JSFunctionData receiver_fn = ReadJSFunction(heap_, r.address);
-        type_name = receiver_fn.is_class_constructor && !receiver_fn.name.empty() ? receiver_fn.name : "Function";
+        const std::string& receiver_name = receiver_fn.sfi.debug_name;
+        bool named = generation_ >= 13 || receiver_fn.is_class_constructor;
+        type_name = named && !receiver_name.empty() ? receiver_name : "Function";
         method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
       } else if (kind == ObjectKind::kOther) {
         InspectOptions options;

@@ -74,6 +74,10 @@ struct FrameInfo {
   bool location_approximate = false;  // optimized code: inlined position
   int64_t bytecode_offset = -2;       // -2 unknown, -1 function entry
   int64_t source_position = -1;
+  // Would V8 list this frame in Error.stack? User JavaScript (a script of
+  // type normal) and builtins exposed to JavaScript (native), not V8's
+  // internal closures and trampolines.
+  bool visible = false;
   std::string target;  // exit frames: the function called ("abort")
   std::string note;    // why something is missing (one line)
 
@@ -127,6 +131,7 @@ class StackDecoder {
           off_bytecode_offset_ = -40, off_args_ = 16;
   int64_t bytecode_data_ = 54, bytecode_length_ = 8, bytecode_positions_ = 32;
   PositionTableFormat position_format_ = PositionTableFormat::kSignedOffsets;
+  int generation_ = 11;
   int bytecode_array_type_ = -1, feedback_vector_type_ = -1, byte_array_type_ = -1, trusted_byte_array_type_ = -1;
   int global_proxy_type_ = -1;
   std::map<int, std::string> frame_types_;  // marker type -> "EntryFrame"

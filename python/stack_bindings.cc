@@ -44,6 +44,7 @@ py::dict InfoDict(const FrameInfo& f) {
   d["location_approximate"] = f.location_approximate;
   d["bytecode_offset"] = f.bytecode_offset;
   d["source_position"] = f.source_position;
+  d["visible"] = f.visible;
   d["target"] = f.target;
   d["note"] = f.note;
   return d;
