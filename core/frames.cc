@@ -379,6 +379,10 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
       info.kind = FrameKind::kBuiltinJs;
       info.tier = "builtin";
     }
+  } else if (interpreted_layout) {
+    // An interpreted frame whose pc is in a copy of the builtins we could
+    // not locate (no file mappings, e.g. a remote target).
+    info.tier = "interpreted";
   } else {
     info.tier = "optimized";
     std::optional<CodeObject> code;

@@ -314,12 +314,44 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
         return "".join(lines)
 
 
+class V8Frame(gdb.Command):
+    """Select a frame and show it as v8 bt -a does: v8 frame [N]
+
+Without N, the selected frame. JavaScript frames show the function,
+script:line:column, tier, receiver and arguments (GDB's own `frame` names
+JIT frames `??`)."""
+
+    def __init__(self):
+        super().__init__("v8 frame", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    @commands.one_line_errors
+    def invoke(self, arg, from_tty):
+        target = session.target()
+        try:
+            if arg.strip():
+                if not re.fullmatch(r"\d+", arg.strip()):
+                    raise gdb.GdbError("usage: v8 frame [N]  (a frame number, as bt shows it)")
+                level = int(arg.strip())
+                frame = gdb.newest_frame()
+                while frame is not None and frame.level() < level:
+                    frame = frame.older()
+                if frame is None:
+                    raise gdb.GdbError("No frame at level %d." % level)
+                frame.select()  # quietly: this command prints the frame itself
+            else:
+                frame = gdb.selected_frame()
+        except gdb.error as e:
+            raise gdb.GdbError(str(e))
+        gdb.write(V8Backtrace._frame_lines(frame, target, True))
+
+
 def register():
     """The unwinder, the frame filter, `v8 bt`, and the events that drop
     what was read at the last stop."""
     gdb.unwinder.register_unwinder(None, V8Unwinder(), replace=True)
     gdb.frame_filters[NAME] = V8FrameFilter()
     V8Backtrace()
+    V8Frame()
     for name in ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
                  "inferior_call", "new_inferior", "register_changed", "stop"):
         registry = getattr(gdb.events, name, None)

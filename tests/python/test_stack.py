@@ -215,14 +215,19 @@ def test_frame_commands_on_js_frames(version, stack_addon):
     frame_rows = rows(output)
     turbofan = next(r for r in frame_rows if r["name"] == "viaTurbofan")
     level = turbofan["level"]
-    out = gdb.outputs(["frame %d" % level, "info frame", "up", "down", "down", "v8 bt 2", "v8 bt -2"])
-    frame, info, up, down1, down2, first2, last2 = out
+    out = gdb.outputs(["frame %d" % level, "info frame", "up", "down", "down", "v8 bt 2", "v8 bt -2",
+                       "v8 frame %d" % level, "v8 frame", "v8 frame x"])
+    frame, info, up, down1, down2, first2, last2, v8frame, selected, bad = out
     assert frame.startswith("#%d " % level), frame
     assert "Stack level %d, frame at " % level in info and "caller of frame at" in info, info
     assert up.startswith("#%d " % (level + 1)), up
     assert down1.startswith("#%d " % level) and down2.startswith("#%d " % (level - 1)), (down1, down2)
     assert len(bt_frames(first2)) == 2 and "(More stack frames follow...)" in first2, first2
     assert " in _start" in last2 or "__libc_start" in last2, last2
+    assert v8frame.startswith("#%d " % level) and turbofan["summary"] in v8frame, v8frame
+    assert re.search(r"^    this = undefined$", v8frame, re.M) and re.search(r"^    how = 'abort'$", v8frame, re.M), v8frame
+    assert selected == v8frame, (selected, v8frame)
+    assert bad.startswith("usage: v8 frame"), bad
 
 
 # ---- live processes ----
