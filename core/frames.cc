@@ -62,7 +62,7 @@ std::string FrameInfo::Summary() const {
       return who + " [" + label + (target.empty() ? "" : ": " + target) + "]";
     }
     case FrameKind::kBuiltinJs:
-      return (name.empty() ? std::string("<anonymous>") : name) + " [builtin " + builtin + "]";
+      return (name.empty() ? std::string("<anonymous>") : name) + " [builtin" + (builtin.empty() ? "" : " " + builtin) + "]";
     case FrameKind::kJavaScript:
       break;
   }
@@ -154,6 +154,20 @@ std::string StackDecoder::TypeLabel(const std::string& t) const {
   std::string label = t;
   if (EndsWith(label, "Frame")) label = label.substr(0, label.size() - 5);
   return label + " frame";
+}
+
+std::optional<CodeObject> StackDecoder::CodeAt(uint64_t pc) {
+  // Interpreted frames share their pc; JIT frames are looked up once per pc.
+  auto it = code_cache_.find(pc);
+  if (it != code_cache_.end()) return it->second;
+  std::optional<CodeObject> code;
+  try {
+    code = FindCodeForPc(heap_, pc);
+  } catch (const Error&) {
+  }
+  if (code_cache_.size() > 100000) code_cache_.clear();
+  code_cache_[pc] = code;
+  return code;
 }
 
 bool StackDecoder::IsBytecodeArray(uint64_t raw) {
@@ -280,7 +294,7 @@ std::optional<UnwindResult> StackDecoder::Unwind(const FrameState& state, bool i
         if (!s.builtin) {
           // JIT code: the Code's first instruction, so the frame keeps its
           // identity as its pc moves.
-          if (auto code = FindCodeForPc(heap_, state.pc, 1u << 20)) r.id_pc = code->instruction_start;
+          if (auto code = CodeAt(state.pc)) r.id_pc = code->instruction_start;
         }
         if (r.pc == 0) break;
         const std::string type = s.marker_type >= 0 ? TypeName(s.marker_type) : "";
@@ -392,7 +406,7 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
       auto c = ReadCodeObject(heap_, raw);
       if (c && c->contains(s.state.pc)) code = c;
     }
-    if (!code) code = FindCodeForPc(heap_, s.state.pc);
+    if (!code) code = CodeAt(s.state.pc);
     if (code) {
       CodeTier tier = TierOf(heap_, code->kind);
       if (tier == CodeTier::kBaseline || tier == CodeTier::kMaglev || tier == CodeTier::kTurbofan) {
@@ -403,6 +417,10 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
       if (fv.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(fv.address) == feedback_vector_type_) {
         info.tier = "baseline";
       }
+    } else if (fn.sfi.builtin_id) {
+      // A builtin's frame in a copy of the builtins we could not locate.
+      info.kind = FrameKind::kBuiltinJs;
+      info.tier = "builtin";
     }
   }
 
@@ -471,7 +489,7 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
       auto c = ReadCodeObject(heap_, raw);
       if (c && c->contains(s.state.pc)) code = c;
     }
-    if (!code) code = FindCodeForPc(heap_, s.state.pc);
+    if (!code) code = CodeAt(s.state.pc);
     if (!code) {
       info.note = "code object not found";
       return;

@@ -121,6 +121,7 @@ class StackDecoder {
   std::string StackTraceName(const FrameInfo& info, const JSFunctionData& fn, uint64_t fp);
   std::optional<std::vector<uint8_t>> ReadByteArray(uint64_t raw, size_t limit);
   bool IsBytecodeArray(uint64_t raw);
+  std::optional<CodeObject> CodeAt(uint64_t pc);
 
   std::shared_ptr<Target> target_;
   Heap& heap_;
@@ -135,6 +136,7 @@ class StackDecoder {
   int bytecode_array_type_ = -1, feedback_vector_type_ = -1, byte_array_type_ = -1, trusted_byte_array_type_ = -1;
   int global_proxy_type_ = -1;
   std::map<int, std::string> frame_types_;  // marker type -> "EntryFrame"
+  std::map<uint64_t, std::optional<CodeObject>> code_cache_;
   std::map<std::tuple<uint64_t, uint64_t, uint64_t, bool>, std::optional<UnwindResult>> unwind_cache_;
   std::map<std::tuple<uint64_t, uint64_t, uint64_t, bool>, FrameInfo> describe_cache_;
 };

@@ -248,7 +248,16 @@ def test_live_stopped_in_addon(version, stack_addon):
     commands = ["set breakpoint pending on", "break node_gdb_stack_break", "run",
                 "echo @@@\\n", "bt", "echo @@@\\n", "v8 bt", "echo @@@\\n", "v8 bt -a", "echo @@@\\n"]
     commands += ROWS_SCRIPT
-    commands += ["up 3", "info frame", "kill"]
+    # C++'s callee-saved registers in the caller of JSEntry, as unwound
+    # through every JS frame, must be what they are once JSEntry returns.
+    regs = '("rbx", "r12", "r13", "r14", "r15", "rbp", "rsp")'
+    commands += [
+        "python _f = gdb.newest_frame()",
+        "python exec('while \"Invoke\" not in (_f.name() or \"\"):\\n _f = _f.older()')",
+        "python _unwound = {r: int(_f.read_register(r)) for r in %s}" % regs,
+        "python _f.newer().select(); gdb.execute('finish', to_string=True)",
+        "python _g = gdb.selected_frame(); print('REGS', _g.name(), _unwound == {r: int(_g.read_register(r)) for r in %s})" % regs,
+        "kill"]
     out = live_output(version, stack_addon, "live", commands)
     assert "Breakpoint 1, " in out, out[-3000:]
     frame_rows = check_stack(out, out, "live")
@@ -257,6 +266,7 @@ def test_live_stopped_in_addon(version, stack_addon):
     assert re.search(r"in \(anonymous namespace\)::Stop", bt) or "Stop" in bt, bt
     names = [r["name"] for r in frame_rows if r["kind"] == "javascript"]
     assert names[:5] == ["stopHere", "innerDeep", "level2", "level1", "fromNative"], names
+    assert re.search(r"^REGS .*Invoke.* True$", out, re.M), out[-3000:]
 
 
 def test_live_interrupted_in_hot_loop(version, stack_addon):
