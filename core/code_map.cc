@@ -115,6 +115,12 @@ std::optional<uint64_t> CodeMap::BlobBaseOf(uint64_t pc) const {
   return std::nullopt;
 }
 
+std::optional<uint64_t> CodeMap::BuiltinLinkAddress(uint64_t pc) const {
+  auto base = BlobBaseOf(pc);
+  if (!base) return std::nullopt;
+  return builtins_->blob_start() + (pc - *base);
+}
+
 std::optional<CodeMap::Builtin> CodeMap::FindBuiltin(uint64_t pc) const {
   auto base = BlobBaseOf(pc);
   if (!base) return std::nullopt;

@@ -67,6 +67,8 @@ class CodeMap {
     uint64_t start;  // runtime address of the builtin's first instruction (in the copy the pc is in)
   };
   std::optional<Builtin> FindBuiltin(uint64_t pc) const;
+  // The link-time address in the binary of a pc in any copy of the builtins.
+  std::optional<uint64_t> BuiltinLinkAddress(uint64_t pc) const;
   // Runtime address of a builtin in the copy `like_pc` is in (or the binary's).
   std::optional<uint64_t> BuiltinAddress(const std::string& name, uint64_t like_pc) const;
 

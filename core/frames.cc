@@ -56,7 +56,7 @@ std::string FrameInfo::Summary() const {
     case FrameKind::kNative:
       return "";
     case FrameKind::kFrameless:
-      return (builtin.empty() ? std::string("<JIT code>") : builtin) + " [no frame yet]";
+      return (builtin.empty() ? std::string("<JIT code>") : builtin) + " [" + (label.empty() ? "no frame yet" : label) + "]";
     case FrameKind::kTyped: {
       std::string who = builtin.empty() ? "<" + frame_type + ">" : builtin;
       return who + " [" + label + (target.empty() ? "" : ": " + target) + "]";
@@ -90,6 +90,7 @@ struct StackDecoder::Shape {
   uint64_t function = 0;  // raw JSFunction of a JavaScript frame
   uint64_t return_pop = 0;
   bool innermost = false;
+  bool entering = false;  // rbp is the frame's, its slots are not pushed yet
 };
 
 StackDecoder::StackDecoder(std::shared_ptr<Target> target)
@@ -204,8 +205,14 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
     // it is gone: push rbp / mov rbp,rsp at the start, ret at the end.
     uint8_t code[4] = {0, 0, 0, 0};
     uint8_t before = 0;
-    if (memory_.Read(state.pc, code, sizeof code)) {
-      bool has_before = memory_.Read(state.pc - 1, &before, 1);
+    // Builtins' code from the binary: memory may hold a debugger's int3.
+    auto link = code_map_.BuiltinLinkAddress(state.pc);
+    auto read_code = [&](uint64_t pc, void* out, size_t size) {
+      if (link && target_->binary().ReadVirtual(*link + (pc - state.pc), out, size)) return true;
+      return memory_.Read(pc, out, size);
+    };
+    if (read_code(state.pc, code, sizeof code)) {
+      bool has_before = read_code(state.pc - 1, &before, 1);
       if (code[0] == 0x55) {
         s.form = Shape::Form::kFramelessEntry;
       } else if (has_before && before == 0x55 && code[0] == 0x48 &&
@@ -229,9 +236,18 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
   uint64_t marker;
   if (!memory_.Read(fp + static_cast<uint64_t>(off_marker_), &marker, 8)) return s;
   s.fp = fp;
-  int type = MarkerType(marker);
+  // Stopped while a builtin pushes its fixed slots (right after
+  // push rbp; mov rbp,rsp): slots below sp hold nothing yet.
+  const bool marker_pushed = !innermost || fp + static_cast<uint64_t>(off_marker_) >= state.sp;
+  const bool function_pushed = !innermost || fp + static_cast<uint64_t>(off_function_) >= state.sp;
+  int type = marker_pushed ? MarkerType(marker) : -1;
   if (type >= 0) {
     s.marker_type = type;
+    s.form = Shape::Form::kStandard;
+    return s;
+  }
+  if (!function_pushed && s.builtin) {
+    s.entering = true;
     s.form = Shape::Form::kStandard;
     return s;
   }
@@ -329,8 +345,10 @@ FrameInfo StackDecoder::Describe(const FrameState& state, bool innermost) {
     if (s.builtin) info.builtin = "Builtins_" + *s.builtin->name;
     if (s.form == Shape::Form::kNone) {
       if (s.builtin) info.kind = FrameKind::kFrameless;  // a builtin, but no frame we can read
-    } else if (s.form != Shape::Form::kStandard) {
+    } else if (s.form != Shape::Form::kStandard || s.entering) {
       info.kind = FrameKind::kFrameless;
+      info.fp = s.fp;
+      info.label = s.entering ? "entering" : "no frame yet";
     } else if (s.marker_type >= 0 || !s.function) {
       info.kind = FrameKind::kTyped;
       info.fp = s.fp;
@@ -372,6 +390,12 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
   // Receiver and arguments: the caller pushed them above the return address.
   uint64_t argc = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_argc_));
   info.receiver = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_args_));
+  try {
+    Tagged r = heap_.Decode(info.receiver);
+    info.receiver_is_global = r.kind == Tagged::Kind::kStrong && global_proxy_type_ >= 0 &&
+                              heap_.InstanceTypeOf(r.address) == global_proxy_type_;
+  } catch (const Error&) {
+  }
   if (argc >= 1 && argc <= 65536) {
     info.argc = static_cast<int64_t>(argc) - 1;  // V8 counts the receiver
     int64_t n = std::min<int64_t>(info.argc, kMaxArguments);

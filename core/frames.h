@@ -63,6 +63,7 @@ struct FrameInfo {
   std::string builtin;     // "Builtins_ArrayMap" if the pc is in a builtin
   uint64_t fp = 0;
   uint64_t function = 0, receiver = 0, context = 0;  // raw tagged words, 0 if none
+  bool receiver_is_global = false;                    // the global proxy (sloppy functions called plainly)
   int64_t argc = -1;                                  // arguments without the receiver
   std::vector<uint64_t> arguments;                    // raw tagged words
   std::vector<std::string> parameter_names;           // from the source, may be shorter

@@ -32,6 +32,7 @@ py::dict InfoDict(const FrameInfo& f) {
   d["fp"] = f.fp;
   d["function"] = f.function;
   d["receiver"] = f.receiver;
+  d["receiver_is_global"] = f.receiver_is_global;
   d["argc"] = f.argc;
   d["arguments"] = f.arguments;
   d["parameter_names"] = f.parameter_names;
@@ -86,5 +87,13 @@ void RegisterStackBindings(py::module_& m) {
             if (!b) return py::none();
             return py::make_tuple("Builtins_" + *b->name, b->start);
           },
-          py::arg("pc"), "(builtin symbol, its start) for a pc in V8's embedded builtins, or None");
+          py::arg("pc"), "(builtin symbol, its start) for a pc in V8's embedded builtins, or None")
+      .def(
+          "builtin_address",
+          [](StackDecoder& d, const std::string& name, uint64_t like_pc) -> py::object {
+            auto a = d.code_map().BuiltinAddress(name, like_pc);
+            return a ? py::object(py::int_(*a)) : py::object(py::none());
+          },
+          py::arg("name"), py::arg("like_pc") = 0,
+          "runtime address of a builtin (\"ArrayMap\") in the copy of the builtins like_pc is in");
 }

@@ -302,7 +302,9 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
             return head + _native_text(frame) + "\n"
         lines = [head + info["summary"] + "\n"]
         if show_args and info["kind"] in ("javascript", "builtin"):
-            lines.append("    this = %s\n" % _value_text(target, info["receiver"]))
+            # The global proxy: its whole util.inspect text would be pages.
+            this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"])
+            lines.append("    this = %s\n" % this)
             names = info["parameter_names"]
             for i, raw in enumerate(info["arguments"]):
                 name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i

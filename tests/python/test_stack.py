@@ -269,6 +269,32 @@ def test_live_stopped_in_addon(version, stack_addon):
     assert re.search(r"^REGS .*Invoke.* True$", out, re.M), out[-3000:]
 
 
+def test_live_stepping_into_a_builtin(version, stack_addon):
+    """Stopped on a builtin's first instructions (no frame of its own yet,
+    then its frame without slots): the caller is still found, and GDB's
+    breakpoint in memory does not fool the prologue check."""
+    commands = ["set breakpoint pending on", "break node_gdb_stack_break", "run",
+                "python from node_gdb import stack as _s",
+                "python _p = gdb.newest_frame().older().older().pc()",
+                "python gdb.execute('tbreak *%#x' % _s.decoder().builtin_address('ArrayMap', _p))",
+                "delete 1", "continue"]
+    for _ in range(4):
+        commands += ["echo @@@\n", "bt 3", "stepi"]
+    commands += ["echo @@@\n", "kill"]
+    out = live_output(version, stack_addon, "entry", commands)
+    steps = out.split("@@@\n")[1:-1]
+    assert len(steps) == 4, out[-3000:]
+    labels = []
+    for step in steps:
+        frames = bt_frames(step)
+        assert "Builtins_ArrayMap" in frames[0], step
+        assert re.match(r"Timeout\.later \[as _onTimeout\] \(.*stack\.js:\d+:\d+\) \[interpreted\]", frames[1]), step
+        assert frames[2].startswith("listOnTimeout ("), step
+        labels.append(frames[0])
+    assert labels[0] == "Builtins_ArrayMap [no frame yet] ()", labels
+    assert any("[entering]" in l or "Array.map [builtin" in l for l in labels[2:]), labels
+
+
 def test_live_interrupted_in_hot_loop(version, stack_addon):
     """Stopped anywhere: a signal lands while the main thread spins in
     optimized (on-stack replaced) code; the innermost JS frame is found from
