@@ -502,10 +502,16 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
   std::optional<int64_t> position;
   if (info.tier == "interpreted") {
     Tagged raw = heap_.ReadTagged(s.fp + static_cast<uint64_t>(off_bytecode_offset_));
-    if (raw.is_smi()) {
-      info.bytecode_offset = raw.smi - (bytecode_data_ - static_cast<int64_t>(tag));
-      position = position_of_bytecode(info.bytecode_offset);
+    if (raw.is_smi()) info.bytecode_offset = raw.smi - (bytecode_data_ - static_cast<int64_t>(tag));
+    // Stopped inside a bytecode handler: the register has the bytecode
+    // being executed (counted like the slot, untagged).
+    if (s.innermost && s.state.bytecode_offset_register && s.builtin && EndsWith(*s.builtin->name, "Handler") &&
+        IsBytecodeArray(bytecode_raw)) {
+      Tagged length = heap_.ReadTagged(heap_.Decode(bytecode_raw).address + static_cast<uint64_t>(bytecode_length_));
+      int64_t offset = static_cast<int64_t>(*s.state.bytecode_offset_register) - (bytecode_data_ - static_cast<int64_t>(tag));
+      if (length.is_smi() && offset >= 0 && offset < length.smi) info.bytecode_offset = offset;
     }
+    if (info.bytecode_offset >= -1) position = position_of_bytecode(info.bytecode_offset);
   } else {
     std::optional<CodeObject> code;
     for (uint64_t raw : {fn.sfi.function_data, fn.code.value_or(0)}) {

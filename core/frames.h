@@ -42,6 +42,10 @@ namespace nodegdb {
 
 struct FrameState {
   uint64_t pc = 0, sp = 0, fp = 0;
+  // Innermost frame only: the interpreter's bytecode offset register
+  // (v8dbg_InterpreterBytecodeOffsetRegister, r9), current while a bytecode
+  // handler runs, when the frame's slot holds the offset of the last call.
+  std::optional<uint64_t> bytecode_offset_register;
 };
 
 // What GDB needs to go to the caller: the caller's registers and this

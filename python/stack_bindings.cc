@@ -76,10 +76,14 @@ void RegisterStackBindings(py::module_& m) {
           "(caller pc, sp, fp, frame id sp, frame id pc, [(register, value)]) or None")
       .def(
           "describe",
-          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost) {
-            return InfoDict(d.Describe(FrameState{pc, sp, fp}, innermost));
+          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost, std::optional<uint64_t> r9) {
+            FrameState state{pc, sp, fp};
+            if (innermost) state.bytecode_offset_register = r9;
+            return InfoDict(d.Describe(state, innermost));
           },
-          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false, "what the frame is, as a dict")
+          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false,
+          py::arg("bytecode_offset_register") = py::none(),
+          "what the frame is, as a dict (bytecode_offset_register: r9 of the innermost frame)")
       .def(
           "builtin_at",
           [](StackDecoder& d, uint64_t pc) -> py::object {

@@ -154,7 +154,9 @@ def describe_frame(frame):
     pc = frame.pc()
     if _native_by_gdb(pc) or not d.maybe_v8(pc):
         return None
-    info = d.describe(pc, _register(frame, "rsp"), _register(frame, "rbp"), frame.level() == 0)
+    innermost = frame.level() == 0
+    info = d.describe(pc, _register(frame, "rsp"), _register(frame, "rbp"), innermost,
+                      _register(frame, "r9") if innermost else None)
     return None if info["kind"] == "native" else info
 
 
