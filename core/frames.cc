@@ -241,7 +241,9 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
   const bool marker_pushed = !innermost || fp + static_cast<uint64_t>(off_marker_) >= state.sp;
   const bool function_pushed = !innermost || fp + static_cast<uint64_t>(off_function_) >= state.sp;
   int type = marker_pushed ? MarkerType(marker) : -1;
-  if (type >= 0) {
+  // A small even word below rbp proves little: outside the builtins (code
+  // in no file: JIT code, or a vDSO) a typed frame must also be in a Code.
+  if (type >= 0 && (s.builtin || CodeAt(state.pc))) {
     s.marker_type = type;
     s.form = Shape::Form::kStandard;
     return s;

@@ -21,7 +21,10 @@ NAME = "node-gdb-v8"
 _CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
 # info proc mappings: start, end, size, offset, [perms,] file.
 _MAPPING = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)"
-                      r"\s+(?:[rwxsp-]{4}\s+)?(/.*?)\s*$")
+                      r"\s+(?:[rwxsp-]{4}\s+)?([/\[].*?)\s*$")
+# Kernel-provided code with no file ([anon:...] names and the rest are left out:
+# JIT code must never count as native).
+_KERNEL_CODE = ("[vdso]", "[vsyscall]", "[vvar]", "[vvar_vclock]")
 _MAX_FRAMES = 100000
 
 _decoder = None
@@ -49,6 +52,8 @@ def _file_mappings():
         m = _MAPPING.match(line)
         if m:
             path = m.group(5)
+            if path.startswith("[") and path not in _KERNEL_CODE:
+                continue
             if path.endswith(" (deleted)"):
                 path = path[:-len(" (deleted)")]
             rows.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), path))
