@@ -81,6 +81,9 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 }  // namespace
 
+// python/stack_bindings.cc: StackDecoder (unwinding and naming V8 frames).
+void RegisterStackBindings(py::module_& m);
+
 InspectOptions Options(int depth, size_t string_length, size_t array_length) {
   InspectOptions o;
   o.depth = depth;
@@ -215,4 +218,5 @@ PYBIND11_MODULE(_nodegdb, m) {
         return FormatNodeProcessInfo(ReadNodeProcessInfo(t, s, pid, pid_source), s);
       },
       py::arg("target"), py::arg("search"), py::arg("pid") = 0, py::arg("pid_source") = "");
+  RegisterStackBindings(m);
 }
