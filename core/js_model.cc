@@ -277,6 +277,7 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
     d.kind = JsKind::kTypedArray;
     DescribeTypedArray(address, map, d);
     AddNamedProperties(address, map, d);
+    if (d.constructor_name && *d.constructor_name == "Buffer" && d.typed_name == "Uint8Array") DescribeBuffer(address, d);
     return;
   } else if (cls == "JSArrayBuffer") {
     d.kind = JsKind::kArrayBuffer;
@@ -636,6 +637,35 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
   for (uint64_t i = 0; i < n; ++i) {
     d.elements.emplace_back(i, JsSlot::Number(ElementText(*kind, bytes.data() + i * static_cast<uint64_t>(kind->size))));
   }
+}
+
+void HeapJsModel::DescribeBuffer(uint64_t address, JsDescription& d) {
+  // Node's Buffer has its own util.inspect.custom: "<Buffer 61 62 ... N more
+  // bytes>", at most buffer.INSPECT_MAX_BYTES (50) bytes; Node lists
+  // enumerable non-index properties after the bytes.
+  constexpr uint64_t kInspectMaxBytes = 50;
+  if (!d.properties.empty()) return;  // the generic form keeps the properties visible
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  uint64_t external = heap_.ReadWord(address + static_cast<uint64_t>(l.typed_array_external_pointer));
+  Tagged base = heap_.ReadTagged(address + static_cast<uint64_t>(l.typed_array_base_pointer));
+  uint64_t data = external + (base.is_smi() ? 0 : base.raw);
+  uint64_t shown = std::min(d.length, kInspectMaxBytes);
+  std::vector<uint8_t> bytes(shown);
+  if (shown) heap_.memory().ReadOrThrow(data, bytes.data(), bytes.size());
+  std::string text = "<Buffer";
+  static const char* kHex = "0123456789abcdef";
+  for (uint8_t b : bytes) {
+    text += ' ';
+    text += kHex[b >> 4];
+    text += kHex[b & 15];
+  }
+  if (d.length > kInspectMaxBytes) {
+    uint64_t remaining = d.length - kInspectMaxBytes;
+    text += " ... " + std::to_string(remaining) + " more byte" + (remaining > 1 ? "s" : "");
+  }
+  if (bytes.empty()) text += ' ';
+  d.kind = JsKind::kOpaque;
+  d.text = text + ">";
 }
 
 bool HeapJsModel::ArrayBufferDetached(uint64_t buffer) {

@@ -39,6 +39,7 @@ class HeapJsModel : public JsModel {
   std::optional<Tagged> LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name);
   std::string StringValue(const std::optional<Tagged>& value);
   bool ArrayBufferDetached(uint64_t buffer);
+  void DescribeBuffer(uint64_t address, JsDescription& d);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);

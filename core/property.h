@@ -34,9 +34,9 @@ struct PropertyLayout {
   int64_t hash_table_prefix_start = 3;
   int64_t name_dict_prefix = 3, name_dict_entry = 3;
   int64_t number_dict_prefix = 1, number_dict_entry = 3;
-  // GlobalDictionary (the global object's properties) has no flags slot:
-  // next enumeration index and object hash only (V8's
-  // GlobalDictionaryShape::kPrefixSize; no v8dbg_ constant).
+  // GlobalDictionary has no prefix constant: BaseNameDictionary's two slots
+  // (next enumeration index, object hash), without NameDictionary's flags
+  // slot; seen as length == 3 + 2 + capacity on Node 20-26.
   int64_t global_dict_prefix = 2, global_dict_entry = 1;
 
   // PropertyArray: map, length-and-hash (a Smi with the length in its low

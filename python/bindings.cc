@@ -6,6 +6,9 @@
 
 #include "core/bytecode_printer.h"
 #include "core/core_file.h"
+#include "core/node_env.h"
+#include "core/node_handles.h"
+#include "core/node_info.h"
 #include "core/target.h"
 
 namespace py = pybind11;
@@ -78,6 +81,9 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 }  // namespace
 
+// python/stack_bindings.cc: StackDecoder (unwinding and naming V8 frames).
+void RegisterStackBindings(py::module_& m);
+
 InspectOptions Options(int depth, size_t string_length, size_t array_length) {
   InspectOptions o;
   o.depth = depth;
@@ -148,4 +154,69 @@ PYBIND11_MODULE(_nodegdb, m) {
         auto v = t.metadata().Find(name);
         return v ? py::object(py::int_(*v)) : py::object(py::none());
       });
+
+  // ---- Node internals: Environments, handle and request queues, process
+  // facts (core/node_env.h, core/node_handles.h, core/node_info.h) ----
+  py::class_<EnvironmentSearch, std::shared_ptr<EnvironmentSearch>>(m, "EnvironmentSearch")
+      .def_property_readonly("summary", &EnvironmentSearch::Summary)
+      .def_readonly("rejected", &EnvironmentSearch::rejected)
+      .def_readonly("native_contexts", &EnvironmentSearch::native_contexts)
+      .def_property_readonly("environments", [](const EnvironmentSearch& s) {
+        py::list out;
+        for (const EnvironmentInfo& e : s.environments) {
+          out.append(py::make_tuple(e.address, ThreadName(e.thread), e.loop, e.contexts));
+        }
+        return out;
+      }, "[(Environment*, thread, uv_loop_t*, [tagged native contexts])], main thread first");
+  m.def(
+      "find_environments",
+      [](Target& t, const std::string& core_path, int pid, const std::string& maps_text) {
+        // Where to scan: the core's segments, /proc/PID/maps, or mappings
+        // GDB listed (remote targets).
+        std::vector<MemoryRange> ranges = !core_path.empty() ? CoreFileHeapRanges(core_path)
+                                          : pid > 0          ? ProcessHeapRanges(pid)
+                                                             : ParseMaps(maps_text);
+        if (ranges.empty()) throw Error("no writable memory ranges known for this target: cannot look for Node's Environments");
+        return std::make_shared<EnvironmentSearch>(FindEnvironments(t, ranges));
+      },
+      py::arg("target"), py::arg("core_path") = "", py::arg("pid") = 0, py::arg("maps_text") = "",
+      "Finds Node's Environments through the native contexts in writable memory");
+  auto pick = [](const EnvironmentSearch& s, uint64_t only) {
+    std::vector<EnvironmentInfo> out;
+    for (const EnvironmentInfo& e : s.environments) {
+      if (!only || e.address == only) out.push_back(e);
+    }
+    if (only && out.empty()) throw Error(Hex(only) + " is none of the Environments found (" + s.Summary() + ")");
+    return out;
+  };
+  m.def(
+      "node_handles",
+      [pick](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {
+        NodeLayout layout = NodeLayout::Read(t);
+        std::string out;
+        for (const EnvironmentInfo& e : pick(s, only)) {
+          RequestList requests = ReadReqWraps(t, layout, e.address);
+          HandleList handles = ReadHandleWraps(t, layout, e.address);
+          LoopInfo loop = ReadLoop(t, layout, e, handles);
+          out += FormatHandles(e, handles, verbose, &requests, &loop);
+        }
+        return out;
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0);
+  m.def(
+      "node_requests",
+      [pick](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {
+        NodeLayout layout = NodeLayout::Read(t);
+        std::string out;
+        for (const EnvironmentInfo& e : pick(s, only)) out += FormatRequests(e, ReadReqWraps(t, layout, e.address), verbose);
+        return out;
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0);
+  m.def(
+      "node_info",
+      [](Target& t, const EnvironmentSearch& s, int64_t pid, const std::string& pid_source) {
+        return FormatNodeProcessInfo(ReadNodeProcessInfo(t, s, pid, pid_source), s);
+      },
+      py::arg("target"), py::arg("search"), py::arg("pid") = 0, py::arg("pid_source") = "");
+  RegisterStackBindings(m);
 }

@@ -18,6 +18,9 @@
 #include "core/core_file.h"
 #include "core/js_function.h"
 #include "core/js_model.h"
+#include "core/node_env.h"
+#include "core/node_handles.h"
+#include "core/node_info.h"
 #include "core/target.h"
 
 using namespace nodegdb;
@@ -178,6 +181,36 @@ int main(int argc, char** argv) {
                 << " intrinsics, " << t.native_context_names.size() << " native context slots\n";
       for (int id : t.intrinsic_runtime_ids) std::cout << " " << t.runtime_names[id];
       std::cout << "\n";
+    } else if (command == "environments" || command == "handles" || command == "requests" || command == "info") {
+      // Node's Environments found through the native contexts of the heap
+      // (core/node_env.h), and their handle and request queues.
+      std::vector<MemoryRange> ranges = source.rfind("pid:", 0) == 0 ? ProcessHeapRanges(std::atoi(source.c_str() + 4))
+                                                                      : CoreFileHeapRanges(source);
+      EnvironmentSearch search = FindEnvironments(target, ranges);
+      if (command == "info") {
+        auto* core = dynamic_cast<CoreFileMemory*>(&target.memory());
+        std::cout << FormatNodeProcessInfo(ReadNodeProcessInfo(target, search, core ? core->pid() : 0, "from the core"),
+                                           search);
+        return 0;
+      }
+      std::cout << search.Summary() << "\n";
+      NodeLayout layout = NodeLayout::Read(target);
+      bool verbose = argc > 4 && std::string(argv[4]) == "-v";
+      for (const EnvironmentInfo& env : search.environments) {
+        if (command == "environments") {
+          std::cout << Hex(env.address) << " " << ThreadName(env.thread) << " loop " << Hex(env.loop) << " contexts";
+          for (uint64_t c : env.contexts) std::cout << " " << Hex(c);
+          std::cout << "\n";
+        } else if (command == "handles") {
+          RequestList requests = ReadReqWraps(target, layout, env.address);
+          HandleList handles = ReadHandleWraps(target, layout, env.address);
+          LoopInfo loop = ReadLoop(target, layout, env, handles);
+          std::cout << FormatHandles(env, handles, verbose, &requests, &loop);
+        } else {
+          std::cout << FormatRequests(env, ReadReqWraps(target, layout, env.address), verbose);
+        }
+      }
+      for (const std::string& r : search.rejected) std::cout << "ignored: " << r << "\n";
     } else {
       std::fprintf(stderr, "unknown command %s\n", command.c_str());
       return 2;

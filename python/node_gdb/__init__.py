@@ -25,6 +25,8 @@ def load():
     session.register_events()
     if core is None:
         return
+    from . import stack
+    stack.register()  # JavaScript frames: unwinder, `bt` names, `v8 bt`
     banner = session.try_banner()
     gdb.write("node-gdb %s: %s\n" % (VERSION, banner or "loaded; no Node process or core yet "
                                      "(the printers and `v8` commands work once there is one)"))

@@ -127,3 +127,5 @@ def register(core):
     V8Inspect()
     V8Info()
     bytecode.register()
+    from . import node_commands  # node-info, node-handles, node-requests, node-environments
+    node_commands.register()

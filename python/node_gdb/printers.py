@@ -196,6 +196,8 @@ def build_collection():
 
 
 def register():
+    from . import node_printers  # node::ListHead / ListNode: pure GDB, no C++ module needed
+    node_printers.register()
     if loader.import_core() is None:
         return
     # Global registration: the handle types live in the user's addon or

@@ -66,13 +66,25 @@ def _load_bias(binary):
     if binary not in _link_address_cache:
         _link_address_cache[binary] = core.symbol_address(binary, "v8dbg_SmiTag")
     link = _link_address_cache[binary]
-    if link is None:
+    if link is None or _is_fixed_address(binary):
         return 0
     try:
         runtime = int(gdb.parse_and_eval("(unsigned long)&v8dbg_SmiTag"))
     except gdb.error:
         return 0
     return runtime - link
+
+
+def _is_fixed_address(path):
+    """True for an ET_EXEC file (node is one): it runs at its link-time
+    addresses, so the bias is 0 without evaluating an expression (which
+    needs a frame, and must not happen inside GDB's frame unwinding)."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(18)
+    except OSError:
+        return False
+    return len(header) == 18 and header[:4] == b"\x7fELF" and header[16:18] == b"\x02\x00"
 
 
 def _core_file_path():

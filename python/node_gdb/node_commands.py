@@ -1,0 +1,167 @@
+"""GDB commands for Node's own structures: node-info, node-handles,
+node-requests and node-environments.
+
+The C++ core finds every node::Environment (main thread and Workers) through
+the native contexts of the V8 heaps and walks their handle and request
+queues; this module only says where memory can be scanned, caches the
+search for the current target, and prints the core's text.
+"""
+
+import re
+
+import gdb
+
+from . import loader, session
+from .commands import one_line_errors
+
+_search = None  # (target, EnvironmentSearch) of the last search
+
+
+def _maps_from_gdb():
+    """'start-end perms' lines from `info proc mappings` (remote targets)."""
+    try:
+        text = gdb.execute("info proc mappings", to_string=True)
+    except gdb.error:
+        return ""
+    lines = []
+    for line in text.splitlines():
+        m = re.match(r"\s*(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+([rwxps-]{4})", line)
+        if m:
+            lines.append("%x-%x %s" % (int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
+    return "\n".join(lines)
+
+
+def environments():
+    """(target, EnvironmentSearch) for GDB's current inferior, searched once
+    per target (the session drops the target whenever the inferior runs)."""
+    global _search
+    target = session.target()
+    if _search is not None and _search[0] is target:
+        return _search
+    core = loader.import_core()
+    core_path = session._core_file_path() if _is_core() else None
+    pid = 0
+    if not core_path:
+        inferior = gdb.selected_inferior()
+        connection = getattr(inferior, "connection", None)
+        if inferior.pid > 0 and (connection is None or connection.type == "native"):
+            pid = inferior.pid
+    maps = "" if core_path or pid else _maps_from_gdb()
+    search = core.find_environments(target, core_path or "", pid, maps)
+    _search = (target, search)
+    return _search
+
+
+def _is_core():
+    connection = getattr(gdb.selected_inferior(), "connection", None)
+    return connection is None or connection.type == "core"
+
+
+def _parse_args(arg, command):
+    """-v and an optional Environment address (any GDB expression)."""
+    verbose = False
+    rest = []
+    for word in gdb.string_to_argv(arg):
+        if word in ("-v", "--verbose"):
+            verbose = True
+        elif word.startswith("-"):
+            raise gdb.GdbError("usage: %s [-v] [ENVIRONMENT-ADDRESS]" % command)
+        else:
+            rest.append(word)
+    env = 0
+    if rest:
+        env = int(gdb.parse_and_eval(" ".join(rest)).cast(gdb.lookup_type("unsigned long")))
+    return verbose, env
+
+
+class NodeHandles(gdb.Command):
+    """List the libuv handles of every Node Environment: node-handles [-v] [ENV]
+
+One line per HandleWrap of each Environment's handle_wrap_queue_ (main thread
+first, then Workers): the C++ object, its JavaScript class (TCP, Pipe, TTY,
+UDP, Process, Signal, FSEvent, StatWatcher, MessagePort...), whether it holds
+a reference on the event loop ("ref": what keeps the process alive, as
+process._getActiveHandles() counts them) and its libuv state (active,
+inactive, closing, closed), then what identifies it where memory holds it:
+fd, listening address, the server that accepted a connection, child pid
+and command, signal, watched path, requests in flight on it; last the JS
+wrapper object (usable with `v8 print`).
+
+-v adds the C++ class, the libuv structure's address, type and flags.
+ENV limits the output to one Environment (an address from node-environments)."""
+
+    def __init__(self):
+        super().__init__("node-handles", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, "node-handles")
+        target, search = environments()
+        text = loader.import_core().node_handles(target, search, verbose, env)
+        gdb.write(search.summary + "\n" + text)
+
+
+class NodeRequests(gdb.Command):
+    """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
+
+One line per ReqWrap of each Environment's req_wrap_queue_: the C++ object,
+its JavaScript class (FSReqCallback, GetAddrInfoReqWrap, TCPConnectWrap,
+WriteWrap, ShutdownWrap...), what it does (the fs operation and its fd or
+path and size, the host being resolved, the address being connected to, the
+bytes left to write) and its JS object. -v adds the C++ class and the
+uv_req_t."""
+
+    def __init__(self):
+        super().__init__("node-requests", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, "node-requests")
+        target, search = environments()
+        text = loader.import_core().node_requests(target, search, verbose, env)
+        gdb.write(search.summary + "\n" + text)
+
+
+class NodeEnvironments(gdb.Command):
+    """List Node's Environments (main thread and Workers) and how they were found.
+
+Native contexts are found by scanning writable memory for the V8 maps of
+native contexts; each holds its Environment* in an embedder data slot."""
+
+    def __init__(self):
+        super().__init__("node-environments", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        _target, search = environments()
+        gdb.write(search.summary + "\n")
+        for address, thread, loop, contexts in search.environments:
+            gdb.write("  %#x  %-13s  loop %s  native context%s %s\n" % (
+                address, thread, "%#x" % loop if loop else "unknown", "" if len(contexts) == 1 else "s",
+                " ".join("%#x" % c for c in contexts)))
+        for line in search.rejected:
+            gdb.write("  ignored: %s\n" % line)
+
+
+class NodeInfo(gdb.Command):
+    """Show what the Node process was: versions, pid, execPath, argv, execArgv, threads.
+
+Read from the process's memory: the versions from node::per_process::metadata
+and process.versions, the rest from the main thread's `process` object."""
+
+    def __init__(self):
+        super().__init__("node-info", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        target, search = environments()
+        inferior = gdb.selected_inferior()
+        source = "from the core file" if _is_core() else "of the live process"
+        gdb.write(loader.import_core().node_info(target, search, max(inferior.pid, 0), source))
+
+
+def register():
+    NodeHandles()
+    NodeRequests()
+    NodeEnvironments()
+    NodeInfo()

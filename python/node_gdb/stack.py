@@ -1,0 +1,368 @@
+"""JavaScript stacks in GDB: a frame unwinder for V8's frames, a frame
+decorator that names them in `bt`, and `v8 bt`.
+
+GDB has no unwind information for V8's builtins (Node's embedded blob) nor
+for JIT code, so its own `bt` stops at the first JavaScript frame. The
+unwinder here claims exactly those frames (the pc is in a builtin, or in no
+file at all) and gives GDB the caller's registers from V8's frame layout;
+the C++ core (core/frames.h) decides everything. It never raises into GDB:
+when unsure it returns None and GDB's own unwinders try.
+"""
+
+import re
+
+import gdb
+import gdb.unwinder
+from gdb.FrameDecorator import FrameDecorator
+
+from . import commands, loader, session
+
+NAME = "node-gdb-v8"
+_CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
+# info proc mappings: start, end, size, offset, [perms,] file.
+_MAPPING = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)"
+                      r"\s+(?:[rwxsp-]{4}\s+)?([/\[].*?)\s*$")
+# Kernel-provided code with no file ([anon:...] names and the rest are left out:
+# JIT code must never count as native).
+_KERNEL_CODE = ("[vdso]", "[vsyscall]", "[vvar]", "[vvar_vclock]")
+_MAX_FRAMES = 100000
+
+_decoder = None
+_decoder_target = None
+_unavailable = False  # no target at this stop: do not ask again until something changes
+_building = False
+
+
+def _reset(*_args):
+    global _decoder, _decoder_target, _unavailable
+    _decoder = None
+    _decoder_target = None
+    _unavailable = False
+
+
+def _file_mappings():
+    """[(start, end, offset, path)] of the inferior's file mappings (NT_FILE
+    for a core, /proc/PID/maps for a live process); [] if GDB cannot say."""
+    try:
+        text = gdb.execute("info proc mappings", to_string=True)
+    except gdb.error:
+        return []
+    rows = []
+    for line in text.splitlines():
+        m = _MAPPING.match(line)
+        if m:
+            path = m.group(5)
+            if path.startswith("[") and path not in _KERNEL_CODE:
+                continue
+            if path.endswith(" (deleted)"):
+                path = path[:-len(" (deleted)")]
+            rows.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), path))
+    return rows
+
+
+def decoder():
+    """The StackDecoder of the current target, or None (never raises)."""
+    global _decoder, _decoder_target, _unavailable, _building
+    if _decoder is not None and _decoder_target is session._target and _decoder_target is not None:
+        return _decoder
+    if _unavailable or _building:
+        return None
+    _building = True
+    try:
+        core = loader.import_core()
+        if core is None:
+            _unavailable = True
+            return None
+        target = session.target()
+        d = core.StackDecoder(target)
+        d.set_mappings(_file_mappings())
+        _decoder, _decoder_target = d, target
+        return d
+    except Exception:  # no node process or core: leave every frame to GDB
+        _unavailable = True
+        return None
+    finally:
+        _building = False
+
+
+def _native_by_gdb(pc):
+    """True if GDB knows pc is in a shared library other than the one with
+    the V8 metadata (cheap: no target needed)."""
+    try:
+        solib = gdb.current_progspace().solib_name(pc)
+    except (gdb.error, RuntimeError):
+        return False
+    if solib is None:
+        return False
+    target = session._target
+    return target is None or solib != target.binary_path
+
+
+def _register(frame, name):
+    return int(frame.read_register(name)) & 0xFFFFFFFFFFFFFFFF
+
+
+class _FrameId:
+    """GDB 13 wants the frame id's sp and pc as gdb.Values."""
+
+    def __init__(self, sp, pc):
+        self.sp = gdb.Value(sp)
+        self.pc = gdb.Value(pc)
+
+
+class V8Unwinder(gdb.unwinder.Unwinder):
+    """Unwinds frames of V8's builtins and JIT code through rbp."""
+
+    def __init__(self):
+        super().__init__(NAME)
+
+    def __call__(self, pending_frame):
+        try:
+            return self._unwind(pending_frame)
+        except (Exception, KeyboardInterrupt):
+            return None
+
+    @staticmethod
+    def _unwind(pending_frame):
+        if pending_frame.architecture().name() != "i386:x86-64":
+            return None
+        pc = _register(pending_frame, "rip")
+        if _native_by_gdb(pc):
+            return None
+        d = decoder()
+        if d is None or not d.maybe_v8(pc):
+            return None
+        sp = _register(pending_frame, "rsp")
+        fp = _register(pending_frame, "rbp")
+        result = d.unwind(pc, sp, fp, pending_frame.level() == 0)
+        if result is None:
+            return None
+        caller_pc, caller_sp, caller_fp, id_sp, id_pc, saved = result
+        info = pending_frame.create_unwind_info(_FrameId(id_sp, id_pc))
+        info.add_saved_register("rip", gdb.Value(caller_pc))
+        info.add_saved_register("rsp", gdb.Value(caller_sp))
+        info.add_saved_register("rbp", gdb.Value(caller_fp))
+        restored = dict(saved)
+        for reg in _CALLEE_SAVED:
+            # JSEntry restores C++'s registers; other V8 frames leave them be.
+            value = restored.get(reg)
+            info.add_saved_register(reg, gdb.Value(value) if value is not None else pending_frame.read_register(reg))
+        return info
+
+
+def describe_frame(frame):
+    """The core's description (a dict) of a GDB frame if it is a V8 frame,
+    else None."""
+    d = decoder()
+    if d is None:
+        return None
+    pc = frame.pc()
+    if _native_by_gdb(pc) or not d.maybe_v8(pc):
+        return None
+    innermost = frame.level() == 0
+    info = d.describe(pc, _register(frame, "rsp"), _register(frame, "rbp"), innermost,
+                      _register(frame, "r9") if innermost else None)
+    return None if info["kind"] == "native" else info
+
+
+class V8FrameDecorator(FrameDecorator):
+    """Names V8 frames: `innerDeep (/srv/app.js:8:17) [interpreted]`."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        self._info = None
+        self._looked = False
+
+    def _v8(self):
+        if not self._looked:
+            self._looked = True
+            try:
+                self._info = describe_frame(self.inferior_frame())
+            except (Exception, KeyboardInterrupt):
+                self._info = None
+        return self._info
+
+    def function(self):
+        info = self._v8()
+        if info is not None:
+            return info["summary"]
+        frame = self.inferior_frame()
+        if frame.function() is None and frame.name():
+            return frame.name()  # a minimal symbol: GDB's own name for it
+        return super().function()
+
+
+class V8FrameFilter:
+    """The frame filter that puts V8FrameDecorator on every frame."""
+
+    def __init__(self):
+        self.name = NAME
+        self.priority = 100
+        self.enabled = True
+
+    def filter(self, frame_iter):
+        return map(V8FrameDecorator, frame_iter)
+
+
+# ---- v8 bt ----
+
+def _clip(text, limit=300):
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _native_text(frame):
+    name = frame.name() or "??"
+    try:
+        sal = frame.find_sal()
+    except gdb.error:
+        sal = None
+    if sal is not None and sal.symtab is not None and sal.line:
+        return "%s () at %s:%d" % (name, sal.symtab.filename, sal.line)
+    try:
+        solib = gdb.current_progspace().solib_name(frame.pc())
+    except gdb.error:
+        solib = None
+    return "%s ()%s" % (name, " from " + solib if solib else "")
+
+
+def _value_text(target, raw):
+    try:
+        return _clip(target.print_value(raw, depth=0, string_length=200, array_length=10))
+    except Exception as e:  # the core's Error: an unreadable value
+        return "<%s>" % _clip(str(e), 200)
+
+
+def _parse_bt_args(arg):
+    show_args = False
+    count = None
+    for word in gdb.string_to_argv(arg):
+        if word in ("-a", "-args", "--args"):
+            show_args = True
+        elif re.fullmatch(r"-?\d+", word) and count is None:
+            count = int(word)
+        else:
+            raise gdb.GdbError("usage: v8 bt [N] [-a]  (N innermost frames, -N outermost; -a: receiver and arguments)")
+    return count, show_args
+
+
+class V8Backtrace(gdb.Command):
+    """Backtrace with JavaScript frames: v8 bt [N] [-a]
+
+Every frame of the selected thread, native and JavaScript interleaved, numbered
+as GDB numbers them (frame N selects one). JavaScript frames show the function
+as V8's stack traces name it, script:line:column and the tier:
+  #7  0x00007f3c... in innerDeep (/srv/app.js:8:17) [interpreted]
+Builtins show their name, entry and exit frames are marked.
+N: only the N innermost frames (-N: the N outermost). -a: also the receiver
+and the arguments of JavaScript frames, as util.inspect prints them."""
+
+    def __init__(self):
+        super().__init__("v8 bt", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    @commands.one_line_errors
+    def invoke(self, arg, from_tty):
+        count, show_args = _parse_bt_args(arg)
+        target = session.target()
+        if decoder() is None:
+            raise gdb.GdbError("cannot read V8 frames of this process")
+        try:
+            frame = gdb.newest_frame()
+        except gdb.error as e:
+            raise gdb.GdbError(str(e))
+        want = None if count is None or count < 0 else count + 1
+        frames = []
+        stop = None
+        while frame is not None and len(frames) < _MAX_FRAMES and (want is None or len(frames) < want):
+            frames.append(frame)
+            try:
+                frame = frame.older()
+            except gdb.error as e:
+                stop = str(e)
+                break
+        more = want is not None and len(frames) == want
+        if more:
+            frames.pop()
+        if count is not None and count < 0:
+            frames = frames[count:]
+        out = []
+        for f in frames:
+            out.append(self._frame_lines(f, target, show_args))
+        if more:
+            out.append("(More stack frames follow...)\n")
+        elif frames and count is None:
+            reason = frames[-1].unwind_stop_reason()
+            if stop is not None:
+                out.append("Backtrace stopped: %s\n" % stop)
+            elif reason not in (gdb.FRAME_UNWIND_NO_REASON, gdb.FRAME_UNWIND_OUTERMOST):
+                out.append("Backtrace stopped: %s\n" % gdb.frame_stop_reason_string(reason))
+        gdb.write("".join(out))
+
+    @staticmethod
+    def _frame_lines(frame, target, show_args):
+        head = "#%-2d 0x%016x in " % (frame.level(), frame.pc())
+        try:
+            info = describe_frame(frame)
+        except gdb.error:
+            info = None
+        if info is None:
+            return head + _native_text(frame) + "\n"
+        lines = [head + info["summary"] + "\n"]
+        if show_args and info["kind"] in ("javascript", "builtin"):
+            # The global proxy: its whole util.inspect text would be pages.
+            this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"])
+            lines.append("    this = %s\n" % this)
+            names = info["parameter_names"]
+            for i, raw in enumerate(info["arguments"]):
+                name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i
+                lines.append("    %s = %s\n" % (name, _value_text(target, raw)))
+            if info["argc"] > len(info["arguments"]):
+                lines.append("    ... %d more arguments\n" % (info["argc"] - len(info["arguments"])))
+        if show_args and info["note"]:
+            lines.append("    (%s)\n" % info["note"])
+        return "".join(lines)
+
+
+class V8Frame(gdb.Command):
+    """Select a frame and show it as v8 bt -a does: v8 frame [N]
+
+Without N, the selected frame. JavaScript frames show the function,
+script:line:column, tier, receiver and arguments (GDB's own `frame` names
+JIT frames `??`)."""
+
+    def __init__(self):
+        super().__init__("v8 frame", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    @commands.one_line_errors
+    def invoke(self, arg, from_tty):
+        target = session.target()
+        try:
+            if arg.strip():
+                if not re.fullmatch(r"\d+", arg.strip()):
+                    raise gdb.GdbError("usage: v8 frame [N]  (a frame number, as bt shows it)")
+                level = int(arg.strip())
+                frame = gdb.newest_frame()
+                while frame is not None and frame.level() < level:
+                    frame = frame.older()
+                if frame is None:
+                    raise gdb.GdbError("No frame at level %d." % level)
+                frame.select()  # quietly: this command prints the frame itself
+            else:
+                frame = gdb.selected_frame()
+        except gdb.error as e:
+            raise gdb.GdbError(str(e))
+        gdb.write(V8Backtrace._frame_lines(frame, target, True))
+
+
+def register():
+    """The unwinder, the frame filter, `v8 bt`, and the events that drop
+    what was read at the last stop."""
+    gdb.unwinder.register_unwinder(None, V8Unwinder(), replace=True)
+    gdb.frame_filters[NAME] = V8FrameFilter()
+    V8Backtrace()
+    V8Frame()
+    for name in ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
+                 "inferior_call", "new_inferior", "register_changed", "stop"):
+        registry = getattr(gdb.events, name, None)
+        if registry is not None:
+            registry.connect(_reset)

@@ -1,0 +1,103 @@
+// The stack part of the _nodegdb module: the StackDecoder (core/frames.h)
+// for the unwinder, the frame decorator and `v8 bt`. Translation only.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "core/frames.h"
+
+namespace py = pybind11;
+using namespace nodegdb;
+
+namespace {
+
+const char* KindName(FrameKind kind) {
+  switch (kind) {
+    case FrameKind::kNative: return "native";
+    case FrameKind::kJavaScript: return "javascript";
+    case FrameKind::kBuiltinJs: return "builtin";
+    case FrameKind::kTyped: return "typed";
+    case FrameKind::kFrameless: return "frameless";
+  }
+  return "native";
+}
+
+py::dict InfoDict(const FrameInfo& f) {
+  py::dict d;
+  d["kind"] = KindName(f.kind);
+  d["summary"] = f.Summary();
+  d["tier"] = f.tier;
+  d["frame_type"] = f.frame_type;
+  d["label"] = f.label;
+  d["builtin"] = f.builtin;
+  d["fp"] = f.fp;
+  d["function"] = f.function;
+  d["receiver"] = f.receiver;
+  d["receiver_is_global"] = f.receiver_is_global;
+  d["argc"] = f.argc;
+  d["arguments"] = f.arguments;
+  d["parameter_names"] = f.parameter_names;
+  d["name"] = f.name;
+  d["function_name"] = f.function_name;
+  d["script"] = f.script;
+  d["line"] = f.line;
+  d["column"] = f.column;
+  d["location_is_function_start"] = f.location_is_function_start;
+  d["location_approximate"] = f.location_approximate;
+  d["bytecode_offset"] = f.bytecode_offset;
+  d["source_position"] = f.source_position;
+  d["visible"] = f.visible;
+  d["target"] = f.target;
+  d["note"] = f.note;
+  return d;
+}
+
+}  // namespace
+
+void RegisterStackBindings(py::module_& m) {
+  py::class_<StackDecoder, std::shared_ptr<StackDecoder>>(m, "StackDecoder")
+      .def(py::init<std::shared_ptr<Target>>(), py::arg("target"))
+      .def(
+          "set_mappings",
+          [](StackDecoder& d, const std::vector<std::tuple<uint64_t, uint64_t, uint64_t, std::string>>& rows) {
+            std::vector<FileMapping> mappings;
+            for (const auto& [start, end, offset, path] : rows) mappings.push_back({start, end, offset, path});
+            d.SetMappings(std::move(mappings));
+          },
+          py::arg("mappings"), "[(start, end, file offset, path)] of the process's file mappings")
+      .def("maybe_v8", &StackDecoder::MaybeV8, py::arg("pc"), "False for pcs in native code")
+      .def(
+          "unwind",
+          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost) -> py::object {
+            auto r = d.Unwind(FrameState{pc, sp, fp}, innermost);
+            if (!r) return py::none();
+            return py::make_tuple(r->pc, r->sp, r->fp, r->id_sp, r->id_pc, r->saved);
+          },
+          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false,
+          "(caller pc, sp, fp, frame id sp, frame id pc, [(register, value)]) or None")
+      .def(
+          "describe",
+          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost, std::optional<uint64_t> r9) {
+            FrameState state{pc, sp, fp};
+            if (innermost) state.bytecode_offset_register = r9;
+            return InfoDict(d.Describe(state, innermost));
+          },
+          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false,
+          py::arg("bytecode_offset_register") = py::none(),
+          "what the frame is, as a dict (bytecode_offset_register: r9 of the innermost frame)")
+      .def(
+          "builtin_at",
+          [](StackDecoder& d, uint64_t pc) -> py::object {
+            auto b = d.code_map().FindBuiltin(pc);
+            if (!b) return py::none();
+            return py::make_tuple("Builtins_" + *b->name, b->start);
+          },
+          py::arg("pc"), "(builtin symbol, its start) for a pc in V8's embedded builtins, or None")
+      .def(
+          "builtin_address",
+          [](StackDecoder& d, const std::string& name, uint64_t like_pc) -> py::object {
+            auto a = d.code_map().BuiltinAddress(name, like_pc);
+            return a ? py::object(py::int_(*a)) : py::object(py::none());
+          },
+          py::arg("name"), py::arg("like_pc") = 0,
+          "runtime address of a builtin (\"ArrayMap\") in the copy of the builtins like_pc is in");
+}
