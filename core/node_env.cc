@@ -205,8 +205,11 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
 }
 
 std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env) {
+  return CheckEnvironment(target.memory(), layout, env);
+}
+
+std::string CheckEnvironment(Memory& memory, const NodeLayout& layout, uint64_t env) {
   if (env == 0 || env % 8 != 0) return "not an aligned pointer";
-  Memory& memory = target.memory();
   struct Queue {
     const char* name;
     uint64_t head;
@@ -217,18 +220,24 @@ std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t 
       {"req_wrap_queue_", env + static_cast<uint64_t>(layout.env_req_queue + layout.req_queue_head), layout.req_next,
        layout.req_prev},
   };
-  // Each head must be linked both ways with its neighbours (an empty list
-  // points to itself). Only the first step: a corrupt element further on is
-  // for node-handles to show, not a reason to hide the Environment.
+  // Each head is linked with its neighbours (an empty list points to
+  // itself). Only the first step is checked: a corrupt element further on
+  // is for node-handles to show, not a reason to hide the Environment. A
+  // damaged first or last element breaks one direction only, so one
+  // direction per head is enough (in random memory, even that is a
+  // coincidence of two pointers per queue, behind a native context's
+  // Environment slot).
   for (const Queue& q : queues) {
     uint64_t next = 0, prev = 0, back = 0, forward = 0;
     const uint64_t next_at = q.head + static_cast<uint64_t>(q.next), prev_at = q.head + static_cast<uint64_t>(q.prev);
     if (!memory.Read(next_at, &next, 8) || !memory.Read(prev_at, &prev, 8)) {
       return std::string(q.name) + " at " + Hex(q.head) + " cannot be read";
     }
-    if (next == 0 || prev == 0 || next % 8 || prev % 8 ||
-        !memory.Read(next + static_cast<uint64_t>(q.prev), &back, 8) ||
-        !memory.Read(prev + static_cast<uint64_t>(q.next), &forward, 8) || back != q.head || forward != q.head) {
+    const bool forward_ok = next != 0 && next % 8 == 0 && memory.Read(next + static_cast<uint64_t>(q.prev), &back, 8) &&
+                            back == q.head;
+    const bool backward_ok = prev != 0 && prev % 8 == 0 &&
+                             memory.Read(prev + static_cast<uint64_t>(q.next), &forward, 8) && forward == q.head;
+    if (!forward_ok && !backward_ok) {
       return std::string(q.name) + " at " + Hex(q.head) + " is not a linked list head (next_ " + Hex(next) +
              ", prev_ " + Hex(prev) + ")";
     }

@@ -95,9 +95,11 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
                                          size_t* unreadable_ranges);
 
 // Checks that an Environment* holds Node's two queues: each head linked
-// both ways with its first and last nodes (or with itself when empty).
-// "" if so, else why not.
+// with its first or last node (or with itself when empty); a damaged
+// element next to a head leaves the Environment listed. "" if so, else why
+// not.
 std::string CheckEnvironment(Target& target, const NodeLayout& layout, uint64_t env);
+std::string CheckEnvironment(Memory& memory, const NodeLayout& layout, uint64_t env);
 
 // The uv_loop_t* an Environment runs: the loop field of the libuv handles it
 // owns (its handle wraps', or failing that a loop pointer in its own first

@@ -14,6 +14,7 @@
 #include "core/js_object.h"
 #include "core/js_view.h"
 #include "core/map.h"
+#include "core/node_env.h"
 #include "core/property.h"
 #include "core/string.h"
 #include "core/v8_view.h"
@@ -372,6 +373,31 @@ TEST(DamagedHeapTest, ANumberDictionaryKeyThatIsNoIndexIsSkipped) {
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].index, 7u);
   EXPECT_EQ(entries[1].index, 3000000000u);
+}
+
+TEST(DamagedNodeTest, AnEnvironmentWithADamagedQueueElementIsStillFound) {
+  // Found on the damaged core: the first request's next_ was garbage, and
+  // the whole Environment was dropped, with its intact handle queue.
+  BufferMemory memory;
+  constexpr uint64_t kEnv = 0x50000;
+  memory.Map(kEnv, std::vector<uint8_t>(0x1000));
+  auto set = [&](uint64_t address, uint64_t value) {
+    std::memcpy(memory.Region(kEnv).data() + (address - kEnv), &value, 8);
+  };
+  NodeLayout layout;
+  layout.env_handle_queue = 0x100;
+  layout.env_req_queue = 0x200;
+  const uint64_t handles = kEnv + 0x100, reqs = kEnv + 0x200, a = kEnv + 0x400, b = kEnv + 0x500, x = kEnv + 0x600;
+  // handles: head <-> a <-> b <-> head; requests: head <-> x, x.next_ garbage.
+  set(handles + 8, a), set(handles, b), set(a + 8, b), set(a, handles), set(b + 8, handles), set(b, a);
+  set(reqs + 8, x), set(reqs, x), set(x, reqs), set(x + 8, 0x4141414141414140);
+  EXPECT_EQ(CheckEnvironment(memory, layout, kEnv), "");
+  // Both queues damaged next to their heads, one way each: still found.
+  set(b + 8, b);  // the last handle's next_ points to itself
+  EXPECT_EQ(CheckEnvironment(memory, layout, kEnv), "");
+  // A head linked neither way: not an Environment.
+  set(handles, 0x4242424242424240), set(handles + 8, 0x4242424242424240);
+  EXPECT_NE(CheckEnvironment(memory, layout, kEnv).find("is not a linked list head"), std::string::npos);
 }
 
 }  // namespace
