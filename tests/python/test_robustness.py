@@ -191,6 +191,37 @@ def test_printers_in_the_frame_that_damaged_the_heap(damaged):
     assert "[[extension]] = Object = {" in pretty and "setImmediate = [Function: setImmediate]" in pretty, pretty
 
 
+def test_node_commands_with_damaged_queues(damaged):
+    """The handle queue's second node points to itself and the first
+    request's next_ to garbage; the vm context's Environment* is garbage.
+    The Environment is still found, what precedes the damage is listed, and
+    each walk ends with one line saying where and why."""
+    commands = ["node-environments", "node-handles", "node-handles -v", "node-requests", "node-requests -v",
+                "node-info", "v8 bt", "v8 bt -a"]
+    results = {c: (text, seconds) for c, text, seconds in damaged.timed(commands)}
+    for command, (text, seconds) in results.items():
+        assert seconds < PROMPT, "%s took %.1fs" % (command, seconds)
+    environments = results["node-environments"][0]
+    assert environments.startswith("1 Environment (main thread) in 2 native contexts"), environments
+    assert "%s  main thread" % damaged.addresses["environment"] in environments, environments
+    assert re.search(r"ignored: 0x4242424242424240 \(from native context %s\): .* cannot be read"
+                     % damaged.addresses["vm_context"], environments), environments
+    handles = results["node-handles"][0]
+    assert re.search(r"Environment %s \(main thread\): 2 handles" % damaged.addresses["environment"], handles), handles
+    assert re.search(r" TCP +ref +active +fd \d+ +listening", handles), handles
+    assert re.search(r" FSEvent +ref +active +watching .*corrupt\.js", handles), handles
+    assert "handle_wrap_queue_ walk stopped: next_ at %#x leads back to %s (a cycle that misses the head)" % (
+        int(damaged.addresses["self_looped_node"], 16) + 8, damaged.addresses["self_looped_node"]) in handles, handles
+    requests = results["node-requests"][0]
+    assert re.search(r"FSReqCallback +stat +\".*corrupt\.js\"", requests), requests
+    assert "req_wrap_queue_ walk stopped: next_ at %#x holds 0x4141414141414140, which cannot be read" % (
+        int(damaged.addresses["garbage_next_node"], 16) + 8) in requests, requests
+    info = results["node-info"][0]
+    assert re.search(r"^argv: +\[ .*corrupt\.js", info, re.M), info
+    assert "Object.<anonymous> (%s:" % os.path.join(fixtures.FIXTURES, "corrupt.js") in results["v8 bt"][0], \
+        results["v8 bt"][0]
+
+
 def test_contexts_with_a_garbage_environment(damaged):
     [vm_js, vm_v8, main_js] = damaged.gdb.outputs([
         "v8 print %s" % damaged.addresses["vm_context"], "v8 inspect %s" % damaged.addresses["vm_context"],
@@ -239,12 +270,12 @@ _subcommands = []
 
 
 def node_gdb_commands():
-    """Every command node-gdb defines (v8 ..., and any other prefix it
-    registers later, such as one for Node's own structures)."""
+    """Every command node-gdb defines: the `v8` subcommands and the
+    top-level node-* commands (found, so that new ones are covered too)."""
     if not _subcommands:
-        out = fixtures.run_gdb([], ["help v8", "help node"])
-        found = re.findall(r"^((?:v8|node) [a-z][\w-]*) -- ", out, re.M)
-        assert "v8 print" in found, out
+        out = fixtures.run_gdb([], ["help v8", "apropos ^node-"])
+        found = re.findall(r"^(v8 [a-z][\w-]*|node-[\w-]+) -- ", out, re.M)
+        assert "v8 print" in found and "node-handles" in found, out
         _subcommands.extend(sorted(set(found)))
     return _subcommands
 
