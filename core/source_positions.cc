@@ -53,6 +53,8 @@ std::vector<SourcePositionEntry> DecodeSourcePositionTable(const uint8_t* data, 
   while (index < size && out.size() < max_entries) {
     uint64_t a, b;
     if (!ReadVlq(data, size, &index, &a) || !ReadVlq(data, size, &index, &b)) break;
+    // V8 writes int deltas: a wider one is damage, and summing it could overflow.
+    if (a > 0xffffffffu || b > 0xffffffffu) break;
     SourcePositionEntry e;
     if (format == PositionTableFormat::kFlaggedOffsets) {
       e.is_statement = a & 1;

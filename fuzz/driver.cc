@@ -5,6 +5,8 @@
 // roots, and now and then a metadata constant.
 #include "fuzz/driver.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -36,6 +38,18 @@ FuzzHeap::FuzzHeap(Seed seed, std::shared_ptr<Memory> memory)
   heap_ = std::make_unique<Heap>(*memory_, *metadata_);
   heap_->set_v8_major(seed_.v8_major);
   heap_->set_environment_index(seed_.environment_index);
+}
+
+std::shared_ptr<Target> FuzzHeap::target() {
+  if (target_tried_) return target_;
+  target_tried_ = true;
+  if (seed_.binary.empty() || access(seed_.binary.c_str(), R_OK) != 0) return nullptr;
+  try {
+    target_ = std::make_shared<Target>(seed_.binary, memory_, seed_.load_bias);
+  } catch (const Error&) {
+    // Not a node binary (any more): the targets that need one skip the input.
+  }
+  return target_;
 }
 
 std::string FuzzHeap::v8_version() const {
@@ -127,6 +141,12 @@ void MutateConstant(Seed& seed, std::minstd_rand& rng) {
 }
 
 void MutateRoot(Seed& seed, std::minstd_rand& rng) {
+  if (!seed.threads.empty() && rng() % 4 == 0) {  // a thread's registers (stack unwinding)
+    Seed::Thread& t = seed.threads[rng() % seed.threads.size()];
+    uint64_t* reg = rng() % 3 == 0 ? &t.pc : rng() % 2 ? &t.sp : &t.fp;
+    *reg = rng() % 2 ? *reg + 8 * (static_cast<int>(rng() % 17) - 8) : InterestingWord(seed, *reg, *reg, rng);
+    return;
+  }
   if (seed.roots.empty() || seed.regions.empty()) return;
   uint64_t& root = seed.roots[rng() % seed.roots.size()];
   const auto& [address, bytes] = seed.regions[rng() % seed.regions.size()];

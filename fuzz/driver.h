@@ -25,6 +25,7 @@
 #include "core/heap.h"
 #include "core/memory.h"
 #include "core/metadata.h"
+#include "core/target.h"
 #include "fuzz/seed.h"
 
 namespace nodegdb::fuzz {
@@ -45,6 +46,11 @@ class FuzzHeap {
   std::string v8_version() const;
 
   const std::vector<uint64_t>& roots() const { return seed_.roots; }  // tagged words to decode
+  // A Target over this memory with the seed's node binary, for decoders of
+  // Node's structures and of the stack (symbols, vtables, builtins); null
+  // if the seed names no binary or the binary is not on this machine. Its
+  // heap uses the binary's own metadata.
+  std::shared_ptr<Target> target();
   int node_major() const { return seed_.node_major; }
 
  private:
@@ -52,6 +58,8 @@ class FuzzHeap {
   std::shared_ptr<const Metadata> metadata_;
   std::shared_ptr<Memory> memory_;
   std::unique_ptr<Heap> heap_;
+  std::shared_ptr<Target> target_;
+  bool target_tried_ = false;
 };
 
 // Runs `f`, swallowing the decoders' one-line errors.

@@ -269,6 +269,26 @@ Seed ParseSeed(const uint8_t* data, size_t size, ParseCache* cache) {
       }
     }
   }
+  seed.binary = r.ShortString();
+  seed.load_bias = r.Get<uint64_t>();
+  if (!r.ok()) seed.binary.clear();
+  n = r.Get<uint32_t>();
+  for (uint32_t i = 0; i < n && r.ok() && i < 4096; i++) {
+    Seed::Mapping m;
+    m.start = r.Get<uint64_t>();
+    m.end = r.Get<uint64_t>();
+    m.offset = r.Get<uint64_t>();
+    m.path = r.ShortString();
+    if (r.ok()) seed.mappings.push_back(std::move(m));
+  }
+  n = r.Get<uint32_t>();
+  for (uint32_t i = 0; i < n && r.ok() && i < 64; i++) {
+    Seed::Thread t;
+    t.pc = r.Get<uint64_t>();
+    t.sp = r.Get<uint64_t>();
+    t.fp = r.Get<uint64_t>();
+    if (r.ok()) seed.threads.push_back(t);
+  }
   return seed;
 }
 
@@ -297,6 +317,21 @@ std::vector<uint8_t> SerializeSeed(const Seed& seed) {
     w.Bytes(tables);
   } else {
     w.Put<uint32_t>(0);
+  }
+  w.ShortString(seed.binary);
+  w.Put<uint64_t>(seed.load_bias);
+  w.Put<uint32_t>(static_cast<uint32_t>(seed.mappings.size()));
+  for (const Seed::Mapping& m : seed.mappings) {
+    w.Put<uint64_t>(m.start);
+    w.Put<uint64_t>(m.end);
+    w.Put<uint64_t>(m.offset);
+    w.ShortString(m.path);
+  }
+  w.Put<uint32_t>(static_cast<uint32_t>(seed.threads.size()));
+  for (const Seed::Thread& t : seed.threads) {
+    w.Put<uint64_t>(t.pc);
+    w.Put<uint64_t>(t.sp);
+    w.Put<uint64_t>(t.fp);
   }
   return w.out;
 }

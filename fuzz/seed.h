@@ -8,6 +8,11 @@
 //   u32 count, then count x { u64 address, u32 size, bytes }  memory regions
 //   u32 count, then count x u64                               roots (tagged words)
 //   u32 size,  then size bytes                                 bytecode tables (0: none)
+// and, optionally, for the targets that need the node binary itself (Node's
+// structures, stack unwinding: symbols, vtables, builtins):
+//   u16 length, path; u64 load bias                            the node binary
+//   u32 count, then count x { u64 start, end, offset, u16 length, path }  file mappings
+//   u32 count, then count x { u64 pc, sp, fp }                 threads' registers
 //
 // Little-endian throughout. Parse() never rejects: whatever is truncated or
 // impossible is dropped (a fuzzer's mutation still decodes as much as it
@@ -39,6 +44,19 @@ struct Seed {
   std::vector<uint64_t> roots;
   std::optional<BytecodeTables> tables;
   bool from_garbage = false;  // no magic: see above
+  // The node binary (a path on this machine) and the process's file
+  // mappings and threads, for the targets that need them ("" if none).
+  std::string binary;
+  uint64_t load_bias = 0;
+  struct Mapping {
+    uint64_t start, end, offset;
+    std::string path;
+  };
+  std::vector<Mapping> mappings;
+  struct Thread {
+    uint64_t pc, sp, fp;
+  };
+  std::vector<Thread> threads;
   // Set instead of `v8dbg` when parsed through a ParseCache.
   std::shared_ptr<const Metadata> metadata;
 };

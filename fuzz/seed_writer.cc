@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 
@@ -104,11 +105,27 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
   return true;
 }
 
+// Each thread's pc, sp and fp from the core's NT_PRSTATUS notes (x86-64:
+// struct elf_prstatus has pr_reg, a user_regs_struct, at offset 112; rbp is
+// its 5th word, rip the 17th, rsp the 20th).
+std::vector<fuzz::Seed::Thread> Threads(const std::string& core_path) {
+  std::vector<fuzz::Seed::Thread> threads;
+  ElfFile core(core_path);
+  core.ForEachNote([&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size) {
+    if (name != "CORE" || type != 1 /* NT_PRSTATUS */ || size < 112 + 27 * 8) return;
+    uint64_t regs[27];
+    std::memcpy(regs, desc + 112, sizeof regs);
+    threads.push_back({regs[16], regs[19], regs[4]});
+  });
+  if (threads.size() > 8) threads.resize(8);
+  return threads;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 5 || std::string(argv[3]) != "--out") {
-    std::fprintf(stderr, "usage: %s NODE_BINARY CORE --out FILE TAGGED... [--out FILE TAGGED...]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s NODE_BINARY CORE --out FILE [--threads] WORD... [--out FILE ...]\n", argv[0]);
     return 2;
   }
   try {
@@ -131,11 +148,22 @@ int main(int argc, char** argv) {
     } catch (const Error& e) {
       std::fprintf(stderr, "fuzz_seed_writer: no bytecode tables: %s\n", e.what());
     }
+    base.binary = argv[1];
+    base.load_bias = bias;
+    for (const auto& m : core->file_mappings()) base.mappings.push_back({m.start, m.end, m.file_offset, m.path});
+    const std::vector<fuzz::Seed::Thread> threads = Threads(argv[2]);
     for (int i = 3; i < argc;) {
       std::string path = argv[i + 1 < argc ? i + 1 : i];
       std::vector<uint64_t> roots;
-      for (i += 2; i < argc && std::string(argv[i]) != "--out"; i++) roots.push_back(std::strtoull(argv[i], nullptr, 0));
-      if (!WriteSeed(target, *core, base, path, roots)) return 1;
+      fuzz::Seed seed = base;
+      for (i += 2; i < argc && std::string(argv[i]) != "--out"; i++) {
+        if (std::string(argv[i]) == "--threads") {
+          seed.threads = threads;
+        } else {
+          roots.push_back(std::strtoull(argv[i], nullptr, 0));
+        }
+      }
+      if (!WriteSeed(target, *core, seed, path, roots)) return 1;
     }
   } catch (const Error& e) {
     std::fprintf(stderr, "fuzz_seed_writer: %s\n", e.what());

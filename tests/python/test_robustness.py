@@ -15,62 +15,18 @@
   traceback, no "Python Exception".
 """
 
-import json
-import mmap
 import os
 import re
-import shutil
-import struct
 import subprocess
 
 import pytest
 
+import damaged_core
 import fixtures
 from conftest import VERSIONS, Gdb, assert_no_traceback
 
 # The slowest a command may be on a damaged core (seconds; the machine is shared).
 PROMPT = 15
-
-
-# ---------------------------------------------------------------------------
-# v8dbg_ constants of a node binary, read from its ELF symbol table (the
-# corruption program needs a few offsets; node-gdb itself reads them the same
-# way in core/metadata.cc).
-
-_constants = {}
-
-
-def v8dbg_constants(binary):
-    if binary in _constants:
-        return _constants[binary]
-    out = {}
-    with open(binary, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        shoff, = struct.unpack_from("<Q", m, 0x28)
-        shentsize, shnum = struct.unpack_from("<HH", m, 0x3a)
-        sections = [struct.unpack_from("<IIQQQQIIQQ", m, shoff + i * shentsize) for i in range(shnum)]
-        for sec in sections:
-            if sec[1] != 2:  # SHT_SYMTAB
-                continue
-            strtab = sections[sec[6]]
-            for st_name, _, _, _, value, size in struct.iter_unpack("<IBBHQQ", m[sec[4]:sec[4] + sec[5]]):
-                start = strtab[4] + st_name
-                if not st_name or m[start:start + 6] != b"v8dbg_" or size not in (1, 2, 4, 8):
-                    continue
-                name = m[start:m.find(b"\0", start)].decode()
-                for s in sections:  # initialised data only (not SHT_NOBITS)
-                    if s[3] and s[1] != 8 and s[3] <= value < s[3] + s[5]:
-                        at = s[4] + value - s[3]
-                        out[name] = int.from_bytes(m[at:at + size], "little", signed=True)
-    _constants[binary] = out
-    return out
-
-
-def class_field(constants, cls, field):
-    prefix = "v8dbg_class_%s__%s__" % (cls, field)
-    for name, value in constants.items():
-        if name.startswith(prefix):
-            return value
-    raise AssertionError("no %s* in the binary" % prefix)
 
 
 # ---------------------------------------------------------------------------
@@ -91,25 +47,8 @@ DAMAGE_MESSAGES = {
 
 class DamagedCore:
     def __init__(self, version):
-        node = fixtures.node_binary(version)
-        addon = fixtures.build_addon(version, sources=("corrupt/corrupt.cc",))
-        constants = v8dbg_constants(node)
-        offsets = {
-            "string_length": class_field(constants, "String", "length"),
-            "cons_first": class_field(constants, "ConsString", "first"),
-            "cons_second": class_field(constants, "ConsString", "second"),
-            "map_instance_descriptors": class_field(constants, "Map", "instance_descriptors"),
-            # DescriptorArray::number_of_all_descriptors: an int16 right after
-            # the map word in V8 11-14 (no v8dbg_ constant; core/property.h).
-            "descriptors_all": 8,
-        }
-        workdir, core = fixtures.make_core(
-            version, "corrupt.js", script_args=(addon, json.dumps(offsets, sort_keys=True)),
-            extra_inputs=(os.path.join(fixtures.FIXTURES, "corrupt", "corrupt.cc"),))
-        self.workdir = workdir
-        self.gdb = Gdb(node, core)
-        self.addresses = fixtures.load_json(os.path.join(workdir, "addresses.json"))
-        self.expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+        self.workdir, core, self.addresses, self.expect = damaged_core.make(version)
+        self.gdb = Gdb(fixtures.node_binary(version), core)
 
     def addresses_values(self):
         return [v for v in self.addresses.values() if isinstance(v, str)]
