@@ -156,6 +156,18 @@ std::vector<MemoryRange> CoreFileMemory::Ranges() {
   return ranges;
 }
 
+int CoreFileMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  if (bulk_fd_ == -2) bulk_fd_ = ::open(core_.path().c_str(), O_RDONLY | O_CLOEXEC);
+  auto it = std::upper_bound(loads_.begin(), loads_.end(), address,
+                             [](uint64_t a, const Load& l) { return a < l.vaddr; });
+  if (bulk_fd_ < 0 || it == loads_.begin()) return -1;
+  const Load& load = *--it;
+  uint64_t delta = address - load.vaddr;
+  if (delta >= load.filesz || size > load.filesz - delta) return -1;
+  *offset = load.offset + delta;
+  return bulk_fd_;
+}
+
 bool CoreFileMemory::ReadBulk(uint64_t address, void* out, size_t size) {
   if (bulk_fd_ == -2) bulk_fd_ = ::open(core_.path().c_str(), O_RDONLY | O_CLOEXEC);
   auto* dst = static_cast<uint8_t*>(out);

@@ -113,12 +113,14 @@ std::optional<HeapPage> ReadHeader(Memory& memory, const PageLayout& l, uint64_t
   HeapPage p;
   p.chunk = chunk;
   p.generation = l.generation;
+  // Bulk reads: a scan of every 256 KiB boundary of a big core must not map
+  // the core into GDB page by page.
   uint64_t first[2];
-  if (!memory.Read(chunk, first, sizeof first)) return std::nullopt;
+  if (!memory.ReadBulk(chunk, first, sizeof first)) return std::nullopt;
   p.metadata = l.separate_metadata ? first[1] : chunk;
   if (p.metadata == 0 || (p.metadata & 7) != 0) return std::nullopt;
   uint8_t header[0x120];
-  if (!memory.Read(p.metadata, header, sizeof header)) return std::nullopt;
+  if (!memory.ReadBulk(p.metadata, header, sizeof header)) return std::nullopt;
   p.flags = l.separate_metadata ? first[0] : Word(header, sizeof header, l.flags);
   p.size = Word(header, sizeof header, l.size);
   p.heap = Word(header, sizeof header, l.heap);
@@ -144,7 +146,7 @@ std::optional<HeapPage> ReadHeader(Memory& memory, const PageLayout& l, uint64_t
   if (back != chunk) return std::nullopt;
   if (p.heap == 0 || (p.heap & 7) != 0 || p.owner == 0 || (p.owner & 7) != 0) return std::nullopt;
   uint64_t owner[3];
-  if (!memory.Read(p.owner, owner, sizeof owner)) return std::nullopt;
+  if (!memory.ReadBulk(p.owner, owner, sizeof owner)) return std::nullopt;
   if (owner[l.owner_heap / 8] != p.heap) return std::nullopt;  // the space's heap_ is the chunk's heap
   p.space = static_cast<int>(owner[l.owner_id / 8] & 0xffffffff);
   if (p.space < 0 || p.space > 64) return std::nullopt;
@@ -188,7 +190,7 @@ class LabFinder {
   // before its allocation_info_).
   void Scan(uint64_t address, size_t size, bool strict) {
     std::vector<uint64_t> words(size / 8);
-    if (words.size() < 3 || !memory_.Read(address, words.data(), words.size() * 8)) return;
+    if (words.size() < 3 || !memory_.ReadBulk(address, words.data(), words.size() * 8)) return;
     for (size_t i = 0; i + 2 < words.size(); ++i) {
       if (!TripleAt(&words[i])) continue;
       const uint64_t at = address + 8 * i;
@@ -234,7 +236,7 @@ class LabFinder {
         Scan(base, size, true);
         if (depth == 2) continue;
         std::vector<uint64_t> words(size / 8);
-        if (!memory_.Read(base, words.data(), words.size() * 8)) continue;
+        if (!memory_.ReadBulk(base, words.data(), words.size() * 8)) continue;
         for (uint64_t p : words) {
           if (seen.size() > 50000) break;
           if (!Pointer(p) || !seen.insert(p).second) continue;
@@ -396,6 +398,20 @@ HeapPageSet FindHeapPages(Heap& heap) {
                   set.pages.end());
   for (auto& [h, n] : heap_pages) {
     if (n >= 2) set.heaps.push_back(h);
+  }
+  // A compacting GC moves every object off its evacuation candidates and
+  // unlinks them from their space; until they are freed their old bytes
+  // (forwarding addresses where maps were) still look like pages. A page
+  // with no list neighbours in a space of several pages is such a page.
+  std::map<uint64_t, size_t> owner_pages;
+  for (const HeapPage& p : set.pages) {
+    if (!p.read_only) owner_pages[p.owner]++;
+  }
+  for (HeapPage& p : set.pages) {
+    if (p.read_only || owner_pages[p.owner] < 2 || p.space == kNewSpaceId) continue;
+    uint64_t links[2];
+    if (!memory.ReadBulk(p.metadata + static_cast<uint64_t>(layout->list_next), links, sizeof links)) continue;
+    if (links[0] == 0 && links[1] == 0) p.plan = HeapPage::Plan::kReleased;
   }
   for (uint64_t h : set.heaps) {
     LabFinder(memory, set, h, ranges).Run();

@@ -79,7 +79,8 @@ struct HeapPage {
     kWalk,             // objects from area_start to walk_end (minus `unallocated`)
     kFromSpace,        // inactive semi-space: garbage only
     kUnusedToSpace,    // to-space page after the one holding the allocation top
-    kToSpaceTopUnknown // to-space page, but the allocation top was not found
+    kToSpaceTopUnknown, // to-space page, but the allocation top was not found
+    kReleased          // no longer in its space's page list: emptied by a compacting GC, not freed yet
   };
   Plan plan = Plan::kWalk;
   uint64_t walk_end = 0;  // area_end, or the new-space allocation top on its page

@@ -85,17 +85,22 @@ class HeapWalker {
   // size; 0 if the walk of this page cannot go on (the reason is reported).
   uint64_t Step(const HeapPage& page, uint64_t address, uint64_t end, ObjectVisitor& visitor, WalkReport& report,
                 WalkReport::Space& space);
+  uint64_t StepFailed(const HeapPage& page, uint64_t address, uint64_t end, const MapFacts& facts,
+                      const uint8_t* bytes, size_t available, WalkReport& report);
   void WalkRange(const HeapPage& page, uint64_t start, uint64_t end, ObjectVisitor& visitor, WalkReport& report,
                  WalkReport::Space& space);
   void WalkMarked(const HeapPage& page, uint64_t start, uint64_t end, ObjectVisitor& visitor, WalkReport& report,
                   WalkReport::Space& space);
-  bool Fill(uint64_t address, uint64_t end);  // buffer holds [address, ...) up to end or its capacity
+  // Reads [address, ...) up to end (or the buffer's capacity) into buffer_.
+  bool Fill(uint64_t address, uint64_t end);
   void Fail(const HeapPage& page, uint64_t address, uint64_t end, const std::string& why, WalkReport& report);
 
   Heap& heap_;
   ObjectSizer sizer_;
   std::unique_ptr<HeapPageSet> pages_;
+  class ReadAhead;
   std::vector<uint8_t> buffer_;
+  const uint8_t* data_ = nullptr;  // buffer_, or a page the read-ahead thread read
   uint64_t buffer_start_ = 0;
   size_t buffer_size_ = 0;
   int wasm_null_type_ = -1;

@@ -56,6 +56,12 @@ bool ProcessMemory::Read(uint64_t address, void* out, size_t size) {
 
 std::string ProcessMemory::Describe() const { return "live process " + std::to_string(pid_); }
 
+int ProcessMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  if (address > static_cast<uint64_t>(INT64_MAX) - size) return -1;
+  *offset = address;
+  return fd_;
+}
+
 std::vector<MemoryRange> ProcessMemory::Ranges() {
   // "start-end perms offset dev inode path"; readable mappings only.
   std::vector<MemoryRange> ranges;
@@ -132,6 +138,10 @@ bool LayeredMemory::ReadBulk(uint64_t address, void* out, size_t size) {
     if (layer->ReadBulk(address, out, size)) return true;
   }
   return false;
+}
+
+int LayeredMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  return layers_.empty() ? -1 : layers_.front()->BulkFile(address, size, offset);
 }
 
 std::string LayeredMemory::Describe() const {

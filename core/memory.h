@@ -39,6 +39,10 @@ class Memory {
   // walk over a 1 GB heap does not map 1 GB into GDB).
   virtual std::vector<MemoryRange> Ranges() { return {}; }
   virtual bool ReadBulk(uint64_t address, void* out, size_t size) { return Read(address, out, size); }
+  // A file descriptor and offset from which pread gives [address, address +
+  // size) as it is (a core segment, /proc/PID/mem), or -1. Such reads may
+  // run on another thread: the walk reads its next pages ahead that way.
+  virtual int BulkFile(uint64_t address, size_t size, uint64_t* offset) { return -1; }
 
   // Throwing helpers for decoders.
   void ReadOrThrow(uint64_t address, void* out, size_t size) {
@@ -65,6 +69,7 @@ class ProcessMemory : public Memory {
   bool Read(uint64_t address, void* out, size_t size) override;
   std::string Describe() const override;
   std::vector<MemoryRange> Ranges() override;  // readable mappings of /proc/PID/maps
+  int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;
 
  private:
   int pid_;
@@ -101,6 +106,7 @@ class LayeredMemory : public Memory {
   std::string Describe() const override;
   std::vector<MemoryRange> Ranges() override;  // the first layer that knows its ranges
   bool ReadBulk(uint64_t address, void* out, size_t size) override;
+  int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;  // the first layer's
 
  private:
   std::vector<std::shared_ptr<Memory>> layers_;

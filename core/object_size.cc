@@ -32,7 +32,7 @@ constexpr uint64_t kMaxObjectSize = uint64_t{1} << 34;
 }  // namespace
 
 ObjectSizer::ObjectSizer(Heap& heap)
-    : heap_(heap), types_(heap.LayoutOf<InstanceTypes>()), recent_(4096) {
+    : heap_(heap), types_(heap.LayoutOf<InstanceTypes>()), recent_(kRecent) {
   const Metadata& md = heap.metadata();
   generation_ = heap.v8_major() ? heap.v8_major() : V8Generation(md);
   descriptor_header_ = md.FindField("DescriptorArray", {"header_size"}).value_or(generation_ >= 14 ? 32 : 24);
@@ -105,9 +105,7 @@ std::string ObjectSizer::TypeName(int type) const {
   return heap_.TypeName(type);
 }
 
-const MapFacts& ObjectSizer::Facts(uint64_t map) {
-  Slot& slot = recent_[(map >> 3) & (recent_.size() - 1)];
-  if (slot.map == map && slot.facts) return *slot.facts;
+const MapFacts& ObjectSizer::FactsSlow(uint64_t map, Slot& slot) {
   auto it = maps_.find(map);
   if (it == maps_.end()) {
     MapFacts f;
@@ -131,12 +129,16 @@ const MapFacts& ObjectSizer::Facts(uint64_t map) {
         f.filler = name == "FREE_SPACE_TYPE" || name == "FILLER_TYPE";
       }
     }
-    if (maps_.size() > 1000000) maps_.clear();  // a corrupt heap full of fake maps
+    if (maps_.size() > 1000000) {
+      // A corrupt heap full of fake maps: start over (the cache may hold none of the old ones).
+      maps_.clear();
+      for (Slot& s : recent_) s = Slot{};
+    }
     it = maps_.emplace(map, f).first;
   }
   slot.map = map;
-  slot.facts = &it->second;
-  return it->second;
+  slot.facts = it->second;
+  return slot.facts;
 }
 
 uint64_t ObjectSizer::InstructionStreamBody(uint64_t address, const uint8_t* bytes, size_t available) {

@@ -49,6 +49,9 @@ struct MapFacts {
   uint32_t instance_size = 0;
   SizeRule rule = SizeRule::kUnknown;
   bool filler = false;  // free space and fillers: not objects
+  // The census class of objects with this map (heap_census.h), filled in
+  // on first use: a per-object hash lookup would cost more than the walk.
+  mutable uint32_t class_id = UINT32_MAX;
 };
 
 class ObjectSizer {
@@ -58,7 +61,12 @@ class ObjectSizer {
   const InstanceTypes& types() const { return types_; }
 
   // What the tagged word `map` is, cached per map.
-  const MapFacts& Facts(uint64_t map);
+  // The reference stays valid until the next call (it may be a cache slot).
+  const MapFacts& Facts(uint64_t map) {
+    Slot& slot = recent_[(map >> 3) & (kRecent - 1)];
+    if (slot.map == map) return slot.facts;
+    return FactsSlow(map, slot);
+  }
 
   // The object's size. `bytes` holds its first `available` bytes (the
   // walk's page buffer). 0 if the object cannot be sized (why in *why).
@@ -69,6 +77,14 @@ class ObjectSizer {
   std::string TypeName(int type) const;
 
  private:
+  // A direct-mapped cache holding copies of the facts: one cache line per
+  // lookup on the walk's hot path.
+  struct Slot {
+    uint64_t map = 1;  // never a map word (not tagged)
+    MapFacts facts;
+  };
+  static constexpr size_t kRecent = 512;
+  const MapFacts& FactsSlow(uint64_t map, Slot& slot);
   SizeRule RuleFor(int type) const;
   uint64_t InstructionStreamBody(uint64_t address, const uint8_t* bytes, size_t available);
 
@@ -78,10 +94,6 @@ class ObjectSizer {
   std::vector<SizeRule> rules_;  // by instance type (0..65535)
   std::unordered_map<uint64_t, MapFacts> maps_;
   // Most objects share a few maps: a small direct-mapped cache in front.
-  struct Slot {
-    uint64_t map = 0;
-    const MapFacts* facts = nullptr;
-  };
   std::vector<Slot> recent_;
 
   int64_t descriptor_header_ = 24, bytecode_header_ = 54, instruction_header_ = 32;

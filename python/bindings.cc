@@ -77,6 +77,11 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 }  // namespace
 
+namespace nodegdb {
+// python/heap_bindings.cc: HeapSession (v8 findjsobjects, findjsinstances, findrefs).
+void RegisterHeapWalk(py::module_& m);
+}  // namespace nodegdb
+
 InspectOptions Options(int depth, size_t string_length, size_t array_length) {
   InspectOptions o;
   o.depth = depth;
@@ -96,6 +101,7 @@ PYBIND11_MODULE(_nodegdb, m) {
     }
   });
 
+  RegisterHeapWalk(m);
   m.def("has_metadata", &HasMetadata, "True if the ELF file carries v8dbg_ symbols");
   m.def("symbol_address", &SymbolAddress, "Link-time address of a symbol, or None");
 

@@ -51,6 +51,9 @@ class V8Prefix(gdb.Command):
 v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
 v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
 v8 info          -- the node binary, its versions, and where memory is read from
+v8 findjsobjects -- every heap object counted by type (class name), biggest first
+v8 findjsinstances NAME -- the objects of one type, with their JS view
+v8 findrefs EXPR -- what refers to an object (v8 findrefs -n NAME: who has property NAME)
 
 Limits of the JS view: set v8 depth N, set v8 string-length N, set v8 array-length N
 (util.inspect's depth, maxStringLength and maxArrayLength); `set v8 structure on`
@@ -125,3 +128,5 @@ def register(core):
     V8Print()
     V8Inspect()
     V8Info()
+    from . import heap_commands
+    heap_commands.register()
