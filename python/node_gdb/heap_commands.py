@@ -153,22 +153,18 @@ the last line says how to see the next ones."""
         progress = _Progress("v8 findjsinstances")
         if not heap.has_census:
             _run(progress, heap.census)
-        found = _run(progress, heap.instances, name)
-        end = len(found) if limit is None else min(len(found), start + limit)
-        lines = []
-        for tagged in found[start:end]:
-            lines.append("%#x %s" % (tagged, heap.brief(tagged, 160)))
-            if len(lines) >= 1000:
-                gdb.write("\n".join(lines) + "\n")
-                lines = []
-        if lines:
-            gdb.write("\n".join(lines) + "\n")
+        total = _run(progress, heap.instances, name)
+        end = total if limit is None else min(total, start + limit)
+        # A thousand at a time: GDB pages the output, and q stops it.
+        for first in range(start, end, 1000):
+            chunk = heap.instance_range(name, first, min(end, first + 1000))
+            gdb.write("".join("%#x %s\n" % (tagged, heap.brief(tagged, 160)) for tagged in chunk))
         shown = "%d-%d" % (start + 1, end) if end > start else "none"
         more = ""
-        if end < len(found):
+        if end < total:
             more = "; next: v8 findjsinstances %s -s %d%s" % (
                 _quote(name), end, "" if limit == DEFAULT_INSTANCE_LIMIT else " -n %d" % limit)
-        gdb.write("%s instances of %s, shown %s%s\n" % (_count(len(found)), name, shown, more))
+        gdb.write("%s instances of %s, shown %s%s\n" % (_count(total), name, shown, more))
 
 
 def _quote(name):
