@@ -96,6 +96,7 @@ SizeRule ObjectSizer::RuleFor(int type) const {
   if (name == "DOUBLE_STRING_CACHE_TYPE") return SizeRule::kDoubleStringCache;
   if (name == "SWISS_NAME_DICTIONARY_TYPE") return SizeRule::kSwissNameDictionary;
   if (name == "HOLE_TYPE") return SizeRule::kHole;
+  if (name == "COVERAGE_INFO_TYPE") return SizeRule::kCoverageInfo;
   if (name == "WASM_TYPE_INFO_TYPE") return SizeRule::kWasmTypeInfo;
   if (name == "WASM_DISPATCH_TABLE_TYPE") return SizeRule::kWasmDispatchTable;
   if (name == "WASM_DISPATCH_TABLE_FOR_IMPORTS_TYPE") return SizeRule::kWasmDispatchTableForImports;
@@ -311,6 +312,12 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
       size = (generation_ >= 13 ? 40 : 16) + (generation_ >= 14 ? 16 : 24) * uint64_t{capacity};
       break;
     }
+    case SizeRule::kCoverageInfo:
+      // map, slot count (int32), then {start, end, block count} padded to 16
+      // bytes per slot (read off cores of programs run with NODE_V8_COVERAGE).
+      if ((n = i32(8)) < 0) return fail("bad slot count");
+      size = 16 + 16 * static_cast<uint64_t>(n);
+      break;
     case SizeRule::kWasmDispatchTableForImports: {
       uint32_t length = 0;
       if (!Field(bytes, available, 8, &length)) return fail("bad length");

@@ -44,6 +44,7 @@ enum class SizeRule : uint8_t {
   kWasmTypeInfo,       // header + 8 * supertypes
   kWasmDispatchTable,  // header + entry size * capacity
   kWasmDispatchTableForImports,  // V8 14: 24 + 16 * length
+  kCoverageInfo,       // 16 + 16 * slots (block coverage, NODE_V8_COVERAGE)
 };
 
 struct MapFacts {

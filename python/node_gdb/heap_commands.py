@@ -60,6 +60,10 @@ def _count(n):
     return "{:,}".format(n)
 
 
+def _plural(n, word, plural=None):
+    return "%s %s" % (_count(n), word if n == 1 else (plural or word + "s"))
+
+
 def _run(progress, call, *args):
     try:
         return call(*args, progress=progress)
@@ -164,7 +168,7 @@ the last line says how to see the next ones."""
         if end < total:
             more = "; next: v8 findjsinstances %s -s %d%s" % (
                 _quote(name), end, "" if limit == DEFAULT_INSTANCE_LIMIT else " -n %d" % limit)
-        gdb.write("%s instances of %s, shown %s%s\n" % (_count(total), name, shown, more))
+        gdb.write("%s of %s, shown %s%s\n" % (_plural(total, "instance"), name, shown, more))
 
 
 def _quote(name):
@@ -203,7 +207,7 @@ the property's value."""
             for obj, cls, value in holders:
                 shown = "[Getter/Setter]" if value is None else heap.brief(value, 100)
                 lines.append("%#x %s.%s = %s" % (obj, cls, name, shown))
-            lines.append("%s objects with a property %s" % (_count(len(holders)), name))
+            lines.append("%s with a property %s" % (_plural(len(holders), "object"), name))
             gdb.write("\n".join(lines) + "\n")
             if failed:
                 gdb.write(summary)
@@ -219,7 +223,7 @@ the property's value."""
             if weak:
                 text += "  (weak)"
             lines.append(text)
-        lines.append("%s references to %#x %s" % (_count(len(refs)), tagged, heap.brief(tagged, 100)))
+        lines.append("%s to %#x %s" % (_plural(len(refs), "reference"), tagged, heap.brief(tagged, 100)))
         gdb.write("\n".join(lines) + "\n")
         if failed:
             gdb.write(summary)

@@ -105,7 +105,7 @@ def test_findjsinstances_pages(census):
     assert out[0].endswith("1,234 instances of HeldWidget, shown 1-50; next: v8 findjsinstances HeldWidget -s 50")
     assert len(re.findall(r"^%s HeldWidget \{" % HEX, out[1], re.M)) == 4
     assert out[1].endswith("shown 1231-1234")
-    assert re.match(r"^%#x Lonely \{ alone: true \}\n1 instances of Lonely" % census.printed["lonely"], out[2])
+    assert re.match(r"^%#x Lonely \{ alone: true \}\n1 instance of Lonely" % census.printed["lonely"], out[2])
     assert len(re.findall(r"^%s " % HEX, out[3], re.M)) == 2 and "next: v8 findjsinstances '(Map)' -s 2 -n 2" in out[3]
 
 
