@@ -1,10 +1,14 @@
 // Benchmark heap for bench/heap_walk.py: a service that kept too much.
-// ORDERS orders (default 3,000,000), each with a customer record shared by
-// ten orders, a note string, an amount (a boxed double) and three line
-// items: about 30 million objects and over 1 GB of heap. Garbage is made
-// and collected on the way, then the process aborts (a core dump).
+//   node --expose-gc heap_big.js [ORDERS] [NOTE_LENGTH]
+// ORDERS orders (default 1,200,000), each with a customer record shared by
+// ten orders, an amount (a boxed double), three line items and a note: a
+// flat string of NOTE_LENGTH characters (default 600), or with 0 a short
+// concatenation (cons) string, which makes a dense heap of small objects.
+// Short-lived garbage is made and collected on the way, then the process
+// aborts (a core dump).
 'use strict';
-const ORDERS = Number(process.argv[2] || 3000000);
+const ORDERS = Number(process.argv[2] || 1200000);
+const NOTE_LENGTH = Number(process.argv[3] || (process.argv[3] === '0' ? 0 : 600));
 
 class Customer {
   constructor(i) {
@@ -23,7 +27,9 @@ class Order {
     this.id = i;
     this.amount = i * 1.25 + 0.1;
     this.customer = customer;
-    this.note = 'order ' + i + ' for ' + customer.name;
+    const note = 'order ' + i + ' for ' + customer.name;
+    // padEnd makes a tree of cons strings: copy it into one flat string.
+    this.note = NOTE_LENGTH ? Buffer.from(note.padEnd(NOTE_LENGTH, '.'), 'latin1').toString('latin1') : note;
     this.items = [new LineItem('sku-' + (i % 1000), 1), new LineItem('sku-' + (i % 777), 2),
                   new LineItem('sku-' + (i % 333), i % 5)];
   }

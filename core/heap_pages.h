@@ -86,7 +86,9 @@ struct HeapPage {
   uint64_t walk_end = 0;  // area_end, or the new-space allocation top on its page
   std::vector<std::pair<uint64_t, uint64_t>> unallocated;  // LAB [top, limit) ranges, sorted
 
-  bool not_swept() const { return sweeping == 1 || sweeping == 2; }
+  // Large-object pages are never swept (a dead large object's page is freed
+  // by the GC itself), so only regular pages are read through mark bits.
+  bool not_swept() const { return (sweeping == 1 || sweeping == 2) && size <= kV8PageSize; }
   bool large() const;  // in a large-object space
   int generation = 0;
 };

@@ -303,7 +303,10 @@ std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer
                                           const ProgressFn& progress, size_t limit, WalkReport* report) {
   Heap& heap = walker.heap();
   Tagged t = heap.Decode(target);
-  if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(target) + " is not a tagged heap object pointer");
+  if (t.kind != Tagged::Kind::kStrong) {
+    throw Error(t.is_smi() && (target & 7) == 0 && target > 0x10000 ? NotTaggedMessage(target)
+                                                                     : Hex(target) + " is not a tagged heap object pointer");
+  }
   ScanPlan plan;
   plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
   plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");

@@ -177,7 +177,14 @@ HeapWalker::HeapWalker(Heap& heap) : heap_(heap), sizer_(heap), buffer_(kBufferS
 }
 
 const HeapPageSet& HeapWalker::pages() {
-  if (!pages_) pages_ = std::make_unique<HeapPageSet>(FindHeapPages(heap_));
+  if (!pages_) {
+    auto set = std::make_unique<HeapPageSet>(FindHeapPages(heap_));
+    if (set->heaps.empty()) {
+      throw Error("no V8 heap pages found in " + heap_.memory().Describe() +
+                  " (searched " + Bytes(set->ranges_bytes) + "): is this the node binary that ran it?");
+    }
+    pages_ = std::move(set);
+  }
   return *pages_;
 }
 

@@ -96,6 +96,10 @@ SizeRule ObjectSizer::RuleFor(int type) const {
   if (name == "DOUBLE_STRING_CACHE_TYPE") return SizeRule::kDoubleStringCache;
   if (name == "SWISS_NAME_DICTIONARY_TYPE") return SizeRule::kSwissNameDictionary;
   if (name == "HOLE_TYPE") return SizeRule::kHole;
+  if (name == "COVERAGE_INFO_TYPE") return SizeRule::kCoverageInfo;
+  if (name == "WASM_TYPE_INFO_TYPE") return SizeRule::kWasmTypeInfo;
+  if (name == "WASM_DISPATCH_TABLE_TYPE") return SizeRule::kWasmDispatchTable;
+  if (name == "WASM_DISPATCH_TABLE_FOR_IMPORTS_TYPE") return SizeRule::kWasmDispatchTableForImports;
   return SizeRule::kUnknown;
 }
 
@@ -286,6 +290,40 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
     case SizeRule::kHole:
       size = 8;
       break;
+    // WebAssembly (Node's fetch runs llhttp compiled to wasm): read off
+    // cores of programs that fetch and instantiate modules, matched against
+    // the next object.
+    case SizeRule::kWasmTypeInfo:
+      // V8 12: map, native type, type index, instance, supertypes length
+      // (Smi at +32), supertypes; V8 13+: map, two int32s, the length at +16.
+      if (generation_ <= 12) {
+        if ((n = smi(32)) < 0) return fail("bad supertypes length");
+        size = 40 + 8 * static_cast<uint64_t>(n);
+      } else {
+        if ((n = smi(16)) < 0) return fail("bad supertypes length");
+        size = 24 + 8 * static_cast<uint64_t>(n);
+      }
+      break;
+    case SizeRule::kWasmDispatchTable: {
+      // map, length and capacity (int32s), then entries of 24 bytes (V8 14:
+      // 16); V8 13 adds three words of header.
+      uint32_t capacity = 0;
+      if (!Field(bytes, available, 12, &capacity)) return fail("bad capacity");
+      size = (generation_ >= 13 ? 40 : 16) + (generation_ >= 14 ? 16 : 24) * uint64_t{capacity};
+      break;
+    }
+    case SizeRule::kCoverageInfo:
+      // map, slot count (int32), then {start, end, block count} padded to 16
+      // bytes per slot (read off cores of programs run with NODE_V8_COVERAGE).
+      if ((n = i32(8)) < 0) return fail("bad slot count");
+      size = 16 + 16 * static_cast<uint64_t>(n);
+      break;
+    case SizeRule::kWasmDispatchTableForImports: {
+      uint32_t length = 0;
+      if (!Field(bytes, available, 8, &length)) return fail("bad length");
+      size = 24 + 16 * uint64_t{length};
+      break;
+    }
   }
   if (size == 0 || size > kMaxObjectSize || (size & 7) != 0) return fail("impossible size");
   return size;

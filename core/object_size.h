@@ -41,6 +41,10 @@ enum class SizeRule : uint8_t {
   kDoubleStringCache,  // 16 + 16 * capacity (V8 14)
   kSwissNameDictionary,
   kHole,               // V8 14: a bare map word
+  kWasmTypeInfo,       // header + 8 * supertypes
+  kWasmDispatchTable,  // header + entry size * capacity
+  kWasmDispatchTableForImports,  // V8 14: 24 + 16 * length
+  kCoverageInfo,       // 16 + 16 * slots (block coverage, NODE_V8_COVERAGE)
 };
 
 struct MapFacts {

@@ -82,7 +82,39 @@ class HeapSession {
 
   bool has_census() const { return census_ != nullptr; }
 
-  std::vector<uint64_t> Instances(const std::string& name, py::object progress_callback) {
+  // The census walk's figures, exact (benchmarks, tests).
+  py::dict CensusReport() const {
+    if (!census_) throw Error("no census yet: run v8 findjsobjects first");
+    const WalkReport& r = census_->report();
+    py::dict d;
+    d["generation"] = r.generation;
+    d["isolates"] = r.heaps;
+    d["pages"] = r.pages;
+    d["area_bytes"] = r.area_bytes;
+    d["walked_bytes"] = r.walked_bytes();
+    d["objects"] = r.objects;
+    d["object_bytes"] = r.object_bytes;
+    d["free_bytes"] = r.free_bytes;
+    d["garbage_bytes"] = r.garbage_bytes;
+    d["failed_bytes"] = r.failed_bytes();
+    d["skipped"] = r.skipped;
+    d["failed"] = r.failed;
+    return d;
+  }
+
+  // Walks for the instances of `name` (once; cached) and returns how many there are.
+  size_t Instances(const std::string& name, py::object progress_callback) { return Find(name, progress_callback).size(); }
+
+  // Tagged addresses [start, end) of the instances of `name` found before.
+  std::vector<uint64_t> InstanceRange(const std::string& name, size_t start, size_t end) {
+    const std::vector<uint64_t>& all = Find(name, py::none());
+    start = std::min(start, all.size());
+    end = std::min(std::max(end, start), all.size());
+    return std::vector<uint64_t>(all.begin() + static_cast<ptrdiff_t>(start), all.begin() + static_cast<ptrdiff_t>(end));
+  }
+
+ private:
+  const std::vector<uint64_t>& Find(const std::string& name, py::object progress_callback) {
     if (!census_) Census(progress_callback);
     int64_t id = namer_->Find(name);
     if (id < 0) throw Error("no object in the heap is named " + name + " (v8 findjsobjects lists the names)");
@@ -99,6 +131,7 @@ class HeapSession {
     return it->second;
   }
 
+ public:
   py::tuple FindRefs(uint64_t tagged, py::object progress_callback, size_t limit) {
     Progress progress(progress_callback);
     WalkReport report;
@@ -177,8 +210,11 @@ void RegisterHeapWalk(py::module_& m) {
       .def("census", &HeapSession::Census, py::arg("progress") = py::none(),
            "([(name, instances, bytes, is_js)], coverage summary, bytes not walked); cached")
       .def_property_readonly("has_census", &HeapSession::has_census)
+      .def("census_report", &HeapSession::CensusReport, "the census walk's exact figures (dict)")
       .def("instances", &HeapSession::Instances, py::arg("name"), py::arg("progress") = py::none(),
-           "tagged addresses of every object named `name`, in address order; cached")
+           "walks for every object named `name` (cached) and returns how many there are")
+      .def("instance_range", &HeapSession::InstanceRange, py::arg("name"), py::arg("start"), py::arg("end"),
+           "tagged addresses [start, end) of the instances of `name`, in address order")
       .def("find_refs", &HeapSession::FindRefs, py::arg("tagged"), py::arg("progress") = py::none(),
            py::arg("limit") = 10000,
            "([(holder, holder class, slot name, weak, owner, owner class, slot address)], summary, bytes not walked)")

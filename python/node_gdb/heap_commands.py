@@ -60,6 +60,10 @@ def _count(n):
     return "{:,}".format(n)
 
 
+def _plural(n, word, plural=None):
+    return "%s %s" % (_count(n), word if n == 1 else (plural or word + "s"))
+
+
 def _run(progress, call, *args):
     try:
         return call(*args, progress=progress)
@@ -153,22 +157,18 @@ the last line says how to see the next ones."""
         progress = _Progress("v8 findjsinstances")
         if not heap.has_census:
             _run(progress, heap.census)
-        found = _run(progress, heap.instances, name)
-        end = len(found) if limit is None else min(len(found), start + limit)
-        lines = []
-        for tagged in found[start:end]:
-            lines.append("%#x %s" % (tagged, heap.brief(tagged, 160)))
-            if len(lines) >= 1000:
-                gdb.write("\n".join(lines) + "\n")
-                lines = []
-        if lines:
-            gdb.write("\n".join(lines) + "\n")
+        total = _run(progress, heap.instances, name)
+        end = total if limit is None else min(total, start + limit)
+        # A thousand at a time: GDB pages the output, and q stops it.
+        for first in range(start, end, 1000):
+            chunk = heap.instance_range(name, first, min(end, first + 1000))
+            gdb.write("".join("%#x %s\n" % (tagged, heap.brief(tagged, 160)) for tagged in chunk))
         shown = "%d-%d" % (start + 1, end) if end > start else "none"
         more = ""
-        if end < len(found):
+        if end < total:
             more = "; next: v8 findjsinstances %s -s %d%s" % (
                 _quote(name), end, "" if limit == DEFAULT_INSTANCE_LIMIT else " -n %d" % limit)
-        gdb.write("%s instances of %s, shown %s%s\n" % (_count(len(found)), name, shown, more))
+        gdb.write("%s of %s, shown %s%s\n" % (_plural(total, "instance"), name, shown, more))
 
 
 def _quote(name):
@@ -207,7 +207,7 @@ the property's value."""
             for obj, cls, value in holders:
                 shown = "[Getter/Setter]" if value is None else heap.brief(value, 100)
                 lines.append("%#x %s.%s = %s" % (obj, cls, name, shown))
-            lines.append("%s objects with a property %s" % (_count(len(holders)), name))
+            lines.append("%s with a property %s" % (_plural(len(holders), "object"), name))
             gdb.write("\n".join(lines) + "\n")
             if failed:
                 gdb.write(summary)
@@ -223,7 +223,7 @@ the property's value."""
             if weak:
                 text += "  (weak)"
             lines.append(text)
-        lines.append("%s references to %#x %s" % (_count(len(refs)), tagged, heap.brief(tagged, 100)))
+        lines.append("%s to %#x %s" % (_plural(len(refs), "reference"), tagged, heap.brief(tagged, 100)))
         gdb.write("\n".join(lines) + "\n")
         if failed:
             gdb.write(summary)

@@ -105,7 +105,7 @@ def test_findjsinstances_pages(census):
     assert out[0].endswith("1,234 instances of HeldWidget, shown 1-50; next: v8 findjsinstances HeldWidget -s 50")
     assert len(re.findall(r"^%s HeldWidget \{" % HEX, out[1], re.M)) == 4
     assert out[1].endswith("shown 1231-1234")
-    assert re.match(r"^%#x Lonely \{ alone: true \}\n1 instances of Lonely" % census.printed["lonely"], out[2])
+    assert re.match(r"^%#x Lonely \{ alone: true \}\n1 instance of Lonely" % census.printed["lonely"], out[2])
     assert len(re.findall(r"^%s " % HEX, out[3], re.M)) == 2 and "next: v8 findjsinstances '(Map)' -s 2 -n 2" in out[3]
 
 
@@ -194,3 +194,33 @@ def test_live_process_and_cache_invalidation(version, module_built):
     assert counts(first).get("Ticket", (0,))[0] == 100, first[-3000:]
     assert counts(second).get("Ticket", (0,))[0] == 150, second[-3000:]
     assert re.search(r"^%s Ticket \{ i: 149 \}$" % HEX, second, re.M), second[-2000:]
+
+
+# Other programs: the walk must reach the end of every page, whatever V8
+# made (every size formula), in each Node version.
+WALKED_FIXTURES = {
+    "heap_zoo.js": dict(node_args=("--expose-gc",)),
+    "primitives.js": dict(node_args=("--expose-gc", "--allow-natives-syntax")),
+    "objects.js": dict(node_args=("--expose-gc", "--allow-natives-syntax")),
+    "objects_zoo.js": dict(node_args=("--expose-gc", "--allow-natives-syntax")),
+    "functions_contexts.js": dict(node_args=("--expose-gc", "--allow-natives-syntax", "--no-flush-bytecode"),
+                                  extra_inputs=(os.path.join(fixtures.FIXTURES, "functions_contexts_module.mjs"),)),
+}
+
+
+@pytest.mark.parametrize("script", sorted(WALKED_FIXTURES))
+def test_every_page_of_other_programs_is_walked(script, version, module_built):
+    workdir, core = fixtures.make_core(version, script, **WALKED_FIXTURES[script])
+    out = Gdb(fixtures.node_binary(version), core).run(["v8 findjsobjects"])
+    assert "Every page was walked to its end." in out, out[-3000:]
+    if script == "heap_zoo.js":
+        # Two isolates (the worker's heap is walked too), exact counts.
+        assert re.search(r"^Heap: 2 isolates", out, re.M), out[-2000:]
+        rows = counts(out)
+        for name, expected in fixtures.load_json(os.path.join(workdir, "expect.json"))["counts"].items():
+            assert rows.get(name, (0,))[0] == expected, (name, rows.get(name))
+        for name in ("(WasmNull)", "Instance", "(ConsString)", "(BigInt)", "(FeedbackVector)", "(ScopeInfo)",
+                     "(BytecodeArray)", "(NativeContext)", "(SloppyArgumentsElements)"):
+            assert name in rows, (name, sorted(rows))
+        if version != "20":  # V8 12+ allocate wasm type infos and dispatch tables on the heap
+            assert "(WasmTypeInfo)" in rows and any(n.startswith("(WasmDispatchTable") for n in rows), sorted(rows)
