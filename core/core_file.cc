@@ -1,8 +1,11 @@
 #include "core_file.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace nodegdb {
@@ -139,6 +142,51 @@ bool CoreFileMemory::Read(uint64_t address, void* out, size_t size) {
 
 bool CoreFileMemory::ReadCoreOnly(uint64_t address, void* out, size_t size) {
   return ReadPieces(address, static_cast<uint8_t*>(out), size, false);
+}
+
+CoreFileMemory::~CoreFileMemory() {
+  if (bulk_fd_ >= 0) ::close(bulk_fd_);
+}
+
+std::vector<MemoryRange> CoreFileMemory::Ranges() {
+  std::vector<MemoryRange> ranges;
+  for (const Load& load : loads_) {
+    if (load.filesz > 0) ranges.push_back({load.vaddr, load.vaddr + load.filesz});
+  }
+  return ranges;
+}
+
+int CoreFileMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  if (bulk_fd_ == -2) bulk_fd_ = ::open(core_.path().c_str(), O_RDONLY | O_CLOEXEC);
+  auto it = std::upper_bound(loads_.begin(), loads_.end(), address,
+                             [](uint64_t a, const Load& l) { return a < l.vaddr; });
+  if (bulk_fd_ < 0 || it == loads_.begin()) return -1;
+  const Load& load = *--it;
+  uint64_t delta = address - load.vaddr;
+  if (delta >= load.filesz || size > load.filesz - delta) return -1;
+  *offset = load.offset + delta;
+  return bulk_fd_;
+}
+
+bool CoreFileMemory::ReadBulk(uint64_t address, void* out, size_t size) {
+  if (bulk_fd_ == -2) bulk_fd_ = ::open(core_.path().c_str(), O_RDONLY | O_CLOEXEC);
+  auto* dst = static_cast<uint8_t*>(out);
+  while (size > 0 && bulk_fd_ >= 0) {
+    auto it = std::upper_bound(loads_.begin(), loads_.end(), address,
+                               [](uint64_t a, const Load& l) { return a < l.vaddr; });
+    if (it == loads_.begin()) break;
+    const Load& load = *--it;
+    uint64_t delta = address - load.vaddr;
+    if (delta >= load.filesz) break;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(size, load.filesz - delta));
+    ssize_t got = ::pread(bulk_fd_, dst, n, static_cast<off_t>(load.offset + delta));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    dst += got;
+    address += static_cast<uint64_t>(got);
+    size -= static_cast<size_t>(got);
+  }
+  return size == 0 || Read(address, dst, size);
 }
 
 std::string CoreFileMemory::Describe() const {

@@ -23,6 +23,13 @@ class CoreFileMemory : public Memory {
 
   bool Read(uint64_t address, void* out, size_t size) override;
   std::string Describe() const override;
+  // The ranges the core file itself holds (PT_LOAD bytes present in the file).
+  std::vector<MemoryRange> Ranges() override;
+  // Core bytes read with pread (not through the mapping, so they do not stay
+  // resident in GDB); other bytes as Read.
+  bool ReadBulk(uint64_t address, void* out, size_t size) override;
+  int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;  // within one segment
+  ~CoreFileMemory() override;
   // Only what the core itself holds (no NT_FILE files): to compare the
   // binary GDB was given with the one that was running.
   bool ReadCoreOnly(uint64_t address, void* out, size_t size);
@@ -64,6 +71,7 @@ class CoreFileMemory : public Memory {
   std::map<std::string, std::unique_ptr<MappedFile>> open_files_;  // null: failed to open
   int pid_ = 0;
   uint64_t truncated_bytes_ = 0;
+  int bulk_fd_ = -2;  // for ReadBulk: -2 not opened yet, -1 failed
 };
 
 }  // namespace nodegdb

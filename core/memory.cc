@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 namespace nodegdb {
 
@@ -53,6 +56,28 @@ bool ProcessMemory::Read(uint64_t address, void* out, size_t size) {
 
 std::string ProcessMemory::Describe() const { return "live process " + std::to_string(pid_); }
 
+int ProcessMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  if (address > static_cast<uint64_t>(INT64_MAX) - size) return -1;
+  *offset = address;
+  return fd_;
+}
+
+std::vector<MemoryRange> ProcessMemory::Ranges() {
+  // "start-end perms offset dev inode path"; readable mappings only.
+  std::vector<MemoryRange> ranges;
+  std::ifstream maps("/proc/" + std::to_string(pid_) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    unsigned long long start = 0, end = 0;
+    char perms[8] = {};
+    if (std::sscanf(line.c_str(), "%llx-%llx %7s", &start, &end, perms) != 3) continue;
+    if (perms[0] != 'r' || end <= start) continue;
+    ranges.push_back({start, end});
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const MemoryRange& a, const MemoryRange& b) { return a.start < b.start; });
+  return ranges;
+}
+
 // ---------------------------------------------------------------- callback
 
 CallbackMemory::CallbackMemory(Reader reader, std::string description)
@@ -98,6 +123,25 @@ bool LayeredMemory::Read(uint64_t address, void* out, size_t size) {
     if (layer->Read(address, out, size)) return true;
   }
   return false;
+}
+
+std::vector<MemoryRange> LayeredMemory::Ranges() {
+  for (auto& layer : layers_) {
+    std::vector<MemoryRange> ranges = layer->Ranges();
+    if (!ranges.empty()) return ranges;
+  }
+  return {};
+}
+
+bool LayeredMemory::ReadBulk(uint64_t address, void* out, size_t size) {
+  for (auto& layer : layers_) {
+    if (layer->ReadBulk(address, out, size)) return true;
+  }
+  return false;
+}
+
+int LayeredMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
+  return layers_.empty() ? -1 : layers_.front()->BulkFile(address, size, offset);
 }
 
 std::string LayeredMemory::Describe() const {

@@ -16,6 +16,11 @@
 
 namespace nodegdb {
 
+// A readable address range [start, end) of the target.
+struct MemoryRange {
+  uint64_t start = 0, end = 0;
+};
+
 class Memory {
  public:
   virtual ~Memory() = default;
@@ -26,6 +31,18 @@ class Memory {
 
   // A short description for `v8 info` ("core file /x/core", ...).
   virtual std::string Describe() const = 0;
+
+  // Heap walks (heap_walk.h) need two more things a source may offer:
+  // the address ranges it can read, sorted (empty if it cannot tell, as for
+  // GDB's remote targets), and bulk reads that need not stay resident (a
+  // core file reads those with pread rather than through its mapping, so a
+  // walk over a 1 GB heap does not map 1 GB into GDB).
+  virtual std::vector<MemoryRange> Ranges() { return {}; }
+  virtual bool ReadBulk(uint64_t address, void* out, size_t size) { return Read(address, out, size); }
+  // A file descriptor and offset from which pread gives [address, address +
+  // size) as it is (a core segment, /proc/PID/mem), or -1. Such reads may
+  // run on another thread: the walk reads its next pages ahead that way.
+  virtual int BulkFile(uint64_t address, size_t size, uint64_t* offset) { return -1; }
 
   // Throwing helpers for decoders.
   void ReadOrThrow(uint64_t address, void* out, size_t size) {
@@ -62,6 +79,8 @@ class ProcessMemory : public Memory {
   ~ProcessMemory() override;
   bool Read(uint64_t address, void* out, size_t size) override;
   std::string Describe() const override;
+  std::vector<MemoryRange> Ranges() override;  // readable mappings of /proc/PID/maps
+  int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;
 
  private:
   int pid_;
@@ -96,6 +115,9 @@ class LayeredMemory : public Memory {
   void Add(std::shared_ptr<Memory> layer) { layers_.push_back(std::move(layer)); }
   bool Read(uint64_t address, void* out, size_t size) override;
   std::string Describe() const override;
+  std::vector<MemoryRange> Ranges() override;  // the first layer that knows its ranges
+  bool ReadBulk(uint64_t address, void* out, size_t size) override;
+  int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;  // the first layer's
 
  private:
   std::vector<std::shared_ptr<Memory>> layers_;

@@ -21,15 +21,13 @@
 #include <string>
 #include <vector>
 
+#include "memory.h"
+
 #include "heap.h"
 
 namespace nodegdb {
 
 class Target;
-
-struct MemoryRange {
-  uint64_t start = 0, end = 0;
-};
 
 // Where V8's heap pages can be: writable, non-executable memory with
 // contents. From a core file's PT_LOAD segments, or /proc/PID/maps.

@@ -83,6 +83,10 @@ py::object SymbolAddress(const std::string& path, const std::string& name) {
 
 // python/stack_bindings.cc: StackDecoder (unwinding and naming V8 frames).
 void RegisterStackBindings(py::module_& m);
+namespace nodegdb {
+// python/heap_bindings.cc: HeapSession (v8 findjsobjects, findjsinstances, findrefs).
+void RegisterHeapWalk(py::module_& m);
+}  // namespace nodegdb
 
 InspectOptions Options(int depth, size_t string_length, size_t array_length) {
   InspectOptions o;
@@ -103,6 +107,7 @@ PYBIND11_MODULE(_nodegdb, m) {
     }
   });
 
+  RegisterHeapWalk(m);
   m.def("has_metadata", &HasMetadata, "True if the ELF file carries v8dbg_ symbols");
   m.def("symbol_address", &SymbolAddress, "Link-time address of a symbol, or None");
 

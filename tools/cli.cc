@@ -25,6 +25,11 @@
 
 using namespace nodegdb;
 
+namespace nodegdb {
+// tools/heap_cli.cc: heapwalk, findjsobjects, findjsinstances, findrefs.
+bool RunHeapCommand(Target& target, const std::string& command, int argc, char** argv);
+}  // namespace nodegdb
+
 int main(int argc, char** argv) {
   if (argc < 4) {
     std::fprintf(stderr, "usage: %s NODE_BINARY CORE|pid:PID banner|constants|print|inspect [ARGS]\n", argv[0]);
@@ -211,6 +216,7 @@ int main(int argc, char** argv) {
         }
       }
       for (const std::string& r : search.rejected) std::cout << "ignored: " << r << "\n";
+    } else if (RunHeapCommand(target, command, argc, argv)) {
     } else {
       std::fprintf(stderr, "unknown command %s\n", command.c_str());
       return 2;

@@ -52,6 +52,9 @@ v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
 v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
 v8 bytecode EXPR -- a function's bytecode, as V8's --print-bytecode shows it
 v8 info          -- the node binary, its versions, and where memory is read from
+v8 findjsobjects -- every heap object counted by type (class name), biggest first
+v8 findjsinstances NAME -- the objects of one type, with their JS view
+v8 findrefs EXPR -- what refers to an object (v8 findrefs -n NAME: who has property NAME)
 
 Limits of the JS view: set v8 depth N, set v8 string-length N, set v8 array-length N
 (util.inspect's depth, maxStringLength and maxArrayLength); `set v8 structure on`
@@ -129,3 +132,5 @@ def register(core):
     bytecode.register()
     from . import node_commands  # node-info, node-handles, node-requests, node-environments
     node_commands.register()
+    from . import heap_commands
+    heap_commands.register()

@@ -1,0 +1,227 @@
+// The heap-walk part of the _nodegdb module: a HeapSession per Target that
+// keeps what one walk learnt (the census, instance lists, names per map)
+// until GDB drops the Target (the inferior ran). Translation only; the
+// walk is core/heap_walk.h and what is built on it.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <map>
+#include <memory>
+
+#include "core/heap_census.h"
+#include "core/heap_refs.h"
+#include "core/heap_walk.h"
+#include "core/target.h"
+#include "core/v8_view.h"
+
+namespace py = pybind11;
+
+namespace nodegdb {
+
+namespace {
+
+// Python's progress callback, plus Ctrl-C: GDB turns SIGINT into a pending
+// KeyboardInterrupt, which PyErr_CheckSignals raises here; the walk then
+// stops at the next page and the interrupt is raised again once the C++
+// stack is unwound.
+class Progress {
+ public:
+  explicit Progress(py::object callback) : callback_(std::move(callback)) {}
+  ProgressFn fn() {
+    return [this](const WalkProgress& p) {
+      if (PyErr_CheckSignals() != 0) {
+        PyErr_Clear();
+        interrupted_ = true;
+        return false;
+      }
+      if (callback_.is_none()) return true;
+      try {
+        return py::cast<bool>(callback_(p.bytes_done, p.bytes_total, p.objects));
+      } catch (py::error_already_set& e) {
+        if (e.matches(PyExc_KeyboardInterrupt)) {
+          interrupted_ = true;
+          return false;
+        }
+        throw;
+      }
+    };
+  }
+  // Raises KeyboardInterrupt if the walk was interrupted.
+  void Check(const WalkReport& report) {
+    if (interrupted_ || report.cancelled) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+      throw py::error_already_set();
+    }
+  }
+
+ private:
+  py::object callback_;
+  bool interrupted_ = false;
+};
+
+class HeapSession {
+ public:
+  explicit HeapSession(std::shared_ptr<Target> target)
+      : target_(std::move(target)),
+        walker_(std::make_unique<HeapWalker>(target_->heap())),
+        namer_(std::make_unique<ObjectNamer>(target_->heap(), walker_->sizer())) {}
+
+  py::tuple Census(py::object progress_callback) {
+    if (!census_) {
+      auto census = std::make_unique<HeapCensus>(*walker_, *namer_);
+      Progress progress(progress_callback);
+      census->Build(progress.fn());
+      progress.Check(census->report());
+      census_ = std::move(census);
+    }
+    py::list rows;
+    for (const CensusRow& r : census_->Rows()) rows.append(py::make_tuple(r.name, r.count, r.bytes, r.js));
+    return py::make_tuple(rows, census_->report().Summary(), census_->report().failed_bytes());
+  }
+
+  bool has_census() const { return census_ != nullptr; }
+
+  // The census walk's figures, exact (benchmarks, tests).
+  py::dict CensusReport() const {
+    if (!census_) throw Error("no census yet: run v8 findjsobjects first");
+    const WalkReport& r = census_->report();
+    py::dict d;
+    d["generation"] = r.generation;
+    d["isolates"] = r.heaps;
+    d["pages"] = r.pages;
+    d["area_bytes"] = r.area_bytes;
+    d["walked_bytes"] = r.walked_bytes();
+    d["objects"] = r.objects;
+    d["object_bytes"] = r.object_bytes;
+    d["free_bytes"] = r.free_bytes;
+    d["garbage_bytes"] = r.garbage_bytes;
+    d["failed_bytes"] = r.failed_bytes();
+    d["skipped"] = r.skipped;
+    d["failed"] = r.failed;
+    return d;
+  }
+
+  // Walks for the instances of `name` (once; cached) and returns how many there are.
+  size_t Instances(const std::string& name, py::object progress_callback) { return Find(name, progress_callback).size(); }
+
+  // Tagged addresses [start, end) of the instances of `name` found before.
+  std::vector<uint64_t> InstanceRange(const std::string& name, size_t start, size_t end) {
+    const std::vector<uint64_t>& all = Find(name, py::none());
+    start = std::min(start, all.size());
+    end = std::min(std::max(end, start), all.size());
+    return std::vector<uint64_t>(all.begin() + static_cast<ptrdiff_t>(start), all.begin() + static_cast<ptrdiff_t>(end));
+  }
+
+ private:
+  const std::vector<uint64_t>& Find(const std::string& name, py::object progress_callback) {
+    if (!census_) Census(progress_callback);
+    int64_t id = namer_->Find(name);
+    if (id < 0) throw Error("no object in the heap is named " + name + " (v8 findjsobjects lists the names)");
+    auto it = instances_.find(static_cast<uint32_t>(id));
+    if (it == instances_.end()) {
+      Progress progress(progress_callback);
+      WalkReport report;
+      std::vector<uint64_t> found = FindInstances(*walker_, *namer_, static_cast<uint32_t>(id), progress.fn(), &report);
+      progress.Check(report);
+      const uint64_t tag = target_->heap().layout().tagging.heap_object_tag;
+      for (uint64_t& a : found) a += tag;
+      it = instances_.emplace(static_cast<uint32_t>(id), std::move(found)).first;
+    }
+    return it->second;
+  }
+
+ public:
+  py::tuple FindRefs(uint64_t tagged, py::object progress_callback, size_t limit) {
+    Progress progress(progress_callback);
+    WalkReport report;
+    std::vector<HeapReference> refs = FindReferences(*walker_, *namer_, tagged, progress.fn(), limit, &report);
+    progress.Check(report);
+    py::list out;
+    for (const HeapReference& r : refs) {
+      out.append(py::make_tuple(r.holder, r.holder_class, r.slot_name, r.weak, r.owner, r.owner_class, r.slot));
+    }
+    return py::make_tuple(out, report.Summary(), report.failed_bytes());
+  }
+
+  py::tuple PropertyHolders(const std::string& name, py::object progress_callback, size_t limit) {
+    Progress progress(progress_callback);
+    WalkReport report;
+    std::vector<PropertyHolder> holders = FindPropertyHolders(*walker_, *namer_, name, progress.fn(), limit, &report);
+    progress.Check(report);
+    py::list out;
+    for (const PropertyHolder& h : holders) {
+      out.append(py::make_tuple(h.object, h.object_class, h.accessor ? py::object(py::none()) : py::object(py::int_(h.value))));
+    }
+    return py::make_tuple(out, report.Summary(), report.failed_bytes());
+  }
+
+  // One line of the JS view (util.inspect at depth 0), or V8's brief form
+  // for what the JS view cannot show.
+  std::string Brief(uint64_t tagged, size_t width) {
+    InspectOptions options;
+    options.depth = 0;
+    options.max_string_length = 100;
+    options.max_array_length = 10;
+    std::string text;
+    try {
+      text = target_->Print(tagged, options);
+    } catch (const Error&) {
+      try {
+        text = V8View(target_->heap()).Brief(tagged);
+      } catch (const Error& e) {
+        text = std::string("<") + e.what() + ">";
+      }
+    }
+    for (char& c : text) {
+      if (c == '\n') c = ' ';
+    }
+    if (width > 3 && text.size() > width) {
+      size_t cut = width - 3;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) --cut;  // UTF-8 boundary
+      text = text.substr(0, cut) + "...";
+    }
+    return text;
+  }
+
+  std::string Pages() {
+    const HeapPageSet& set = walker_->pages();
+    std::string out;
+    for (const HeapPage& p : set.pages) {
+      out += Hex(p.chunk) + " " + (p.read_only ? std::string("read-only") : SpaceName(p.generation, p.space)) +
+             " area " + Hex(p.area_start) + "-" + Hex(p.area_end) + (p.not_swept() ? " (not swept)" : "") + "\n";
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<Target> target_;
+  std::unique_ptr<HeapWalker> walker_;
+  std::unique_ptr<ObjectNamer> namer_;
+  std::unique_ptr<HeapCensus> census_;
+  std::map<uint32_t, std::vector<uint64_t>> instances_;
+};
+
+}  // namespace
+
+void RegisterHeapWalk(py::module_& m) {
+  py::class_<HeapSession>(m, "HeapSession")
+      .def(py::init<std::shared_ptr<Target>>(), py::arg("target"))
+      .def("census", &HeapSession::Census, py::arg("progress") = py::none(),
+           "([(name, instances, bytes, is_js)], coverage summary, bytes not walked); cached")
+      .def_property_readonly("has_census", &HeapSession::has_census)
+      .def("census_report", &HeapSession::CensusReport, "the census walk's exact figures (dict)")
+      .def("instances", &HeapSession::Instances, py::arg("name"), py::arg("progress") = py::none(),
+           "walks for every object named `name` (cached) and returns how many there are")
+      .def("instance_range", &HeapSession::InstanceRange, py::arg("name"), py::arg("start"), py::arg("end"),
+           "tagged addresses [start, end) of the instances of `name`, in address order")
+      .def("find_refs", &HeapSession::FindRefs, py::arg("tagged"), py::arg("progress") = py::none(),
+           py::arg("limit") = 10000,
+           "([(holder, holder class, slot name, weak, owner, owner class, slot address)], summary, bytes not walked)")
+      .def("property_holders", &HeapSession::PropertyHolders, py::arg("name"), py::arg("progress") = py::none(),
+           py::arg("limit") = 10000, "([(object, class, value or None)], summary, bytes not walked)")
+      .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
+      .def("pages", &HeapSession::Pages);
+}
+
+}  // namespace nodegdb

@@ -1,0 +1,243 @@
+// The heap walk on synthetic V8 11 pages: pages found by their headers, an
+// allocation buffer's unallocated tail left out, free space stepped over,
+// a page not swept yet read through its mark bits, and an object of a type
+// without a size formula ending its page's walk with the reason.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/heap.h"
+#include "core/heap_walk.h"
+#include "core/memory.h"
+#include "core/metadata.h"
+#include "fake_heap.h"
+
+namespace nodegdb::testing {
+namespace {
+
+constexpr uint64_t kChunk = 0x40000000;  // two pages: kChunk and kChunk + 256 KiB
+constexpr uint64_t kHeap = 0x20000000;   // the Heap object; IsolateData below it
+constexpr uint64_t kOwner = 0x20100000;  // the old space object
+constexpr uint64_t kAreaOffset = 0x1148;
+
+// BufferMemory that knows its ranges, as a core does.
+class RangedMemory : public BufferMemory {
+ public:
+  std::vector<MemoryRange> Ranges() override {
+    std::vector<MemoryRange> sorted = ranges_;
+    std::sort(sorted.begin(), sorted.end(), [](const MemoryRange& a, const MemoryRange& b) { return a.start < b.start; });
+    return sorted;
+  }
+  void Add(uint64_t address, size_t size) {
+    Map(address, std::vector<uint8_t>(size, 0));
+    ranges_.push_back({address, address + size});
+  }
+
+ private:
+  std::vector<MemoryRange> ranges_;
+};
+
+std::map<std::string, int64_t> Constants() {
+  auto c = Node20Constants();
+  c["v8dbg_type_FixedArray__FIXED_ARRAY_TYPE"] = 175;
+  c["v8dbg_type_ByteArray__BYTE_ARRAY_TYPE"] = 190;
+  c["v8dbg_type_FreeSpace__FREE_SPACE_TYPE"] = 251;
+  c["v8dbg_type_JSObject__JS_OBJECT_TYPE"] = 1057;
+  c["v8dbg_type_JSProxy__JS_PROXY_TYPE"] = 278;
+  c["v8dbg_class_FixedArrayBase__length__SMI"] = 8;
+  c["v8dbg_class_FixedArray__data__uintptr_t"] = 16;
+  return c;
+}
+
+class HeapWalkTest : public ::testing::Test {
+ protected:
+  HeapWalkTest() : metadata_(Metadata::FromTable(Constants())) {
+    memory_.Add(kChunk, 2 * kV8PageSize);
+    memory_.Add(kHeap - 0x40000, 0x44000);
+    memory_.Add(kOwner, 0x1000);
+    Put(kOwner + 8, kHeap);
+    Put(kOwner + 16, 2);  // OLD_SPACE
+    for (uint64_t chunk : {kChunk, kChunk + kV8PageSize}) {
+      Put(chunk + 0x00, kV8PageSize);              // size
+      Put(chunk + 0x08, 0x4);                      // flags
+      Put(chunk + 0x10, kHeap);
+      Put(chunk + 0x18, chunk + kAreaOffset);      // area start
+      Put(chunk + 0x20, chunk + kV8PageSize);      // area end
+      Put(chunk + 0x40, kOwner);
+    }
+    // The page list: page 1 <-> page 2.
+    Put(kChunk + 0x108, kChunk + kV8PageSize);
+    Put(kChunk + kV8PageSize + 0x110, kChunk);
+    heap_ = std::make_unique<Heap>(memory_, metadata_);
+    cursor_ = kChunk + kAreaOffset;
+    meta_map_ = NewMap(255, 80);
+    Put(meta_map_, meta_map_ + 1);  // the meta map is its own map
+    fixed_array_map_ = NewMap(175, 0);
+    string_map_ = NewMap(40, 0);
+    free_space_map_ = NewMap(251, 0);
+    object_map_ = NewMap(1057, 32);
+    mystery_map_ = NewMap(300, 0);  // a variable-sized type nothing names
+  }
+
+  void Put(uint64_t address, uint64_t value) { std::memcpy(Bytes(address), &value, 8); }
+  uint8_t* Bytes(uint64_t address) {
+    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner}) {
+      std::vector<uint8_t>& r = memory_.Region(base);
+      if (address >= base && address < base + r.size()) return r.data() + (address - base);
+    }
+    ADD_FAILURE() << "no memory at " << Hex(address);
+    static uint8_t sink[64];
+    return sink;
+  }
+  uint64_t Smi(int64_t v) { return static_cast<uint64_t>(v) << 32; }
+  uint64_t Take(uint64_t size) {
+    uint64_t a = cursor_;
+    cursor_ += size;
+    return a;
+  }
+  uint64_t NewMap(uint16_t type, int instance_size) {
+    uint64_t m = Take(80);
+    Put(m, meta_map_ + 1);
+    Bytes(m + 8)[0] = static_cast<uint8_t>(instance_size / 8);
+    std::memcpy(Bytes(m + 12), &type, 2);
+    return m;
+  }
+  uint64_t NewObject() {
+    uint64_t o = Take(32);
+    Put(o, object_map_ + 1);
+    return o;
+  }
+  void NewFree(uint64_t address, uint64_t size) {
+    Put(address, free_space_map_ + 1);
+    Put(address + 8, Smi(static_cast<int64_t>(size)));
+  }
+
+  RangedMemory memory_;
+  Metadata metadata_;
+  std::unique_ptr<Heap> heap_;
+  uint64_t cursor_;
+  uint64_t meta_map_, fixed_array_map_, string_map_, free_space_map_, object_map_, mystery_map_;
+};
+
+class Counter : public ObjectVisitor {
+ public:
+  void Visit(const ObjectRef& o) override {
+    by_type[o.facts->type]++;
+    addresses.push_back(o.address);
+  }
+  std::map<int, int> by_type;
+  std::vector<uint64_t> addresses;
+};
+
+TEST_F(HeapWalkTest, WalksPagesLeavingOutAllocationBuffersAndGarbage) {
+  // Page 1: the maps, a FixedArray[3], "hello", an object, 64 bytes of free
+  // space, then an allocation buffer: two objects below its top, stale
+  // bytes up to its limit, and free space to the end of the page.
+  uint64_t array = Take(16 + 3 * 8);
+  Put(array, fixed_array_map_ + 1);
+  Put(array + 8, Smi(3));
+  uint64_t str = Take(24);
+  Put(str, string_map_ + 1);
+  int32_t length = 5;
+  std::memcpy(Bytes(str + 12), &length, 4);
+  std::memcpy(Bytes(str + 16), "hello", 5);
+  NewObject();
+  NewFree(Take(64), 64);
+  const uint64_t lab_start = cursor_;
+  NewObject();
+  NewObject();
+  const uint64_t top = cursor_, limit = top + 0x1000;
+  for (uint64_t a = top; a < limit; a += 8) Put(a, 0xdeadbeefdeadbeef);  // not objects
+  NewFree(limit, kChunk + kV8PageSize - limit);
+  // IsolateData: the old-space allocation buffer {start, top, limit}.
+  Put(kHeap - 0x1000, lab_start);
+  Put(kHeap - 0x1000 + 8, top);
+  Put(kHeap - 0x1000 + 16, limit);
+
+  // Page 2, not swept yet: three objects of which the last GC marked two;
+  // the rest of the page is garbage.
+  const uint64_t page2 = kChunk + kV8PageSize;
+  Put(page2 + 0xe0, 1);  // sweeping pending
+  cursor_ = page2 + kAreaOffset;
+  uint64_t live1 = NewObject(), dead = NewObject(), live2 = NewObject();
+  for (uint64_t live : {live1, live2}) {
+    uint64_t bit = (live - page2) / 8;
+    Bytes(page2 + 0x140 + bit / 8)[0] |= static_cast<uint8_t>(1u << (bit % 8));
+  }
+  for (uint64_t a = cursor_; a < page2 + kV8PageSize; a += 8) Put(a, 0x1234);  // garbage, never read
+
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  EXPECT_EQ(report.pages, 2u);
+  EXPECT_EQ(report.heaps, 1u);
+  EXPECT_TRUE(report.failed.empty()) << report.Summary();
+  EXPECT_EQ(counter.by_type[255], 6);   // the maps (the meta map included)
+  EXPECT_EQ(counter.by_type[175], 1);
+  EXPECT_EQ(counter.by_type[40], 1);
+  EXPECT_EQ(counter.by_type[1057], 1 + 2 + 2);
+  EXPECT_EQ(counter.by_type.count(251), 0u);  // free space is not an object
+  EXPECT_EQ(std::count(counter.addresses.begin(), counter.addresses.end(), dead), 0);
+  EXPECT_EQ(report.skipped.at("allocation buffers not allocated into yet"), limit - top);
+  EXPECT_EQ(report.free_bytes, 64 + (kChunk + kV8PageSize - limit));
+  EXPECT_EQ(report.garbage_bytes, kV8PageSize - kAreaOffset - 2 * 32);
+  EXPECT_EQ(report.objects, counter.addresses.size());
+  EXPECT_NE(report.Summary().find("Every page was walked to its end."), std::string::npos);
+}
+
+TEST_F(HeapWalkTest, AnObjectWithoutASizeFormulaEndsItsPage) {
+  uint64_t before = NewObject();
+  uint64_t mystery = Take(48);
+  Put(mystery, mystery_map_ + 1);
+  NewObject();  // never reached
+  NewFree(cursor_, kChunk + kV8PageSize - cursor_);
+  NewFree(kChunk + kV8PageSize + kAreaOffset, kV8PageSize - kAreaOffset);
+
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  EXPECT_EQ(counter.addresses.back(), before);
+  ASSERT_EQ(report.failed.size(), 1u) << report.Summary();
+  EXPECT_EQ(report.failed.begin()->second, kChunk + kV8PageSize - mystery);
+  EXPECT_NE(report.failed.begin()->first.find("no size formula"), std::string::npos) << report.failed.begin()->first;
+  EXPECT_NE(report.Summary().find("stopped at " + Hex(mystery)), std::string::npos) << report.Summary();
+}
+
+TEST_F(HeapWalkTest, AWordThatIsNotAMapEndsItsPage) {
+  NewObject();
+  uint64_t bad = Take(8);
+  Put(bad, 0x4242424242424241);  // tagged, but nothing is there
+  NewFree(kChunk + kV8PageSize + kAreaOffset, kV8PageSize - kAreaOffset);
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  ASSERT_EQ(report.failed.size(), 1u) << report.Summary();
+  EXPECT_EQ(report.failed.begin()->second, kChunk + kV8PageSize - bad);
+}
+
+TEST_F(HeapWalkTest, HeadersThatDoNotAgreeAreNotPages) {
+  // The owner's heap pointer disagrees: no page can be believed.
+  Put(kOwner + 8, kHeap + 8);
+  HeapWalker walker(*heap_);
+  Counter counter;
+  EXPECT_THROW(walker.Walk(counter), Error);
+}
+
+TEST_F(HeapWalkTest, ProgressIsReportedEverySixteenPagesOnly) {
+  NewFree(cursor_, kChunk + kV8PageSize - cursor_);
+  NewFree(kChunk + kV8PageSize + kAreaOffset, kV8PageSize - kAreaOffset);
+  HeapWalker walker(*heap_);
+  Counter counter;
+  int calls = 0;
+  // Two pages are below the progress interval: the walk ends normally.
+  WalkReport report = walker.Walk(counter, [&](const WalkProgress&) { return ++calls, false; });
+  EXPECT_FALSE(report.cancelled);
+  EXPECT_EQ(calls, 0);
+}
+
+}  // namespace
+}  // namespace nodegdb::testing
