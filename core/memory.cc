@@ -177,4 +177,13 @@ bool BufferMemory::Read(uint64_t address, void* out, size_t size) {
   return false;
 }
 
+std::vector<MemoryRange> BufferMemory::Ranges() {
+  std::vector<MemoryRange> out;
+  for (const auto& [base, bytes] : regions_) {
+    if (!bytes.empty()) out.push_back({base, base + bytes.size()});
+  }
+  std::sort(out.begin(), out.end(), [](const MemoryRange& a, const MemoryRange& b) { return a.start < b.start; });
+  return out;
+}
+
 }  // namespace nodegdb

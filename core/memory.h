@@ -130,6 +130,7 @@ class BufferMemory : public Memory {
   void Map(uint64_t address, std::vector<uint8_t> bytes);
   std::vector<uint8_t>& Region(uint64_t address);  // the region starting at address
   bool Read(uint64_t address, void* out, size_t size) override;
+  std::vector<MemoryRange> Ranges() override;  // the mapped regions, sorted
   std::string Describe() const override { return "memory buffer"; }
 
  private:

@@ -1,6 +1,8 @@
 // fuzz_seed_writer: cuts fuzz seeds out of a real core.
 //
 //   fuzz_seed_writer NODE_BINARY CORE --out FILE TAGGED... [--out FILE TAGGED...]
+//   (before the words of an --out: --threads adds the threads' registers, --heap
+//   makes a heap seed)
 //
 // Runs every heap fuzz target on the given values over the core, records
 // the memory they read, and writes a seed (fuzz/seed.h) per --out holding the
@@ -14,9 +16,11 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "core/bytecode.h"
 #include "core/core_file.h"
+#include "core/heap_pages.h"
 #include "core/target.h"
 #include "fuzz/driver.h"
 
@@ -32,6 +36,7 @@ class RecordingMemory : public Memory {
     if (size <= (1u << 20)) reads.emplace_back(address, size);
     return true;
   }
+  std::vector<MemoryRange> Ranges() override { return inner_->Ranges(); }  // where the heap walk looks
   std::string Describe() const override { return inner_->Describe(); }
   std::vector<std::pair<uint64_t, size_t>> reads;
 
@@ -42,21 +47,50 @@ class RecordingMemory : public Memory {
 constexpr uint64_t kGrain = 64;
 constexpr uint64_t kPage = 4096;
 constexpr size_t kMaxSeedMemory = 128 << 10;
+constexpr size_t kMaxHeapSeedMemory = 512 << 10;  // every page header and the start of each page
+constexpr size_t kHeapPagePrefix = 2048;
 
 }  // namespace
 
 namespace {
 
 // One seed: `roots` over the core, written to `path`.
+// A heap seed (`heap`) holds what the heap walk reads: page headers, the
+// spaces and heaps they point to, and the first bytes of every page.
 bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, const std::string& path,
-               const std::vector<uint64_t>& roots) {
+               const std::vector<uint64_t>& roots, bool heap_seed) {
   fuzz::Seed seed = base;
   seed.roots = roots;
   // Run every target over the real memory, recording what it reads.
   auto recording = std::make_shared<RecordingMemory>(std::shared_ptr<Memory>(&core, [](Memory*) {}));
-  {
+  std::set<uint64_t> chunks;
+  if (heap_seed) {
+    // What the page search reads (headers, the spaces and heaps they point
+    // to, allocation areas), and the first objects of every page.
     fuzz::FuzzHeap heap(seed, recording);
-    for (const fuzz::TargetInfo& t : fuzz::Targets()) t.run(heap);
+    try {
+      for (const HeapPage& page : FindHeapPages(heap.heap()).pages) {
+        chunks.insert(page.chunk);
+        recording->reads.emplace_back(page.area_start, std::min<uint64_t>(kHeapPagePrefix, page.area_end - page.area_start));
+      }
+    } catch (const Error&) {
+    }
+  } else {
+    fuzz::FuzzHeap heap(seed, recording);
+    for (const fuzz::TargetInfo& t : fuzz::Targets()) {
+      if (std::string(t.name) != "heap") t.run(heap);  // the whole heap: heap seeds only
+    }
+  }
+  const size_t max_memory = heap_seed ? kMaxHeapSeedMemory : kMaxSeedMemory;
+  if (heap_seed) {
+    // The page search probes every 256 KiB boundary of the process; only the
+    // probes that found a page are worth the seed's room.
+    auto& reads = recording->reads;
+    reads.erase(std::remove_if(reads.begin(), reads.end(),
+                               [&](const std::pair<uint64_t, size_t>& r) {
+                                 return r.first % kV8PageSize == 0 && !chunks.count(r.first);
+                               }),
+                reads.end());
   }
   std::vector<std::pair<uint64_t, uint64_t>> ranges;  // [start, end)
   for (uint64_t root : seed.roots) {
@@ -88,7 +122,7 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
         break;
       }
     }
-    if (bytes.empty() || total + bytes.size() > kMaxSeedMemory) continue;
+    if (bytes.empty() || total + bytes.size() > max_memory) continue;
     total += bytes.size();
     seed.regions.emplace_back(start, std::move(bytes));
     if (seed.regions.size() >= fuzz::kMaxRegions) break;
@@ -125,7 +159,7 @@ std::vector<fuzz::Seed::Thread> Threads(const std::string& core_path) {
 
 int main(int argc, char** argv) {
   if (argc < 5 || std::string(argv[3]) != "--out") {
-    std::fprintf(stderr, "usage: %s NODE_BINARY CORE --out FILE [--threads] WORD... [--out FILE ...]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s NODE_BINARY CORE --out FILE [--threads] [--heap] WORD... [--out FILE ...]\n", argv[0]);
     return 2;
   }
   try {
@@ -156,14 +190,17 @@ int main(int argc, char** argv) {
       std::string path = argv[i + 1 < argc ? i + 1 : i];
       std::vector<uint64_t> roots;
       fuzz::Seed seed = base;
+      bool heap_seed = false;
       for (i += 2; i < argc && std::string(argv[i]) != "--out"; i++) {
         if (std::string(argv[i]) == "--threads") {
           seed.threads = threads;
+        } else if (std::string(argv[i]) == "--heap") {
+          heap_seed = true;
         } else {
           roots.push_back(std::strtoull(argv[i], nullptr, 0));
         }
       }
-      if (!WriteSeed(target, *core, seed, path, roots)) return 1;
+      if (!WriteSeed(target, *core, seed, path, roots, heap_seed)) return 1;
     }
   } catch (const Error& e) {
     std::fprintf(stderr, "fuzz_seed_writer: %s\n", e.what());

@@ -11,7 +11,9 @@ tagged addresses of real objects from what the programs printed
 binary's v8dbg_ constants and bytecode tables, the values, the path of the
 node binary with the core's file mappings (and, for one seed per core of a
 process stopped in JavaScript, its threads' registers), and only the memory
-the decoders read around them (fuzz/seed.h). Seeds go to OUT_DIR
+the decoders read around them (fuzz/seed.h). Heap seeds (one per objects.js
+core and damaged core) hold every page header and the start of each page,
+for the heap walk. Seeds go to OUT_DIR
 (build/fuzz-seeds): never committed, regenerated when the cores change.
 """
 
@@ -89,13 +91,15 @@ def main():
                         help="VERSION:WORKDIR of another fixture core to cut seeds from")
     args = parser.parse_args()
 
-    cores = []  # (version, workdir, core, groups: [(roots, with threads)])
+    cores = []  # (version, workdir, core, groups: [(roots, seed_writer flags)])
     for version in args.node_versions.split(","):
         for script, name, node_args, extra in PROGRAMS:
             workdir, core = fixtures.make_core(version, script, name=name, node_args=node_args, extra_inputs=extra)
-            groups = [(g, False) for g in pick_groups(tagged_addresses(workdir))]
+            groups = [(g, []) for g in pick_groups(tagged_addresses(workdir))]
             if script == "bytecode.js" and groups:
-                groups[0] = (groups[0][0], True)  # the stack of a process stopped in JavaScript
+                groups[0] = (groups[0][0], ["--threads"])  # the stack of a process stopped in JavaScript
+            if script == "objects.js" and groups:
+                groups.append((groups[0][0][:2], ["--heap"]))  # page headers and each page's first objects
             cores.append((version, workdir, core, groups))
         # The damaged core: its damaged values, and Node's structures (native
         # contexts, the Environment, its queue heads and damaged nodes) with
@@ -103,12 +107,13 @@ def main():
         workdir, core, addresses, _ = damaged_core.make(version)
         node_roots = [int(addresses[k], 16) for k in ("main_context", "vm_context", "environment", "handle_queue_head",
                                                         "req_queue_head", "self_looped_node", "garbage_next_node")]
-        groups = [(node_roots, True)] + [(g, False) for g in pick_groups(tagged_addresses(workdir))]
+        groups = [(node_roots, ["--threads"])] + [(g, []) for g in pick_groups(tagged_addresses(workdir))]
+        groups.append((node_roots[:1], ["--heap"]))
         cores.append((version, workdir, core, groups))
     for spec in args.extra_core:
         version, workdir = spec.split(":", 1)
         cores.append((version, workdir, os.path.join(workdir, "core"),
-                      [(g, False) for g in pick_groups(tagged_addresses(workdir))]))
+                      [(g, []) for g in pick_groups(tagged_addresses(workdir))]))
 
     os.makedirs(args.out_dir, exist_ok=True)
     writer_stamp = fixtures._stamp(args.seed_writer)
@@ -125,9 +130,9 @@ def main():
             if old.startswith(label + "-"):
                 os.remove(os.path.join(args.out_dir, old))
         cmd = [args.seed_writer, binary, core]
-        for i, (group, threads) in enumerate(groups):
+        for i, (group, flags) in enumerate(groups):
             cmd += ["--out", os.path.join(args.out_dir, "%s-%02d.seed" % (label, i))]
-            cmd += (["--threads"] if threads else []) + ["%#x" % a for a in group]
+            cmd += flags + ["%#x" % a for a in group]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             sys.stderr.write(r.stdout)
