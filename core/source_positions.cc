@@ -53,8 +53,9 @@ std::vector<SourcePositionEntry> DecodeSourcePositionTable(const uint8_t* data, 
   while (index < size && out.size() < max_entries) {
     uint64_t a, b;
     if (!ReadVlq(data, size, &index, &a) || !ReadVlq(data, size, &index, &b)) break;
-    // V8 writes int deltas: a wider one is damage, and summing it could overflow.
-    if (a > 0xffffffffu || b > 0xffffffffu) break;
+    // Code offsets are ints in V8: a wider delta is damage, and summing it
+    // could overflow.
+    if (a > 0xffffffffu) break;
     SourcePositionEntry e;
     if (format == PositionTableFormat::kFlaggedOffsets) {
       e.is_statement = a & 1;
@@ -65,7 +66,9 @@ std::vector<SourcePositionEntry> DecodeSourcePositionTable(const uint8_t* data, 
       e.is_statement = delta >= 0;
       code_offset += delta >= 0 ? delta : -(delta + 1);
     }
-    raw_position += ZigZag(b);
+    // Positions are 64-bit (script offset and inlining id): a damaged table
+    // wraps around instead of overflowing.
+    raw_position = static_cast<int64_t>(static_cast<uint64_t>(raw_position) + static_cast<uint64_t>(ZigZag(b)));
     e.code_offset = code_offset;
     const uint64_t p = static_cast<uint64_t>(raw_position);
     e.external = p & 1;
