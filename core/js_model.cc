@@ -398,18 +398,37 @@ std::string HeapJsModel::StringValue(const std::optional<Tagged>& value) {
 }
 
 void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescription& d) {
+  // The formatted stack: an own `stack` data property, or the private
+  // error_stack_symbol once the stack has been formatted (before that it
+  // holds call-site records, which only running code can format). That
+  // symbol is the error's first private key; V8 13+ adds a second one that
+  // holds the message string itself, which is not a stack.
+  bool first_private = true;
+  uint64_t private_stack = 0, message = 0;
+  std::string own_stack, private_text;
   for (const OwnProperty& p : ReadOwnProperties(heap_, address, map, kMaxProperties)) {
     KeyText key = ReadKey(heap_, p.key);
     if (p.details.accessor) continue;
+    const bool stack_symbol = key.is_private && first_private;
+    if (key.is_private) first_private = false;
     if (!key.is_symbol && key.text == "cause") d.error_cause = JsSlot::Tagged(p.value.raw);
     if (!key.is_symbol && key.text == "errors") d.error_errors = JsSlot::Tagged(p.value.raw);
     if (p.value.kind != Tagged::Kind::kStrong || !heap_.IsString(heap_.InstanceTypeOf(p.value.address))) continue;
     std::string text = Utf16ToUtf8(ReadString(heap_, p.value.address, options_.max_string_length).units);
-    if (!key.is_symbol && key.text == "message") d.error_message = text;
-    // The formatted stack: an own `stack` data property, or the private
-    // error_stack_symbol once the stack has been formatted (before that it
-    // holds call-site records, which only running code can format).
-    if ((key.text == "stack" && !key.is_symbol) || (key.is_private && d.text.empty())) d.text = text;
+    if (!key.is_symbol && key.text == "message") {
+      d.error_message = text;
+      message = p.value.raw;
+    }
+    if (!key.is_symbol && key.text == "stack") own_stack = text;
+    if (stack_symbol) {
+      private_stack = p.value.raw;
+      private_text = std::move(text);
+    }
+  }
+  if (!own_stack.empty()) {
+    d.text = std::move(own_stack);
+  } else if (private_stack && private_stack != message) {
+    d.text = std::move(private_text);
   }
   d.error_name = StringValue(LookupDataProperty(address, map, u"name"));
   if (d.text.empty()) {
