@@ -279,6 +279,10 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
     AddNamedProperties(address, map, d);
     if (d.constructor_name && *d.constructor_name == "Buffer" && d.typed_name == "Uint8Array") DescribeBuffer(address, d);
     return;
+  } else if (cls == "JSDataView" || cls == "JSRabGsabDataView") {
+    d.kind = JsKind::kDataView;
+    d.builtin_name = "DataView";
+    DescribeDataView(address, d);
   } else if (cls == "JSArrayBuffer") {
     d.kind = JsKind::kArrayBuffer;
     d.builtin_name = "ArrayBuffer";
@@ -620,31 +624,14 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
   if (!kind) throw CorruptObject("typed array with unknown element type '" + name + "'");
   d.typed_name = kind->name;
   d.builtin_name = kind->name;
-  uint64_t byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_length));
-  uint64_t length = byte_length / static_cast<uint64_t>(kind->size);
+  uint64_t length = 0;
   if (l.typed_array_length >= 0) length = heap_.ReadWord(address + static_cast<uint64_t>(l.typed_array_length));
+  const uint64_t stored_byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_length));
+  ReadViewExtent(address, d);
+  if (l.typed_array_length < 0 || d.byte_length != stored_byte_length) {
+    length = d.byte_length / static_cast<uint64_t>(kind->size);  // no length field, or length-tracking / detached
+  }
   d.length = length;
-  d.byte_length = byte_length;
-  d.byte_offset = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_offset));
-
-  // V8 13 put a cpp_heap_wrappable slot before the view's fields.
-  const uint64_t wrappable = heap_.v8_major() >= 13 ? 8 : 0;
-  d.buffer = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.view_buffer) + wrappable));
-  // bit_field: bit 0 length-tracking (the stored lengths are 0: the view
-  // spans its buffer from byte_offset on). Only the low two bits are valid.
-  const uint64_t view_flags = heap_.memory().ReadU32(address + (heap_.v8_major() >= 13 ? 40 : 48)) & 3;
-  Tagged buffer = heap_.Decode(d.buffer->raw);
-  if ((view_flags & 1) && buffer.kind == Tagged::Kind::kStrong) {
-    uint64_t buffer_length = heap_.ReadWord(buffer.address + static_cast<uint64_t>(l.array_buffer_byte_length));
-    byte_length = buffer_length > d.byte_offset ? buffer_length - d.byte_offset : 0;
-    length = byte_length / static_cast<uint64_t>(kind->size);
-    d.length = length;
-    d.byte_length = byte_length;
-  }
-  if (buffer.kind == Tagged::Kind::kStrong && ArrayBufferDetached(buffer.address)) {
-    d.length = length = 0;
-    d.byte_length = 0;
-  }
   // data pointer = external_pointer + base_pointer (0 for off-heap data).
   uint64_t external = heap_.ReadWord(address + static_cast<uint64_t>(l.typed_array_external_pointer));
   Tagged base = heap_.ReadTagged(address + static_cast<uint64_t>(l.typed_array_base_pointer));
@@ -657,6 +644,26 @@ void HeapJsModel::DescribeTypedArray(uint64_t address, const MapInfo& map, JsDes
     d.elements.emplace_back(i, JsSlot::Number(ElementText(*kind, bytes.data() + i * static_cast<uint64_t>(kind->size))));
   }
 }
+
+void HeapJsModel::ReadViewExtent(uint64_t address, JsDescription& d) {
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  d.byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_length));
+  d.byte_offset = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_offset));
+  // V8 13 put a cpp_heap_wrappable slot before the view's fields.
+  const uint64_t wrappable = heap_.v8_major() >= 13 ? 8 : 0;
+  d.buffer = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.view_buffer) + wrappable));
+  // bit_field: bit 0 length-tracking (the stored lengths are 0: the view
+  // spans its buffer from byte_offset on). Only the low two bits are valid.
+  const uint64_t view_flags = heap_.memory().ReadU32(address + (heap_.v8_major() >= 13 ? 40 : 48)) & 3;
+  Tagged buffer = heap_.Decode(d.buffer->raw);
+  if ((view_flags & 1) && buffer.kind == Tagged::Kind::kStrong) {
+    uint64_t buffer_length = heap_.ReadWord(buffer.address + static_cast<uint64_t>(l.array_buffer_byte_length));
+    d.byte_length = buffer_length > d.byte_offset ? buffer_length - d.byte_offset : 0;
+  }
+  if (buffer.kind == Tagged::Kind::kStrong && ArrayBufferDetached(buffer.address)) d.byte_length = 0;
+}
+
+void HeapJsModel::DescribeDataView(uint64_t address, JsDescription& d) { ReadViewExtent(address, d); }
 
 void HeapJsModel::DescribeBuffer(uint64_t address, JsDescription& d) {
   // Node's Buffer has its own util.inspect.custom: "<Buffer 61 62 ... N more

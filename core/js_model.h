@@ -32,6 +32,10 @@ class HeapJsModel : public JsModel {
   void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeArrayBuffer(uint64_t address, JsDescription& d);
+  void DescribeDataView(uint64_t address, JsDescription& d);
+  // A JSArrayBufferView's buffer, byte offset and byte length (length-tracking
+  // views span their buffer; detached ones are empty) into `d`.
+  void ReadViewExtent(uint64_t address, JsDescription& d);
   void DescribeError(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeContext(uint64_t address, JsDescription& d);
   // A data property found on the object or its prototype chain (nullopt for

@@ -296,6 +296,13 @@ std::string ClassFields(Heap& heap, V8View& view, uint64_t address, const std::s
     out += " - byte_offset: " + std::to_string(d.byte_offset) + "\n";
     out += " - byte_length: " + std::to_string(d.byte_length) + "\n";
     out += " - length: " + std::to_string(d.length) + "\n";
+  } else if (cls == "JSDataView" || cls == "JSRabGsabDataView") {
+    if (d.buffer) out += " - buffer: " + word(d.buffer->raw) + "\n";
+    out += " - byte_offset: " + std::to_string(d.byte_offset) + "\n";
+    // The stored field, as %DebugPrint shows it: 0 for a length-tracking view
+    // (the JS view computes the span from the buffer).
+    const std::optional<int64_t> field = heap.metadata().FindField("JSArrayBufferView", {"byte_length"});
+    out += " - byte_length: " + std::to_string(field ? heap.ReadWord(address + static_cast<uint64_t>(*field)) : d.byte_length) + "\n";
   } else if (cls == "JSArrayBuffer") {
     out += " - byte_length: " + std::to_string(d.byte_length) + "\n";
   } else if (cls == "JSPromise") {
@@ -345,7 +352,7 @@ std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address) {
     length = ReadJsArrayLength(heap, address);
     out += " - length: " + std::to_string(length) + "\n";
   }
-  if (cls == "JSTypedArray" || cls == "JSArrayBuffer" || cls == "JSPromise" || cls == "JSRegExp" || cls == "JSDate" ||
+  if (cls == "JSTypedArray" || cls == "JSDataView" || cls == "JSRabGsabDataView" || cls == "JSArrayBuffer" || cls == "JSPromise" || cls == "JSRegExp" || cls == "JSDate" ||
       cls == "JSMap" || cls == "JSSet" || cls == "JSWeakMap" || cls == "JSWeakSet" || cls == "JSPrimitiveWrapper") {
     out += ClassFields(heap, view, address, cls);
   }
