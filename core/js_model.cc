@@ -181,6 +181,12 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   d.constructor_name = ConstructorName(address, map, &null_prototype);
   d.kind = JsKind::kObject;
   d.builtin_name = "Object";
+  bool tag_getter = false;
+  try {
+    d.to_string_tag = ToStringTag(address, map, &tag_getter);
+  } catch (const Error&) {
+    // A damaged prototype: util.inspect would have thrown on it too; no tag.
+  }
 
   if (cls == "JSArray") {
     d.kind = JsKind::kArray;
@@ -276,6 +282,8 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   } else if (cls == "JSTypedArray") {
     d.kind = JsKind::kTypedArray;
     DescribeTypedArray(address, map, d);
+    // %TypedArray%.prototype's tag getter returns the element type.
+    if (tag_getter) d.to_string_tag = d.typed_name;
     AddNamedProperties(address, map, d);
     if (d.constructor_name && *d.constructor_name == "Buffer" && d.typed_name == "Uint8Array") DescribeBuffer(address, d);
     return;
@@ -540,6 +548,53 @@ std::optional<std::string> HeapJsModel::FindConstructorName(uint64_t address, co
     }
   }
   return std::nullopt;
+}
+
+namespace {
+// Like constructor names, tags come from a map's own descriptors and its
+// prototype chain.
+struct ToStringTagMemo {
+  std::unordered_map<uint64_t, std::pair<std::string, bool>> by_map;
+};
+}  // namespace
+
+std::string HeapJsModel::ToStringTag(uint64_t address, const MapInfo& map, bool* getter) {
+  *getter = false;
+  if (map.dictionary_map) return FindToStringTag(address, map, getter);
+  auto& memo = heap_.MemoOf<ToStringTagMemo>().by_map;
+  auto it = memo.find(map.address);
+  if (it != memo.end()) {
+    *getter = it->second.second;
+    return it->second.first;
+  }
+  std::string tag = FindToStringTag(address, map, getter);
+  if (memo.size() > 100000) memo.clear();
+  memo.emplace(map.address, std::make_pair(tag, *getter));
+  return tag;
+}
+
+std::string HeapJsModel::FindToStringTag(uint64_t address, const MapInfo& map, bool* getter) {
+  uint64_t object = address;
+  MapInfo current = map;
+  for (int i = 0; i < kMaxPrototypeChain; ++i) {
+    for (const OwnProperty& p : ReadOwnProperties(heap_, object, current, 1 << 16)) {
+      if (p.key.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(p.key.address)) != ObjectKind::kSymbol) {
+        continue;
+      }
+      KeyText key = ReadKey(heap_, p.key);
+      if (key.is_private || key.text != "Symbol(Symbol.toStringTag)") continue;
+      if (p.details.accessor) {
+        *getter = true;
+        return "";
+      }
+      return StringValue(p.value);
+    }
+    Tagged proto = current.prototype;
+    if (proto.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(proto.address)) != ObjectKind::kOther) break;
+    object = proto.address;
+    current = ReadMap(heap_, heap_.MapOf(object));
+  }
+  return "";
 }
 
 void HeapJsModel::DescribeCollection(uint64_t address, bool is_map, JsDescription& d) {

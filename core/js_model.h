@@ -46,6 +46,11 @@ class HeapJsModel : public JsModel {
   void DescribeBuffer(uint64_t address, JsDescription& d);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  // value[Symbol.toStringTag] where no code has to run: the first own or
+  // inherited property with that key if it is a string data property; ""
+  // otherwise. *getter: the first such property was an accessor.
+  std::string ToStringTag(uint64_t address, const MapInfo& map, bool* getter);
+  std::string FindToStringTag(uint64_t address, const MapInfo& map, bool* getter);
   std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
 
   Heap& heap_;
