@@ -307,6 +307,7 @@ std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer
     throw Error(t.is_smi() && (target & 7) == 0 && target > 0x10000 ? NotTaggedMessage(target)
                                                                      : Hex(target) + " is not a tagged heap object pointer");
   }
+  heap.MapOf(t.address);  // a word that is no object is one line, not "0 references"
   ScanPlan plan;
   plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
   plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");

@@ -172,12 +172,15 @@ def test_ctrl_c_stops_a_walk_cleanly(census):
 def test_bad_arguments_are_one_line(census):
     out = census.gdb.outputs(["v8 findjsinstances", "v8 findjsinstances NoSuchClass", "v8 findjsinstances A B",
                               "v8 findjsinstances HeldWidget -n x", "v8 findrefs", "v8 findrefs 0x1234",
-                              "v8 findrefs nosuchsymbol", "v8 findrefs -n", "v8 findjsobjects extra"])
+                              "v8 findrefs nosuchsymbol", "v8 findrefs -n", "v8 findjsobjects extra",
+                              # a tagged word into the middle of an object: no object starts there
+                              "v8 findrefs %#x" % (census.printed["lonely"] + 8)])
     for text in out:
         assert len(text.splitlines()) == 1, out
     assert out[0].startswith("usage: v8 findjsinstances NAME")
     assert "no object in the heap is named NoSuchClass" in out[1]
     assert "is not a tagged heap object pointer" in out[5]
+    assert "is not a V8 heap object" in out[9], out[9]
 
 
 def test_live_process_and_cache_invalidation(version, module_built):
