@@ -8,6 +8,7 @@ inferior runs, memory is written, or objfiles change, and rebuilt on demand.
 
 import os
 import re
+import struct
 
 import gdb
 
@@ -42,8 +43,62 @@ def _has_metadata(path):
     return _binary_cache[path]
 
 
+# info proc mappings: start, end, size, offset, [perms,] file.
+_MAPPING = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)"
+                      r"\s+(?:[rwxsp-]{4}\s+)?([/\[].*?)\s*$")
+
+
+def file_mappings():
+    """[(start, end, offset, path)] of the inferior's mappings that name a
+    file or a kernel region (NT_FILE for a core, /proc/PID/maps for a live
+    process); [] if GDB cannot say."""
+    try:
+        text = gdb.execute("info proc mappings", to_string=True)
+    except gdb.error:
+        return []
+    rows = []
+    for line in text.splitlines():
+        m = _MAPPING.match(line)
+        if m:
+            path = m.group(5)
+            if path.endswith(" (deleted)"):
+                path = path[:-len(" (deleted)")]
+            rows.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), path))
+    return rows
+
+
+_mapped_binary_note = set()
+
+
+def _mapped_metadata_binary():
+    """(path, bias) of a file the process mapped that has the v8dbg_
+    symbols (the core's NT_FILE note names it, or /proc/PID/maps), or None."""
+    for start, _end, offset, path in file_mappings():
+        if offset != 0 or not path.startswith("/") or not _has_metadata(path):
+            continue
+        return path, 0 if _is_fixed_address(path) else start - _first_load_address(path)
+    return None
+
+
+def _first_load_address(path):
+    """The lowest PT_LOAD virtual address of an ELF file (0 for most shared objects)."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(64)
+            phoff, = struct.unpack_from("<Q", header, 0x20)
+            phentsize, phnum = struct.unpack_from("<HH", header, 0x36)
+            f.seek(phoff)
+            table = f.read(phentsize * phnum)
+    except (OSError, struct.error):
+        return 0
+    loads = [struct.unpack_from("<Q", table, i * phentsize + 16)[0] for i in range(phnum)
+             if len(table) >= (i + 1) * phentsize and struct.unpack_from("<I", table, i * phentsize)[0] == 1]
+    return min(loads) & ~0xfff if loads else 0
+
+
 def _metadata_binary():
-    """The executable or shared library (libnode.so) with the v8dbg_ symbols."""
+    """(path, bias or None) of the executable or shared library (libnode.so)
+    with the v8dbg_ symbols; a bias of None is found through GDB's symbols."""
     progspace = gdb.current_progspace()
     candidates = []
     if progspace is not None and progspace.filename:
@@ -53,11 +108,21 @@ def _metadata_binary():
             candidates.append(objfile.filename)
     for path in candidates:
         if _has_metadata(path):
-            return path
+            return path, None
+    mapped = _mapped_metadata_binary()
+    if mapped and (progspace is None or not progspace.filename):
+        # gdb -c core: GDB was given no program, but the process mapped node.
+        path = mapped[0]
+        if path not in _mapped_binary_note:
+            _mapped_binary_note.add(path)
+            gdb.write("node-gdb: GDB was given no program; V8's metadata is read from %s, which the "
+                      "process mapped (for GDB's own symbols too: file %s)\n" % (path, path))
+        return mapped
     if not candidates:
         raise NodeGdbError("no program loaded: start GDB with the node binary (gdb node core, or gdb -p PID)")
+    hint = "; the process mapped %s, which has it: file %s" % (mapped[0], mapped[0]) if mapped else ""
     raise NodeGdbError("no V8 postmortem metadata (v8dbg_ symbols) in %s: is this a Node process, "
-                       "and was GDB given the node binary that ran it?" % candidates[0])
+                       "and was GDB given the node binary that ran it?%s" % (candidates[0], hint))
 
 
 def _load_bias(binary):
@@ -115,8 +180,9 @@ def target():
     if core is None:
         raise NodeGdbError(loader.error().splitlines()[0])
     inferior = gdb.selected_inferior()
-    binary = _metadata_binary()
-    bias = _load_bias(binary)
+    binary, bias = _metadata_binary()
+    if bias is None:
+        bias = _load_bias(binary)
     connection = getattr(inferior, "connection", None)
     kind = connection.type if connection is not None else None
     core_path = _core_file_path() if kind in (None, "core") else None

@@ -19,11 +19,7 @@ from . import commands, loader, session
 
 NAME = "node-gdb-v8"
 _CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
-# info proc mappings: start, end, size, offset, [perms,] file.
-_MAPPING = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)"
-                      r"\s+(?:[rwxsp-]{4}\s+)?([/\[].*?)\s*$")
-# Kernel-provided code with no file ([anon:...] names and the rest are left out:
-# JIT code must never count as native).
+# Kernel-provided code with no file.
 _KERNEL_CODE = ("[vdso]", "[vsyscall]", "[vvar]", "[vvar_vclock]")
 _MAX_FRAMES = 100000
 
@@ -41,23 +37,10 @@ def _reset(*_args):
 
 
 def _file_mappings():
-    """[(start, end, offset, path)] of the inferior's file mappings (NT_FILE
-    for a core, /proc/PID/maps for a live process); [] if GDB cannot say."""
-    try:
-        text = gdb.execute("info proc mappings", to_string=True)
-    except gdb.error:
-        return []
-    rows = []
-    for line in text.splitlines():
-        m = _MAPPING.match(line)
-        if m:
-            path = m.group(5)
-            if path.startswith("[") and path not in _KERNEL_CODE:
-                continue
-            if path.endswith(" (deleted)"):
-                path = path[:-len(" (deleted)")]
-            rows.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), path))
-    return rows
+    """The inferior's file mappings for the unwinder: files and the kernel's
+    code ([anon:...] names and the rest are left out: JIT code must never
+    count as native)."""
+    return [m for m in session.file_mappings() if not m[3].startswith("[") or m[3] in _KERNEL_CODE]
 
 
 def decoder():

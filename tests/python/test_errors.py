@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import fixtures
-from conftest import Gdb, assert_no_traceback
+from conftest import Gdb, assert_no_traceback, holder_slots
 
 
 def last_lines(out, n):
@@ -135,3 +135,26 @@ def test_installed_layout_loads(tmp_path, primitives):
     lines = last_lines(out, 2)
     assert lines[0] == "7"
     assert lines[1].startswith(str(tmp_path)), lines
+
+
+def test_core_without_the_node_binary(primitives):
+    """gdb -c core: GDB has no program, but the core's NT_FILE note names the
+    node binary, which is read for the metadata (with a note saying so)."""
+    gdb, expect, blocks = primitives
+    slot = holder_slots(blocks, len(expect))[-1]
+    out = fixtures.run_gdb(["-c", gdb.core], ["v8 print *(unsigned long *)%#x" % slot, "v8 info"])
+    assert_no_traceback(out)
+    assert "node-gdb: GDB was given no program; V8's metadata is read from %s" % gdb.binary in out, out[-2000:]
+    assert "\n%s\n" % expect[-1]["inspect"] in out, out[-2000:]
+    assert "binary: %s" % gdb.binary in out, out[-2000:]
+
+
+def test_another_program_names_the_node_binary_the_core_mapped(primitives):
+    """A node core opened with another program: the one line says which
+    file the process mapped has the metadata (without switching to it)."""
+    gdb, _, _ = primitives
+    python = os.path.realpath("/usr/bin/python3")
+    out = Gdb(python, gdb.core).run(["v8 print 0x700000000"])
+    line = last_lines(out, 1)[0]
+    assert line.startswith("no V8 postmortem metadata (v8dbg_ symbols) in %s" % python), out[-2000:]
+    assert line.endswith("the process mapped %s, which has it: file %s" % (gdb.binary, gdb.binary)), line
