@@ -289,7 +289,8 @@ size_t HandleList::ref_count() const {
   return static_cast<size_t>(std::count_if(items.begin(), items.end(), [](const HandleWrapInfo& h) { return h.ref(); }));
 }
 
-HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit) {
+HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit,
+                           const std::map<int, SocketEndpoints>* sockets) {
   HandleList list;
   Memory& memory = target.memory();
   Heap& heap = target.heap();
@@ -350,6 +351,11 @@ HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t en
         case uv::kTty: {
           int32_t fd = ReadI32(memory, u + uv::kStreamFd);
           h.details.push_back(fd >= 0 ? "fd " + std::to_string(fd) : "no fd");
+          const SocketEndpoints* kernel = nullptr;  // a live process's socket, as the kernel knows it
+          if (sockets && fd >= 0 && h.uv_type == uv::kTcp) {
+            auto it = sockets->find(fd);
+            if (it != sockets->end()) kernel = &it->second;
+          }
           bool listening = memory.ReadU64(u + uv::kStreamConnectionCb) != 0;
           std::optional<std::string> pipe_name;
           if (h.uv_type == uv::kNamedPipe) pipe_name = ReadCString(memory, memory.ReadU64(u + uv::kPipeName));
@@ -360,6 +366,7 @@ HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t en
               if (auto key = js.String(js.Get(owner, "_connectionKey"))) where = ListenKeyText(*key);
             }
             if (!where && owner) where = js.String(js.Get(owner, "_pipeName"));
+            if (kernel && (!where || where->find("(kernel-chosen port)") != std::string::npos)) where = kernel->local;
             h.details.push_back(where ? "listening " + *where : "listening");
             break;
           }
@@ -368,6 +375,10 @@ HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t en
           // Addresses the socket object has cached (address(), remoteAddress, ...).
           auto local = js.Endpoint(js.Get(owner, "_sockname"));
           auto peer = js.Endpoint(js.Get(owner, "_peername"));
+          if (kernel && !kernel->remote.empty()) {
+            if (!local) local = kernel->local;
+            if (!peer) peer = kernel->remote;
+          }
           if (local || peer) {
             h.details.push_back((local ? *local : std::string("?")) + " -> " + (peer ? *peer : std::string("?")));
           }
@@ -394,6 +405,13 @@ HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t en
         case uv::kUdp: {
           int32_t fd = ReadI32(memory, u + uv::kUdpFd);
           h.details.push_back(fd >= 0 ? "fd " + std::to_string(fd) : "no fd");
+          if (sockets && fd >= 0) {
+            auto it = sockets->find(fd);
+            if (it != sockets->end()) {
+              h.details.push_back("bound " + it->second.local +
+                                  (it->second.remote.empty() ? "" : " -> " + it->second.remote));
+            }
+          }
           break;
         }
         case uv::kPoll: {

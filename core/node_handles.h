@@ -16,12 +16,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "memory.h"
 #include "node_env.h"
+#include "proc_sockets.h"
 
 namespace nodegdb {
 
@@ -86,7 +88,10 @@ struct RequestList {
   std::string error;
 };
 
-HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000);
+// `sockets` (a live process's, from the kernel: proc_sockets.h) fills in
+// what memory cannot say: the port a listen(0) got, a connection's peer.
+HandleList ReadHandleWraps(Target& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000,
+                           const std::map<int, SocketEndpoints>* sockets = nullptr);
 
 // The Environment's libuv loop: what uv_run counts (active ref'd handles,
 // active requests: the loop runs while either is non-zero), and the active

@@ -196,18 +196,21 @@ PYBIND11_MODULE(_nodegdb, m) {
   };
   m.def(
       "node_handles",
-      [pick](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {
+      [pick](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only, int pid) {
         NodeLayout layout = NodeLayout::Read(t);
+        const std::map<int, SocketEndpoints> sockets = ReadProcessSockets(pid);
         std::string out;
         for (const EnvironmentInfo& e : pick(s, only)) {
           RequestList requests = ReadReqWraps(t, layout, e.address);
-          HandleList handles = ReadHandleWraps(t, layout, e.address);
+          HandleList handles = ReadHandleWraps(t, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
           LoopInfo loop = ReadLoop(t, layout, e, handles);
           out += FormatHandles(e, handles, verbose, &requests, &loop);
         }
         return out;
       },
-      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0);
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0,
+      // a live local process: sockets the kernel lists fill in ports and peers
+      py::arg("pid") = 0);
   m.def(
       "node_requests",
       [pick](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {

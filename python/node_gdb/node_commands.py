@@ -32,7 +32,8 @@ def _maps_from_gdb():
 
 
 def environments():
-    """(target, EnvironmentSearch) for GDB's current inferior, searched once
+    """(target, EnvironmentSearch, pid of a live local process or 0) for GDB's
+    current inferior, searched once
     per target (the session drops the target whenever the inferior runs)."""
     global _search
     target = session.target()
@@ -48,7 +49,7 @@ def environments():
             pid = inferior.pid
     maps = "" if core_path or pid else _maps_from_gdb()
     search = core.find_environments(target, core_path or "", pid, maps)
-    _search = (target, search)
+    _search = (target, search, pid)
     return _search
 
 
@@ -96,8 +97,8 @@ ENV limits the output to one Environment (an address from node-environments)."""
     @one_line_errors
     def invoke(self, arg, from_tty):
         verbose, env = _parse_args(arg, "node-handles")
-        target, search = environments()
-        text = loader.import_core().node_handles(target, search, verbose, env)
+        target, search, pid = environments()
+        text = loader.import_core().node_handles(target, search, verbose, env, pid)
         gdb.write(search.summary + "\n" + text)
 
 
@@ -117,7 +118,7 @@ uv_req_t."""
     @one_line_errors
     def invoke(self, arg, from_tty):
         verbose, env = _parse_args(arg, "node-requests")
-        target, search = environments()
+        target, search, _pid = environments()
         text = loader.import_core().node_requests(target, search, verbose, env)
         gdb.write(search.summary + "\n" + text)
 
@@ -133,7 +134,7 @@ native contexts; each holds its Environment* in an embedder data slot."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _target, search = environments()
+        _target, search, _pid = environments()
         gdb.write(search.summary + "\n")
         for address, thread, loop, contexts in search.environments:
             gdb.write("  %#x  %-13s  loop %s  native context%s %s\n" % (
@@ -154,7 +155,7 @@ and process.versions, the rest from the main thread's `process` object."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        target, search = environments()
+        target, search, _pid = environments()
         inferior = gdb.selected_inferior()
         source = "from the core file" if _is_core() else "of the live process"
         gdb.write(loader.import_core().node_info(target, search, max(inferior.pid, 0), source))

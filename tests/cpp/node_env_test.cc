@@ -9,6 +9,7 @@
 #include "core/memory.h"
 #include "core/node_env.h"
 #include "core/node_handles.h"
+#include "core/proc_sockets.h"
 
 namespace nodegdb {
 namespace {
@@ -122,4 +123,46 @@ TEST(NodeEnv, LibuvNames) {
 }
 
 }  // namespace
+}  // namespace nodegdb
+
+
+namespace nodegdb {
+
+// Rows of /proc/net/tcp and tcp6 as a Linux kernel wrote them (x86-64:
+// address words in little-endian order).
+TEST(ProcSockets, ParsesKernelSocketTables) {
+  SocketEndpoints s;
+  unsigned long inode = 0;
+  ASSERT_TRUE(ParseProcNetLine("   0: 0100007F:A5DB 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+                               "2330143 1 0000000000000000 100 0 0 10 0",
+                               false, &s, &inode));
+  EXPECT_EQ(s.local, "127.0.0.1:42459");
+  EXPECT_EQ(s.remote, "");
+  EXPECT_TRUE(s.listening);
+  EXPECT_EQ(inode, 2330143u);
+  ASSERT_TRUE(ParseProcNetLine("   3: 0100007F:9334 0100007F:A5DB 01 00000000:00000000 00:00000000 00000000     0        0 "
+                               "2330150 1 0000000000000000 20 4 30 10 -1",
+                               false, &s, &inode));
+  EXPECT_EQ(s.local, "127.0.0.1:37684");
+  EXPECT_EQ(s.remote, "127.0.0.1:42459");
+  EXPECT_FALSE(s.listening);
+  ASSERT_TRUE(ParseProcNetLine("   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A "
+                               "00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0",
+                               true, &s, &inode));
+  EXPECT_EQ(s.local, "[::]:8080");
+  ASSERT_TRUE(ParseProcNetLine("   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D431 01 "
+                               "00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 20 4 30 10 -1",
+                               true, &s, &inode));
+  EXPECT_EQ(s.local, "[::ffff:127.0.0.1]:8080");
+  EXPECT_EQ(s.remote, "[::ffff:127.0.0.1]:54321");
+  // The header and damaged rows are no sockets.
+  EXPECT_FALSE(ParseProcNetLine("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+                                "timeout inode", false, &s, &inode));
+  EXPECT_FALSE(ParseProcNetLine("   0: 0100007F:A5DBZ 00000000:0000 0A 0 0 0 0 0 1", false, &s, &inode));
+  EXPECT_FALSE(ParseProcNetLine("", false, &s, &inode));
+  // Not a process: nothing, no error.
+  EXPECT_TRUE(ReadProcessSockets(0).empty());
+  EXPECT_TRUE(ReadProcessSockets(1 << 30).empty());
+}
+
 }  // namespace nodegdb

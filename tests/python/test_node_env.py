@@ -285,7 +285,7 @@ def live(version, module_built, tmp_path_factory):
                 "echo @@@\\n",
                 # Corrupt the first handle's next_ link (through GDB, as a
                 # user's stray write would) and list again.
-                "python import node_gdb.node_commands as n; t, s = n.environments(); "
+                "python import node_gdb.node_commands as n; t, s, _ = n.environments(); "
                 "gdb.set_convenience_variable('env', s.environments[0][0])",
                 "python import re; text = gdb.execute('node-handles $env', to_string=True); "
                 "gdb.set_convenience_variable('first', int(re.search(r'^  (0x[0-9a-f]+)', text, re.M).group(1), 16))",
@@ -310,6 +310,15 @@ def test_live_process(live):
     req = Parsed(requests, REQUEST)
     assert req.by_thread("main thread")["count"] == len(expect["main"]["requests"]), requests
     assert re.search(r"^pid:\s+%d$" % expect["pid"], info, re.M), info
+    # What only the kernel knows, from its socket tables (a live process):
+    # the ports listen(0) and bind(0) got, and a connection's peer.
+    m = expect["main"]
+    for server in ("serverA", "serverB"):
+        assert re.search(r"fd %d\s+listening 127\.0\.0\.1:%d " % (m[server]["fd"], m[server]["port"]), handles), handles
+    assert re.search(r"fd %d\s+127\.0\.0\.1:\d+ -> 127\.0\.0\.1:%d " % (m["client_fd"], m["serverA"]["port"]),
+                     handles), handles
+    assert re.search(r"bound 127\.0\.0\.1:%d " % m["udp_port"], handles), handles
+    assert "listening 127.0.0.1:%d " % expect["worker"]["server_port"] in handles, handles
     # The corrupt link: what was read, where, and a clear message; the rest
     # of the output goes on.
     m = re.search(r"^  handle_wrap_queue_ walk stopped: next_ at (%s) holds 0x10, which cannot be read$" % HEX, corrupt, re.M)
