@@ -160,6 +160,74 @@ class _ErrorPrinter:
         return self._text
 
 
+class CallbackInfoPrinter:
+    """v8::FunctionCallbackInfo<T> (`args` in a native function called from
+    JavaScript): `this` and each argument, as JS values. Its layout is in
+    the addon's own headers: Node 20-24 point to the arguments (`values_`,
+    the receiver just before them, `length_`); Node 26's object is the
+    frame's slots themselves (`values_[kArgcIndex]` the count,
+    `kReceiverIndex`, then the arguments)."""
+
+    def __init__(self, value):
+        if value.type.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
+            value = value.referenced_value()  # `const FunctionCallbackInfo<Value>& args`
+        self.value = value
+        self._slots = None
+        self._error = None
+
+    def _constant(self, name, default):
+        """An enumerator of the class (from the addon's DWARF), or default."""
+        try:
+            return int(gdb.parse_and_eval("%s::%s" % (self.value.type.strip_typedefs().name, name)))
+        except (gdb.error, RuntimeError, TypeError):
+            return default
+
+    def _load(self):
+        if self._slots is None and self._error is None:
+            try:
+                target = session.target()
+                value = self.value
+                fields = {f.name for f in value.type.strip_typedefs().fields()}
+                if "length_" in fields:
+                    values_ = int(value["values_"].cast(gdb.lookup_type("unsigned long")))
+                    count = int(value["length_"])
+                    receiver, first = values_ - 8, values_
+                elif "values_" in fields:
+                    base = int(value["values_"].address.cast(gdb.lookup_type("unsigned long")))
+                    count = target.read_word(base + 8 * self._constant("kArgcIndex", 0))
+                    receiver = base + 8 * self._constant("kReceiverIndex", 9)
+                    first = base + 8 * self._constant("kFirstJSArgumentIndex", 10)
+                else:
+                    raise TypeError("unknown FunctionCallbackInfo layout (fields %s)" % ", ".join(sorted(fields)))
+                if not 0 <= count <= 65535:
+                    raise ValueError("impossible argument count %d" % count)
+                shown = min(count, parameters.options()["array_length"])
+                self._slots = (count, [("this", receiver)] + [("[%d]" % i, first + 8 * i) for i in range(shown)])
+            except Exception as e:
+                self._error = _error_text(e)
+        return self._slots
+
+    def to_string(self):
+        slots = self._load()
+        if slots is None:
+            return self._error
+        return "FunctionCallbackInfo with %d argument%s" % (slots[0], "" if slots[0] == 1 else "s")
+
+    def children(self):
+        slots = self._load()
+        if slots is None:
+            return
+        target = session.target()
+        child_type = tagged_child_type(1)
+        for name, slot in slots[1]:
+            try:
+                yield name, gdb.Value(target.read_word(slot)).cast(child_type)
+            except Exception as e:
+                yield name, _error_text(e)
+        if slots[0] > len(slots[1]) - 1:
+            yield "...", "%d more" % (slots[0] - len(slots[1]) + 1)
+
+
 _HANDLES = [
     ("v8::Local", r"^v8::Local<.*>$"),
     ("v8::MaybeLocal", r"^v8::MaybeLocal<.*>$"),
@@ -192,6 +260,7 @@ def build_collection():
     collection = NodeGdbPrinters("node-gdb")
     for name, regexp in _HANDLES:
         collection.add_printer(name, regexp, _make_printer)
+    collection.add_printer("v8::FunctionCallbackInfo", r"^v8::FunctionCallbackInfo<.*>$", CallbackInfoPrinter)
     return collection
 
 

@@ -60,6 +60,9 @@ def live_session(version, module_built, tmp_path_factory):
     # Structured display of the same object (what IDEs and `print pretty` see).
     commands += ["echo PRETTY\\n", "set print pretty on", "print object", "set print pretty off", "echo END_PRETTY\\n"]
     commands += ["echo CONTEXT\\n", "print context", "echo END_CONTEXT\\n"]
+    # The native function's own arguments (a FunctionCallbackInfo reference).
+    commands += ["echo ARGS\\n", "print args", "set print pretty on", "print args", "set print pretty off",
+                 "echo END_ARGS\\n"]
     # V8's internal handle types around the same value (internal_handles.cc).
     commands += ["break node_gdb_internal_break", "continue", "up", "echo INTERNAL\\n"]
     commands += ["print %s" % v for v in INTERNAL]
@@ -143,3 +146,15 @@ def test_local_context_prints_the_native_context(live_session):
     section = out[out.index("CONTEXT\n"):out.index("END_CONTEXT")]
     assert re.search(r"^\$\d+ = NativeContext \{ global_proxy: 0x[0-9a-f]+ <JSGlobalProxy>, "
                      r"environment: 0x[0-9a-f]+ \(node::Environment\*\) \}$", section, re.M), section
+
+
+def test_function_callback_info(live_session):
+    """`print args` in a native function: `this` and every argument as JS."""
+    out, _, expect = live_session
+    section = out[out.index("ARGS\n"):out.index("END_ARGS")]
+    one_line, pretty = re.findall(r"^\$\d+ = (.*?)(?=^\$\d+ = |\Z)", section, re.M | re.S)
+    assert one_line.strip() == ("FunctionCallbackInfo with 4 arguments = {this = { hold: [Function: hold] }, "
+                                "[0] = %s, [1] = %s, [2] = false, [3] = %s}"
+                                % (expect["first"], expect["second"], expect["object"])), section
+    assert pretty.startswith("FunctionCallbackInfo with 4 arguments = {\n  this = Object = {\n    hold = [Function: hold]"), section
+    assert "  [3] = Object = {\n    point = Point = {" in pretty, section
