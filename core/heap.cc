@@ -165,6 +165,17 @@ int Heap::InstanceTypeOf(uint64_t object) {
   return type;
 }
 
+int Heap::StrongTypeOf(uint64_t raw, uint64_t* address) {
+  Tagged t = Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong) return -1;
+  if (address) *address = t.address;
+  try {
+    return InstanceTypeOf(t.address);
+  } catch (const Error&) {
+    return -1;
+  }
+}
+
 bool Heap::LooksLikeHole(uint64_t object, uint64_t map, int type) {
   // A Hole is an object of a type the metadata does not name: 16 bytes
   // holding the hole NaN (V8 12-13), or a bare map word whose map says

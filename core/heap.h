@@ -119,6 +119,10 @@ class Heap {
   // The object's map (checked to be a heap object whose own map's type is MAP_TYPE).
   uint64_t MapOf(uint64_t object);
   int InstanceTypeOf(uint64_t object);  // via MapOf
+  // The instance type of a strong reference's object, or -1 for a Smi, a
+  // weak or cleared reference, or an object whose map cannot be read;
+  // `address` gets the untagged address.
+  int StrongTypeOf(uint64_t raw, uint64_t* address = nullptr);
   int MapInstanceType(uint64_t map);
   std::string TypeName(int instance_type) const;  // "ODDBALL_TYPE", or "type 0x.."
 

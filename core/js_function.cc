@@ -78,17 +78,6 @@ struct JSFunctionLayout {
 
 const JSFunctionLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<JSFunctionLayout>(); }
 
-int StrongType(Heap& heap, uint64_t raw, uint64_t* address = nullptr) {
-  Tagged t = heap.Decode(raw);
-  if (t.kind != Tagged::Kind::kStrong) return -1;
-  if (address) *address = t.address;
-  try {
-    return heap.InstanceTypeOf(t.address);
-  } catch (const Error&) {
-    return -1;
-  }
-}
-
 const char* ElementsKindName(int kind) {
   static const char* const kNames[] = {
       "PACKED_SMI_ELEMENTS",           "HOLEY_SMI_ELEMENTS",           "PACKED_ELEMENTS",
@@ -164,7 +153,7 @@ JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
   f.context = word(l.context);
   f.feedback_cell = word(l.feedback_cell);
   uint64_t cell = 0;
-  if (StrongType(heap, f.feedback_cell, &cell) >= 0) {
+  if (heap.StrongTypeOf(f.feedback_cell, &cell) >= 0) {
     f.feedback_value = heap.ReadWord(cell + static_cast<uint64_t>(l.feedback_cell_value));
   }
   if (l.code >= 0) f.code = word(l.code);
@@ -176,7 +165,7 @@ JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
   if (f.has_prototype_slot) {
     f.prototype_or_initial_map = word(l.prototype_or_initial_map);
     uint64_t a = 0;
-    int type = StrongType(heap, f.prototype_or_initial_map, &a);
+    int type = heap.StrongTypeOf(f.prototype_or_initial_map, &a);
     if (type >= 0 && type == heap.layout().map_type) {
       f.initial_map = f.prototype_or_initial_map;
       f.function_prototype = heap.ReadWord(a + static_cast<uint64_t>(l.map_prototype));
@@ -192,7 +181,7 @@ JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
   f.is_class_constructor = f.sfi.is_class_constructor;
   if (IsDerivedConstructor(f.kind)) {
     uint64_t base = 0;
-    int type = StrongType(heap, f.map_prototype, &base);
+    int type = heap.StrongTypeOf(f.map_prototype, &base);
     if (type >= 0 && IsJSFunctionType(heap, type)) {
       f.base_class = f.map_prototype;
       try {
@@ -248,7 +237,7 @@ std::string InspectJSFunction(Heap& heap, uint64_t address, const FunctionInspec
   std::string builtin;
   if (f.code && options.symbolize && l.code_instruction_start >= 0) {
     uint64_t code = 0;
-    if (StrongType(heap, *f.code, &code) >= 0) {
+    if (heap.StrongTypeOf(*f.code, &code) >= 0) {
       try {
         builtin = options.symbolize(heap.ReadWord(code + static_cast<uint64_t>(l.code_instruction_start)));
       } catch (const Error&) {
@@ -280,7 +269,7 @@ std::string InspectJSFunction(Heap& heap, uint64_t address, const FunctionInspec
   }
   line("properties: " + V8Brief(heap, heap.ReadWord(address + static_cast<uint64_t>(l.properties))));
   std::string feedback = "feedback vector: ";
-  int value_type = StrongType(heap, f.feedback_value);
+  int value_type = heap.StrongTypeOf(f.feedback_value);
   if (!f.sfi.feedback_metadata) {
     feedback += "feedback metadata is not available in SFI";
   } else if (value_type >= 0 && value_type == l.feedback_vector_type) {

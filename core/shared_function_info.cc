@@ -93,21 +93,9 @@ struct SfiLayout {
 
 const SfiLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<SfiLayout>(); }
 
-// The type of a strong heap reference, or -1 (Smi, weak, unreadable map).
-int TypeOfRaw(Heap& heap, uint64_t raw, uint64_t* address = nullptr) {
-  Tagged t = heap.Decode(raw);
-  if (t.kind != Tagged::Kind::kStrong) return -1;
-  if (address) *address = t.address;
-  try {
-    return heap.InstanceTypeOf(t.address);
-  } catch (const Error&) {
-    return -1;
-  }
-}
-
 std::string Utf8Of(Heap& heap, uint64_t raw, size_t limit = 1000) {
   uint64_t a = 0;
-  int type = TypeOfRaw(heap, raw, &a);
+  int type = heap.StrongTypeOf(raw, &a);
   if (type < 0 || !heap.IsString(type)) return "";
   return Utf16ToUtf8(ReadString(heap, a, limit).units);
 }
@@ -137,7 +125,7 @@ ScriptInfo ReadScript(Heap& heap, uint64_t address) {
   s.source = word(l.s_source);
   s.name = word(l.s_name);
   uint64_t name_address = 0;
-  int name_type = TypeOfRaw(heap, s.name, &name_address);
+  int name_type = heap.StrongTypeOf(s.name, &name_address);
   s.has_name = name_type >= 0 && heap.IsString(name_type);
   if (s.has_name) s.name_text = Utf8Of(heap, s.name, 4096);
   s.line_offset = smi(l.s_line_offset);
@@ -145,7 +133,7 @@ ScriptInfo ReadScript(Heap& heap, uint64_t address) {
   s.context_data = word(l.s_context_data);
   s.type = smi(l.s_type);
   s.line_ends = word(l.s_line_ends);
-  s.line_ends_set = TypeOfRaw(heap, s.line_ends) == l.fixed_array_type && l.fixed_array_type >= 0;
+  s.line_ends_set = heap.StrongTypeOf(s.line_ends) == l.fixed_array_type && l.fixed_array_type >= 0;
   s.id = smi(l.s_id);
   s.eval_from_shared_or_wrapped_arguments = word(l.s_eval_from);
   s.eval_from_position = smi(l.s_eval_position);
@@ -159,7 +147,7 @@ ScriptInfo ReadScript(Heap& heap, uint64_t address) {
   // always a FixedArray, which tells the two layouts apart.
   for (int64_t offset : {l.s_source_mapping_url + 8, l.s_source_mapping_url + 16}) {
     uint64_t raw = word(offset);
-    if (l.fixed_array_type >= 0 && TypeOfRaw(heap, raw) == l.fixed_array_type) {
+    if (l.fixed_array_type >= 0 && heap.StrongTypeOf(raw) == l.fixed_array_type) {
       s.host_defined_options = raw;
       break;
     }
@@ -169,7 +157,7 @@ ScriptInfo ReadScript(Heap& heap, uint64_t address) {
 
 StringContents ScriptSource(Heap& heap, const ScriptInfo& script, size_t limit) {
   uint64_t a = 0;
-  int type = TypeOfRaw(heap, script.source, &a);
+  int type = heap.StrongTypeOf(script.source, &a);
   if (type < 0 || !heap.IsString(type)) return StringContents{};
   return ReadString(heap, a, limit);
 }
@@ -181,7 +169,7 @@ std::optional<SourceLocation> ScriptLocation(Heap& heap, const ScriptInfo& scrip
   // Line ends computed by V8: a FixedArray of Smi positions of each line's
   // terminator; binary search for the first end >= position.
   uint64_t ends_address = 0;
-  if (script.line_ends_set && TypeOfRaw(heap, script.line_ends, &ends_address) >= 0) {
+  if (script.line_ends_set && heap.StrongTypeOf(script.line_ends, &ends_address) >= 0) {
     int64_t n = heap.ReadSmiField(ends_address, 8, "line ends length");
     if (n >= 0 && n < (int64_t{1} << 28)) {
       auto end_at = [&](int64_t i) {
@@ -244,7 +232,7 @@ std::string InspectScript(Heap& heap, uint64_t address, const FunctionInspectOpt
   line("compilation type: " + std::to_string(s.compilation_type));
   line("compiled lazy function positions: " + V8Brief(heap, s.compiled_lazy_function_positions));
   if (s.type != 3) {  // not wasm
-    int from_type = TypeOfRaw(heap, s.eval_from_shared_or_wrapped_arguments);
+    int from_type = heap.StrongTypeOf(s.eval_from_shared_or_wrapped_arguments);
     if (from_type >= 0 && from_type == l.sfi_type) {
       line("eval from shared: " + V8Brief(heap, s.eval_from_shared_or_wrapped_arguments));
     } else if (from_type >= 0 && from_type == l.fixed_array_type) {
@@ -282,7 +270,7 @@ uint64_t BytecodeFromFunctionData(Heap& heap, uint64_t raw) {
   // Bounded: data -> InterpreterData / BytecodeWrapper / Code -> BytecodeArray.
   for (int depth = 0; depth < 3; depth++) {
     uint64_t a = 0;
-    int type = TypeOfRaw(heap, raw, &a);
+    int type = heap.StrongTypeOf(raw, &a);
     if (type < 0) return 0;
     if (type == l.bytecode_array_type) return a;
     if (type == l.bytecode_wrapper_type || type == l.interpreter_data_type || type == l.code_type) {
@@ -291,7 +279,7 @@ uint64_t BytecodeFromFunctionData(Heap& heap, uint64_t raw) {
       uint64_t next = 0;
       for (int i = 1; i <= 4 && !next; i++) {
         uint64_t w = heap.ReadWord(a + static_cast<uint64_t>(i * ts));
-        int t = TypeOfRaw(heap, w);
+        int t = heap.StrongTypeOf(w);
         if (t >= 0 && (t == l.bytecode_array_type || t == l.interpreter_data_type || t == l.bytecode_wrapper_type)) {
           next = w;
         }
@@ -348,7 +336,7 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   // Name: a String, a ScopeInfo holding the name, or Smi 0 (no shared name).
   s.name_or_scope_info = word(l.name_or_scope_info);
   uint64_t nsi = 0;
-  int nsi_type = TypeOfRaw(heap, s.name_or_scope_info, &nsi);
+  int nsi_type = heap.StrongTypeOf(s.name_or_scope_info, &nsi);
   std::optional<ScopeInfoData> scope;
   if (nsi_type >= 0 && IsScopeInfo(heap, nsi)) {
     s.scope_info = nsi;
@@ -380,7 +368,7 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
       continue;
     }
     uint64_t a = 0;
-    int t_type = TypeOfRaw(heap, raw, &a);
+    int t_type = heap.StrongTypeOf(raw, &a);
     if (l.IsUncompiled(t_type)) {
       s.uncompiled_data = a;
     } else if (!s.bytecode_array) {
@@ -405,7 +393,7 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   // Script, through a DebugInfo in V8 11.
   s.script_or_debug_info = word(l.script);
   uint64_t sd = 0;
-  int sd_type = TypeOfRaw(heap, s.script_or_debug_info, &sd);
+  int sd_type = heap.StrongTypeOf(s.script_or_debug_info, &sd);
   if (sd_type >= 0 && sd_type == l.script_type) {
     s.script = sd;
   } else if (sd_type >= 0 && sd_type == l.debug_info_type) {
@@ -413,7 +401,7 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
     // DebugInfo keeps the Script among its first fields.
     for (int i = 1; i <= 8 && !s.script; i++) {
       uint64_t a = 0;
-      int t = TypeOfRaw(heap, heap.ReadWord(sd + static_cast<uint64_t>(8 * i)), &a);
+      int t = heap.StrongTypeOf(heap.ReadWord(sd + static_cast<uint64_t>(8 * i)), &a);
       if (t >= 0 && t == l.script_type) s.script = a;
     }
   }
@@ -435,7 +423,7 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   // Outer scope info (uncompiled) or feedback metadata (compiled).
   s.outer_scope_info_or_feedback_metadata = word(l.outer_or_feedback);
   uint64_t of = 0;
-  int of_type = TypeOfRaw(heap, s.outer_scope_info_or_feedback_metadata, &of);
+  int of_type = heap.StrongTypeOf(s.outer_scope_info_or_feedback_metadata, &of);
   if (of_type >= 0) {
     if (IsScopeInfo(heap, of)) {
       s.outer_scope_info = s.outer_scope_info_or_feedback_metadata;

@@ -68,7 +68,7 @@ void RegisterStackBindings(py::module_& m) {
       .def(
           "unwind",
           [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost) -> py::object {
-            auto r = d.Unwind(FrameState{pc, sp, fp}, innermost);
+            auto r = d.Unwind(FrameState{pc, sp, fp, std::nullopt}, innermost);
             if (!r) return py::none();
             return py::make_tuple(r->pc, r->sp, r->fp, r->id_sp, r->id_pc, r->saved);
           },
@@ -77,7 +77,7 @@ void RegisterStackBindings(py::module_& m) {
       .def(
           "describe",
           [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost, std::optional<uint64_t> r9) {
-            FrameState state{pc, sp, fp};
+            FrameState state{pc, sp, fp, std::nullopt};
             if (innermost) state.bytecode_offset_register = r9;
             return InfoDict(d.Describe(state, innermost));
           },
