@@ -498,26 +498,36 @@ void HeapJsModel::DescribeFunction(uint64_t address, const MapInfo& map, JsDescr
 }
 
 namespace {
-// Objects of one map share their prototype chain, hence their constructor
-// name: most of a print's objects share a few maps.
-struct ConstructorNameMemo {
-  std::unordered_map<uint64_t, std::pair<std::optional<std::string>, bool>> by_map;
+// Objects of one map share their own descriptors and their prototype chain,
+// hence what is read from those (constructor names, tags): most of a print's
+// objects share a few maps, so each fact is read once per map.
+// Dictionary-mode objects share maps but not their own properties.
+template <typename Value>
+struct PerMapMemo {
+  std::unordered_map<uint64_t, std::pair<Value, bool>> by_map;
 };
+struct ConstructorNames : PerMapMemo<std::optional<std::string>> {};
+struct ToStringTags : PerMapMemo<std::string> {};
+
+template <typename Memo, typename Value, typename Compute>
+Value MemoizedPerMap(Heap& heap, const MapInfo& map, bool* flag, Compute compute) {
+  if (map.dictionary_map) return compute(flag);
+  auto& memo = heap.MemoOf<Memo>().by_map;
+  auto it = memo.find(map.address);
+  if (it != memo.end()) {
+    *flag = it->second.second;
+    return it->second.first;
+  }
+  Value value = compute(flag);
+  if (memo.size() > 100000) memo.clear();
+  memo.emplace(map.address, std::make_pair(value, *flag));
+  return value;
+}
 }  // namespace
 
 std::optional<std::string> HeapJsModel::ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype) {
-  // Dictionary-mode objects share maps but not their own properties.
-  if (map.dictionary_map) return FindConstructorName(address, map, null_prototype);
-  auto& memo = heap_.MemoOf<ConstructorNameMemo>().by_map;
-  auto it = memo.find(map.address);
-  if (it != memo.end()) {
-    *null_prototype = it->second.second;
-    return it->second.first;
-  }
-  std::optional<std::string> name = FindConstructorName(address, map, null_prototype);
-  if (memo.size() > 100000) memo.clear();
-  memo.emplace(map.address, std::make_pair(name, *null_prototype));
-  return name;
+  return MemoizedPerMap<ConstructorNames, std::optional<std::string>>(
+      heap_, map, null_prototype, [&](bool* flag) { return FindConstructorName(address, map, flag); });
 }
 
 std::optional<std::string> HeapJsModel::FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype) {
@@ -550,27 +560,10 @@ std::optional<std::string> HeapJsModel::FindConstructorName(uint64_t address, co
   return std::nullopt;
 }
 
-namespace {
-// Like constructor names, tags come from a map's own descriptors and its
-// prototype chain.
-struct ToStringTagMemo {
-  std::unordered_map<uint64_t, std::pair<std::string, bool>> by_map;
-};
-}  // namespace
-
 std::string HeapJsModel::ToStringTag(uint64_t address, const MapInfo& map, bool* getter) {
   *getter = false;
-  if (map.dictionary_map) return FindToStringTag(address, map, getter);
-  auto& memo = heap_.MemoOf<ToStringTagMemo>().by_map;
-  auto it = memo.find(map.address);
-  if (it != memo.end()) {
-    *getter = it->second.second;
-    return it->second.first;
-  }
-  std::string tag = FindToStringTag(address, map, getter);
-  if (memo.size() > 100000) memo.clear();
-  memo.emplace(map.address, std::make_pair(tag, *getter));
-  return tag;
+  return MemoizedPerMap<ToStringTags, std::string>(heap_, map, getter,
+                                                   [&](bool* flag) { return FindToStringTag(address, map, flag); });
 }
 
 std::string HeapJsModel::FindToStringTag(uint64_t address, const MapInfo& map, bool* getter) {
