@@ -109,9 +109,17 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
   StringShape top = ReadStringShape(heap, address);
   result.length = top.length;
 
+  // What a part may be, given what holds it (V8's own invariants): the two
+  // parts of a cons are each shorter than it (a flattened cons keeps its flat
+  // copy, or a thin string to it, beside an empty part), and a slice's parent
+  // and a thin string's actual string are flat. So a string that contains
+  // itself is caught at its first repeat, however long it claims to be.
+  enum class Holder : uint8_t { kNone, kCons, kSliceOrThin };
   struct Piece {
     uint64_t address;
     int64_t start, count;
+    Holder holder = Holder::kNone;
+    int64_t holder_length = 0;
   };
   std::vector<Piece> stack;
   stack.push_back({address, 0, std::min<int64_t>(top.length, static_cast<int64_t>(limit))});
@@ -134,6 +142,18 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
     stack.pop_back();
     if (p.count <= 0) continue;
     StringShape shape = ReadStringShape(heap, p.address);
+    using R = StringShape::Representation;
+    const bool flat = shape.representation == R::kSeq || shape.representation == R::kExternal;
+    if (p.holder == Holder::kCons && (shape.representation == R::kCons || shape.representation == R::kSliced) &&
+        shape.length >= p.holder_length) {
+      throw CorruptObject("string " + Shown(heap, address) + ": its part " + Shown(heap, p.address) + " (length " +
+                          std::to_string(shape.length) + ") is not shorter than the cons string holding it (" +
+                          std::to_string(p.holder_length) + "): cyclic or corrupt cons string");
+    }
+    if (p.holder == Holder::kSliceOrThin && !flat) {
+      throw CorruptObject("string " + Shown(heap, address) + ": the string " + Shown(heap, p.address) +
+                          " under a sliced or thin string is not flat: cyclic or corrupt string");
+    }
     if (p.start + p.count > shape.length) {
       throw CorruptObject("string " + Shown(heap, p.address) + " is shorter (" + std::to_string(shape.length) +
                           ") than its parent says (" + std::to_string(p.start + p.count) + ")");
@@ -154,10 +174,10 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
         // Push the second half first so the first is read first.
         if (end > first_length) {
           int64_t s = std::max<int64_t>(p.start - first_length, 0);
-          stack.push_back({second, s, end - first_length - s});
+          stack.push_back({second, s, end - first_length - s, Holder::kCons, shape.length});
         }
         if (p.start < first_length) {
-          stack.push_back({first, p.start, std::min(end, first_length) - p.start});
+          stack.push_back({first, p.start, std::min(end, first_length) - p.start, Holder::kCons, shape.length});
         }
         break;
       }
@@ -167,12 +187,12 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
         if (offset < 0 || offset > kMaxPlausibleLength) {
           throw CorruptObject("sliced string " + Shown(heap, p.address) + " has an impossible offset " + std::to_string(offset));
         }
-        stack.push_back({parent, offset + p.start, p.count});
+        stack.push_back({parent, offset + p.start, p.count, Holder::kSliceOrThin, shape.length});
         break;
       }
       case StringShape::Representation::kThin: {
         uint64_t actual = heap.ReadObjectField(p.address, heap.Need(l.thin_actual, "v8dbg_class_ThinString__actual__*"), "actual string");
-        stack.push_back({actual, p.start, p.count});
+        stack.push_back({actual, p.start, p.count, Holder::kSliceOrThin, shape.length});
         break;
       }
       case StringShape::Representation::kExternal: {
