@@ -171,6 +171,18 @@ std::optional<CodeObject> StackDecoder::CodeAt(uint64_t pc) {
   return code;
 }
 
+std::optional<CodeObject> StackDecoder::FunctionCodeAt(const JSFunctionData& fn, uint64_t pc) {
+  // The function's own code first (cheap), then the code page itself.
+  std::optional<CodeObject> code;
+  for (uint64_t raw : {fn.sfi.function_data, fn.code.value_or(0)}) {
+    if (!raw) continue;
+    auto c = ReadCodeObject(heap_, raw);
+    if (c && c->contains(pc)) code = c;
+  }
+  if (!code) code = CodeAt(pc);
+  return code;
+}
+
 bool StackDecoder::IsBytecodeArray(uint64_t raw) {
   Tagged t = heap_.Decode(raw);
   if (t.kind != Tagged::Kind::kStrong || bytecode_array_type_ < 0) return false;
@@ -425,14 +437,7 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
     info.tier = "interpreted";
   } else {
     info.tier = "optimized";
-    std::optional<CodeObject> code;
-    // The function's own code first (cheap), then the code page itself.
-    for (uint64_t raw : {fn.sfi.function_data, fn.code.value_or(0)}) {
-      if (!raw) continue;
-      auto c = ReadCodeObject(heap_, raw);
-      if (c && c->contains(s.state.pc)) code = c;
-    }
-    if (!code) code = CodeAt(s.state.pc);
+    std::optional<CodeObject> code = FunctionCodeAt(fn, s.state.pc);
     if (code) {
       CodeTier tier = TierOf(heap_, code->kind);
       if (tier == CodeTier::kBaseline || tier == CodeTier::kMaglev || tier == CodeTier::kTurbofan) {
@@ -515,13 +520,7 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
     }
     if (info.bytecode_offset >= -1) position = position_of_bytecode(info.bytecode_offset);
   } else {
-    std::optional<CodeObject> code;
-    for (uint64_t raw : {fn.sfi.function_data, fn.code.value_or(0)}) {
-      if (!raw) continue;
-      auto c = ReadCodeObject(heap_, raw);
-      if (c && c->contains(s.state.pc)) code = c;
-    }
-    if (!code) code = CodeAt(s.state.pc);
+    std::optional<CodeObject> code = FunctionCodeAt(fn, s.state.pc);
     if (!code) {
       info.note = "code object not found";
       return;

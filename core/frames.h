@@ -127,6 +127,8 @@ class StackDecoder {
   std::optional<std::vector<uint8_t>> ReadByteArray(uint64_t raw, size_t limit);
   bool IsBytecodeArray(uint64_t raw);
   std::optional<CodeObject> CodeAt(uint64_t pc);
+  // The optimized code a JS frame at pc runs: the function's own, else the code page's.
+  std::optional<CodeObject> FunctionCodeAt(const JSFunctionData& fn, uint64_t pc);
 
   std::shared_ptr<Target> target_;
   Heap& heap_;
