@@ -1,43 +1,25 @@
-// One debugging target: the node binary that carries the postmortem metadata,
-// the memory of the process (core file, live process or callback), and the
-// load bias between the two. The GDB layer makes one and asks it everything.
+// The façade both front ends (the pybind11 module, node-gdb-cli) talk to:
+// one Program and its two views of a value, the JS view (util.inspect text)
+// and the V8 view (%DebugPrint facts). The GDB layer makes one per inferior
+// and asks it everything; the wings' commands take it as the Program it is.
+//
+// May fail: as Program; Print, Structure and Inspect throw Error (one line)
+// for a value they cannot read.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
-#include "elf_file.h"
-#include "heap.h"
-#include "inspect.h"
-#include "js_children.h"
-#include "memory.h"
-#include "metadata.h"
+#include "core/v8/program.h"
+#include "core/view/inspect.h"
+#include "core/view/js_children.h"
 
 namespace nodegdb {
 
-// A node binary and its metadata: loaded once per file (checked by size and
-// modification time) and shared by every Target made for it, since GDB makes
-// a new Target each time the inferior has run.
-struct LoadedBinary {
-  explicit LoadedBinary(const std::string& path) : elf(path), metadata(Metadata::FromBinary(elf)) {}
-  ElfFile elf;
-  Metadata metadata;
-  static std::shared_ptr<const LoadedBinary> Get(const std::string& path);
-};
-
-class Target {
+class Target : public Program {
  public:
-  // `binary`: the node executable or libnode.so with the v8dbg_ symbols.
-  // `load_bias`: runtime address minus link-time address of that file.
-  Target(const std::string& binary, std::shared_ptr<Memory> memory, uint64_t load_bias);
-
-  const ElfFile& binary() const { return binary_; }
-  const Metadata& metadata() const { return metadata_; }
-  Heap& heap() { return *heap_; }
-  Memory& memory() { return *memory_; }
-  uint64_t load_bias() const { return load_bias_; }
+  using Program::Program;
 
   // The JS view and the V8 view of a tagged value. `options.node_major`
   // is filled in from the process's Node version.
@@ -45,34 +27,6 @@ class Target {
   // Summary and children of a value, for structured display (GDB children, MI).
   JsStructure Structure(uint64_t raw, InspectOptions options, size_t limit);
   std::string Inspect(uint64_t raw);
-
-  // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
-  std::string NodeVersion();
-  // "11.3.244.8" from v8::internal::Version (binary), "" if absent.
-  std::string V8Version() const;
-  // One line: Node and V8 versions and how many constants were found.
-  std::string Banner();
-
-  // Compares the binary's GNU build-id with the one in the process image
-  // (read through `read`, e.g. a core's own pages only). Returns a warning,
-  // or "" if they match or the process image does not have the note.
-  std::string CheckBuildId(const std::function<bool(uint64_t, void*, size_t)>& read) const;
-  const std::string& warning() const { return warning_; }
-  void set_warning(std::string w) { warning_ = std::move(w); }
-
-  // Reads a nodedbg_ value (filled in at start-up, so read from memory).
-  int64_t NodeConstant(const std::string& kind, const std::string& cls, const std::string& field);
-
- private:
-  std::shared_ptr<const LoadedBinary> loaded_;
-  const ElfFile& binary_;
-  const Metadata& metadata_;
-  std::shared_ptr<Memory> memory_;
-  uint64_t load_bias_;
-  std::unique_ptr<Heap> heap_;
-  std::string warning_;
-  int node_major_ = -1;  // from NodeVersion(), read once
-  int NodeMajor();
 };
 
 }  // namespace nodegdb

@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "core/bytecode.h"
+#include "core/bytecode/bytecode.h"
 #include "core/errors.h"
-#include "core/heap.h"
-#include "core/memory.h"
-#include "core/metadata.h"
+#include "core/v8/heap.h"
+#include "core/platform/memory.h"
+#include "core/meta/metadata.h"
 #include "core/target.h"
 #include "fuzz/seed.h"
 

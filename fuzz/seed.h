@@ -30,8 +30,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/bytecode.h"
-#include "core/metadata.h"
+#include "core/bytecode/bytecode.h"
+#include "core/meta/metadata.h"
 
 namespace nodegdb::fuzz {
 

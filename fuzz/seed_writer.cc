@@ -18,9 +18,9 @@
 #include <map>
 #include <set>
 
-#include "core/bytecode.h"
-#include "core/core_file.h"
-#include "core/heap_pages.h"
+#include "core/bytecode/bytecode.h"
+#include "core/platform/core_file.h"
+#include "core/heap/heap_pages.h"
 #include "core/target.h"
 #include "fuzz/driver.h"
 

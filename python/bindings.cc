@@ -4,11 +4,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "core/bytecode_printer.h"
-#include "core/core_file.h"
-#include "core/node_env.h"
-#include "core/node_handles.h"
-#include "core/node_info.h"
+#include "core/bytecode/bytecode_printer.h"
+#include "core/platform/core_file.h"
+#include "core/node/node_env.h"
+#include "core/node/node_handles.h"
+#include "core/node/node_info.h"
 #include "core/target.h"
 
 namespace py = pybind11;

@@ -9,11 +9,11 @@
 #include <map>
 #include <memory>
 
-#include "core/heap_census.h"
-#include "core/heap_refs.h"
-#include "core/heap_walk.h"
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_refs.h"
+#include "core/heap/heap_walk.h"
 #include "core/target.h"
-#include "core/v8_view.h"
+#include "core/view/v8_view.h"
 
 namespace py = pybind11;
 

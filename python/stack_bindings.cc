@@ -3,7 +3,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "core/frames.h"
+#include "core/stack/frames.h"
+#include "core/target.h"
 
 namespace py = pybind11;
 using namespace nodegdb;
@@ -55,7 +56,7 @@ py::dict InfoDict(const FrameInfo& f) {
 
 void RegisterStackBindings(py::module_& m) {
   py::class_<StackDecoder, std::shared_ptr<StackDecoder>>(m, "StackDecoder")
-      .def(py::init<std::shared_ptr<Target>>(), py::arg("target"))
+      .def(py::init([](std::shared_ptr<Target> t) { return std::make_shared<StackDecoder>(t); }), py::arg("target"))
       .def(
           "set_mappings",
           [](StackDecoder& d, const std::vector<std::tuple<uint64_t, uint64_t, uint64_t, std::string>>& rows) {

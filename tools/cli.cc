@@ -13,14 +13,14 @@
 #include <map>
 #include <string>
 
-#include "core/bytecode.h"
-#include "core/bytecode_printer.h"
-#include "core/core_file.h"
-#include "core/js_function.h"
-#include "core/js_model.h"
-#include "core/node_env.h"
-#include "core/node_handles.h"
-#include "core/node_info.h"
+#include "core/bytecode/bytecode.h"
+#include "core/bytecode/bytecode_printer.h"
+#include "core/platform/core_file.h"
+#include "core/v8/js_function.h"
+#include "core/view/js_model.h"
+#include "core/node/node_env.h"
+#include "core/node/node_handles.h"
+#include "core/node/node_info.h"
 #include "core/target.h"
 
 using namespace nodegdb;

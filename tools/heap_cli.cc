@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "core/heap_census.h"
-#include "core/heap_refs.h"
-#include "core/heap_walk.h"
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_refs.h"
+#include "core/heap/heap_walk.h"
 #include "core/target.h"
 
 namespace nodegdb {

@@ -2,9 +2,9 @@
 // disassembly (instructions, constant pool, handler and source position
 // tables) with the binary's tables carried in the input, and the table and
 // instruction decoders on raw bytes.
-#include "core/bytecode.h"
-#include "core/bytecode_array.h"
-#include "core/bytecode_printer.h"
+#include "core/bytecode/bytecode.h"
+#include "core/bytecode/bytecode_array.h"
+#include "core/bytecode/bytecode_printer.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

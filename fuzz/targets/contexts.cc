@@ -1,6 +1,6 @@
 // Contexts: variables by name, the previous chain to the native context,
 // embedder data and Node's Environment*, ContextCells, and their V8 view.
-#include "core/context.h"
+#include "core/v8/context.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <string>
 
-#include "core/core_file.h"
-#include "core/elf_file.h"
+#include "core/platform/core_file.h"
+#include "core/platform/elf_file.h"
 #include "core/errors.h"
-#include "core/metadata.h"
+#include "core/meta/metadata.h"
 
 using namespace nodegdb;
 

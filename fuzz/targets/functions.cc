@@ -1,7 +1,7 @@
 // JSFunctions, SharedFunctionInfos and Scripts: names, kinds, positions,
 // source text and line/column, function data, and their V8 views.
-#include "core/js_function.h"
-#include "core/shared_function_info.h"
+#include "core/v8/js_function.h"
+#include "core/v8/shared_function_info.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -3,9 +3,9 @@
 // stepped over by its size and named as the census names it, and the
 // reference and property searches. Heap seeds (tools/make_fuzz_seeds.py
 // --heap groups) hold every page header and the first bytes of each page.
-#include "core/heap_census.h"
-#include "core/heap_refs.h"
-#include "core/heap_walk.h"
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_refs.h"
+#include "core/heap/heap_walk.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

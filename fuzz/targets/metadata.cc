@@ -4,12 +4,12 @@
 // and both views over the real memory under wrong offsets.
 #include <string_view>
 
-#include "core/bytecode_array.h"
-#include "core/js_object.h"
-#include "core/js_view.h"
-#include "core/map.h"
-#include "core/property.h"
-#include "core/v8_view.h"
+#include "core/bytecode/bytecode_array.h"
+#include "core/v8/js_object.h"
+#include "core/view/js_view.h"
+#include "core/v8/map.h"
+#include "core/v8/property.h"
+#include "core/view/v8_view.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -4,10 +4,10 @@
 // HandleWrap's and ReqWrap's libuv structure and JS wrapper), its libuv
 // loop, and node-info's facts. Roots are native contexts (tagged),
 // Environment pointers and list heads (untagged).
-#include "core/context.h"
-#include "core/node_env.h"
-#include "core/node_handles.h"
-#include "core/node_info.h"
+#include "core/v8/context.h"
+#include "core/node/node_env.h"
+#include "core/node/node_handles.h"
+#include "core/node/node_info.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

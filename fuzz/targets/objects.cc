@@ -1,10 +1,10 @@
 // Objects: maps, own properties (in-object, property array, descriptors,
 // dictionaries), elements of every kind, keys, and their V8 views.
-#include "core/js_model.h"
-#include "core/js_object.h"
-#include "core/map.h"
-#include "core/property.h"
-#include "core/v8_view.h"
+#include "core/view/js_model.h"
+#include "core/v8/js_object.h"
+#include "core/v8/map.h"
+#include "core/v8/property.h"
+#include "core/view/v8_view.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

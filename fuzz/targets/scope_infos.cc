@@ -1,6 +1,6 @@
 // ScopeInfos: header, flags, context locals (inline or hashed names),
 // positions, outer scope; their brief and V8 view.
-#include "core/scope_info.h"
+#include "core/v8/scope_info.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -2,9 +2,9 @@
 // `bt`, `v8 bt` and the unwinder see them (frame types, JS functions and
 // their arguments, bytecode offsets, source positions, Code objects), up
 // to 64 frames; and the Code lookup and source position tables on their own.
-#include "core/code_map.h"
-#include "core/frames.h"
-#include "core/source_positions.h"
+#include "core/stack/code_map.h"
+#include "core/stack/frames.h"
+#include "core/stack/source_positions.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

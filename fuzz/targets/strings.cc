@@ -1,7 +1,7 @@
 // Strings of every representation (sequential, cons, sliced, thin,
 // external): shape, contents under several limits, and the quoting of
 // util.inspect and of %DebugPrint.
-#include "core/string.h"
+#include "core/v8/string.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -1,7 +1,7 @@
 // The V8 view (`v8 inspect`): %DebugPrint facts of any object, and the
 // one-phrase briefs used inside it.
-#include "core/scope_info.h"
-#include "core/v8_view.h"
+#include "core/v8/scope_info.h"
+#include "core/view/v8_view.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

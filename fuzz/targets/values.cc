@@ -4,9 +4,9 @@
 // pretty, GDB/MI) one level down.
 #include <climits>
 
-#include "core/js_children.h"
-#include "core/js_model.h"
-#include "core/js_view.h"
+#include "core/view/js_children.h"
+#include "core/view/js_model.h"
+#include "core/view/js_view.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

@@ -4,10 +4,10 @@
 // x86-64 switch-table finder. Real binaries are covered by the GDB tests.
 #include <gtest/gtest.h>
 
-#include "core/bytecode.h"
-#include "core/bytecode_array.h"
+#include "core/bytecode/bytecode.h"
+#include "core/bytecode/bytecode_array.h"
 #include "core/errors.h"
-#include "core/x86_tables.h"
+#include "core/arch/x86_tables.h"
 
 namespace nodegdb {
 namespace {

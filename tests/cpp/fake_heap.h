@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/heap.h"
-#include "core/memory.h"
-#include "core/metadata.h"
+#include "core/v8/heap.h"
+#include "core/platform/memory.h"
+#include "core/meta/metadata.h"
 
 namespace nodegdb::testing {
 

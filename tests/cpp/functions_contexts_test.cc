@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "core/context.h"
-#include "core/js_function.h"
-#include "core/scope_info.h"
-#include "core/shared_function_info.h"
+#include "core/v8/context.h"
+#include "core/v8/js_function.h"
+#include "core/v8/scope_info.h"
+#include "core/v8/shared_function_info.h"
 #include "fake_heap.h"
 
 namespace nodegdb {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "core/heap.h"
-#include "core/heap_walk.h"
-#include "core/memory.h"
-#include "core/metadata.h"
+#include "core/v8/heap.h"
+#include "core/heap/heap_walk.h"
+#include "core/platform/memory.h"
+#include "core/meta/metadata.h"
 #include "fake_heap.h"
 
 namespace nodegdb::testing {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "core/inspect.h"
+#include "core/view/inspect.h"
 
 namespace nodegdb {
 namespace {

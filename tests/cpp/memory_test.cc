@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/core_file.h"
-#include "core/memory.h"
+#include "core/platform/core_file.h"
+#include "core/platform/memory.h"
 
 namespace nodegdb {
 namespace {

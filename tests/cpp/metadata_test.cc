@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
-#include "core/metadata.h"
+#include "core/meta/metadata.h"
 
 namespace nodegdb {
 namespace {

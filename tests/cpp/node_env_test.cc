@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/memory.h"
-#include "core/node_env.h"
-#include "core/node_handles.h"
-#include "core/proc_sockets.h"
+#include "core/platform/memory.h"
+#include "core/node/node_env.h"
+#include "core/node/node_handles.h"
+#include "core/platform/proc_sockets.h"
 
 namespace nodegdb {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/heap_number.h"
+#include "core/v8/heap_number.h"
 
 namespace nodegdb {
 namespace {

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "core/bytecode_array.h"
-#include "core/js_object.h"
-#include "core/js_view.h"
-#include "core/map.h"
-#include "core/node_env.h"
-#include "core/property.h"
-#include "core/string.h"
-#include "core/v8_view.h"
+#include "core/bytecode/bytecode_array.h"
+#include "core/v8/js_object.h"
+#include "core/view/js_view.h"
+#include "core/v8/map.h"
+#include "core/node/node_env.h"
+#include "core/v8/property.h"
+#include "core/v8/string.h"
+#include "core/view/v8_view.h"
 #include "fake_heap.h"
 
 namespace nodegdb {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/frames.h"
-#include "core/source_positions.h"
+#include "core/stack/frames.h"
+#include "core/stack/source_positions.h"
 
 using namespace nodegdb;
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "core/js_view.h"
-#include "core/string.h"
-#include "core/v8_view.h"
+#include "core/view/js_view.h"
+#include "core/v8/string.h"
+#include "core/view/v8_view.h"
 #include "fake_heap.h"
 
 namespace nodegdb {

@@ -1,0 +1,401 @@
+#include "core/heap/heap_refs.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/v8/context.h"
+#include "core/v8/js_object.h"
+#include "core/v8/map.h"
+#include "core/v8/string.h"
+
+namespace nodegdb {
+
+namespace {
+
+std::u16string Utf8ToUtf16(const std::string& s) {
+  std::u16string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    int n;
+    if (c < 0x80) { cp = c; n = 1; }
+    else if ((c >> 5) == 6) { cp = c & 0x1f; n = 2; }
+    else if ((c >> 4) == 14) { cp = c & 0x0f; n = 3; }
+    else { cp = c & 0x07; n = 4; }
+    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    i += n;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out += static_cast<char16_t>(0xd800 + (cp >> 10));
+      out += static_cast<char16_t>(0xdc00 + (cp & 0x3ff));
+    } else {
+      out += static_cast<char16_t>(cp);
+    }
+  }
+  return out;
+}
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (unsigned char c : s) {
+    if (!(std::isalnum(c) || c == '_' || c == '$' || c >= 0x80)) return false;
+  }
+  return true;
+}
+
+// ".name", "['odd key']", "[Symbol(x)]", "[3]".
+std::string Accessor(Heap& heap, const Tagged& key) {
+  try {
+    if (key.is_smi()) return "[" + std::to_string(key.smi) + "]";
+    KeyText k = ReadKey(heap, key);
+    if (k.is_symbol) return "[" + k.text + "]";
+    if (IsIdentifier(k.text)) return "." + k.text;
+    return "['" + k.text + "']";
+  } catch (const Error&) {
+    return "[?]";
+  }
+}
+
+std::string OffsetText(uint64_t offset) { return "+" + Hex(offset); }
+
+struct Hit {
+  uint64_t holder;  // untagged
+  uint64_t slot;
+  bool weak;
+  int type;
+  uint64_t map;
+};
+
+// Which part of an object may hold tagged pointers: [8, end) of its bytes.
+struct ScanPlan {
+  int fixed_double_array = -1, heap_number = -1;
+  int64_t bytecode_header = 54, instruction_header = 32;
+  uint64_t End(const ObjectRef& o) const {
+    switch (o.facts->rule) {
+      case SizeRule::kSeqOneByteString:
+      case SizeRule::kSeqTwoByteString:
+      case SizeRule::kByteArray:
+      case SizeRule::kFreeSpace:
+      case SizeRule::kBigInt:
+      case SizeRule::kHole:
+      case SizeRule::kFeedbackMetadata:
+      case SizeRule::kPreparseData:
+        return 0;
+      case SizeRule::kBytecodeArray:
+        return static_cast<uint64_t>(bytecode_header);
+      case SizeRule::kInstructionStream:
+        return static_cast<uint64_t>(instruction_header);
+      default:
+        break;
+    }
+    if (o.facts->type == fixed_double_array || o.facts->type == heap_number) return 0;
+    return o.size;
+  }
+};
+
+class ReferenceScanner : public ObjectVisitor {
+ public:
+  ReferenceScanner(Heap& heap, const ScanPlan& plan, uint64_t target, size_t limit)
+      : heap_(heap), plan_(plan), strong_(target), weak_(target | 2), limit_(limit) {}
+  void Visit(const ObjectRef& o) override {
+    uint64_t end = plan_.End(o);
+    if (end <= 8) return;
+    const uint64_t in_buffer = std::min<uint64_t>(end, o.available);
+    for (uint64_t off = 8; off + 8 <= in_buffer; off += 8) {
+      uint64_t w;
+      std::memcpy(&w, o.bytes + off, 8);
+      if (w == strong_ || w == weak_) Add(o, off, w == weak_);
+    }
+    // A large object beyond the walk's buffer: the rest in chunks.
+    std::vector<uint64_t> chunk;
+    for (uint64_t off = in_buffer & ~uint64_t{7}; off < end;) {
+      uint64_t n = std::min<uint64_t>(end - off, 1 << 20) / 8;
+      if (n == 0) break;
+      chunk.resize(n);
+      if (!heap_.memory().ReadBulk(o.address + off, chunk.data(), n * 8)) break;
+      for (uint64_t i = 0; i < n; ++i) {
+        if (chunk[i] == strong_ || chunk[i] == weak_) Add(o, off + 8 * i, chunk[i] == weak_);
+      }
+      off += n * 8;
+    }
+  }
+  std::vector<Hit> hits;
+  bool full() const { return hits.size() >= limit_; }
+
+ private:
+  void Add(const ObjectRef& o, uint64_t offset, bool weak) {
+    if (hits.size() < limit_) hits.push_back({o.address, o.address + offset, weak, o.facts->type, o.map});
+  }
+  Heap& heap_;
+  const ScanPlan& plan_;
+  uint64_t strong_, weak_;
+  size_t limit_;
+};
+
+// JS objects whose properties, elements or collection table is one of `stores`.
+class OwnerScanner : public ObjectVisitor {
+ public:
+  OwnerScanner(const std::unordered_set<uint64_t>& stores, int first_receiver)
+      : stores_(stores), first_receiver_(first_receiver) {}
+  void Visit(const ObjectRef& o) override {
+    if (o.facts->type < first_receiver_) return;
+    for (uint64_t off : {8, 16, 24}) {
+      if (off + 8 > o.available || off + 8 > o.size) break;
+      uint64_t w;
+      std::memcpy(&w, o.bytes + off, 8);
+      if (stores_.count(w) && !owners.count(w)) owners[w] = o.address;
+    }
+  }
+  std::unordered_map<uint64_t, uint64_t> owners;  // store (tagged) -> owner (untagged)
+
+ private:
+  const std::unordered_set<uint64_t>& stores_;
+  int first_receiver_;
+};
+
+class Describer {
+ public:
+  Describer(HeapWalker& walker, ObjectNamer& namer) : heap_(walker.heap()), walker_(walker), namer_(namer) {
+    const InstanceTypes& t = walker.sizer().types();
+    fixed_array_ = t.Find("FIXED_ARRAY_TYPE");
+    property_array_ = t.Find("PROPERTY_ARRAY_TYPE");
+    name_dictionary_ = t.Find("NAME_DICTIONARY_TYPE");
+    number_dictionary_ = t.Find("NUMBER_DICTIONARY_TYPE");
+    ordered_map_ = t.Find("ORDERED_HASH_MAP_TYPE");
+    ordered_set_ = t.Find("ORDERED_HASH_SET_TYPE");
+    ephemeron_ = t.Find("EPHEMERON_HASH_TABLE_TYPE");
+    property_cell_ = t.Find("PROPERTY_CELL_TYPE");
+    first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+  }
+
+  bool IsStore(int type) const {
+    return type == fixed_array_ || type == property_array_ || type == name_dictionary_ ||
+           type == number_dictionary_ || type == ordered_map_ || type == ordered_set_ || type == ephemeron_;
+  }
+  int first_receiver() const { return first_receiver_; }
+
+  HeapReference Describe(const Hit& hit, const std::unordered_map<uint64_t, uint64_t>& owners) {
+    const uint64_t tag = heap_.layout().tagging.heap_object_tag;
+    HeapReference r;
+    r.holder = hit.holder + tag;
+    r.slot = hit.slot;
+    r.weak = hit.weak;
+    const uint64_t offset = hit.slot - hit.holder;
+    try {
+      r.holder_class = namer_.Name(namer_.ClassOfAddress(hit.holder));
+    } catch (const Error&) {
+      r.holder_class = "?";
+    }
+    auto owner_it = owners.find(r.holder);
+    if (owner_it != owners.end()) {
+      r.owner = owner_it->second + tag;
+      try {
+        r.owner_class = namer_.Name(namer_.ClassOfAddress(owner_it->second));
+      } catch (const Error&) {
+        r.owner_class = "?";
+      }
+    }
+    try {
+      r.slot_name = SlotName(hit, offset, r);
+    } catch (const Error&) {
+      r.slot_name = r.holder_class + OffsetText(offset);
+    }
+    return r;
+  }
+
+ private:
+  std::string SlotName(const Hit& hit, uint64_t offset, const HeapReference& r) {
+    const int type = hit.type;
+    const int64_t slot = (static_cast<int64_t>(offset) - 16) / 8;  // FixedArray-like index
+    const std::string& owner = r.owner ? r.owner_class : r.holder_class;
+    const uint64_t owner_address = r.owner ? r.owner - heap_.layout().tagging.heap_object_tag : 0;
+    if (type >= first_receiver_) return ReceiverSlot(hit.holder, hit.map, offset, r.holder_class);
+    if (IsContextType(heap_, type)) {
+      if (offset == 16) return "Context.(scope info)";
+      if (offset == 24) return "Context.(previous context)";
+      ContextInfo c = ReadContext(heap_, hit.holder);
+      for (const ContextVariable& v : c.variables) {
+        if (v.slot == slot) return "Context." + v.name;
+      }
+      if (c.has_extension && slot == 2) return "Context.(extension)";
+      return std::string(ContextClassName(c.kind)) + "[" + std::to_string(slot) + "]";
+    }
+    if (type == property_cell_ && offset == 24) {
+      return "global" + Accessor(heap_, heap_.ReadTagged(hit.holder + 8));
+    }
+    if (type == property_array_ && owner_address) {
+      MapInfo mi = ReadMap(heap_, heap_.MapOf(owner_address));
+      for (const OwnProperty& p : ReadOwnProperties(heap_, owner_address, mi, 1 << 16)) {
+        if (p.where == OwnProperty::Where::kPropertyArray && p.index == slot) return owner + Accessor(heap_, p.key);
+      }
+      return owner + ".(properties)[" + std::to_string(slot) + "]";
+    }
+    if (type == fixed_array_ && slot >= 0) return owner + "[" + std::to_string(slot) + "]";
+    if (type == name_dictionary_ && slot >= 6) {
+      // Entries of (key, value, details) after the 3 counts and 3 prefix slots.
+      int64_t field = (slot - 6) % 3;
+      if (field == 1) return owner + Accessor(heap_, heap_.ReadTagged(hit.holder + 16 + 8 * static_cast<uint64_t>(slot - 1)));
+      if (field == 0) return owner + " (a property key)";
+    }
+    if (type == number_dictionary_ && slot >= 4) {
+      int64_t field = (slot - 4) % 3;  // one prefix slot
+      if (field == 1) return owner + Accessor(heap_, heap_.ReadTagged(hit.holder + 16 + 8 * static_cast<uint64_t>(slot - 1)));
+    }
+    if ((type == ordered_map_ || type == ordered_set_) && slot >= 3) {
+      Tagged buckets = heap_.ReadTagged(hit.holder + 16 + 16);
+      int64_t e = slot - 3 - (buckets.is_smi() ? buckets.smi : 0);
+      if (e >= 0) {
+        const bool is_map = type == ordered_map_;
+        const int64_t field = e % (is_map ? 3 : 2);
+        const std::string coll = r.owner ? owner : std::string(is_map ? "Map" : "Set");
+        if (!is_map) return coll + " entry";
+        if (field == 0) return coll + " key";
+        if (field == 1) {
+          Tagged key = heap_.ReadTagged(hit.holder + 16 + 8 * static_cast<uint64_t>(slot - 1));
+          return coll + ".get(" + KeyBrief(key) + ")";
+        }
+      }
+    }
+    if (type == ephemeron_ && slot >= 3) {
+      const std::string coll = r.owner ? owner : std::string("WeakMap");
+      return coll + ((slot - 3) % 2 == 0 ? " key" : " value");
+    }
+    return r.holder_class + OffsetText(offset);
+  }
+
+  std::string KeyBrief(const Tagged& key) {
+    if (key.is_smi()) return std::to_string(key.smi);
+    if (key.kind != Tagged::Kind::kStrong) return "?";
+    int type = heap_.InstanceTypeOf(key.address);
+    if (heap_.IsString(type)) {
+      StringContents s = ReadString(heap_, key.address, 40);
+      return QuoteJsString(s);
+    }
+    return namer_.Name(namer_.ClassOfAddress(key.address)) + " " + Hex(key.raw);
+  }
+
+  std::string ReceiverSlot(uint64_t holder, uint64_t map_word, uint64_t offset, const std::string& cls) {
+    if (offset == 8) return cls + ".(properties)";
+    if (offset == 16) return cls + ".(elements)";
+    Tagged map = heap_.Decode(map_word);
+    MapInfo mi = ReadMap(heap_, map.address);
+    const int64_t field = static_cast<int64_t>(offset / 8) - mi.inobject_start_words;
+    if (field >= 0 && field < mi.inobject_properties) {
+      for (const OwnProperty& p : ReadOwnProperties(heap_, holder, mi, 1 << 16)) {
+        if (p.where == OwnProperty::Where::kInObject && p.index == field) return cls + Accessor(heap_, p.key);
+      }
+    }
+    return cls + OffsetText(offset);
+  }
+
+  Heap& heap_;
+  HeapWalker& walker_;
+  ObjectNamer& namer_;
+  int fixed_array_, property_array_, name_dictionary_, number_dictionary_, ordered_map_, ordered_set_, ephemeron_,
+      property_cell_, first_receiver_;
+};
+
+}  // namespace
+
+std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
+                                          const ProgressFn& progress, size_t limit, WalkReport* report) {
+  Heap& heap = walker.heap();
+  Tagged t = heap.Decode(target);
+  if (t.kind != Tagged::Kind::kStrong) {
+    throw Error(t.is_smi() && (target & 7) == 0 && target > 0x10000 ? NotTaggedMessage(target)
+                                                                     : Hex(target) + " is not a tagged heap object pointer");
+  }
+  heap.MapOf(t.address);  // a word that is no object is one line, not "0 references"
+  ScanPlan plan;
+  plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
+  plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");
+  plan.bytecode_header = heap.metadata().FindField("BytecodeArray", {"data"}).value_or(54);
+  plan.instruction_header = heap.metadata().FindField("InstructionStream", {"instruction_start"}).value_or(32);
+  ReferenceScanner scanner(heap, plan, target, limit);
+  WalkReport first = walker.Walk(scanner, progress);
+  if (report) *report = first;
+  if (first.cancelled) return {};
+
+  Describer describer(walker, namer);
+  std::unordered_set<uint64_t> stores;
+  for (const Hit& h : scanner.hits) {
+    if (describer.IsStore(h.type)) stores.insert(h.holder + heap.layout().tagging.heap_object_tag);
+  }
+  std::unordered_map<uint64_t, uint64_t> owners;
+  if (!stores.empty()) {
+    OwnerScanner owner_scanner(stores, describer.first_receiver());
+    WalkReport second = walker.Walk(owner_scanner, progress);
+    if (second.cancelled) {
+      if (report) report->cancelled = true;
+      return {};
+    }
+    owners = std::move(owner_scanner.owners);
+  }
+  std::vector<HeapReference> out;
+  for (const Hit& h : scanner.hits) out.push_back(describer.Describe(h, owners));
+  return out;
+}
+
+namespace {
+
+class PropertyScanner : public ObjectVisitor {
+ public:
+  PropertyScanner(Heap& heap, ObjectNamer& namer, const std::string& name, size_t limit)
+      : heap_(heap), namer_(namer), name_(Utf8ToUtf16(name)), limit_(limit) {
+    first_receiver_ = heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+  }
+  void Visit(const ObjectRef& o) override {
+    if (o.facts->type < first_receiver_ || out.size() >= limit_) return;
+    try {
+      Tagged map = heap_.Decode(o.map);
+      auto cached = has_.find(o.map);
+      if (cached != has_.end() && !cached->second) return;
+      MapInfo mi = ReadMap(heap_, map.address);
+      if (cached == has_.end() && !mi.dictionary_map) {
+        // Fast maps: the map's own descriptors say which keys every object of the map has.
+        bool has = false;
+        if (mi.own_descriptors && mi.descriptors) {
+          for (const PropertyEntry& d : ReadDescriptors(heap_, mi.descriptors, mi.own_descriptors)) {
+            if (KeyEquals(heap_, d.key, name_)) has = true;
+          }
+        }
+        has_[o.map] = has;
+        if (!has) return;
+      }
+      std::optional<OwnProperty> p = FindOwnProperty(heap_, o.address, mi, name_);
+      if (!p) return;
+      PropertyHolder h;
+      h.object = o.address + heap_.layout().tagging.heap_object_tag;
+      h.object_class = namer_.Name(namer_.ClassOf(o));
+      h.accessor = p->details.accessor;
+      h.value = p->details.accessor ? 0 : p->value.raw;
+      out.push_back(h);
+    } catch (const Error&) {
+      // An unreadable object or map: not a holder we can show.
+    }
+  }
+  std::vector<PropertyHolder> out;
+
+ private:
+  Heap& heap_;
+  ObjectNamer& namer_;
+  std::u16string name_;
+  size_t limit_;
+  int first_receiver_;
+  std::unordered_map<uint64_t, bool> has_;
+};
+
+}  // namespace
+
+std::vector<PropertyHolder> FindPropertyHolders(HeapWalker& walker, ObjectNamer& namer, const std::string& name,
+                                                const ProgressFn& progress, size_t limit, WalkReport* report) {
+  PropertyScanner scanner(walker.heap(), namer, name, limit);
+  WalkReport r = walker.Walk(scanner, progress);
+  if (report) *report = r;
+  if (r.cancelled) return {};
+  return std::move(scanner.out);
+}
+
+}  // namespace nodegdb

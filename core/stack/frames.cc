@@ -1,0 +1,830 @@
+#include "core/stack/frames.h"
+
+#include <algorithm>
+
+#include "core/v8/js_function.h"
+#include "core/view/js_model.h"
+#include "core/v8/js_object.h"
+#include "core/view/js_view.h"
+#include "core/v8/map.h"
+#include "core/v8/property.h"
+#include "core/view/v8_view.h"
+#include "core/v8/scope_info.h"
+#include "core/v8/shared_function_info.h"
+#include "core/v8/string.h"
+
+namespace nodegdb {
+
+namespace {
+
+// A frame pointer further than this above sp is not one (thread stacks are
+// at most a few hundred MiB).
+constexpr uint64_t kMaxFrameDistance = 512ull << 20;
+// Most arguments read from a frame.
+constexpr int64_t kMaxArguments = 64;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Builtins that run in an interpreted frame: the trampolines that enter
+// one and the bytecode handlers (frameless) that execute its bytecodes.
+bool IsInterpreterBuiltin(const std::string& name) {
+  return name.rfind("InterpreterEntryTrampoline", 0) == 0 || name.rfind("InterpreterEnterAt", 0) == 0 ||
+         EndsWith(name, "Handler");
+}
+
+// JavaScript's IdentifierName, close enough for naming frames: ASCII
+// letters, digits, $ and _, and anything non-ASCII.
+bool IsIdentifier(const std::string& s) {
+  if (s.empty()) return false;
+  for (size_t i = 0; i < s.size(); i++) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    bool ok = c >= 0x80 || c == '$' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---- FrameInfo ----
+
+std::string FrameInfo::Summary() const {
+  switch (kind) {
+    case FrameKind::kNative:
+      return "";
+    case FrameKind::kFrameless:
+      return (builtin.empty() ? std::string("<JIT code>") : builtin) + " [" + (label.empty() ? "no frame yet" : label) + "]";
+    case FrameKind::kTyped: {
+      std::string who = builtin.empty() ? "<" + frame_type + ">" : builtin;
+      return who + " [" + label + (target.empty() ? "" : ": " + target) + "]";
+    }
+    case FrameKind::kBuiltinJs:
+      return (name.empty() ? std::string("<anonymous>") : name) + " [builtin" + (builtin.empty() ? "" : " " + builtin) + "]";
+    case FrameKind::kJavaScript:
+      break;
+  }
+  std::string out = name.empty() ? "<anonymous>" : name;
+  std::string where = script.empty() ? "<anonymous>" : script;
+  if (line > 0) {
+    where += ":" + std::to_string(line) + ":" + std::to_string(column);
+    if (location_is_function_start) where += ", function start";
+    if (location_approximate) where += ", approximately";
+  }
+  out += " (" + where + ") [" + tier;
+  if (!builtin.empty() && tier == "interpreted" && !IsInterpreterBuiltin(builtin.substr(9))) out += ", in " + builtin;
+  return out + "]";
+}
+
+// ---- StackDecoder ----
+
+struct StackDecoder::Shape {
+  enum class Form { kNone, kStandard, kFramelessEntry, kPushedFp, kAtReturn };
+  Form form = Form::kNone;
+  FrameState state;
+  std::optional<CodeMap::Builtin> builtin;
+  uint64_t fp = 0;
+  int marker_type = -1;   // typed frame
+  uint64_t function = 0;  // raw JSFunction of a JavaScript frame
+  uint64_t return_pop = 0;
+  bool innermost = false;
+  bool entering = false;  // rbp is the frame's, its slots are not pushed yet
+};
+
+StackDecoder::StackDecoder(std::shared_ptr<Program> target)
+    : target_(std::move(target)),
+      heap_(target_->heap()),
+      memory_(target_->memory()),
+      code_map_(target_->binary(), target_->load_bias()),
+      bytecode_sizes_(BytecodeSizes::FromBinary(target_->binary())) {
+  const Metadata& md = target_->metadata();
+  auto get = [&](const char* name, int64_t fallback) { return md.Find(name).value_or(fallback); };
+  off_marker_ = get("v8dbg_off_fp_context_or_frame_type", get("v8dbg_off_fp_context", -8));
+  off_function_ = get("v8dbg_off_fp_function", -16);
+  // The argument count sits right below the function in every JavaScript
+  // frame since V8 dropped the arguments adaptor (not in the metadata).
+  off_argc_ = off_function_ - 8;
+  off_bytecode_array_ = get("v8dbg_off_fp_bytecode_array", -32);
+  off_bytecode_offset_ = get("v8dbg_off_fp_bytecode_offset", -40);
+  off_args_ = get("v8dbg_off_fp_args", 16);
+  bytecode_data_ = md.FindField("BytecodeArray", {"data"}).value_or(54);
+  bytecode_length_ = md.FindField("BytecodeArray", {"length"}).value_or(md.FindField("FixedArrayBase", {"length"}).value_or(8));
+  // BytecodeArray: V8 11 has constant pool, handler table, then the source
+  // position table at 32; V8 12+ put the wrapper at 16 and the source
+  // position table at 24 (unnamed by the metadata; seen in cores of each).
+  bytecode_positions_ = V8Generation(md) >= 12 ? 24 : 32;
+  generation_ = V8Generation(md);
+  position_format_ = PositionTableFormatFor(generation_);
+  bytecode_array_type_ = md.FindType("BYTECODE_ARRAY_TYPE").value_or(-1);
+  feedback_vector_type_ = md.FindType("FEEDBACK_VECTOR_TYPE").value_or(-1);
+  byte_array_type_ = md.FindType("BYTE_ARRAY_TYPE").value_or(-1);
+  trusted_byte_array_type_ = md.FindType("TRUSTED_BYTE_ARRAY_TYPE").value_or(-1);
+  global_proxy_type_ = md.FindType("JS_GLOBAL_PROXY_TYPE").value_or(-1);
+  constexpr std::string_view kPrefix = "v8dbg_frametype_";
+  for (const auto& [name, value] : md.v8dbg()) {
+    if (name.rfind(kPrefix, 0) == 0 && value > 0 && value < 256) {
+      frame_types_[static_cast<int>(value)] = name.substr(kPrefix.size());
+    }
+  }
+}
+
+int StackDecoder::MarkerType(uint64_t word) const {
+  // StackFrame::TypeToMarker: the type shifted left by one (an even word,
+  // unlike a context, which is a tagged pointer).
+  if (word & 1 || word == 0 || word >= 512) return -1;
+  int type = static_cast<int>(word >> 1);
+  return frame_types_.count(type) ? type : -1;
+}
+
+std::string StackDecoder::TypeName(int type) const {
+  auto it = frame_types_.find(type);
+  return it == frame_types_.end() ? "frame type " + std::to_string(type) : it->second;
+}
+
+std::string StackDecoder::TypeLabel(const std::string& t) const {
+  if (t == "EntryFrame" || t == "ConstructEntryFrame" || t == "CWasmEntryFrame") return "entry frame";
+  if (EndsWith(t, "ExitFrame")) return "exit frame";
+  if (t == "InternalFrame") return "internal frame";
+  if (t == "ConstructFrame" || t == "FastConstructFrame") return "construct frame";
+  if (EndsWith(t, "ContinuationFrame") || EndsWith(t, "ContinuationWithCatchFrame")) return "continuation frame";
+  if (t == "StubFrame" || t == "TurbofanStubWithContextFrame") return "stub frame";
+  if (t == "IrregexpFrame") return "regexp frame";
+  if (t.rfind("Wasm", 0) == 0 || t.find("Wasm") != std::string::npos) return "wasm frame";
+  std::string label = t;
+  if (EndsWith(label, "Frame")) label = label.substr(0, label.size() - 5);
+  return label + " frame";
+}
+
+std::optional<CodeObject> StackDecoder::CodeAt(uint64_t pc) {
+  // Interpreted frames share their pc; JIT frames are looked up once per pc.
+  auto it = code_cache_.find(pc);
+  if (it != code_cache_.end()) return it->second;
+  std::optional<CodeObject> code;
+  try {
+    code = FindCodeForPc(heap_, pc);
+  } catch (const Error&) {
+  }
+  if (code_cache_.size() > 100000) code_cache_.clear();
+  code_cache_[pc] = code;
+  return code;
+}
+
+std::optional<CodeObject> StackDecoder::FunctionCodeAt(const JSFunctionData& fn, uint64_t pc) {
+  // The function's own code first (cheap), then the code page itself.
+  std::optional<CodeObject> code;
+  for (uint64_t raw : {fn.sfi.function_data, fn.code.value_or(0)}) {
+    if (!raw) continue;
+    auto c = ReadCodeObject(heap_, raw);
+    if (c && c->contains(pc)) code = c;
+  }
+  if (!code) code = CodeAt(pc);
+  return code;
+}
+
+bool StackDecoder::IsBytecodeArray(uint64_t raw) {
+  Tagged t = heap_.Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong || bytecode_array_type_ < 0) return false;
+  try {
+    return heap_.InstanceTypeOf(t.address) == bytecode_array_type_;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+std::optional<std::vector<uint8_t>> StackDecoder::ReadByteArray(uint64_t raw, size_t limit) {
+  Tagged t = heap_.Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong) return std::nullopt;
+  int type = heap_.InstanceTypeOf(t.address);
+  if (type != byte_array_type_ && type != trusted_byte_array_type_) return std::nullopt;
+  // (Trusted)ByteArray: map, length (Smi), then the bytes.
+  Tagged length = heap_.ReadTagged(t.address + 8);
+  if (!length.is_smi() || length.smi < 0 || static_cast<uint64_t>(length.smi) > limit) return std::nullopt;
+  std::vector<uint8_t> bytes(static_cast<size_t>(length.smi));
+  if (!bytes.empty()) memory_.ReadOrThrow(t.address + 16, bytes.data(), bytes.size());
+  return bytes;
+}
+
+StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermost) {
+  Shape s;
+  s.state = state;
+  s.innermost = innermost;
+  if (code_map_.IsNativeCode(state.pc)) return s;
+  s.builtin = code_map_.FindBuiltin(state.pc);
+  if (innermost) {
+    // Stopped at the edges of a function, before its frame exists or after
+    // it is gone: push rbp / mov rbp,rsp at the start, ret at the end.
+    uint8_t code[4] = {0, 0, 0, 0};
+    uint8_t before = 0;
+    // Builtins' code from the binary: memory may hold a debugger's int3.
+    auto link = code_map_.BuiltinLinkAddress(state.pc);
+    auto read_code = [&](uint64_t pc, void* out, size_t size) {
+      if (link && target_->binary().ReadVirtual(*link + (pc - state.pc), out, size)) return true;
+      return memory_.Read(pc, out, size);
+    };
+    if (read_code(state.pc, code, sizeof code)) {
+      bool has_before = read_code(state.pc - 1, &before, 1);
+      if (code[0] == 0x55) {
+        s.form = Shape::Form::kFramelessEntry;
+      } else if (has_before && before == 0x55 && code[0] == 0x48 &&
+                 ((code[1] == 0x89 && code[2] == 0xe5) || (code[1] == 0x8b && code[2] == 0xec))) {
+        s.form = Shape::Form::kPushedFp;
+      } else if (code[0] == 0xc3) {
+        s.form = Shape::Form::kAtReturn;
+      } else if (code[0] == 0xc2) {
+        s.form = Shape::Form::kAtReturn;
+        s.return_pop = static_cast<uint64_t>(code[1]) | (static_cast<uint64_t>(code[2]) << 8);
+      }
+      if (s.form != Shape::Form::kNone) {
+        uint64_t ret;
+        if (!memory_.Read(state.sp, &ret, 8) || ret == 0) s.form = Shape::Form::kNone;
+        return s;
+      }
+    }
+  }
+  const uint64_t fp = state.fp;
+  if (fp & 7 || fp < state.sp || fp - state.sp > kMaxFrameDistance) return s;
+  uint64_t marker;
+  if (!memory_.Read(fp + static_cast<uint64_t>(off_marker_), &marker, 8)) return s;
+  s.fp = fp;
+  // Stopped while a builtin pushes its fixed slots (right after
+  // push rbp; mov rbp,rsp): slots below sp hold nothing yet.
+  const bool marker_pushed = !innermost || fp + static_cast<uint64_t>(off_marker_) >= state.sp;
+  const bool function_pushed = !innermost || fp + static_cast<uint64_t>(off_function_) >= state.sp;
+  int type = marker_pushed ? MarkerType(marker) : -1;
+  // A small even word below rbp proves little: outside the builtins (code
+  // in no file: JIT code, or a vDSO) a typed frame must also be in a Code.
+  if (type >= 0 && (s.builtin || CodeAt(state.pc))) {
+    s.marker_type = type;
+    s.form = Shape::Form::kStandard;
+    return s;
+  }
+  if (!function_pushed && s.builtin) {
+    s.entering = true;
+    s.form = Shape::Form::kStandard;
+    return s;
+  }
+  uint64_t function;
+  if (heap_.Decode(marker).is_heap_object() && memory_.Read(fp + static_cast<uint64_t>(off_function_), &function, 8)) {
+    Tagged f = heap_.Decode(function);
+    try {
+      if (f.kind == Tagged::Kind::kStrong && IsJSFunction(heap_, f.address)) {
+        s.function = function;
+        s.form = Shape::Form::kStandard;
+        return s;
+      }
+    } catch (const Error&) {
+    }
+  }
+  // A builtin's frame we cannot read (a corrupt slot): still unwind through
+  // it if the chain goes on upward.
+  uint64_t caller_fp;
+  if (s.builtin && memory_.Read(fp, &caller_fp, 8) && caller_fp > fp && caller_fp - fp < kMaxFrameDistance) {
+    s.form = Shape::Form::kStandard;
+  }
+  return s;
+}
+
+std::optional<UnwindResult> StackDecoder::Unwind(const FrameState& state, bool innermost) {
+  auto key = std::make_tuple(state.pc, state.sp, state.fp, innermost);
+  auto cached = unwind_cache_.find(key);
+  if (cached != unwind_cache_.end()) return cached->second;
+  std::optional<UnwindResult> result;
+  try {
+    Shape s = Analyze(state, innermost);
+    UnwindResult r;
+    const uint64_t start = s.builtin ? s.builtin->start : state.pc;
+    switch (s.form) {
+      case Shape::Form::kNone:
+        break;
+      case Shape::Form::kFramelessEntry:
+      case Shape::Form::kAtReturn:
+        r.pc = memory_.ReadU64(state.sp);
+        r.sp = state.sp + 8 + s.return_pop;
+        r.fp = state.fp;
+        r.id_sp = state.sp + 8;
+        r.id_pc = start;
+        result = r;
+        break;
+      case Shape::Form::kPushedFp:
+        r.fp = memory_.ReadU64(state.sp);
+        r.pc = memory_.ReadU64(state.sp + 8);
+        r.sp = state.sp + 16;
+        r.id_sp = r.sp;
+        r.id_pc = start;
+        result = r;
+        break;
+      case Shape::Form::kStandard: {
+        r.fp = memory_.ReadU64(s.fp);
+        r.pc = memory_.ReadU64(s.fp + 8);
+        r.sp = s.fp + static_cast<uint64_t>(off_args_);
+        r.id_sp = r.sp;
+        r.id_pc = start;
+        if (!s.builtin) {
+          // JIT code: the Code's first instruction, so the frame keeps its
+          // identity as its pc moves.
+          if (auto code = CodeAt(state.pc)) r.id_pc = code->instruction_start;
+        }
+        if (r.pc == 0) break;
+        const std::string type = s.marker_type >= 0 ? TypeName(s.marker_type) : "";
+        if (type == "EntryFrame" || type == "ConstructEntryFrame") {
+          // JSEntry pushed C++'s callee-saved registers below its context.
+          static const char* const kSaved[] = {"r12", "r13", "r14", "r15", "rbx"};
+          uint64_t slot = s.fp + static_cast<uint64_t>(off_marker_) - 16;
+          for (const char* reg : kSaved) {
+            uint64_t value;
+            if (memory_.Read(slot, &value, 8)) r.saved.push_back({reg, value});
+            slot -= 8;
+          }
+        }
+        result = r;
+        break;
+      }
+    }
+  } catch (const Error&) {
+    result.reset();
+  }
+  unwind_cache_[key] = result;
+  return result;
+}
+
+FrameInfo StackDecoder::Describe(const FrameState& state, bool innermost) {
+  auto key = std::make_tuple(state.pc, state.sp, state.fp, innermost);
+  auto cached = describe_cache_.find(key);
+  if (cached != describe_cache_.end()) return cached->second;
+  FrameInfo info;
+  try {
+    Shape s = Analyze(state, innermost);
+    if (s.builtin) info.builtin = "Builtins_" + *s.builtin->name;
+    if (s.form == Shape::Form::kNone) {
+      if (s.builtin) info.kind = FrameKind::kFrameless;  // a builtin, but no frame we can read
+    } else if (s.form != Shape::Form::kStandard || s.entering) {
+      info.kind = FrameKind::kFrameless;
+      info.fp = s.fp;
+      info.label = s.entering ? "entering" : "no frame yet";
+    } else if (s.marker_type >= 0 || !s.function) {
+      info.kind = FrameKind::kTyped;
+      info.fp = s.fp;
+      info.frame_type = s.marker_type >= 0 ? TypeName(s.marker_type) : "unknown frame";
+      info.label = s.marker_type >= 0 ? TypeLabel(info.frame_type) : "frame";
+      // Exit frames into API callbacks and C++ builtins keep the called
+      // function among the slots the builtin pushed above fp (where varies
+      // by version: fp+16 .. fp+48).
+      if (info.frame_type == "BuiltinExitFrame" || EndsWith(info.frame_type, "ExitFrame")) {
+        if (info.frame_type != "ExitFrame") {
+          for (int64_t off = 16; off <= 48; off += 8) {
+            Tagged t = heap_.Decode(memory_.ReadU64(s.fp + static_cast<uint64_t>(off)));
+            if (t.kind == Tagged::Kind::kStrong && IsJSFunction(heap_, t.address)) {
+              info.target = ReadJSFunction(heap_, t.address).sfi.debug_name;
+              break;
+            }
+          }
+        }
+      }
+    } else {
+      info.fp = s.fp;
+      DescribeJs(s, info);
+    }
+  } catch (const Error& e) {
+    if (info.note.empty()) info.note = e.what();
+  }
+  describe_cache_[key] = info;
+  return info;
+}
+
+void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
+  info.kind = FrameKind::kJavaScript;
+  info.function = s.function;
+  info.context = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_marker_));
+  const uint64_t fn_address = heap_.Decode(s.function).address;
+  JSFunctionData fn = ReadJSFunction(heap_, fn_address);
+  info.function_name = fn.sfi.debug_name;
+
+  // Receiver and arguments: the caller pushed them above the return address.
+  uint64_t argc = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_argc_));
+  info.receiver = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_args_));
+  try {
+    Tagged r = heap_.Decode(info.receiver);
+    info.receiver_is_global = r.kind == Tagged::Kind::kStrong && global_proxy_type_ >= 0 &&
+                              heap_.InstanceTypeOf(r.address) == global_proxy_type_;
+  } catch (const Error&) {
+  }
+  if (argc >= 1 && argc <= 65536) {
+    info.argc = static_cast<int64_t>(argc) - 1;  // V8 counts the receiver
+    int64_t n = std::min<int64_t>(info.argc, kMaxArguments);
+    for (int64_t i = 0; i < n; i++) {
+      uint64_t value;
+      if (!memory_.Read(s.fp + static_cast<uint64_t>(off_args_ + 8 * (i + 1)), &value, 8)) break;
+      info.arguments.push_back(value);
+    }
+  }
+
+  // The tier.
+  const uint64_t bytecode_slot = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_bytecode_array_));
+  const uint64_t offset_slot = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_bytecode_offset_));
+  const bool interpreted_layout = IsBytecodeArray(bytecode_slot) && heap_.Decode(offset_slot).is_smi();
+  if (s.builtin) {
+    if (interpreted_layout) {
+      info.tier = "interpreted";
+    } else {
+      info.kind = FrameKind::kBuiltinJs;
+      info.tier = "builtin";
+    }
+  } else if (interpreted_layout) {
+    // An interpreted frame whose pc is in a copy of the builtins we could
+    // not locate (no file mappings, e.g. a remote target).
+    info.tier = "interpreted";
+  } else {
+    info.tier = "optimized";
+    std::optional<CodeObject> code = FunctionCodeAt(fn, s.state.pc);
+    if (code) {
+      CodeTier tier = TierOf(heap_, code->kind);
+      if (tier == CodeTier::kBaseline || tier == CodeTier::kMaglev || tier == CodeTier::kTurbofan) {
+        info.tier = TierName(tier);
+      }
+    } else if (IsBytecodeArray(bytecode_slot)) {
+      Tagged fv = heap_.Decode(offset_slot);
+      if (fv.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(fv.address) == feedback_vector_type_) {
+        info.tier = "baseline";
+      }
+    } else if (fn.sfi.builtin_id) {
+      // A builtin's frame in a copy of the builtins we could not locate.
+      info.kind = FrameKind::kBuiltinJs;
+      info.tier = "builtin";
+    }
+  }
+
+  info.visible = fn.sfi.is_native;
+  if (fn.sfi.script) {
+    try {
+      info.visible = info.visible || ReadScript(heap_, fn.sfi.script).type == 2;  // Script::Type::kNormal
+    } catch (const Error&) {
+    }
+  }
+  info.name = StackTraceName(info, fn, s.fp);
+  if (info.kind == FrameKind::kJavaScript) {
+    try {
+      Locate(s, info, fn);
+    } catch (const Error& e) {
+      info.note = std::string("no position: ") + e.what();
+    }
+    if (info.line == 0) {
+      // No position for the pc (V8 collects source positions lazily): the
+      // function's own start.
+      if (auto loc = LocateFunction(heap_, fn.sfi)) {
+        info.script = loc->script_name;
+        if (loc->location) {
+          info.line = loc->location->line;
+          info.column = loc->location->column;
+          info.location_is_function_start = true;
+        }
+      }
+    }
+    if (auto src = FunctionSource(heap_, fn.sfi, 2000)) info.parameter_names = ParameterNamesFromSource(src->units);
+  }
+}
+
+void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData& fn) {
+  if (!fn.sfi.script) return;
+  ScriptInfo script = ReadScript(heap_, fn.sfi.script);
+  info.script = script.name_text;
+  const uint64_t tag = heap_.layout().tagging.heap_object_tag;
+  const uint64_t bytecode_raw = memory_.ReadU64(s.fp + static_cast<uint64_t>(off_bytecode_array_));
+
+  // The bytecode array's own table: bytecode offset -> source position.
+  auto position_of_bytecode = [&](int64_t offset) -> std::optional<int64_t> {
+    if (!IsBytecodeArray(bytecode_raw)) return std::nullopt;
+    uint64_t ba = heap_.Decode(bytecode_raw).address;
+    auto table = ReadByteArray(heap_.ReadWord(ba + static_cast<uint64_t>(bytecode_positions_)), 16u << 20);
+    if (!table) {
+      info.note = "source positions not collected for this function";
+      return std::nullopt;
+    }
+    auto entry = PositionAt(DecodeSourcePositionTable(table->data(), table->size(), position_format_), offset);
+    if (!entry) return std::nullopt;
+    return entry->script_offset;
+  };
+
+  std::optional<int64_t> position;
+  if (info.tier == "interpreted") {
+    Tagged raw = heap_.ReadTagged(s.fp + static_cast<uint64_t>(off_bytecode_offset_));
+    if (raw.is_smi()) info.bytecode_offset = raw.smi - (bytecode_data_ - static_cast<int64_t>(tag));
+    // Stopped inside a bytecode handler: the register has the bytecode
+    // being executed (counted like the slot, untagged).
+    if (s.innermost && s.state.bytecode_offset_register && s.builtin && EndsWith(*s.builtin->name, "Handler") &&
+        IsBytecodeArray(bytecode_raw)) {
+      Tagged length = heap_.ReadTagged(heap_.Decode(bytecode_raw).address + static_cast<uint64_t>(bytecode_length_));
+      int64_t offset = static_cast<int64_t>(*s.state.bytecode_offset_register) - (bytecode_data_ - static_cast<int64_t>(tag));
+      if (length.is_smi() && offset >= 0 && offset < length.smi) info.bytecode_offset = offset;
+    }
+    if (info.bytecode_offset >= -1) position = position_of_bytecode(info.bytecode_offset);
+  } else {
+    std::optional<CodeObject> code = FunctionCodeAt(fn, s.state.pc);
+    if (!code) {
+      info.note = "code object not found";
+      return;
+    }
+    const uint64_t pc_offset = s.state.pc - code->instruction_start;
+    if (info.tier == "baseline") {
+      if (!bytecode_sizes_) {
+        info.note = "no bytecode size table in the binary";
+        return;
+      }
+      auto table = ReadByteArray(code->position_table, 16u << 20);
+      if (!table || !IsBytecodeArray(bytecode_raw)) return;
+      uint64_t ba = heap_.Decode(bytecode_raw).address;
+      Tagged length = heap_.ReadTagged(ba + static_cast<uint64_t>(bytecode_length_));
+      if (!length.is_smi() || length.smi < 0 || length.smi > (16 << 20)) return;
+      std::vector<uint8_t> bytecode(static_cast<size_t>(length.smi));
+      memory_.ReadOrThrow(ba + static_cast<uint64_t>(bytecode_data_), bytecode.data(), bytecode.size());
+      auto offset = BaselineBytecodeOffset(table->data(), table->size(), bytecode.data(), bytecode.size(),
+                                           *bytecode_sizes_, pc_offset);
+      if (offset) {
+        info.bytecode_offset = *offset;
+        position = position_of_bytecode(*offset);
+      }
+    } else {
+      // Optimized code maps machine code offsets; a return address (any
+      // frame but the innermost) is one past its call.
+      auto table = ReadByteArray(code->position_table, 16u << 20);
+      if (!table || table->empty()) {
+        info.note = "optimized code without source positions";
+        return;
+      }
+      auto entries = DecodeSourcePositionTable(table->data(), table->size(), position_format_);
+      int64_t offset = static_cast<int64_t>(pc_offset) - (s.innermost ? 0 : 1);
+      auto entry = PositionAt(entries, offset);
+      if (entry && entry->inlining_id != -1) {
+        // Inside code inlined from another function: the frame's own
+        // function is at its last position before the inlined code.
+        entry = PositionAt(entries, offset, true);
+        info.location_approximate = true;
+      }
+      if (entry) position = entry->script_offset;
+    }
+  }
+  if (!position || *position < 0) return;
+  info.source_position = *position;
+  if (auto loc = ScriptLocation(heap_, script, *position)) {
+    info.line = loc->line;
+    info.column = loc->column;
+  }
+}
+
+namespace {
+
+// Where V8's CallSiteInfo::GetMethodName would find the function on the
+// receiver: first under the function's own name (without a "get "/"set "
+// prefix) along the prototype chain, else under the one enumerable own key
+// of an object on the chain holding it ("" if none, or more than one).
+std::string MethodName(Heap& heap, uint64_t receiver, uint64_t function, const std::string& own_name) {
+  V8View view(heap);
+  auto receiver_map = [&](uint64_t object, MapInfo* map) {
+    try {
+      *map = ReadMap(heap, heap.MapOf(object));
+      return view.IsReceiverType(map->instance_type) && map->instance_type != heap.metadata().FindType("JS_PROXY_TYPE").value_or(-1);
+    } catch (const Error&) {
+      return false;
+    }
+  };
+  constexpr int kMaxDepth = 64;
+  std::string name = own_name;
+  if (name.rfind("get ", 0) == 0 || name.rfind("set ", 0) == 0) name = name.substr(4);
+  bool ascii = !name.empty();
+  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::u16string key(name.begin(), name.end());
+    uint64_t object = receiver;
+    for (int depth = 0; depth < kMaxDepth; depth++) {
+      MapInfo map;
+      if (!receiver_map(object, &map)) break;
+      if (auto p = FindOwnProperty(heap, object, map, key)) {
+        if (!p->details.accessor && p->value.raw == function) return name;
+        break;  // the first property found decides
+      }
+      if (map.prototype.kind != Tagged::Kind::kStrong) break;
+      object = map.prototype.address;
+    }
+  }
+  const PropertyLayout& pl = heap.LayoutOf<PropertyLayout>();
+  std::string found;
+  uint64_t object = receiver;
+  std::vector<uint64_t> seen;
+  for (int depth = 0; depth < kMaxDepth; depth++) {
+    if (std::find(seen.begin(), seen.end(), object) != seen.end()) break;
+    seen.push_back(object);
+    MapInfo map;
+    if (!receiver_map(object, &map)) break;
+    for (const OwnProperty& p : ReadOwnProperties(heap, object, map, 4096)) {
+      if (p.details.accessor || !p.details.enumerable(pl) || p.value.raw != function) continue;
+      KeyText key = ReadKey(heap, p.key);
+      if (key.is_symbol || key.is_private) continue;
+      if (!found.empty()) return "";  // ambiguous: V8 names none
+      found = key.text;
+    }
+    if (map.prototype.kind != Tagged::Kind::kStrong) break;
+    object = map.prototype.address;
+  }
+  return found;
+}
+
+// V8's JSReceiver::GetConstructorName, approximately: the constructor
+// the map records (unless it is Object), else a Symbol.toStringTag string,
+// else a `constructor` on the chain, else the builtin class name.
+std::string ConstructorNameOf(Heap& heap, uint64_t object, const JsDescription& d) {
+  try {
+    MapInfo map = ReadMap(heap, heap.MapOf(object));
+    Tagged ctor = MapConstructor(heap, map);
+    if (ctor.kind == Tagged::Kind::kStrong && IsJSFunction(heap, ctor.address)) {
+      std::string name = ReadJSFunction(heap, ctor.address).sfi.debug_name;
+      if (!name.empty() && name != "Object") return name;
+    }
+  } catch (const Error&) {
+  }
+  if (!d.to_string_tag.empty()) return d.to_string_tag;
+  if (d.constructor_name && !d.constructor_name->empty() && d.constructor_name->rfind("<builtin>", 0) != 0) {
+    return *d.constructor_name;
+  }
+  return d.builtin_name;
+}
+
+// V8's StringEndsWithMethodName: "a.b" and "get b" end with method "b".
+bool EndsWithMethodName(const std::string& function_name, const std::string& method) {
+  if (function_name == method) return true;
+  if (function_name.size() <= method.size()) return false;
+  char before = function_name[function_name.size() - method.size() - 1];
+  return EndsWith(function_name, method) && (before == '.' || before == ' ');
+}
+
+}  // namespace
+
+std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunctionData& fn, uint64_t fp) {
+  // V8's stack trace serialization (call-site-info.cc): "new F" for
+  // constructor calls, the bare name for top-level calls (receiver
+  // undefined, null or the global proxy), else a method call:
+  // "Type.name [as method]" or "Type.method" / "Type.<anonymous>".
+  const std::string& name = fn.sfi.debug_name;
+  bool constructor = false;
+  uint64_t caller_fp;
+  if (memory_.Read(fp, &caller_fp, 8) && caller_fp > fp) {
+    uint64_t marker;
+    if (memory_.Read(caller_fp + static_cast<uint64_t>(off_marker_), &marker, 8)) {
+      int type = MarkerType(marker);
+      if (type >= 0) {
+        std::string t = TypeName(type);
+        constructor = t == "ConstructFrame" || t == "FastConstructFrame";
+      }
+    }
+  }
+  if (constructor) return "new " + (name.empty() ? std::string("<anonymous>") : name);
+
+  std::string type_name, method;
+  Tagged r = heap_.Decode(info.receiver);
+  try {
+    if (r.is_smi()) {
+      type_name = "Number";
+    } else if (r.kind == Tagged::Kind::kStrong) {
+      int type = heap_.InstanceTypeOf(r.address);
+      ObjectKind kind = heap_.KindOf(type);
+      if (type == global_proxy_type_) {
+        return name;  // top level
+      } else if (kind == ObjectKind::kString) {
+        type_name = "String";
+      } else if (kind == ObjectKind::kHeapNumber) {
+        type_name = "Number";
+      } else if (kind == ObjectKind::kSymbol) {
+        type_name = "Symbol";
+      } else if (kind == ObjectKind::kOddball || kind == ObjectKind::kHole) {
+        InspectOptions options;
+        options.depth = 0;
+        std::string text = JsView(heap_, options).Format(info.receiver);
+        if (text != "true" && text != "false") return name;  // undefined, null: top level
+        type_name = "Boolean";
+      } else if (IsJSFunctionType(heap_, type)) {
+        // A function as receiver (a static method): V8 13+ names the type
+        // after the function ("Module._load"), V8 11-12 only class
+        // constructors, others are "Function" (seen in Error.stack of each).
+        JSFunctionData receiver_fn = ReadJSFunction(heap_, r.address);
+        const std::string& receiver_name = receiver_fn.sfi.debug_name;
+        bool named = generation_ >= 13 || receiver_fn.is_class_constructor;
+        type_name = named && !receiver_name.empty() ? receiver_name : "Function";
+        method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
+      } else if (kind == ObjectKind::kOther) {
+        InspectOptions options;
+        options.depth = 0;
+        options.max_array_length = 0;
+        HeapJsModel model(heap_, options);
+        JsDescription d = model.Describe(info.receiver);
+        if (d.kind == JsKind::kPrimitive) {
+          if (!d.text.empty() && d.text.back() == 'n' && d.is_number) type_name = "BigInt";
+        } else if (d.kind == JsKind::kGlobalProxy) {
+          return name;
+        } else {
+          type_name = ConstructorNameOf(heap_, r.address, d);
+          method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
+        }
+      }
+    }
+  } catch (const Error&) {
+  }
+  if (!name.empty()) {
+    std::string out = (!type_name.empty() && IsIdentifier(name) && name != type_name ? type_name + "." : "") + name;
+    if (!method.empty() && !EndsWithMethodName(name, method)) out += " [as " + method + "]";
+    return out;
+  }
+  return (type_name.empty() ? "" : type_name + ".") + (method.empty() ? std::string("<anonymous>") : method);
+}
+
+// ---- parameter names ----
+
+std::vector<std::string> ParameterNamesFromSource(const std::u16string& source, size_t max) {
+  std::vector<std::string> names;
+  size_t i = 0;
+  auto skip_space = [&]() {
+    while (i < source.size()) {
+      char16_t c = source[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        i++;
+      } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
+        while (i < source.size() && source[i] != '\n') i++;
+      } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '*') {
+        size_t end = source.find(u"*/", i + 2);
+        i = end == std::u16string::npos ? source.size() : end + 2;
+      } else {
+        break;
+      }
+    }
+  };
+  auto is_ident = [](char16_t c, bool first) {
+    return c >= 0x80 || c == '$' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (!first && c >= '0' && c <= '9');
+  };
+  skip_space();
+  if (i >= source.size()) return names;
+  if (is_ident(source[i], true)) {
+    // `x => ...`: one parameter without parentheses.
+    size_t start = i;
+    while (i < source.size() && is_ident(source[i], false)) i++;
+    std::u16string ident = source.substr(start, i - start);
+    skip_space();
+    if (source.compare(i, 2, u"=>") == 0) names.push_back(Utf16ToUtf8(ident));
+    return names;
+  }
+  if (source[i] != '(') return names;
+  i++;
+  int depth = 0;
+  std::u16string current;
+  auto flush = [&]() {
+    // Trim, then keep the binding: `a = 1` -> a, `...rest` -> ...rest,
+    // destructuring patterns as written.
+    size_t b = current.find_first_not_of(u" \t\r\n");
+    size_t e = current.find_last_not_of(u" \t\r\n");
+    std::u16string p = b == std::u16string::npos ? u"" : current.substr(b, e - b + 1);
+    int d = 0;
+    for (size_t k = 0; k < p.size(); k++) {
+      char16_t c = p[k];
+      if (c == '(' || c == '[' || c == '{') d++;
+      if (c == ')' || c == ']' || c == '}') d--;
+      if (c == '=' && d == 0) {
+        p = p.substr(0, k);
+        size_t pe = p.find_last_not_of(u" \t\r\n");
+        p = pe == std::u16string::npos ? u"" : p.substr(0, pe + 1);
+        break;
+      }
+    }
+    if (!p.empty() && names.size() < max) names.push_back(Utf16ToUtf8(p.size() > 40 ? p.substr(0, 40) + u"…" : p));
+    current.clear();
+  };
+  while (i < source.size()) {
+    char16_t c = source[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      size_t end = i + 1;
+      while (end < source.size() && source[end] != c) end += source[end] == '\\' ? 2 : 1;
+      current += source.substr(i, std::min(end + 1, source.size()) - i);
+      i = end + 1;
+      continue;
+    }
+    if (c == '/' && i + 1 < source.size() && (source[i + 1] == '/' || source[i + 1] == '*')) {
+      skip_space();
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') depth++;
+    if (c == ')' || c == ']' || c == '}') {
+      if (depth == 0) {
+        flush();
+        return names;
+      }
+      depth--;
+    }
+    if (c == ',' && depth == 0) {
+      flush();
+    } else {
+      current += c;
+    }
+    i++;
+  }
+  return {};  // no closing parenthesis: not a parameter list
+}
+
+}  // namespace nodegdb

@@ -1,0 +1,84 @@
+// JSObject: own named properties (fast in-object and PropertyArray fields,
+// descriptor constants, dictionary mode) and elements (Smi, double and
+// tagged backing stores, holes, dictionary elements).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/v8/heap.h"
+#include "core/view/inspect.h"
+#include "core/v8/map.h"
+#include "core/v8/property.h"
+
+namespace nodegdb {
+
+struct JSObjectLayout {
+  int64_t properties = -1;  // raw_properties_or_hash
+  int64_t elements = -1;
+  int64_t header_size = 24;  // first field after map, properties, elements
+  int64_t js_array_length = 24;
+  static JSObjectLayout From(const Metadata& md);
+};
+
+struct OwnProperty {
+  enum class Where { kInObject, kPropertyArray, kDescriptor, kDictionary };
+  Tagged key;
+  PropertyDetails details;
+  Where where = Where::kInObject;
+  int64_t index = 0;  // in-object slot, properties[index], or descriptor number
+  Tagged value;       // the value (for accessors: the AccessorPair / AccessorInfo)
+};
+
+const char* WhereName(OwnProperty::Where where);
+
+// Own named properties in V8's order (the map's descriptors, or the
+// dictionary by enumeration index). Strings and symbols both; the caller
+// filters. At most `limit`.
+std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const MapInfo& map, size_t limit);
+
+// The own named property `name` (a string key), if present.
+std::optional<OwnProperty> FindOwnProperty(Heap& heap, uint64_t object, const MapInfo& map, std::u16string_view name);
+
+// Elements of an object (index -> value, ascending, holes left out).
+struct ElementList {
+  std::string store;  // "FixedArray", "FixedDoubleArray", "NumberDictionary", "none"
+  uint64_t capacity = 0;
+  std::vector<std::pair<uint64_t, JsSlot>> items;
+  bool truncated = false;  // more present elements than `limit`
+};
+// `length`: how many indices to look at (the array length for arrays).
+ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64_t length, size_t limit);
+
+// JSArray::length (a Smi, or a HeapNumber past 2^31 on some builds).
+uint64_t ReadJsArrayLength(Heap& heap, uint64_t array);
+
+// A key as text: the string's UTF-8, or "Symbol(desc)" for a symbol.
+struct KeyText {
+  bool is_symbol = false;
+  bool is_private = false;  // private symbols and #names: never enumerated
+  std::string text;
+};
+KeyText ReadKey(Heap& heap, const Tagged& key);
+
+// True if `key` is the string `name`.
+bool KeyEquals(Heap& heap, const Tagged& key, std::u16string_view name);
+
+}  // namespace nodegdb
+
+namespace nodegdb {
+
+class V8View;
+
+// V8's name of an ElementsKind number ("HOLEY_ELEMENTS").
+std::string ElementsKindName(Heap& heap, int kind);
+
+// The V8 view (%DebugPrint) of a JSReceiver: map, prototype, elements,
+// properties store, each own property with its location, then the elements.
+std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address);
+
+}  // namespace nodegdb

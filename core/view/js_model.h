@@ -1,0 +1,70 @@
+// The heap side of the JS view: describes any tagged value for the
+// util.inspect formatter (inspect.h) by dispatching on its instance type to
+// the decoder of that kind (js_object.cc, map.cc, collections, functions...).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/v8/heap.h"
+#include "core/view/inspect.h"
+#include "core/v8/map.h"
+
+namespace nodegdb {
+
+class HeapJsModel : public JsModel {
+ public:
+  HeapJsModel(Heap& heap, const InspectOptions& options) : heap_(heap), options_(options) {}
+  JsDescription Describe(uint64_t raw) override;
+
+  // Facts the V8 view shares.
+  std::string FunctionName(uint64_t function);  // "" if anonymous
+  bool IsFunctionType(int instance_type) const;
+
+ private:
+  JsDescription DescribeHeapObject(uint64_t address);
+  void DescribeReceiver(uint64_t address, const MapInfo& map, JsDescription& d);
+  void AddNamedProperties(uint64_t address, const MapInfo& map, JsDescription& d);
+  void AddIndexedAsProperties(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeFunction(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
+  void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeArrayBuffer(uint64_t address, JsDescription& d);
+  void DescribeDataView(uint64_t address, JsDescription& d);
+  // A JSArrayBufferView's buffer, byte offset and byte length (length-tracking
+  // views span their buffer; detached ones are empty) into `d`.
+  void ReadViewExtent(uint64_t address, JsDescription& d);
+  void DescribeError(uint64_t address, const MapInfo& map, JsDescription& d);
+  void DescribeContext(uint64_t address, JsDescription& d);
+  // A data property found on the object or its prototype chain (nullopt for
+  // accessors, which only running code could evaluate).
+  std::optional<Tagged> LookupDataProperty(uint64_t address, const MapInfo& map, std::u16string_view name);
+  std::string StringValue(const std::optional<Tagged>& value);
+  bool ArrayBufferDetached(uint64_t buffer);
+  void DescribeBuffer(uint64_t address, JsDescription& d);
+  std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  // value[Symbol.toStringTag] where no code has to run: the first own or
+  // inherited property with that key if it is a string data property; ""
+  // otherwise. *getter: the first such property was an accessor.
+  std::string ToStringTag(uint64_t address, const MapInfo& map, bool* getter);
+  std::string FindToStringTag(uint64_t address, const MapInfo& map, bool* getter);
+  std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
+
+  Heap& heap_;
+  InspectOptions options_;
+};
+
+// ISO 8601 text of a time value in ms since the epoch, as Date.prototype.toISOString
+// ("1970-01-01T00:00:00.000Z"); "Invalid Date" for NaN or out of range.
+std::string IsoDateText(double ms);
+
+// A description as text, field by field (debugging and tests).
+std::string DebugString(const JsDescription& d);
+
+// RegExp flags bits to their text in V8's canonical order ("dgimsuvy").
+std::string RegExpFlagsText(int64_t flags);
+
+}  // namespace nodegdb

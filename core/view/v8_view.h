@@ -1,0 +1,32 @@
+// The V8 view: what %DebugPrint says of an object. The first line is
+// "0xADDR: [Class] summary   (INSTANCE_TYPE, details)"; then " - field: value"
+// lines for the map and the type's key fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/v8/heap.h"
+
+namespace nodegdb {
+
+class V8View {
+ public:
+  explicit V8View(Heap& heap) : heap_(heap) {}
+  std::string Inspect(uint64_t raw);
+
+  // "<Map(HEAP_NUMBER_TYPE)>", "<String[3]: #abc>", ...: one short phrase.
+  std::string Brief(uint64_t raw);
+
+  bool IsReceiverType(int instance_type) const;
+
+ private:
+  std::string BriefOther(uint64_t address, int instance_type);
+  std::string InspectArray(uint64_t address, const std::string& cls);
+  Heap& heap_;
+};
+
+// Longest string text shown in the V8 view before a "…" marker.
+constexpr size_t kV8ViewStringLimit = 1000;
+
+}  // namespace nodegdb
