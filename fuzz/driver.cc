@@ -20,7 +20,7 @@ std::vector<TargetInfo>& Targets() {
 
 namespace {
 std::shared_ptr<const Metadata> MetadataOf(const Seed& seed) {
-  return seed.metadata ? seed.metadata : std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg));
+  return seed.metadata ? seed.metadata : std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg, {}, seed.v8_major));
 }
 }  // namespace
 
@@ -29,14 +29,12 @@ FuzzHeap::FuzzHeap(Seed seed) : seed_(std::move(seed)), metadata_(MetadataOf(see
   for (const auto& [address, bytes] : seed_.regions) memory->Map(address, bytes);
   memory_ = memory;
   heap_ = std::make_unique<Heap>(*memory_, *metadata_);
-  heap_->set_v8_major(seed_.v8_major);
   heap_->set_environment_index(seed_.environment_index);
 }
 
 FuzzHeap::FuzzHeap(Seed seed, std::shared_ptr<Memory> memory)
     : seed_(std::move(seed)), metadata_(MetadataOf(seed_)), memory_(std::move(memory)) {
   heap_ = std::make_unique<Heap>(*memory_, *metadata_);
-  heap_->set_v8_major(seed_.v8_major);
   heap_->set_environment_index(seed_.environment_index);
 }
 

@@ -203,7 +203,7 @@ std::optional<BytecodeTables> ParseTables(const uint8_t* data, size_t size) {
 Seed ParseSeed(const uint8_t* data, size_t size, ParseCache* cache) {
   if (size < kMagicSize || std::memcmp(data, kMagic, kMagicSize) != 0) {
     Seed seed = FromGarbage(data, size);
-    if (cache) seed.metadata = std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg));
+    if (cache) seed.metadata = std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg, {}, seed.v8_major));
     return seed;
   }
   Reader r(data + kMagicSize, size - kMagicSize);
@@ -230,7 +230,7 @@ Seed ParseSeed(const uint8_t* data, size_t size, ParseCache* cache) {
       if (r.ok()) seed.v8dbg[name] = value;
     }
     if (cache) {
-      seed.metadata = std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg));
+      seed.metadata = std::make_shared<const Metadata>(Metadata::FromTable(seed.v8dbg, {}, seed.v8_major));
       seed.v8dbg.clear();
       if (r.ok()) {
         cache->constants_bytes.assign(constants_begin, r.position());

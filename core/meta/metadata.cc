@@ -1,5 +1,7 @@
 #include "core/meta/metadata.h"
 
+#include <cstdlib>
+
 #include <cstring>
 #include <iterator>
 
@@ -49,6 +51,27 @@ std::string Metadata::FieldKey(std::string_view cls, std::string_view field) {
   return key;
 }
 
+namespace {
+
+// v8::internal::Version's major_, minor_, build_ and patch_ (initialised data).
+std::string V8VersionOf(const ElfFile& binary) {
+  int parts[4] = {-1, -1, -1, -1};
+  const char* names[4] = {"_ZN2v88internal7Version6major_E", "_ZN2v88internal7Version6minor_E",
+                          "_ZN2v88internal7Version6build_E", "_ZN2v88internal7Version6patch_E"};
+  binary.ForEachSymbol("_ZN2v88internal7Version", [&](const ElfSymbol& sym) {
+    for (int i = 0; i < 4; i++) {
+      int32_t v;
+      if (sym.name == names[i] && sym.size == 4 && binary.ReadVirtual(sym.value, &v, 4)) parts[i] = v;
+    }
+  });
+  if (parts[0] < 0 || parts[1] < 0 || parts[2] < 0) return "";
+  std::string s = std::to_string(parts[0]) + "." + std::to_string(parts[1]) + "." + std::to_string(parts[2]);
+  if (parts[3] > 0) s += "." + std::to_string(parts[3]);
+  return s;
+}
+
+}  // namespace
+
 Metadata Metadata::FromBinary(const ElfFile& binary) {
   Metadata md;
   binary.ForEachSymbol(kV8Prefix, [&](const ElfSymbol& sym) {
@@ -82,11 +105,14 @@ Metadata Metadata::FromBinary(const ElfFile& binary) {
                 ": not a node binary, or its symbols were stripped");
   }
   md.Index();
+  md.v8_version_ = V8VersionOf(binary);
+  const int major = std::atoi(md.v8_version_.c_str());
+  md.rules_ = V8Rules::For(major > 0 ? major : md.GenerationFromConstants());
   return md;
 }
 
 Metadata Metadata::FromTable(const std::map<std::string, int64_t>& v8dbg,
-                             const std::map<std::string, uint64_t>& nodedbg_addresses) {
+                             const std::map<std::string, uint64_t>& nodedbg_addresses, int v8_major) {
   Metadata md;
   for (auto& [name, value] : v8dbg) md.v8dbg_[name] = value;
   for (auto& [name, address] : nodedbg_addresses) {
@@ -99,7 +125,15 @@ Metadata Metadata::FromTable(const std::map<std::string, int64_t>& v8dbg,
         NodeVariable{name, address, 4};
   }
   md.Index();
+  md.rules_ = V8Rules::For(v8_major > 0 ? v8_major : md.GenerationFromConstants());
+  if (v8_major > 0) md.v8_version_ = std::to_string(v8_major) + ".0.0";
   return md;
+}
+
+int Metadata::GenerationFromConstants() const {
+  int64_t first_vars = Find("v8dbg_scopeinfo_idx_first_vars").value_or(3);
+  if (first_vars >= 5) return FindType("CONTEXT_CELL_TYPE") ? 14 : 13;
+  return FindField("BytecodeArray", {"wrapper"}) ? 12 : 11;
 }
 
 void Metadata::Index() {

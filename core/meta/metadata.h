@@ -18,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/meta/v8_rules.h"
 #include "core/platform/elf_file.h"
 
 namespace nodegdb {
@@ -26,13 +27,20 @@ class Memory;
 
 class Metadata {
  public:
-  // Reads every v8dbg_/nodedbg_ symbol of `binary`. Throws Error with
-  // "no V8 postmortem metadata" if it has none.
+  // Reads every v8dbg_/nodedbg_ symbol of `binary`, and its V8 version.
+  // Throws Error with "no V8 postmortem metadata" if it has none.
   static Metadata FromBinary(const ElfFile& binary);
 
-  // From plain tables (tests, fuzzing): names with their v8dbg_/nodedbg_ prefix.
+  // From plain tables (tests, fuzzing): names with their v8dbg_/nodedbg_
+  // prefix. `v8_major` 0: the generation the constants show.
   static Metadata FromTable(const std::map<std::string, int64_t>& v8dbg,
-                            const std::map<std::string, uint64_t>& nodedbg_addresses = {});
+                            const std::map<std::string, uint64_t>& nodedbg_addresses = {}, int v8_major = 0);
+
+  // "11.3.244.8" from the binary's v8::internal::Version, "" if absent.
+  const std::string& v8_version() const { return v8_version_; }
+  // The V8 version's differences (core/meta/v8_rules.h): the binary's major,
+  // else the generation the constants show.
+  const V8Rules& rules() const { return rules_; }
 
   // A v8dbg_ constant by its whole name ("v8dbg_SmiTag").
   std::optional<int64_t> Find(std::string_view name) const;
@@ -69,6 +77,9 @@ class Metadata {
 
  private:
   void Index();
+  // 11..14 from the constants alone: where ScopeInfo's variables start,
+  // V8 14's ContextCell type, V8 12's BytecodeArray wrapper.
+  int GenerationFromConstants() const;
   static std::string FieldKey(std::string_view cls, std::string_view field);
 
   std::unordered_map<std::string, int64_t> v8dbg_;  // whole name -> value
@@ -76,6 +87,8 @@ class Metadata {
   std::unordered_map<std::string, int> types_;  // "ODDBALL_TYPE" -> number
   std::unordered_map<int, std::pair<std::string, std::string>> type_names_;  // number -> (name, class)
   std::map<std::string, NodeVariable> nodedbg_;  // "kind:Class.field" -> variable
+  std::string v8_version_;
+  V8Rules rules_;
 };
 
 // Splits "Class__field__Type" into class and field. Fields may end in '_'

@@ -92,7 +92,21 @@ std::string NotTaggedMessage(uint64_t raw) {
 }
 
 Heap::Heap(Memory& memory, const Metadata& metadata)
-    : memory_(memory), metadata_(metadata), layout_(Layout::From(metadata)) {}
+    : memory_(memory), metadata_(metadata), layout_(Layout::From(metadata)) {
+  // Versions without the HOLE_TYPE constant learn it from the first
+  // hole-shaped object, unless the rules know the number.
+  const int hole = metadata_.rules().hole_type_without_constant();
+  if (layout_.hole_type < 0 && hole >= 0 && metadata_.TypeName(hole).empty()) layout_.hole_type = hole;
+}
+
+std::string Heap::Shown(uint64_t untagged) const { return Hex(untagged + layout_.tagging.heap_object_tag); }
+
+CorruptObject Heap::NotA(uint64_t untagged, std::string_view kind, std::string_view detail) const {
+  const bool vowel = !kind.empty() && std::string_view("AEIOUaeiou").find(kind[0]) != std::string_view::npos;
+  std::string message = Shown(untagged) + " is not " + (vowel ? "an " : "a ") + std::string(kind);
+  if (!detail.empty()) message += " (" + std::string(detail) + ")";
+  return CorruptObject(message);
+}
 
 int64_t Heap::Need(int64_t offset, const char* what) const {
   if (offset < 0) throw MissingConstant(what);
@@ -147,15 +161,6 @@ uint64_t Heap::MapOf(uint64_t object) {
   if (verified_maps_.size() > 65536) verified_maps_.clear();
   verified_maps_.insert(map.address);
   return map.address;
-}
-
-void Heap::set_v8_major(int major) {
-  v8_major_ = major;
-  // V8 14 dropped the HOLE_TYPE constant. Its number, read from the maps of
-  // holes in Node 26's V8 14.6 (%DebugPrint'ed), is 274; it is used only if
-  // no other type has that number in the metadata. Other versions without
-  // the constant learn it from the first hole-shaped object.
-  if (layout_.hole_type < 0 && major == 14 && metadata_.TypeName(274).empty()) layout_.hole_type = 274;
 }
 
 int Heap::InstanceTypeOf(uint64_t object) {

@@ -74,8 +74,17 @@ class Heap {
   const Layout& layout() const { return layout_; }
 
   // V8's major version (from the binary's v8::internal::Version), 0 if unknown.
-  int v8_major() const { return v8_major_; }
-  void set_v8_major(int major);
+  // What differs between V8 versions (core/meta/v8_rules.h).
+  const V8Rules& rules() const { return metadata_.rules(); }
+  // Deprecated: ask rules() for a named fact instead.
+  int v8_major() const { return metadata_.rules().major; }
+
+  // How an object is named in messages: its tagged pointer, as the user
+  // typed it and V8 prints it ("0x2c6019246e71"), from its untagged address.
+  std::string Shown(uint64_t untagged) const;
+  // The one error for an object of the wrong kind: "0x... is not a <kind>"
+  // ("an" before a vowel), with `detail` in parentheses when given.
+  CorruptObject NotA(uint64_t untagged, std::string_view kind, std::string_view detail = {}) const;
 
   // Node's embedder-data slot for its Environment* in native contexts
   // (nodedbg_const_ContextEmbedderIndex__kEnvironment__int, which lives in
@@ -135,7 +144,6 @@ class Heap {
   Layout layout_;
   // Maps already checked to be maps: most objects share a few dozen maps.
   std::unordered_set<uint64_t> verified_maps_;
-  int v8_major_ = 0;
   int64_t environment_index_ = -1;
   // V8 14 lost the HOLE_TYPE constant: the type is learnt from the first
   // object that has a hole's shape (see InstanceTypeOf).

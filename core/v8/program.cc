@@ -39,10 +39,6 @@ Program::Program(const std::string& binary, std::shared_ptr<Memory> memory, uint
       memory_(std::move(memory)),
       load_bias_(load_bias),
       heap_(std::make_unique<Heap>(*memory_, metadata_)) {
-  // Some layouts changed without a trace in the metadata (JSDate's value
-  // became a raw double in V8 13, typed-array elements kinds were reordered):
-  // the decoders ask the V8 version.
-  heap_->set_v8_major(std::atoi(V8Version().c_str()));
   try {
     heap_->set_environment_index(NodeConstant("const", "ContextEmbedderIndex", "kEnvironment"));
   } catch (const Error&) {
@@ -88,21 +84,7 @@ std::string Program::NodeVersion() {
   return "v" + v;
 }
 
-std::string Program::V8Version() const {
-  int parts[4] = {-1, -1, -1, -1};
-  const char* names[4] = {"_ZN2v88internal7Version6major_E", "_ZN2v88internal7Version6minor_E",
-                          "_ZN2v88internal7Version6build_E", "_ZN2v88internal7Version6patch_E"};
-  binary_.ForEachSymbol("_ZN2v88internal7Version", [&](const ElfSymbol& sym) {
-    for (int i = 0; i < 4; i++) {
-      int32_t v;
-      if (sym.name == names[i] && sym.size == 4 && binary_.ReadVirtual(sym.value, &v, 4)) parts[i] = v;
-    }
-  });
-  if (parts[0] < 0 || parts[1] < 0 || parts[2] < 0) return "";
-  std::string s = std::to_string(parts[0]) + "." + std::to_string(parts[1]) + "." + std::to_string(parts[2]);
-  if (parts[3] > 0) s += "." + std::to_string(parts[3]);
-  return s;
-}
+std::string Program::V8Version() const { return metadata_.v8_version(); }
 
 std::string Program::Banner() {
   std::string node = NodeVersion();

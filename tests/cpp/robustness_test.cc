@@ -66,13 +66,12 @@ class ObjectHeap {
   static constexpr uint64_t kBase = 0x30000000;
   // `overrides`: constants that differ from Node 20's (a foreign or damaged binary).
   explicit ObjectHeap(const std::map<std::string, int64_t>& overrides = {})
-      : metadata_(Metadata::FromTable(WithOverrides(overrides))) {
+      : metadata_(Metadata::FromTable(WithOverrides(overrides), {}, 11)) {
     memory_.Map(kBase, std::vector<uint8_t>(kSize, 0));
     meta_map_ = Allocate(80);
     Put64(meta_map_, Tag(meta_map_));
     Put16(meta_map_ + 12, 255);
     heap_ = std::make_unique<Heap>(memory_, metadata_);
-    heap_->set_v8_major(11);
     undefined_ = Object(131, 48);
     Put64(undefined_ + 40, Smi(5));
     null_ = Object(131, 48);
