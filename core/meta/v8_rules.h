@@ -32,6 +32,15 @@ struct V8Rules {
   // ---- view/: the JS and V8 views ----
   // (each fact is used by core/view/)
 
+  // V8 13 keeps a JSDate's time value as a raw double in its value slot
+  // (before: a Smi or a HeapNumber).
+  bool date_value_is_raw_double() const { return major >= 13; }
+  // V8 13 put a cpp_heap_wrappable slot before a JSArrayBufferView's buffer.
+  bool view_has_wrappable_slot() const { return major >= 13; }
+  // Offset of a JSArrayBufferView's bit_field (length-tracking, ...): 48 up
+  // to V8 12, 40 from V8 13 on.
+  int view_bit_field_offset() const { return major >= 13 ? 40 : 48; }
+
   // ---- heap/: pages, object sizes, the walk ----
   // (each fact is used by core/heap/)
 

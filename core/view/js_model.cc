@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "core/v8/bigint.h"
 #include "core/v8/context.h"
@@ -173,140 +174,154 @@ JsDescription HeapJsModel::DescribeHeapObject(uint64_t address) {
   return d;
 }
 
+// What DescribeReceiver does for one receiver class: the JsKind, V8's
+// constructor name for it, the describer that reads the class's own state,
+// and which property lists follow. One table (V8's tools/debug_helper style:
+// the list of kinds is the dispatch), looked up by the V8 class name.
+struct HeapJsModel::ReceiverKind {
+  // Which own properties DescribeReceiver adds after the describer.
+  enum class Keys {
+    kIndexedAndNamed,  // elements listed as index keys, then named properties
+    kNamed,            // the describer listed the elements itself
+    kByDescriber,      // the describer adds whatever it shows
+  };
+  JsKind kind;
+  const char* builtin_name;  // "Object" where the describer sets it
+  Describer describe;        // nullptr: nothing beyond the properties
+  Keys keys = Keys::kIndexedAndNamed;
+  // Told by class before the range of function instance types (the others
+  // after it), the order util.inspect's model always had.
+  bool before_function_types = false;
+};
+
+const HeapJsModel::ReceiverKind& HeapJsModel::KindOfReceiver(int type) {
+  using K = ReceiverKind::Keys;
+  static const std::unordered_map<std::string_view, ReceiverKind> kKinds = {
+      {"JSArray", {JsKind::kArray, "Array", &HeapJsModel::DescribeArray, K::kNamed, true}},
+      {"JSArgumentsObject", {JsKind::kArguments, "Arguments", &HeapJsModel::DescribeArguments, K::kNamed, true}},
+      {"JSBoundFunction", {JsKind::kFunction, "Function", &HeapJsModel::DescribeBoundFunction, K::kIndexedAndNamed, true}},
+      {"JSMap", {JsKind::kMap, "Map", &HeapJsModel::DescribeCollection}},
+      {"JSSet", {JsKind::kSet, "Set", &HeapJsModel::DescribeCollection}},
+      {"JSWeakMap", {JsKind::kWeakMap, "WeakMap", nullptr}},
+      {"JSWeakSet", {JsKind::kWeakSet, "WeakSet", nullptr}},
+      {"JSDate", {JsKind::kDate, "Date", &HeapJsModel::DescribeDate}},
+      {"JSRegExp", {JsKind::kRegExp, "RegExp", &HeapJsModel::DescribeRegExp}},
+      {"JSPrimitiveWrapper", {JsKind::kBoxed, "Object", &HeapJsModel::DescribeBoxed}},
+      {"JSPromise", {JsKind::kPromise, "Promise", &HeapJsModel::DescribePromise}},
+      {"JSTypedArray", {JsKind::kTypedArray, "Object", &HeapJsModel::DescribeTypedArrayReceiver, K::kByDescriber}},
+      {"JSDataView", {JsKind::kDataView, "DataView", &HeapJsModel::DescribeDataView}},
+      {"JSRabGsabDataView", {JsKind::kDataView, "DataView", &HeapJsModel::DescribeDataView}},
+      {"JSArrayBuffer", {JsKind::kArrayBuffer, "ArrayBuffer", &HeapJsModel::DescribeArrayBuffer}},
+      {"JSError", {JsKind::kError, "Error", &HeapJsModel::DescribeError}},
+      {"JSModuleNamespace", {JsKind::kModuleNamespace, "Module", nullptr}},
+      {"JSGlobalProxy", {JsKind::kGlobalProxy, "Object", nullptr}},
+  };
+  static const ReceiverKind kFunction{JsKind::kFunction, "Function", &HeapJsModel::DescribeFunction};
+  static const ReceiverKind kObject{JsKind::kObject, "Object", nullptr};
+  auto it = kKinds.find(ClassOf(heap_, type));
+  const ReceiverKind* kind = it == kKinds.end() ? nullptr : &it->second;
+  if (IsFunctionType(type) && !(kind && kind->before_function_types)) return kFunction;
+  return kind ? *kind : kObject;
+}
+
 void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescription& d) {
-  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
-  const int type = map.instance_type;
-  const std::string cls = ClassOf(heap_, type);
+  const ReceiverKind& kind = KindOfReceiver(map.instance_type);
   bool null_prototype = false;
   d.constructor_name = ConstructorName(address, map, &null_prototype);
-  d.kind = JsKind::kObject;
-  d.builtin_name = "Object";
+  d.kind = kind.kind;
+  d.builtin_name = kind.builtin_name;
   bool tag_getter = false;
   try {
     d.to_string_tag = ToStringTag(address, map, &tag_getter);
   } catch (const Error&) {
     // A damaged prototype: util.inspect would have thrown on it too; no tag.
   }
+  if (kind.describe) (this->*kind.describe)(Receiver{address, map, tag_getter}, d);
+  if (kind.keys == ReceiverKind::Keys::kIndexedAndNamed) AddIndexedAsProperties(address, map, d);
+  if (kind.keys != ReceiverKind::Keys::kByDescriber) AddNamedProperties(address, map, d);
+}
 
-  if (cls == "JSArray") {
-    d.kind = JsKind::kArray;
-    d.builtin_name = "Array";
-    d.length = ReadJsArrayLength(heap_, address);
-    ElementList elements = ReadElements(heap_, address, map, d.length, options_.max_array_length + 1);
-    d.elements = std::move(elements.items);
-    AddNamedProperties(address, map, d);
-    return;
+void HeapJsModel::DescribeArray(const Receiver& r, JsDescription& d) {
+  d.length = ReadJsArrayLength(heap_, r.address);
+  d.elements = ReadElements(heap_, r.address, r.map, d.length, options_.max_array_length + 1).items;
+}
+
+void HeapJsModel::DescribeArguments(const Receiver& r, JsDescription& d) {
+  std::optional<OwnProperty> length = FindOwnProperty(heap_, r.address, r.map, u"length");
+  d.length = length && length->value.is_smi() && length->value.smi >= 0 ? static_cast<uint64_t>(length->value.smi) : 0;
+  d.elements = ReadElements(heap_, r.address, r.map, d.length, options_.max_array_length + 1).items;
+}
+
+void HeapJsModel::DescribeDate(const Receiver& r, JsDescription& d) {
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  double ms = NAN;
+  Tagged value = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.date_value));
+  if (heap_.rules().date_value_is_raw_double()) {
+    uint64_t bits = value.raw;
+    std::memcpy(&ms, &bits, 8);
+  } else if (value.is_smi()) {
+    ms = static_cast<double>(value.smi);
+  } else if (value.kind == Tagged::Kind::kStrong && heap_.KindOf(heap_.InstanceTypeOf(value.address)) == ObjectKind::kHeapNumber) {
+    ms = ReadHeapNumber(heap_, value.address);
   }
-  if (cls == "JSArgumentsObject") {
-    d.kind = JsKind::kArguments;
-    d.builtin_name = "Arguments";
-    std::optional<OwnProperty> length = FindOwnProperty(heap_, address, map, u"length");
-    d.length = length && length->value.is_smi() && length->value.smi >= 0 ? static_cast<uint64_t>(length->value.smi) : 0;
-    d.elements = ReadElements(heap_, address, map, d.length, options_.max_array_length + 1).items;
-    AddNamedProperties(address, map, d);
-    return;
+  d.text = IsoDateText(ms);
+}
+
+void HeapJsModel::DescribeRegExp(const Receiver& r, JsDescription& d) {
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  Tagged source = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.regexp_source));
+  Tagged flags = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.regexp_flags));
+  std::string text = "(?:)";
+  if (source.kind == Tagged::Kind::kStrong && heap_.IsString(heap_.InstanceTypeOf(source.address))) {
+    text = Utf16ToUtf8(ReadString(heap_, source.address, options_.max_string_length).units);
   }
-  if (IsFunctionType(type) || cls == "JSBoundFunction") {
-    d.kind = JsKind::kFunction;
-    d.builtin_name = "Function";
-    DescribeFunction(address, map, d);
-    AddIndexedAsProperties(address, map, d);
-    AddNamedProperties(address, map, d);
-    return;
-  }
-  if (cls == "JSMap" || cls == "JSSet") {
-    d.kind = cls == "JSMap" ? JsKind::kMap : JsKind::kSet;
-    d.builtin_name = cls == "JSMap" ? "Map" : "Set";
-    DescribeCollection(address, cls == "JSMap", d);
-  } else if (cls == "JSWeakMap" || cls == "JSWeakSet") {
-    d.kind = cls == "JSWeakMap" ? JsKind::kWeakMap : JsKind::kWeakSet;
-    d.builtin_name = cls.substr(2);
-  } else if (cls == "JSDate") {
-    d.kind = JsKind::kDate;
-    d.builtin_name = "Date";
-    double ms = NAN;
-    Tagged value = heap_.ReadTagged(address + static_cast<uint64_t>(l.date_value));
-    if (heap_.v8_major() >= 13) {
-      // V8 13 keeps the time value unboxed.
-      uint64_t bits = value.raw;
-      std::memcpy(&ms, &bits, 8);
-    } else if (value.is_smi()) ms = static_cast<double>(value.smi);
-    else if (value.kind == Tagged::Kind::kStrong && heap_.KindOf(heap_.InstanceTypeOf(value.address)) == ObjectKind::kHeapNumber)
-      ms = ReadHeapNumber(heap_, value.address);
-    d.text = IsoDateText(ms);
-  } else if (cls == "JSRegExp") {
-    d.kind = JsKind::kRegExp;
-    d.builtin_name = "RegExp";
-    Tagged source = heap_.ReadTagged(address + static_cast<uint64_t>(l.regexp_source));
-    Tagged flags = heap_.ReadTagged(address + static_cast<uint64_t>(l.regexp_flags));
-    std::string text = "(?:)";
-    if (source.kind == Tagged::Kind::kStrong && heap_.IsString(heap_.InstanceTypeOf(source.address))) {
-      text = Utf16ToUtf8(ReadString(heap_, source.address, options_.max_string_length).units);
+  d.text = "/" + text + "/" + (flags.is_smi() ? RegExpFlagsText(flags.smi) : "");
+}
+
+void HeapJsModel::DescribeBoxed(const Receiver& r, JsDescription& d) {
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  Tagged value = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.primitive_wrapper_value));
+  // A wrapper holds a primitive; an object there (the wrapper itself, in
+  // a damaged heap) would be described again and again.
+  if (value.kind == Tagged::Kind::kStrong) {
+    int inner_type = heap_.InstanceTypeOf(value.address);
+    if (heap_.KindOf(inner_type) == ObjectKind::kOther && inner_type != BigIntType(heap_)) {
+      throw CorruptObject("boxed primitive " + heap_.Shown(r.address) + " holds " + heap_.TypeName(inner_type) + " " +
+                          Hex(value.raw) + ", not a primitive");
     }
-    d.text = "/" + text + "/" + (flags.is_smi() ? RegExpFlagsText(flags.smi) : "");
-  } else if (cls == "JSPrimitiveWrapper") {
-    d.kind = JsKind::kBoxed;
-    Tagged value = heap_.ReadTagged(address + static_cast<uint64_t>(l.primitive_wrapper_value));
-    // A wrapper holds a primitive; an object there (the wrapper itself, in
-    // a damaged heap) would be described again and again.
-    if (value.kind == Tagged::Kind::kStrong) {
-      int inner_type = heap_.InstanceTypeOf(value.address);
-      if (heap_.KindOf(inner_type) == ObjectKind::kOther && inner_type != BigIntType(heap_)) {
-        throw CorruptObject("boxed primitive " + Hex(address + heap_.layout().tagging.heap_object_tag) +
-                            " holds " + heap_.TypeName(inner_type) + " " + Hex(value.raw) + ", not a primitive");
-      }
-    }
-    JsDescription inner = Describe(value.raw);
-    d.text = inner.text;
-    const bool bigint = value.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(value.address) == BigIntType(heap_);
-    if (bigint) {
-      d.typed_name = "BigInt";
-    } else if (value.is_smi() || inner.is_number) {
-      d.typed_name = "Number";
-    } else if (inner.is_string) {
-      d.typed_name = "String";
-      d.length = static_cast<uint64_t>(ReadStringShape(heap_, value.address).length);
-    } else if (inner.text == "true" || inner.text == "false") {
-      d.typed_name = "Boolean";
-    } else {
-      d.typed_name = "Symbol";
-    }
-    d.builtin_name = d.typed_name;
-  } else if (cls == "JSPromise") {
-    d.kind = JsKind::kPromise;
-    d.builtin_name = "Promise";
-    Tagged flags = heap_.ReadTagged(address + static_cast<uint64_t>(l.promise_flags));
-    int status = flags.is_smi() ? static_cast<int>(flags.smi & 3) : 0;
-    d.promise_state = status == 1 ? JsPromiseState::kFulfilled : status == 2 ? JsPromiseState::kRejected : JsPromiseState::kPending;
-    d.promise_result = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.promise_reactions_or_result)));
-  } else if (cls == "JSTypedArray") {
-    d.kind = JsKind::kTypedArray;
-    DescribeTypedArray(address, map, d);
-    // %TypedArray%.prototype's tag getter returns the element type.
-    if (tag_getter) d.to_string_tag = d.typed_name;
-    AddNamedProperties(address, map, d);
-    if (d.constructor_name && *d.constructor_name == "Buffer" && d.typed_name == "Uint8Array") DescribeBuffer(address, d);
-    return;
-  } else if (cls == "JSDataView" || cls == "JSRabGsabDataView") {
-    d.kind = JsKind::kDataView;
-    d.builtin_name = "DataView";
-    DescribeDataView(address, d);
-  } else if (cls == "JSArrayBuffer") {
-    d.kind = JsKind::kArrayBuffer;
-    d.builtin_name = "ArrayBuffer";
-    DescribeArrayBuffer(address, d);
-  } else if (cls == "JSError") {
-    d.kind = JsKind::kError;
-    d.builtin_name = "Error";
-    DescribeError(address, map, d);
-  } else if (cls == "JSModuleNamespace") {
-    d.kind = JsKind::kModuleNamespace;
-    d.builtin_name = "Module";
-  } else if (cls == "JSGlobalProxy") {
-    d.kind = JsKind::kGlobalProxy;
   }
-  AddIndexedAsProperties(address, map, d);
-  AddNamedProperties(address, map, d);
+  JsDescription inner = Describe(value.raw);
+  d.text = inner.text;
+  const bool bigint = value.kind == Tagged::Kind::kStrong && heap_.InstanceTypeOf(value.address) == BigIntType(heap_);
+  if (bigint) {
+    d.typed_name = "BigInt";
+  } else if (value.is_smi() || inner.is_number) {
+    d.typed_name = "Number";
+  } else if (inner.is_string) {
+    d.typed_name = "String";
+    d.length = static_cast<uint64_t>(ReadStringShape(heap_, value.address).length);
+  } else if (inner.text == "true" || inner.text == "false") {
+    d.typed_name = "Boolean";
+  } else {
+    d.typed_name = "Symbol";
+  }
+  d.builtin_name = d.typed_name;
+}
+
+void HeapJsModel::DescribePromise(const Receiver& r, JsDescription& d) {
+  const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
+  Tagged flags = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.promise_flags));
+  int status = flags.is_smi() ? static_cast<int>(flags.smi & 3) : 0;
+  d.promise_state = status == 1 ? JsPromiseState::kFulfilled : status == 2 ? JsPromiseState::kRejected : JsPromiseState::kPending;
+  d.promise_result = JsSlot::Tagged(heap_.ReadWord(r.address + static_cast<uint64_t>(l.promise_reactions_or_result)));
+}
+
+void HeapJsModel::DescribeTypedArrayReceiver(const Receiver& r, JsDescription& d) {
+  DescribeTypedArray(r.address, r.map, d);
+  // %TypedArray%.prototype's tag getter returns the element type.
+  if (r.tag_getter) d.to_string_tag = d.typed_name;
+  AddNamedProperties(r.address, r.map, d);
+  if (d.constructor_name && *d.constructor_name == "Buffer" && d.typed_name == "Uint8Array") DescribeBuffer(r.address, d);
 }
 
 void HeapJsModel::AddIndexedAsProperties(uint64_t address, const MapInfo& map, JsDescription& d) {
@@ -409,7 +424,7 @@ std::string HeapJsModel::StringValue(const std::optional<Tagged>& value) {
   return Utf16ToUtf8(ReadString(heap_, value->address, options_.max_string_length).units);
 }
 
-void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescription& d) {
+void HeapJsModel::DescribeError(const Receiver& r, JsDescription& d) {
   // The formatted stack: an own `stack` data property, or the private
   // error_stack_symbol once the stack has been formatted (before that it
   // holds call-site records, which only running code can format). That
@@ -418,7 +433,7 @@ void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescript
   bool first_private = true;
   uint64_t private_stack = 0, message = 0;
   std::string own_stack, private_text;
-  for (const OwnProperty& p : ReadOwnProperties(heap_, address, map, kMaxProperties)) {
+  for (const OwnProperty& p : ReadOwnProperties(heap_, r.address, r.map, kMaxProperties)) {
     KeyText key = ReadKey(heap_, p.key);
     if (p.details.accessor) continue;
     const bool stack_symbol = key.is_private && first_private;
@@ -442,7 +457,7 @@ void HeapJsModel::DescribeError(uint64_t address, const MapInfo& map, JsDescript
   } else if (private_stack && private_stack != message) {
     d.text = std::move(private_text);
   }
-  d.error_name = StringValue(LookupDataProperty(address, map, u"name"));
+  d.error_name = StringValue(LookupDataProperty(r.address, r.map, u"name"));
   if (d.text.empty()) {
     // Error.prototype.toString: what util.inspect shows for an error
     // without a stack, in brackets.
@@ -464,34 +479,34 @@ std::string HeapJsModel::FunctionName(uint64_t function) {
   return ReadSharedFunctionInfo(heap_, shared.address).name_text;
 }
 
-void HeapJsModel::DescribeFunction(uint64_t address, const MapInfo& map, JsDescription& d) {
-  if (ClassOf(heap_, map.instance_type) == "JSBoundFunction") {
-    // "bound " + the target's name, which V8's accessor computes (bound
-    // functions may nest).
-    std::optional<OwnProperty> own = FindOwnProperty(heap_, address, map, u"name");
-    if (own && !own->details.accessor) {
-      d.function.name = StringValue(own->value);
-      return;
-    }
-    std::string prefix;
-    uint64_t target = address;
-    for (int i = 0; i < kMaxPrototypeChain; ++i) {
-      prefix += "bound ";
-      Tagged next = heap_.ReadTagged(target + static_cast<uint64_t>(heap_.LayoutOf<JSClassLayout>().bound_target));
-      if (next.kind != Tagged::Kind::kStrong) break;
-      target = next.address;
-      int type = heap_.InstanceTypeOf(target);
-      if (IsFunctionType(type)) {
-        d.function.name = prefix + FunctionName(target);
-        return;
-      }
-      if (ClassOf(heap_, type) != "JSBoundFunction") break;
-    }
-    d.function.name = prefix;
+void HeapJsModel::DescribeBoundFunction(const Receiver& r, JsDescription& d) {
+  // "bound " + the target's name, which V8's accessor computes (bound
+  // functions may nest).
+  std::optional<OwnProperty> own = FindOwnProperty(heap_, r.address, r.map, u"name");
+  if (own && !own->details.accessor) {
+    d.function.name = StringValue(own->value);
     return;
   }
-  JSFunctionData fn = ReadJSFunction(heap_, address);
-  d.function.name = FunctionName(address);
+  std::string prefix;
+  uint64_t target = r.address;
+  for (int i = 0; i < kMaxPrototypeChain; ++i) {
+    prefix += "bound ";
+    Tagged next = heap_.ReadTagged(target + static_cast<uint64_t>(heap_.LayoutOf<JSClassLayout>().bound_target));
+    if (next.kind != Tagged::Kind::kStrong) break;
+    target = next.address;
+    int type = heap_.InstanceTypeOf(target);
+    if (IsFunctionType(type)) {
+      d.function.name = prefix + FunctionName(target);
+      return;
+    }
+    if (ClassOf(heap_, type) != "JSBoundFunction") break;
+  }
+  d.function.name = prefix;
+}
+
+void HeapJsModel::DescribeFunction(const Receiver& r, JsDescription& d) {
+  JSFunctionData fn = ReadJSFunction(heap_, r.address);
+  d.function.name = FunctionName(r.address);
   d.function.is_class = fn.is_class_constructor;
   d.function.type = FunctionTypeName(fn.kind);
   if (fn.base_class) d.function.extends = fn.base_class_name;
@@ -590,9 +605,10 @@ std::string HeapJsModel::FindToStringTag(uint64_t address, const MapInfo& map, b
   return "";
 }
 
-void HeapJsModel::DescribeCollection(uint64_t address, bool is_map, JsDescription& d) {
+void HeapJsModel::DescribeCollection(const Receiver& r, JsDescription& d) {
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
-  Tagged table = heap_.ReadTagged(address + static_cast<uint64_t>(l.collection_table));
+  const bool is_map = d.kind == JsKind::kMap;
+  Tagged table = heap_.ReadTagged(r.address + static_cast<uint64_t>(l.collection_table));
   if (table.kind != Tagged::Kind::kStrong) throw CorruptObject("collection without a hash table");
   // OrderedHashTable in a FixedArray: element count, deleted count, bucket
   // count, the buckets, then entries of (key[, value], chain).
@@ -697,12 +713,11 @@ void HeapJsModel::ReadViewExtent(uint64_t address, JsDescription& d) {
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
   d.byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_length));
   d.byte_offset = heap_.ReadWord(address + static_cast<uint64_t>(l.view_byte_offset));
-  // V8 13 put a cpp_heap_wrappable slot before the view's fields.
-  const uint64_t wrappable = heap_.v8_major() >= 13 ? 8 : 0;
+  const uint64_t wrappable = heap_.rules().view_has_wrappable_slot() ? 8 : 0;
   d.buffer = JsSlot::Tagged(heap_.ReadWord(address + static_cast<uint64_t>(l.view_buffer) + wrappable));
   // bit_field: bit 0 length-tracking (the stored lengths are 0: the view
   // spans its buffer from byte_offset on). Only the low two bits are valid.
-  const uint64_t view_flags = heap_.memory().ReadU32(address + (heap_.v8_major() >= 13 ? 40 : 48)) & 3;
+  const uint64_t view_flags = heap_.memory().ReadU32(address + static_cast<uint64_t>(heap_.rules().view_bit_field_offset())) & 3;
   Tagged buffer = heap_.Decode(d.buffer->raw);
   if ((view_flags & 1) && buffer.kind == Tagged::Kind::kStrong) {
     uint64_t buffer_length = heap_.ReadWord(buffer.address + static_cast<uint64_t>(l.array_buffer_byte_length));
@@ -711,7 +726,7 @@ void HeapJsModel::ReadViewExtent(uint64_t address, JsDescription& d) {
   if (buffer.kind == Tagged::Kind::kStrong && ArrayBufferDetached(buffer.address)) d.byte_length = 0;
 }
 
-void HeapJsModel::DescribeDataView(uint64_t address, JsDescription& d) { ReadViewExtent(address, d); }
+void HeapJsModel::DescribeDataView(const Receiver& r, JsDescription& d) { ReadViewExtent(r.address, d); }
 
 void HeapJsModel::DescribeBuffer(uint64_t address, JsDescription& d) {
   // Node's Buffer has its own util.inspect.custom: "<Buffer 61 62 ... N more
@@ -749,11 +764,11 @@ bool HeapJsModel::ArrayBufferDetached(uint64_t buffer) {
   return heap_.memory().ReadU32(buffer + static_cast<uint64_t>(l.array_buffer_backing_store) + 16) & mask;
 }
 
-void HeapJsModel::DescribeArrayBuffer(uint64_t address, JsDescription& d) {
+void HeapJsModel::DescribeArrayBuffer(const Receiver& r, JsDescription& d) {
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();
-  d.detached = ArrayBufferDetached(address);
-  d.byte_length = heap_.ReadWord(address + static_cast<uint64_t>(l.array_buffer_byte_length));
-  uint64_t store = heap_.ReadWord(address + static_cast<uint64_t>(l.array_buffer_backing_store));
+  d.detached = ArrayBufferDetached(r.address);
+  d.byte_length = heap_.ReadWord(r.address + static_cast<uint64_t>(l.array_buffer_byte_length));
+  uint64_t store = heap_.ReadWord(r.address + static_cast<uint64_t>(l.array_buffer_backing_store));
   if (d.detached) d.byte_length = 0;
   size_t n = static_cast<size_t>(std::min<uint64_t>(d.byte_length, options_.max_array_length + 1));
   heap_.memory().CheckReadable(store, n);

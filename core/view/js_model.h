@@ -24,19 +24,42 @@ class HeapJsModel : public JsModel {
   bool IsFunctionType(int instance_type) const;
 
  private:
+  // A JS receiver being described: where it is, its map, and whether its
+  // Symbol.toStringTag is a getter (a typed array's answers the element type).
+  struct Receiver {
+    uint64_t address;
+    const MapInfo& map;
+    bool tag_getter;
+  };
+  // Reads one receiver class's own state into `d` (the kind table in js_model.cc).
+  using Describer = void (HeapJsModel::*)(const Receiver& r, JsDescription& d);
+  struct ReceiverKind;
+  const ReceiverKind& KindOfReceiver(int instance_type);
+
   JsDescription DescribeHeapObject(uint64_t address);
   void DescribeReceiver(uint64_t address, const MapInfo& map, JsDescription& d);
   void AddNamedProperties(uint64_t address, const MapInfo& map, JsDescription& d);
   void AddIndexedAsProperties(uint64_t address, const MapInfo& map, JsDescription& d);
-  void DescribeFunction(uint64_t address, const MapInfo& map, JsDescription& d);
-  void DescribeCollection(uint64_t address, bool is_map, JsDescription& d);
+  // The describers of the kind table.
+  void DescribeArray(const Receiver& r, JsDescription& d);
+  void DescribeArguments(const Receiver& r, JsDescription& d);
+  void DescribeFunction(const Receiver& r, JsDescription& d);
+  void DescribeBoundFunction(const Receiver& r, JsDescription& d);
+  void DescribeCollection(const Receiver& r, JsDescription& d);  // d.kind says Map or Set
+  void DescribeDate(const Receiver& r, JsDescription& d);
+  void DescribeRegExp(const Receiver& r, JsDescription& d);
+  void DescribeBoxed(const Receiver& r, JsDescription& d);
+  void DescribePromise(const Receiver& r, JsDescription& d);
+  // Elements, properties, and Node's Buffer form.
+  void DescribeTypedArrayReceiver(const Receiver& r, JsDescription& d);
+  void DescribeDataView(const Receiver& r, JsDescription& d);
+  void DescribeArrayBuffer(const Receiver& r, JsDescription& d);
+  void DescribeError(const Receiver& r, JsDescription& d);
+
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
-  void DescribeArrayBuffer(uint64_t address, JsDescription& d);
-  void DescribeDataView(uint64_t address, JsDescription& d);
   // A JSArrayBufferView's buffer, byte offset and byte length (length-tracking
   // views span their buffer; detached ones are empty) into `d`.
   void ReadViewExtent(uint64_t address, JsDescription& d);
-  void DescribeError(uint64_t address, const MapInfo& map, JsDescription& d);
   void DescribeContext(uint64_t address, JsDescription& d);
   // A data property found on the object or its prototype chain (nullopt for
   // accessors, which only running code could evaluate).
