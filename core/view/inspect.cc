@@ -254,7 +254,9 @@ std::string RemainingText(uint64_t n) { return "... " + Plural(n, "more item"); 
 std::string EmptyItems(uint64_t n) { return "<" + Plural(n, "empty item") + ">"; }
 
 // ---------------------------------------------------------------------------
-// What changed between the Node majors we support (20, 22, 24, 26).
+// What changed between the Node majors we support (20, 22, 24, 26) in
+// util.inspect itself; what differs between V8 versions lives in
+// core/meta/v8_rules.h.
 struct Rules {
   int major;
   // getPrefix: how a Symbol.toStringTag that differs from the constructor
@@ -503,62 +505,15 @@ class Formatter {
                                         const std::optional<std::string>& constructor,
                                         const std::string& tag, int recurse_times,
                                         Layout& layout) {
-    bool object_constructor = constructor && *constructor == "Object";
-    bool empty_keys = layout.keys.empty();
-    if (IsIterable(d.kind, object_constructor)) {
-      switch (d.kind) {
-        case JsKind::kArray: {
-          std::string prefix =
-              (!constructor || *constructor != "Array" || !tag.empty())
-                  ? GetPrefix(constructor, tag, "Array", "(" + std::to_string(d.length) + ")")
-                  : "";
-          layout.open = prefix + "[";
-          layout.close = "]";
-          if (d.length == 0 && empty_keys) return layout.open + "]";
-          layout.extras = Extras::kArrayExtras;
-          layout.body = Layout::Body::kArray;
-          return std::nullopt;
-        }
-        case JsKind::kSet:
-        case JsKind::kMap: {
-          const char* type = d.kind == JsKind::kSet ? "Set" : "Map";
-          std::string prefix =
-              GetPrefix(constructor, tag, type, "(" + std::to_string(d.length) + ")");
-          if (d.length == 0 && empty_keys) return prefix + "{}";
-          layout.open = prefix + "{";
-          layout.body = d.kind == JsKind::kSet ? Layout::Body::kSet : Layout::Body::kMap;
-          return std::nullopt;
-        }
-        case JsKind::kTypedArray: {
-          std::string fallback = constructor ? "" : d.typed_name;
-          std::string prefix =
-              GetPrefix(constructor, tag, fallback, "(" + std::to_string(d.length) + ")");
-          layout.open = prefix + "[";
-          layout.close = "]";
-          if (d.length == 0 && empty_keys) return layout.open + "]";
-          layout.extras = Extras::kArrayExtras;
-          layout.body = Layout::Body::kTypedArray;
-          return std::nullopt;
-        }
-        default:  // map and set iterators
-          layout.open = IteratorBrace(d.kind == JsKind::kMapIterator ? "Map" : "Set", tag);
-          layout.body = Layout::Body::kIterator;
-          return std::nullopt;
-      }
-    }
-
+    const bool object_constructor = constructor && *constructor == "Object";
+    if (IsIterable(d.kind, object_constructor)) return PlanIterable(d, constructor, tag, layout);
     if (d.kind == JsKind::kArguments || d.kind == JsKind::kArray ||
         d.kind == JsKind::kTypedArray) {
-      std::vector<KeyEntry> keys = IndexKeys(d);
-      keys.insert(keys.end(), layout.keys.begin(), layout.keys.end());
-      layout.keys = std::move(keys);
-      empty_keys = layout.keys.empty();
+      PrependIndexKeys(d, layout);
     }
-
     if (d.kind == JsKind::kFunction) {
       layout.base = FunctionBase(d, constructor, tag);
-      if (empty_keys) return layout.base;
-      return std::nullopt;
+      return Alone(layout.base, layout);
     }
     if (object_constructor) {
       if (d.kind == JsKind::kArguments) {
@@ -566,28 +521,107 @@ class Formatter {
       } else if (!tag.empty()) {
         layout.open = GetPrefix(constructor, tag, "Object") + "{";
       }
-      if (empty_keys) return layout.open + "}";
+      if (layout.keys.empty()) return layout.open + "}";
       return std::nullopt;
     }
+    switch (d.kind) {
+      case JsKind::kRegExp:
+      case JsKind::kDate:
+      case JsKind::kError:
+      case JsKind::kBoxed:
+        return PlanBase(d, constructor, tag, recurse_times, layout);
+      default:
+        return PlanBraces(d, constructor, tag, layout);
+    }
+  }
+
+  // Without keys, a value whose form has a base text is that text alone.
+  static std::optional<std::string> Alone(const std::string& base, const Layout& layout) {
+    if (layout.keys.empty()) return base;
+    return std::nullopt;
+  }
+
+  // formatRaw's branch for values with Symbol.iterator: arrays, sets, maps,
+  // typed arrays and iterators, with their size in the prefix.
+  std::optional<std::string> PlanIterable(const JsDescription& d,
+                                          const std::optional<std::string>& constructor,
+                                          const std::string& tag, Layout& layout) const {
+    const bool empty_keys = layout.keys.empty();
+    const std::string size = "(" + std::to_string(d.length) + ")";
+    switch (d.kind) {
+      case JsKind::kArray:
+      case JsKind::kTypedArray: {
+        std::string prefix;
+        if (d.kind == JsKind::kTypedArray) {
+          prefix = GetPrefix(constructor, tag, constructor ? "" : d.typed_name, size);
+        } else if (!constructor || *constructor != "Array" || !tag.empty()) {
+          prefix = GetPrefix(constructor, tag, "Array", size);
+        }
+        layout.open = prefix + "[";
+        layout.close = "]";
+        if (d.length == 0 && empty_keys) return layout.open + "]";
+        layout.extras = Extras::kArrayExtras;
+        layout.body = d.kind == JsKind::kArray ? Layout::Body::kArray : Layout::Body::kTypedArray;
+        return std::nullopt;
+      }
+      case JsKind::kSet:
+      case JsKind::kMap: {
+        std::string prefix = GetPrefix(constructor, tag, d.kind == JsKind::kSet ? "Set" : "Map", size);
+        if (d.length == 0 && empty_keys) return prefix + "{}";
+        layout.open = prefix + "{";
+        layout.body = d.kind == JsKind::kSet ? Layout::Body::kSet : Layout::Body::kMap;
+        return std::nullopt;
+      }
+      default:  // map and set iterators
+        layout.open = IteratorBrace(d.kind == JsKind::kMapIterator ? "Map" : "Set", tag);
+        layout.body = Layout::Body::kIterator;
+        return std::nullopt;
+    }
+  }
+
+  // Index properties go before the own keys of objects with elements that
+  // print as plain objects.
+  static void PrependIndexKeys(const JsDescription& d, Layout& layout) {
+    std::vector<KeyEntry> keys = IndexKeys(d);
+    keys.insert(keys.end(), layout.keys.begin(), layout.keys.end());
+    layout.keys = std::move(keys);
+  }
+
+  // The forms with a base text before the braces: RegExp, Date, errors and
+  // boxed primitives.
+  std::optional<std::string> PlanBase(const JsDescription& d,
+                                      const std::optional<std::string>& constructor,
+                                      const std::string& tag, int recurse_times, Layout& layout) {
     switch (d.kind) {
       case JsKind::kRegExp: {
         layout.base = d.text;
         std::string prefix = GetPrefix(constructor, tag, "RegExp");
         if (prefix != "RegExp ") layout.base = prefix + layout.base;
-        if (empty_keys || recurse_times > depth_) return layout.base;
+        if (layout.keys.empty() || recurse_times > depth_) return layout.base;
         return std::nullopt;
       }
       case JsKind::kDate: {
         layout.base = d.text;
         std::string prefix = GetPrefix(constructor, tag, "Date");
         if (prefix != "Date ") layout.base = prefix + layout.base;
-        if (empty_keys) return layout.base;
-        return std::nullopt;
+        return Alone(layout.base, layout);
       }
       case JsKind::kError:
+        // FormatError drops keys the stack shows and adds [cause] / [errors].
         layout.base = FormatError(d, constructor, tag, layout.keys);
-        if (layout.keys.empty()) return layout.base;
-        return std::nullopt;
+        return Alone(layout.base, layout);
+      default:  // boxed primitives
+        layout.base = BoxedBase(d, constructor, tag);
+        return Alone(layout.base, layout);
+    }
+  }
+
+  // The forms that are braces around entries: buffers, views, promises, weak
+  // collections, module namespaces, and every other object.
+  std::optional<std::string> PlanBraces(const JsDescription& d,
+                                        const std::optional<std::string>& constructor,
+                                        const std::string& tag, Layout& layout) const {
+    switch (d.kind) {
       case JsKind::kArrayBuffer: {
         const std::string type =
             d.builtin_name == "SharedArrayBuffer" ? "SharedArrayBuffer" : "ArrayBuffer";
@@ -596,19 +630,10 @@ class Formatter {
         AddViewKeys(layout, {SyntheticKey("byteLength", GetterSlot(constructor, d.byte_length), true)});
         return std::nullopt;
       }
-      case JsKind::kDataView: {
+      case JsKind::kDataView:
         layout.open = GetPrefix(constructor, tag, "DataView") + "{";
-        std::vector<KeyEntry> view = {
-            SyntheticKey("byteLength", GetterSlot(constructor, d.byte_length), true),
-            SyntheticKey("byteOffset", GetterSlot(constructor, d.byte_offset), true),
-        };
-        if (d.buffer) {
-          view.push_back(SyntheticKey(
-              "buffer", constructor ? *d.buffer : JsSlot::Number("undefined"), true));
-        }
-        AddViewKeys(layout, std::move(view));
+        AddViewKeys(layout, DataViewKeys(d, constructor));
         return std::nullopt;
-      }
       case JsKind::kPromise:
         layout.open = GetPrefix(constructor, tag, "Promise") + "{";
         layout.body = Layout::Body::kPromise;
@@ -623,15 +648,24 @@ class Formatter {
         layout.open = GetPrefix(constructor, tag, "Module") + "{";
         layout.body = Layout::Body::kNamespace;
         return std::nullopt;
-      case JsKind::kBoxed:
-        layout.base = BoxedBase(d, constructor, tag);
-        if (empty_keys) return layout.base;
-        return std::nullopt;
       default:
-        if (empty_keys) return CtxStyle(d, constructor, tag) + "{}";
+        if (layout.keys.empty()) return CtxStyle(d, constructor, tag) + "{}";
         layout.open = CtxStyle(d, constructor, tag) + "{";
         return std::nullopt;
     }
+  }
+
+  // A DataView's byteLength, byteOffset and buffer getters.
+  static std::vector<KeyEntry> DataViewKeys(const JsDescription& d,
+                                            const std::optional<std::string>& constructor) {
+    std::vector<KeyEntry> view = {
+        SyntheticKey("byteLength", GetterSlot(constructor, d.byte_length), true),
+        SyntheticKey("byteOffset", GetterSlot(constructor, d.byte_offset), true),
+    };
+    if (d.buffer) {
+      view.push_back(SyntheticKey("buffer", constructor ? *d.buffer : JsSlot::Number("undefined"), true));
+    }
+    return view;
   }
 
   // byteLength & co. are prototype getters: with a null prototype they read
