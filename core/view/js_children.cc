@@ -39,6 +39,65 @@ void AddContextHeader(Heap& heap, uint64_t raw, JsStructure& s) {
   if (context.has_extension) add("[[extension]]", context.extension);
 }
 
+// Own properties as children, accessors by what util.inspect shows for them.
+void AddPropertyChildren(const JsDescription& d, size_t limit, JsStructure& s) {
+  for (const JsProperty& p : d.properties) {
+    if (s.children.size() >= limit) break;
+    std::string name = p.key.kind == JsKey::Kind::kSymbol ? "[" + p.key.text + "]" : p.key.text;
+    if (p.accessor) {
+      JsChild c;
+      c.name = name;
+      c.text = p.has_getter && p.has_setter ? "[Getter/Setter]" : p.has_getter ? "[Getter]" : "[Setter]";
+      s.children.push_back(c);
+    } else {
+      s.children.push_back(SlotChild(name, p.value));
+    }
+  }
+}
+
+// Arrays, arguments and typed arrays: "Array(3)" with the elements by
+// index, then the properties; GDB's "array" hint only for a dense list.
+void AddElementChildren(const JsDescription& d, const std::string& ctor, size_t limit, JsStructure& s) {
+  s.summary = d.kind == JsKind::kTypedArray ? Counted(d.typed_name, d.length)
+              : d.kind == JsKind::kArguments ? Counted("Arguments", d.length)
+                                             : Counted(ctor == "Array" ? "Array" : ctor, d.length);
+  bool dense = d.elements.size() == d.length || (d.elements.size() > 0 && d.elements.back().first + 1 == d.elements.size());
+  s.hint = dense && d.properties.empty() ? "array" : "";
+  for (const auto& [index, slot] : d.elements) {
+    if (s.children.size() >= limit) break;
+    s.children.push_back(SlotChild("[" + std::to_string(index) + "]", slot));
+  }
+  AddPropertyChildren(d, limit, s);
+}
+
+// Maps and Sets: "Map(2)" with a key and a value child per entry.
+void AddEntryChildren(const JsDescription& d, const std::string& ctor, size_t limit, JsStructure& s) {
+  s.summary = Counted(ctor, d.length);
+  s.hint = d.kind == JsKind::kMap ? "map" : "array";
+  size_t i = 0;
+  for (const auto& [key, value] : d.entries) {
+    if (s.children.size() + 1 >= limit) break;
+    if (d.kind == JsKind::kMap) {
+      s.children.push_back(SlotChild("[" + std::to_string(i) + "].key", key));
+      s.children.push_back(SlotChild("[" + std::to_string(i) + "].value", value));
+    } else {
+      s.children.push_back(SlotChild("[" + std::to_string(i) + "]", key));
+    }
+    ++i;
+  }
+}
+
+void AddPromiseChildren(const JsDescription& d, size_t limit, JsStructure& s) {
+  s.summary = "Promise";
+  if (d.promise_state == JsPromiseState::kPending) {
+    s.children.push_back(JsChild{"[[PromiseState]]", false, 0, "pending"});
+  } else {
+    s.children.push_back(JsChild{"[[PromiseState]]", false, 0, d.promise_state == JsPromiseState::kFulfilled ? "fulfilled" : "rejected"});
+    s.children.push_back(SlotChild("[[PromiseResult]]", d.promise_result));
+  }
+  AddPropertyChildren(d, limit, s);
+}
+
 }  // namespace
 
 JsStructure DescribeStructure(Heap& heap, uint64_t raw, const InspectOptions& options, size_t limit) {
@@ -46,69 +105,25 @@ JsStructure DescribeStructure(Heap& heap, uint64_t raw, const InspectOptions& op
   JsDescription d = model.Describe(raw);
   JsStructure s;
   const std::string ctor = d.constructor_name.value_or("[" + d.builtin_name + ": null prototype]");
-  auto add_properties = [&]() {
-    for (const JsProperty& p : d.properties) {
-      if (s.children.size() >= limit) break;
-      std::string name = p.key.kind == JsKey::Kind::kSymbol ? "[" + p.key.text + "]" : p.key.text;
-      if (p.accessor) {
-        JsChild c;
-        c.name = name;
-        c.text = p.has_getter && p.has_setter ? "[Getter/Setter]" : p.has_getter ? "[Getter]" : "[Setter]";
-        s.children.push_back(c);
-      } else {
-        s.children.push_back(SlotChild(name, p.value));
-      }
-    }
-  };
   switch (d.kind) {
     case JsKind::kArray:
     case JsKind::kArguments:
-    case JsKind::kTypedArray: {
-      s.summary = d.kind == JsKind::kTypedArray ? Counted(d.typed_name, d.length)
-                  : d.kind == JsKind::kArguments ? Counted("Arguments", d.length)
-                                                 : Counted(ctor == "Array" ? "Array" : ctor, d.length);
-      bool dense = d.elements.size() == d.length || (d.elements.size() > 0 && d.elements.back().first + 1 == d.elements.size());
-      s.hint = dense && d.properties.empty() ? "array" : "";
-      for (const auto& [index, slot] : d.elements) {
-        if (s.children.size() >= limit) break;
-        s.children.push_back(SlotChild("[" + std::to_string(index) + "]", slot));
-      }
-      add_properties();
+    case JsKind::kTypedArray:
+      AddElementChildren(d, ctor, limit, s);
       return s;
-    }
     case JsKind::kMap:
-    case JsKind::kSet: {
-      s.summary = Counted(ctor, d.length);
-      s.hint = d.kind == JsKind::kMap ? "map" : "array";
-      size_t i = 0;
-      for (const auto& [key, value] : d.entries) {
-        if (s.children.size() + 1 >= limit) break;
-        if (d.kind == JsKind::kMap) {
-          s.children.push_back(SlotChild("[" + std::to_string(i) + "].key", key));
-          s.children.push_back(SlotChild("[" + std::to_string(i) + "].value", value));
-        } else {
-          s.children.push_back(SlotChild("[" + std::to_string(i) + "]", key));
-        }
-        ++i;
-      }
+    case JsKind::kSet:
+      AddEntryChildren(d, ctor, limit, s);
       return s;
-    }
     case JsKind::kObject:
     case JsKind::kGlobalProxy:
     case JsKind::kModuleNamespace:
       s.summary = ctor;
       AddContextHeader(heap, raw, s);
-      add_properties();
+      AddPropertyChildren(d, limit, s);
       return s;
     case JsKind::kPromise:
-      s.summary = "Promise";
-      if (d.promise_state == JsPromiseState::kPending) {
-        s.children.push_back(JsChild{"[[PromiseState]]", false, 0, "pending"});
-      } else {
-        s.children.push_back(JsChild{"[[PromiseState]]", false, 0, d.promise_state == JsPromiseState::kFulfilled ? "fulfilled" : "rejected"});
-        s.children.push_back(SlotChild("[[PromiseResult]]", d.promise_result));
-      }
-      add_properties();
+      AddPromiseChildren(d, limit, s);
       return s;
     default: {
       // Primitives, functions, dates, regexps, errors, boxed values: their
@@ -119,7 +134,7 @@ JsStructure DescribeStructure(Heap& heap, uint64_t raw, const InspectOptions& op
       if (d.kind == JsKind::kFunction || d.kind == JsKind::kError) {
         std::string::size_type brace = s.summary.find(" {");
         if (!d.properties.empty() && brace != std::string::npos) s.summary.resize(brace);
-        add_properties();
+        AddPropertyChildren(d, limit, s);
       }
       return s;
     }
