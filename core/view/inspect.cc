@@ -974,9 +974,6 @@ class Formatter {
     for (size_t i = 0; i < frames.size(); ++i) positions_of[frames[i]].push_back(i);
     if (frames.size() - positions_of.size() <= kMinimumDuplicateRange) return result;
 
-    auto frame_at = [&](size_t k) -> const std::string* {
-      return k < frames.size() ? &frames[k] : nullptr;
-    };
     for (size_t i = 0; i + kMinimumDuplicateRange < frames.size(); ++i) {
       const std::vector<size_t>& positions = positions_of[frames[i]];
       if (positions.size() == 1 || positions.back() == i) continue;
@@ -984,69 +981,84 @@ class Formatter {
       if (current == positions.size()) continue;
       size_t range = positions.back() - i;
       if (range < kMinimumDuplicateRange) continue;
-
-      // Candidate run lengths: the GCD of the distances to the later
-      // occurrences, and the intermediate Euclid values as fallbacks
-      // (kept in first-seen order and tried from the last).
-      std::vector<size_t> extra_steps;
-      bool have_extra = false;
-      if (current + 1 < positions.size()) {
-        size_t gcd = 0;
-        for (size_t j = current; j < positions.size(); ++j) {
-          size_t distance = positions[j] - i;
-          while (distance != 0) {
-            size_t remainder = gcd % distance;
-            if (gcd != 0) {
-              have_extra = true;
-              if (std::find(extra_steps.begin(), extra_steps.end(), gcd) == extra_steps.end()) {
-                extra_steps.push_back(gcd);
-              }
-            }
-            gcd = distance;
-            distance = remainder;
-          }
-          if (gcd == 1) break;
-        }
-        range = gcd;
-        if (have_extra) {
-          extra_steps.erase(std::remove(extra_steps.begin(), extra_steps.end(), range),
-                            extra_steps.end());
-        }
-      }
-
-      size_t max_range = range, max_duplicates = 0, duplicate_ranges = 0;
-      for (size_t next_start = i + range;; next_start += range) {
-        size_t equal = 0;
-        for (size_t j = 0; j < range; ++j) {
-          const std::string* x = frame_at(i + j);
-          const std::string* y = frame_at(next_start + j);
-          if (!x || !y || *x != *y) break;
-          ++equal;
-        }
-        if (equal != range) {
-          if (extra_steps.empty()) break;
-          if (duplicate_ranges != 0 && max_range * max_duplicates < range * duplicate_ranges) {
-            max_range = range;
-            max_duplicates = duplicate_ranges;
-          }
-          range = extra_steps.back();
-          extra_steps.pop_back();
-          next_start = i;
-          duplicate_ranges = 0;
-          continue;
-        }
-        ++duplicate_ranges;
-      }
-      if (max_duplicates != 0 && max_range * max_duplicates >= range * duplicate_ranges) {
-        range = max_range;
-        duplicate_ranges = max_duplicates;
-      }
-      if (duplicate_ranges * range >= 3) {
-        result.insert(result.end(), {i + range, range, duplicate_ranges});
-        i += range * (duplicate_ranges + 1) - 1;
+      std::vector<size_t> extra_steps = RunLengthCandidates(positions, current, i, range);
+      auto [best_range, duplicate_ranges] = LongestRepeat(frames, i, range, std::move(extra_steps));
+      if (duplicate_ranges * best_range >= 3) {
+        result.insert(result.end(), {i + best_range, best_range, duplicate_ranges});
+        i += best_range * (duplicate_ranges + 1) - 1;
       }
     }
     return result;
+  }
+
+  // Candidate run lengths for the frame at `i`, met again at
+  // positions[current..]: with two or more later occurrences, `range`
+  // becomes the GCD of the distances to them, and the intermediate Euclid
+  // values are returned as fallbacks (kept in first-seen order and tried
+  // from the last).
+  static std::vector<size_t> RunLengthCandidates(const std::vector<size_t>& positions, size_t current,
+                                                 size_t i, size_t& range) {
+    std::vector<size_t> extra_steps;
+    if (current + 1 >= positions.size()) return extra_steps;
+    bool have_extra = false;
+    size_t gcd = 0;
+    for (size_t j = current; j < positions.size(); ++j) {
+      size_t distance = positions[j] - i;
+      while (distance != 0) {
+        size_t remainder = gcd % distance;
+        if (gcd != 0) {
+          have_extra = true;
+          if (std::find(extra_steps.begin(), extra_steps.end(), gcd) == extra_steps.end()) {
+            extra_steps.push_back(gcd);
+          }
+        }
+        gcd = distance;
+        distance = remainder;
+      }
+      if (gcd == 1) break;
+    }
+    range = gcd;
+    if (have_extra) {
+      extra_steps.erase(std::remove(extra_steps.begin(), extra_steps.end(), range), extra_steps.end());
+    }
+    return extra_steps;
+  }
+
+  // How many times the run of `range` frames at `i` repeats right after
+  // itself, trying the fallback lengths when it does not: (length, times)
+  // of the run that covers most frames.
+  static std::pair<size_t, size_t> LongestRepeat(const std::vector<std::string>& frames, size_t i,
+                                                 size_t range, std::vector<size_t> extra_steps) {
+    auto frame_at = [&](size_t k) -> const std::string* {
+      return k < frames.size() ? &frames[k] : nullptr;
+    };
+    size_t max_range = range, max_duplicates = 0, duplicate_ranges = 0;
+    for (size_t next_start = i + range;; next_start += range) {
+      size_t equal = 0;
+      for (size_t j = 0; j < range; ++j) {
+        const std::string* x = frame_at(i + j);
+        const std::string* y = frame_at(next_start + j);
+        if (!x || !y || *x != *y) break;
+        ++equal;
+      }
+      if (equal != range) {
+        if (extra_steps.empty()) break;
+        if (duplicate_ranges != 0 && max_range * max_duplicates < range * duplicate_ranges) {
+          max_range = range;
+          max_duplicates = duplicate_ranges;
+        }
+        range = extra_steps.back();
+        extra_steps.pop_back();
+        next_start = i;
+        duplicate_ranges = 0;
+        continue;
+      }
+      ++duplicate_ranges;
+    }
+    if (max_duplicates != 0 && max_range * max_duplicates >= range * duplicate_ranges) {
+      return {max_range, max_duplicates};
+    }
+    return {range, duplicate_ranges};
   }
 
   // -------------------------------------------------------------------------
