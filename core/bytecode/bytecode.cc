@@ -218,8 +218,6 @@ std::vector<std::string> ReadNativeContextNames(const ElfFile& binary, int* firs
   return {};
 }
 
-int MajorOf(const std::string& version) { return std::atoi(version.c_str()); }
-
 }  // namespace
 
 int BytecodeTables::Find(const std::string& name) const {
@@ -397,9 +395,8 @@ BytecodeTables BytecodeTables::FromBinary(const ElfFile& binary, const Metadata&
   }
   t.frame.first_parameter = words("v8dbg_off_fp_args", t.frame.first_parameter);
   t.v8_version = v8_version;
-  const int major = MajorOf(v8_version);
-  t.style.constant_pool_values = major >= 14;
-  t.style.hex_flags = major >= 14;
+  t.style.constant_pool_values = metadata.rules().print_bytecode_v14_style();
+  t.style.hex_flags = metadata.rules().print_bytecode_v14_style();
 
   Symbol count = NeedSymbol(binary, kBytecodes + "13kOperandCountE", "bytecode operand counts");
   Symbol types = NeedSymbol(binary, kBytecodes + "13kOperandTypesE", "bytecode operand types");
