@@ -218,8 +218,6 @@ std::vector<std::string> ReadNativeContextNames(const ElfFile& binary, int* firs
   return {};
 }
 
-int MajorOf(const std::string& version) { return std::atoi(version.c_str()); }
-
 }  // namespace
 
 int BytecodeTables::Find(const std::string& name) const {
@@ -258,54 +256,106 @@ bool BytecodeTables::IsSwitch(int opcode) const {
          bytecodes[opcode].name.rfind("SwitchOn", 0) == 0;
 }
 
+namespace {
+
+// Roles: what an operand of a well-known bytecode is. One OperandType
+// number may play several roles (before V8 14 a constant pool index and a
+// feedback slot were both kIdx).
+enum Role {
+  kRoleReg, kRoleRegOut, kRoleImm, kRoleUImm, kRolePool, kRoleFeedback, kRoleEmbedded, kRoleContextSlot,
+  kRoleCoverage, kRoleFlag8, kRoleAbort, kRoleRuntime, kRoleIntrinsic, kRoleNativeContext, kRoleRegList,
+  kRoleRegOutList, kRoleRegCount, kRoleRegPair, kRoleRegOutPair, kRoleRegOutTriple, kRoleFlag16, kRoleRegInOut,
+  kRoleCount
+};
+struct Anchor {
+  const char* bytecode;
+  int operand;
+  Role role;
+};
+const Anchor kAnchors[] = {
+    {"Ldar", 0, kRoleReg},
+    {"Star", 0, kRoleRegOut},
+    {"Mov", 0, kRoleReg},
+    {"Mov", 1, kRoleRegOut},
+    {"LdaSmi", 0, kRoleImm},
+    {"Jump", 0, kRoleUImm},
+    {"JumpLoop", 0, kRoleUImm},
+    {"JumpLoop", 1, kRoleImm},
+    {"LdaConstant", 0, kRolePool},
+    {"LdaGlobal", 0, kRolePool},
+    {"LdaGlobal", 1, kRoleFeedback},
+    {"GetNamedProperty", 2, kRoleFeedback},
+    {"TestLessThan", 1, kRoleEmbedded},
+    {"LdaContextSlot", 1, kRoleContextSlot},
+    {"LdaContextSlotNoCell", 1, kRoleContextSlot},
+    {"LdaContextSlot", 2, kRoleUImm},
+    {"IncBlockCounter", 0, kRoleCoverage},
+    {"TestTypeOf", 0, kRoleFlag8},
+    {"CreateClosure", 2, kRoleFlag8},
+    {"Abort", 0, kRoleAbort},
+    {"CallRuntime", 0, kRoleRuntime},
+    {"CallRuntime", 1, kRoleRegList},
+    {"CallRuntime", 2, kRoleRegCount},
+    {"InvokeIntrinsic", 0, kRoleIntrinsic},
+    {"CallJSRuntime", 0, kRoleNativeContext},
+    {"CallRuntimeForPair", 3, kRoleRegOutPair},
+    {"ForInPrepare", 0, kRoleRegOutTriple},
+    {"ForInNext", 2, kRoleRegPair},
+    {"ResumeGenerator", 1, kRoleRegOutList},
+    {"CreateRegExpLiteral", 2, kRoleFlag16},
+    {"ForInStep", 0, kRoleRegInOut},  // kReg before V8 13
+};
+
+// The kind of operand an OperandType is, from the roles it plays;
+// kUnknown if they conflict.
+OperandKind KindOfRoles(const std::set<Role>& r, bool constant_pool_values) {
+  auto only = [&](std::initializer_list<Role> allowed) {
+    for (Role x : r) {
+      bool ok = false;
+      for (Role y : allowed) ok |= x == y;
+      if (!ok) return false;
+    }
+    return true;
+  };
+  auto has = [&](Role x) { return r.count(x) > 0; };
+  OperandKind k = OperandKind::kUnknown;
+  if (only({kRolePool, kRoleFeedback, kRoleEmbedded, kRoleContextSlot, kRoleCoverage, kRoleAbort}) &&
+      !(r.size() == 1 && has(kRoleAbort))) {
+    if (has(kRolePool) && has(kRoleFeedback)) k = OperandKind::kIdx;
+    else if (has(kRolePool)) k = constant_pool_values ? OperandKind::kConstantPoolIndex : OperandKind::kIdx;
+    else if (has(kRoleFeedback)) k = constant_pool_values ? OperandKind::kFeedbackSlot : OperandKind::kIdx;
+    else if (has(kRoleEmbedded)) k = OperandKind::kEmbeddedFeedback;
+    else if (has(kRoleContextSlot)) k = OperandKind::kContextSlot;
+    else k = OperandKind::kCoverageSlot;
+  } else if (only({kRoleFlag8, kRoleAbort})) {
+    k = has(kRoleFlag8) ? OperandKind::kFlag8 : OperandKind::kAbortReason;
+  } else if (only({kRoleReg, kRoleRegInOut})) {
+    k = has(kRoleReg) ? OperandKind::kReg : OperandKind::kRegInOut;
+  } else if (r.size() == 1 || only({kRoleUImm, kRoleContextSlot})) {
+    switch (*r.begin()) {
+      case kRoleReg: k = OperandKind::kReg; break;
+      case kRoleRegOut: k = OperandKind::kRegOut; break;
+      case kRoleImm: k = OperandKind::kImm; break;
+      case kRoleUImm: k = OperandKind::kUImm; break;
+      case kRoleRuntime: k = OperandKind::kRuntimeId; break;
+      case kRoleIntrinsic: k = OperandKind::kIntrinsicId; break;
+      case kRoleNativeContext: k = OperandKind::kNativeContextIndex; break;
+      case kRoleRegList: k = OperandKind::kRegList; break;
+      case kRoleRegOutList: k = OperandKind::kRegOutList; break;
+      case kRoleRegCount: k = OperandKind::kRegCount; break;
+      case kRoleRegPair: k = OperandKind::kRegPair; break;
+      case kRoleRegOutPair: k = OperandKind::kRegOutPair; break;
+      case kRoleRegOutTriple: k = OperandKind::kRegOutTriple; break;
+      case kRoleFlag16: k = OperandKind::kFlag16; break;
+      default: break;
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
 void BytecodeTables::InferOperandKinds() {
-  // Roles: what an operand of a well-known bytecode is. One OperandType
-  // number may play several roles (before V8 14 a constant pool index and a
-  // feedback slot were both kIdx).
-  enum Role {
-    kRoleReg, kRoleRegOut, kRoleImm, kRoleUImm, kRolePool, kRoleFeedback, kRoleEmbedded, kRoleContextSlot,
-    kRoleCoverage, kRoleFlag8, kRoleAbort, kRoleRuntime, kRoleIntrinsic, kRoleNativeContext, kRoleRegList,
-    kRoleRegOutList, kRoleRegCount, kRoleRegPair, kRoleRegOutPair, kRoleRegOutTriple, kRoleFlag16, kRoleRegInOut,
-    kRoleCount
-  };
-  struct Anchor {
-    const char* bytecode;
-    int operand;
-    Role role;
-  };
-  static const Anchor kAnchors[] = {
-      {"Ldar", 0, kRoleReg},
-      {"Star", 0, kRoleRegOut},
-      {"Mov", 0, kRoleReg},
-      {"Mov", 1, kRoleRegOut},
-      {"LdaSmi", 0, kRoleImm},
-      {"Jump", 0, kRoleUImm},
-      {"JumpLoop", 0, kRoleUImm},
-      {"JumpLoop", 1, kRoleImm},
-      {"LdaConstant", 0, kRolePool},
-      {"LdaGlobal", 0, kRolePool},
-      {"LdaGlobal", 1, kRoleFeedback},
-      {"GetNamedProperty", 2, kRoleFeedback},
-      {"TestLessThan", 1, kRoleEmbedded},
-      {"LdaContextSlot", 1, kRoleContextSlot},
-      {"LdaContextSlotNoCell", 1, kRoleContextSlot},
-      {"LdaContextSlot", 2, kRoleUImm},
-      {"IncBlockCounter", 0, kRoleCoverage},
-      {"TestTypeOf", 0, kRoleFlag8},
-      {"CreateClosure", 2, kRoleFlag8},
-      {"Abort", 0, kRoleAbort},
-      {"CallRuntime", 0, kRoleRuntime},
-      {"CallRuntime", 1, kRoleRegList},
-      {"CallRuntime", 2, kRoleRegCount},
-      {"InvokeIntrinsic", 0, kRoleIntrinsic},
-      {"CallJSRuntime", 0, kRoleNativeContext},
-      {"CallRuntimeForPair", 3, kRoleRegOutPair},
-      {"ForInPrepare", 0, kRoleRegOutTriple},
-      {"ForInNext", 2, kRoleRegPair},
-      {"ResumeGenerator", 1, kRoleRegOutList},
-      {"CreateRegExpLiteral", 2, kRoleFlag16},
-      {"ForInStep", 0, kRoleRegInOut},  // kReg before V8 13
-  };
   size_t type_count = signed_types.size();
   for (const BytecodeDef& b : bytecodes) {
     for (uint8_t t : b.operand_types) type_count = std::max<size_t>(type_count, t + 1u);
@@ -321,47 +371,7 @@ void BytecodeTables::InferOperandKinds() {
   for (size_t t = 0; t < type_count; t++) {
     const std::set<Role>& r = roles[t];
     if (r.empty()) continue;
-    auto only = [&](std::initializer_list<Role> allowed) {
-      for (Role x : r) {
-        bool ok = false;
-        for (Role y : allowed) ok |= x == y;
-        if (!ok) return false;
-      }
-      return true;
-    };
-    auto has = [&](Role x) { return r.count(x) > 0; };
-    OperandKind k = OperandKind::kUnknown;
-    if (only({kRolePool, kRoleFeedback, kRoleEmbedded, kRoleContextSlot, kRoleCoverage, kRoleAbort}) &&
-        !(r.size() == 1 && has(kRoleAbort))) {
-      if (has(kRolePool) && has(kRoleFeedback)) k = OperandKind::kIdx;
-      else if (has(kRolePool)) k = style.constant_pool_values ? OperandKind::kConstantPoolIndex : OperandKind::kIdx;
-      else if (has(kRoleFeedback)) k = style.constant_pool_values ? OperandKind::kFeedbackSlot : OperandKind::kIdx;
-      else if (has(kRoleEmbedded)) k = OperandKind::kEmbeddedFeedback;
-      else if (has(kRoleContextSlot)) k = OperandKind::kContextSlot;
-      else k = OperandKind::kCoverageSlot;
-    } else if (only({kRoleFlag8, kRoleAbort})) {
-      k = has(kRoleFlag8) ? OperandKind::kFlag8 : OperandKind::kAbortReason;
-    } else if (only({kRoleReg, kRoleRegInOut})) {
-      k = has(kRoleReg) ? OperandKind::kReg : OperandKind::kRegInOut;
-    } else if (r.size() == 1 || only({kRoleUImm, kRoleContextSlot})) {
-      switch (*r.begin()) {
-        case kRoleReg: k = OperandKind::kReg; break;
-        case kRoleRegOut: k = OperandKind::kRegOut; break;
-        case kRoleImm: k = OperandKind::kImm; break;
-        case kRoleUImm: k = OperandKind::kUImm; break;
-        case kRoleRuntime: k = OperandKind::kRuntimeId; break;
-        case kRoleIntrinsic: k = OperandKind::kIntrinsicId; break;
-        case kRoleNativeContext: k = OperandKind::kNativeContextIndex; break;
-        case kRoleRegList: k = OperandKind::kRegList; break;
-        case kRoleRegOutList: k = OperandKind::kRegOutList; break;
-        case kRoleRegCount: k = OperandKind::kRegCount; break;
-        case kRoleRegPair: k = OperandKind::kRegPair; break;
-        case kRoleRegOutPair: k = OperandKind::kRegOutPair; break;
-        case kRoleRegOutTriple: k = OperandKind::kRegOutTriple; break;
-        case kRoleFlag16: k = OperandKind::kFlag16; break;
-        default: break;
-      }
-    }
+    OperandKind k = KindOfRoles(r, style.constant_pool_values);
     if (k == OperandKind::kUnknown) {
       std::string list;
       for (Role x : r) list += " " + std::to_string(static_cast<int>(x));
@@ -397,9 +407,8 @@ BytecodeTables BytecodeTables::FromBinary(const ElfFile& binary, const Metadata&
   }
   t.frame.first_parameter = words("v8dbg_off_fp_args", t.frame.first_parameter);
   t.v8_version = v8_version;
-  const int major = MajorOf(v8_version);
-  t.style.constant_pool_values = major >= 14;
-  t.style.hex_flags = major >= 14;
+  t.style.constant_pool_values = metadata.rules().print_bytecode_v14_style();
+  t.style.hex_flags = metadata.rules().print_bytecode_v14_style();
 
   Symbol count = NeedSymbol(binary, kBytecodes + "13kOperandCountE", "bytecode operand counts");
   Symbol types = NeedSymbol(binary, kBytecodes + "13kOperandTypesE", "bytecode operand types");

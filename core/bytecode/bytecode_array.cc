@@ -14,8 +14,6 @@ constexpr int kMaxBytecodeLength = 16 << 20;  // far above any real function
 
 int32_t ReadI32(Heap& heap, uint64_t address) { return static_cast<int32_t>(heap.memory().ReadU32(address)); }
 
-std::string Tag(const Heap& heap, uint64_t untagged) { return Hex(untagged + heap.layout().tagging.heap_object_tag); }
-
 bool IsType(Heap& heap, uint64_t address, const char* type_name, int* type_out = nullptr) {
   std::optional<int> wanted = heap.metadata().FindType(type_name);
   int type = heap.InstanceTypeOf(address);
@@ -62,7 +60,7 @@ uint64_t FunctionShared(Heap& heap, uint64_t address, int type) {
   if (shared.kind == Tagged::Kind::kStrong && IsType(heap, shared.address, "SHARED_FUNCTION_INFO_TYPE")) {
     return shared.address;
   }
-  if (known) throw CorruptObject("the shared field of function " + Tag(heap, address) + " is not a SharedFunctionInfo");
+  if (known) throw CorruptObject("the shared field of function " + heap.Shown(address) + " is not a SharedFunctionInfo");
   return 0;
 }
 
@@ -81,6 +79,7 @@ uint64_t FindFieldOfType(Heap& heap, uint64_t object, int fields, std::initializ
         if (TypeIs(heap, type, name)) return t.address;
       }
     } catch (const Error&) {
+      // not an object: look at the next field
     }
   }
   return 0;
@@ -88,12 +87,13 @@ uint64_t FindFieldOfType(Heap& heap, uint64_t object, int fields, std::initializ
 
 }  // namespace
 
-BytecodeArrayLayout BytecodeArrayLayout::For(const Metadata& md, int v8_major) {
+BytecodeArrayLayout BytecodeArrayLayout::For(const Metadata& md) {
+  const V8Rules& rules = md.rules();
   BytecodeArrayLayout l;
-  l.data = md.FindField("BytecodeArray", {"data"}).value_or(v8_major >= 12 ? 64 : 54);
+  l.data = md.FindField("BytecodeArray", {"data"}).value_or(rules.trusted_space_headers() ? 64 : 54);
   l.array_length = md.FindField("FixedArrayBase", {"length"}).value_or(8);
   l.array_data = md.FindField("FixedArray", {"data"}).value_or(16);
-  if (v8_major >= 12) {
+  if (rules.bytecode_array_after_wrapper()) {
     l.length = md.FindField("BytecodeArray", {"length"}).value_or(8);
     l.wrapper = md.FindField("BytecodeArray", {"wrapper"}).value_or(16);
     l.source_position_table = l.wrapper + 8;
@@ -102,9 +102,9 @@ BytecodeArrayLayout BytecodeArrayLayout::For(const Metadata& md, int v8_major) {
     l.frame_size = l.wrapper + 32;
     l.parameter = l.frame_size + 4;
     l.incoming_register = l.frame_size + 8;
-    l.parameter_count_u16 = v8_major >= 13;
-    l.handler_offset_shift = v8_major >= 13 ? 4 : 3;
-    l.breakable_positions = v8_major >= 14;
+    l.parameter_count_u16 = rules.bytecode_array_v13_fields();
+    l.handler_offset_shift = rules.bytecode_array_v13_fields() ? 4 : 3;
+    l.breakable_positions = rules.breakable_positions();
   } else {
     l.length = l.array_length;
     l.constant_pool = 16;
@@ -122,9 +122,9 @@ BytecodeArray ReadBytecodeArray(Heap& heap, const BytecodeArrayLayout& l, uint64
   BytecodeArray b;
   b.address = address;
   if (!IsType(heap, address, "BYTECODE_ARRAY_TYPE")) {
-    throw CorruptObject(Tag(heap, address) + " is not a BytecodeArray");
+    throw heap.NotA(address, "BytecodeArray");
   }
-  const std::string shown = Tag(heap, address);
+  const std::string shown = heap.Shown(address);
   int64_t length = heap.ReadSmiField(address, l.length, "length");
   if (length < 0 || length > kMaxBytecodeLength) {
     throw CorruptObject("BytecodeArray " + shown + " has an impossible length " + std::to_string(length));
@@ -157,7 +157,7 @@ BytecodeArray ReadBytecodeArray(Heap& heap, const BytecodeArrayLayout& l, uint64
 std::vector<uint8_t> ReadByteArray(Heap& heap, const BytecodeArrayLayout& l, uint64_t address, size_t limit) {
   int64_t length = heap.ReadSmiField(address, l.array_length, "length");
   if (length < 0 || static_cast<uint64_t>(length) > limit) {
-    throw CorruptObject("byte array " + Tag(heap, address) + " has an impossible length " + std::to_string(length));
+    throw CorruptObject("byte array " + heap.Shown(address) + " has an impossible length " + std::to_string(length));
   }
   std::vector<uint8_t> bytes(static_cast<size_t>(length));
   if (length) heap.memory().ReadOrThrow(address + l.array_data, bytes.data(), bytes.size());
@@ -224,9 +224,8 @@ std::vector<HandlerRange> DecodeHandlerTable(const uint8_t* bytes, size_t size, 
 }
 
 
-std::string SharedFunctionName(Heap& heap, uint64_t shared, int v8_major) {
+std::string SharedFunctionName(Heap& heap, uint64_t shared) {
   // SharedFunctionInfo::DebugName: the name, else the inferred name.
-  (void)v8_major;
   return ReadSharedFunctionInfo(heap, shared).debug_name;
 }
 
@@ -251,17 +250,17 @@ void FromSharedData(Heap& heap, uint64_t word, BytecodeLocation* loc, int depth)
     FromSharedData(heap, heap.ReadWord(t.address + 8), loc, depth + 1);
   } else if (TypeIs(heap, type, "INTERPRETER_DATA_TYPE")) {
     uint64_t b = FindFieldOfType(heap, t.address, 3, {"BYTECODE_ARRAY_TYPE"});
-    if (!b) throw CorruptObject("InterpreterData " + Tag(heap, t.address) + " holds no BytecodeArray");
-    loc->notes.push_back("bytecode via InterpreterData " + Tag(heap, t.address) +
+    if (!b) throw CorruptObject("InterpreterData " + heap.Shown(t.address) + " holds no BytecodeArray");
+    loc->notes.push_back("bytecode via InterpreterData " + heap.Shown(t.address) +
                          " (--interpreted-frames-native-stack)");
     loc->bytecode_array = b;
   } else if (TypeIs(heap, type, "CODE_TYPE")) {
     uint64_t b = FindFieldOfType(heap, t.address, 3, {"BYTECODE_ARRAY_TYPE", "INTERPRETER_DATA_TYPE"});
     if (!b) {
-      loc->missing = "its function data is Code " + Tag(heap, t.address) + " without bytecode";
+      loc->missing = "its function data is Code " + heap.Shown(t.address) + " without bytecode";
       return;
     }
-    loc->notes.push_back("the function has baseline (Sparkplug) code " + Tag(heap, t.address) +
+    loc->notes.push_back("the function has baseline (Sparkplug) code " + heap.Shown(t.address) +
                          " compiled from this bytecode");
     if (depth < 3) FromSharedData(heap, b + heap.layout().tagging.heap_object_tag, loc, depth + 1);
   } else if (name.find("UNCOMPILED_DATA") != std::string::npos) {
@@ -276,11 +275,12 @@ void FromSharedData(Heap& heap, uint64_t word, BytecodeLocation* loc, int depth)
   }
 }
 
-void FromShared(Heap& heap, uint64_t shared, int v8_major, BytecodeLocation* loc) {
+void FromShared(Heap& heap, uint64_t shared, const V8Rules& rules, BytecodeLocation* loc) {
   loc->shared = shared;
   try {
-    loc->name = SharedFunctionName(heap, shared, v8_major);
+    loc->name = SharedFunctionName(heap, shared);
   } catch (const Error&) {
+    // an unreadable name: the bytecode is still shown, as (anonymous)
   }
   const Metadata& md = heap.metadata();
   // V8 11: function_data; V8 12+: the (trusted) function data is the first
@@ -289,7 +289,7 @@ void FromShared(Heap& heap, uint64_t shared, int v8_major, BytecodeLocation* loc
   int64_t data = md.FindField("SharedFunctionInfo", {"function_data", "trusted_function_data"}).value_or(8);
   uint64_t word = heap.ReadWord(shared + data);
   Tagged t = heap.Decode(word);
-  if (v8_major >= 13 && !(t.kind == Tagged::Kind::kStrong)) {
+  if (rules.untrusted_function_data() && !(t.kind == Tagged::Kind::kStrong)) {
     int64_t untrusted = md.FindField("SharedFunctionInfo", {"untrusted_function_data"}).value_or(16);
     word = heap.ReadWord(shared + untrusted);
   }
@@ -298,10 +298,10 @@ void FromShared(Heap& heap, uint64_t shared, int v8_major, BytecodeLocation* loc
 
 // The kind of code a JSFunction runs, from its code field (V8 11, 12; V8
 // 13+ keep it in the JS dispatch table, which is not read).
-void NoteCodeKind(Heap& heap, uint64_t function, int v8_major, BytecodeLocation* loc) {
+void NoteCodeKind(Heap& heap, uint64_t function, const V8Rules& rules, BytecodeLocation* loc) {
   const Metadata& md = heap.metadata();
   std::optional<int64_t> code_field = md.FindField("JSFunction", {"code"});
-  if (!code_field && v8_major == 11) code_field = 48;  // between feedback cell (40) and prototype (56)
+  if (!code_field && rules.function_code_field_unnamed_at_48()) code_field = 48;  // between feedback cell (40) and prototype (56)
   if (!code_field) return;
   std::optional<int64_t> baseline = md.Find("v8dbg_CodeKindBaseline");
   std::optional<int64_t> mask = md.Find("v8dbg_CodeKindFieldMask");
@@ -314,19 +314,20 @@ void NoteCodeKind(Heap& heap, uint64_t function, int v8_major, BytecodeLocation*
     uint32_t flags = heap.memory().ReadU32(code.address + flags_offset);
     int64_t kind = (flags >> *shift) & *mask;
     if (kind == *baseline + 1) {
-      loc->notes.push_back("the function runs optimized code (MAGLEV " + Tag(heap, code.address) +
+      loc->notes.push_back("the function runs optimized code (MAGLEV " + heap.Shown(code.address) +
                            "); this is the bytecode it was compiled from and deoptimizes to");
     } else if (kind == *baseline + 2) {
-      loc->notes.push_back("the function runs optimized code (TURBOFAN " + Tag(heap, code.address) +
+      loc->notes.push_back("the function runs optimized code (TURBOFAN " + heap.Shown(code.address) +
                            "); this is the bytecode it was compiled from and deoptimizes to");
     }  // baseline code is noted with the SharedFunctionInfo's data
   } catch (const Error&) {
+    // an unreadable code field: the note is optional
   }
 }
 
 }  // namespace
 
-BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, int v8_major) {
+BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, const V8Rules& rules) {
   BytecodeLocation loc;
   Tagged t = heap.Decode(raw);
   switch (t.kind) {
@@ -347,11 +348,11 @@ BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, int v8_major) {
   } else if (TypeIs(heap, type, "BYTECODE_WRAPPER_TYPE")) {
     FromSharedData(heap, heap.ReadWord(a + 8), &loc, 0);
   } else if (TypeIs(heap, type, "SHARED_FUNCTION_INFO_TYPE")) {
-    FromShared(heap, a, v8_major, &loc);
+    FromShared(heap, a, rules, &loc);
   } else if (uint64_t shared = FunctionShared(heap, a, type)) {
     loc.function = a;
-    FromShared(heap, shared, v8_major, &loc);
-    if (loc.bytecode_array) NoteCodeKind(heap, a, v8_major, &loc);
+    FromShared(heap, shared, rules, &loc);
+    if (loc.bytecode_array) NoteCodeKind(heap, a, rules, &loc);
   } else if (TypeIs(heap, type, "INTERPRETER_DATA_TYPE") || TypeIs(heap, type, "CODE_TYPE")) {
     FromSharedData(heap, raw, &loc, 0);
   } else {

@@ -39,7 +39,7 @@ struct BytecodeArrayLayout {
   // Fixed arrays and byte arrays (trusted ones too): length Smi, then data.
   int64_t array_length = 8, array_data = 16;
 
-  static BytecodeArrayLayout For(const Metadata& metadata, int v8_major);
+  static BytecodeArrayLayout For(const Metadata& metadata);
 };
 
 struct BytecodeArray {
@@ -101,11 +101,11 @@ struct BytecodeLocation {
 
 // `raw` is a tagged JSFunction, SharedFunctionInfo, BytecodeArray,
 // BytecodeWrapper, InterpreterData or baseline Code.
-BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, int v8_major);
+BytecodeLocation LocateBytecode(Heap& heap, uint64_t raw, const V8Rules& rules);
 
 // SharedFunctionInfo::DebugName: the function's name, or else its inferred
 // name ("Readable._destroy" for an anonymous function assigned to it). The
 // name_or_scope_info field holds the name, or the ScopeInfo that keeps it.
-std::string SharedFunctionName(Heap& heap, uint64_t shared, int v8_major);
+std::string SharedFunctionName(Heap& heap, uint64_t shared);
 
 }  // namespace nodegdb

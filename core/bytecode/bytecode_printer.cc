@@ -43,13 +43,13 @@ bool TypeIs(const Heap& heap, int type, const char* name) {
 }
 
 // ScopeType names by number: V8 13 moved the script scopes first.
-const char* ScopeTypeName(int v, int v8_major) {
+const char* ScopeTypeName(int v, const V8Rules& rules) {
   static const char* const kOld[] = {"CLASS_SCOPE", "EVAL_SCOPE",  "FUNCTION_SCOPE", "MODULE_SCOPE", "SCRIPT_SCOPE",
                                      "CATCH_SCOPE", "BLOCK_SCOPE", "WITH_SCOPE",     "SHADOW_REALM_SCOPE"};
   static const char* const kNew[] = {"SCRIPT_SCOPE", "REPL_MODE_SCOPE", "CLASS_SCOPE", "EVAL_SCOPE",
                                      "FUNCTION_SCOPE", "MODULE_SCOPE",  "CATCH_SCOPE", "BLOCK_SCOPE",
                                      "WITH_SCOPE",     "SHADOW_REALM_SCOPE"};
-  if (v8_major >= 13) return v >= 0 && v < 10 ? kNew[v] : nullptr;
+  if (rules.scope_info_v13()) return v >= 0 && v < 10 ? kNew[v] : nullptr;
   return v >= 0 && v < 9 ? kOld[v] : nullptr;
 }
 
@@ -96,19 +96,19 @@ std::string PrintUC16(const std::u16string& units) {
   return out;
 }
 
-std::string ShortPrintHeapObject(Heap& heap, uint64_t address, int v8_major, const ReadOnlyRoots* roots) {
+std::string ShortPrintHeapObject(Heap& heap, uint64_t address, const V8Rules& rules, const ReadOnlyRoots* roots) {
   const Metadata& md = heap.metadata();
-  const uint64_t tagged = address + heap.layout().tagging.heap_object_tag;
+  const uint64_t tagged = address + heap.layout().tagging.heap_object_tag;  // V8View and roots take tagged words
   int type = heap.InstanceTypeOf(address);
   std::string cls = md.TypeClass(type);
   if (TypeIs(heap, type, "SCOPE_INFO_TYPE")) {
-    int flags = v8_major >= 13 ? static_cast<int>(heap.memory().ReadU32(address + 8))
+    int flags = rules.scope_info_v13() ? static_cast<int>(heap.memory().ReadU32(address + 8))
                                : static_cast<int>(heap.ReadSmiField(address, 8, "flags"));
-    const char* name = ScopeTypeName(flags & 0xf, v8_major);
+    const char* name = ScopeTypeName(flags & 0xf, rules);
     return name ? std::string("<ScopeInfo ") + name + ">" : "<ScopeInfo>";
   }
   if (TypeIs(heap, type, "SHARED_FUNCTION_INFO_TYPE")) {
-    std::string name = SharedFunctionName(heap, address, v8_major);
+    std::string name = SharedFunctionName(heap, address);
     return name.empty() ? "<SharedFunctionInfo>" : "<SharedFunctionInfo " + name + ">";
   }
   if (TypeIs(heap, type, "HEAP_NUMBER_TYPE")) return "<HeapNumber " + HeapNumberShort(ReadHeapNumber(heap, address)) + ">";
@@ -134,7 +134,7 @@ std::string ShortPrintHeapObject(Heap& heap, uint64_t address, int v8_major, con
     int64_t kind = heap.ReadSmiField(address, 8, "elements_kind");
     uint64_t elements = heap.ReadWord(address + 16);
     const char* kind_name = ElementsKindName(kind);
-    std::string inner = ConstantBrief(heap, elements, v8_major, roots);
+    std::string inner = ConstantBrief(heap, elements, rules, roots);
     return "<ArrayBoilerplateDescription " + std::string(kind_name ? kind_name : "?") + ", " + inner + ">";
   }
   if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "ObjectBoilerplateDescription" ||
@@ -148,18 +148,18 @@ std::string ShortPrintHeapObject(Heap& heap, uint64_t address, int v8_major, con
 
 }  // namespace
 
-std::string ConstantBrief(Heap& heap, uint64_t word, int v8_major, const ReadOnlyRoots* roots) {
+std::string ConstantBrief(Heap& heap, uint64_t word, const V8Rules& rules, const ReadOnlyRoots* roots) {
   Tagged t = heap.Decode(word);
   if (t.is_smi()) return std::to_string(t.smi);
   if (t.kind != Tagged::Kind::kStrong) return V8View(heap).Brief(word);
   try {
-    return Address12(word) + " " + ShortPrintHeapObject(heap, t.address, v8_major, roots);
+    return Address12(word) + " " + ShortPrintHeapObject(heap, t.address, rules, roots);
   } catch (const Error& e) {
     return Address12(word) + " <unreadable: " + e.what() + ">";
   }
 }
 
-std::string ConstantOperandBrief(Heap& heap, uint64_t word, int v8_major, const ReadOnlyRoots* roots) {
+std::string ConstantOperandBrief(Heap& heap, uint64_t word, const V8Rules& rules, const ReadOnlyRoots* roots) {
   Tagged t = heap.Decode(word);
   if (t.kind == Tagged::Kind::kStrong) {
     try {
@@ -176,7 +176,7 @@ std::string ConstantOperandBrief(Heap& heap, uint64_t word, int v8_major, const 
       return Address12(word) + " <unreadable: " + e.what() + ">";
     }
   }
-  return ConstantBrief(heap, word, v8_major, roots);
+  return ConstantBrief(heap, word, rules, roots);
 }
 
 namespace {
@@ -212,6 +212,15 @@ class LazyRoots {
   std::unique_ptr<ReadOnlyRoots> roots_;
 };
 
+// Throws unless node-gdb decodes this V8's bytecode (V8 11, Node 20, on).
+void RequireBytecodeVersion(const std::string& version) {
+  if (std::atoi(version.c_str()) < 11) {
+    throw Error("bytecode decoding needs V8 11 or newer (Node 20+); this binary's V8 is " +
+                (version.empty() ? std::string("unknown") : version));
+  }
+}
+
+// The tables are read from the binary only once there is bytecode to show.
 std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
                         const std::function<const BytecodeTables&()>& get_tables, Program* target);
 
@@ -219,11 +228,6 @@ std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
 
 std::string DisassembleBytecode(Program& target, uint64_t raw) {
   const std::string version = target.V8Version();
-  const int major = std::atoi(version.c_str());
-  if (major < 11) {
-    throw Error("bytecode decoding needs V8 11 or newer (Node 20+); this binary's V8 is " +
-                (version.empty() ? std::string("unknown") : version));
-  }
   return Disassemble(
       target.heap(), raw, version,
       [&]() -> const BytecodeTables& { return BytecodeTables::For(target.binary(), target.metadata(), version); },
@@ -237,32 +241,71 @@ std::string DisassembleBytecode(Heap& heap, const BytecodeTables& tables, const 
 
 namespace {
 
-// The tables are read from the binary only once there is bytecode to show.
-std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
-                        const std::function<const BytecodeTables&()>& get_tables, Program* target) {
-  const int major = std::atoi(version.c_str());
-  if (major < 11) {
-    throw Error("bytecode decoding needs V8 11 or newer (Node 20+); this binary's V8 is " +
-                (version.empty() ? std::string("unknown") : version));
+// The BytecodeArray's constant pool (a FixedArray), read on demand.
+struct ConstantPool {
+  Heap& heap;
+  const BytecodeArrayLayout& layout;
+  uint64_t address = 0;  // untagged; 0 if there is none
+  int64_t length = 0;
+  std::optional<uint64_t> Word(int64_t i) const {
+    if (!address || i < 0 || i >= length) return std::nullopt;
+    return heap.ReadWord(address + layout.array_data + 8 * i);
   }
-  BytecodeLocation loc = LocateBytecode(heap, raw, major);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  auto what = [&]() {
-    std::string s = loc.function ? "function" : loc.shared ? "SharedFunctionInfo" : "object";
-    s += " " + Hex(raw);
-    if (!loc.name.empty()) s += " (" + loc.name + ")";
-    return s;
-  };
-  if (!loc.bytecode_array) throw Error("no bytecode for " + what() + ": " + loc.missing);
+};
 
-  const BytecodeTables& tables = get_tables();
-  const BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata(), major);
-  BytecodeArray b = ReadBytecodeArray(heap, layout, loc.bytecode_array);
-  const uint64_t bytecode_tagged = b.address + tag;
+// Throws CorruptObject on an impossible length.
+ConstantPool ReadConstantPool(Heap& heap, const BytecodeArrayLayout& layout, const BytecodeArray& b) {
+  ConstantPool pool{heap, layout};
+  Tagged p = heap.Decode(b.constant_pool);
+  if (p.kind != Tagged::Kind::kStrong) return pool;
+  pool.address = p.address;
+  pool.length = heap.ReadSmiField(pool.address, layout.array_length, "constant pool length");
+  if (pool.length < 0 || pool.length > (1 << 24)) {
+    throw CorruptObject("the constant pool of " + heap.Shown(b.address) + " has an impossible length");
+  }
+  return pool;
+}
 
+// Source positions (JavaScript ones; the function entry is skipped), and
+// why there are none or not all (`note`, a line of its own).
+struct Positions {
+  std::vector<SourcePositionEntry> entries;
+  std::string note;
+  uint64_t table = 0;  // untagged; 0 if there is none
+  int64_t table_size = 0;
+};
+
+Positions ReadPositions(Heap& heap, const BytecodeArrayLayout& layout, const BytecodeArray& b) {
+  Positions p;
+  Tagged s = heap.Decode(b.source_position_table);
+  bool is_table = false;
+  if (s.kind == Tagged::Kind::kStrong) {
+    std::string cls = heap.metadata().TypeClass(heap.InstanceTypeOf(s.address));
+    is_table = cls == "ByteArray" || cls == "TrustedByteArray";
+  }
+  if (!is_table) {
+    p.note = "(no source positions: V8 collects them lazily, when a stack trace or the debugger needs them)\n";
+    return p;
+  }
+  p.table = s.address;
+  std::vector<uint8_t> bytes = ReadByteArray(heap, layout, s.address);
+  p.table_size = static_cast<int64_t>(bytes.size());
+  try {
+    for (const SourcePositionEntry& e : DecodeSourcePositions(bytes.data(), bytes.size(), layout.breakable_positions)) {
+      if (!e.is_external()) p.entries.push_back(e);
+    }
+  } catch (const Error& e) {
+    p.note = std::string("(source positions: ") + e.what() + ")\n";
+  }
+  if (!p.entries.empty() && p.entries.front().code_offset == -1) p.entries.erase(p.entries.begin());
+  return p;
+}
+
+// The title and the counts above the instructions.
+std::string HeaderText(const Heap& heap, const BytecodeLocation& loc, const BytecodeArray& b) {
   std::string out;
   std::string title = loc.function || loc.shared ? (loc.name.empty() ? "(anonymous)" : loc.name) : "";
-  out += "[bytecode" + (title.empty() ? std::string() : " for " + title) + ", " + Hex(bytecode_tagged) +
+  out += "[bytecode" + (title.empty() ? std::string() : " for " + title) + ", " + heap.Shown(b.address) +
          " <BytecodeArray[" + std::to_string(b.length) + "]>]\n";
   if (!loc.function && !loc.shared) {
     out += "(the function is unknown: a BytecodeArray does not point back to it; give the function for its name)\n";
@@ -273,70 +316,64 @@ std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
   out += "Register count " + std::to_string(b.register_count) + "\n";
   out += "Frame size " + std::to_string(b.frame_size) + "\n";
   if (b.age >= 0) out += "Bytecode age: " + std::to_string(b.age) + "\n";
+  return out;
+}
 
-  // The constant pool, read on demand.
-  int64_t pool_length = 0;
-  uint64_t pool = 0;
-  {
-    Tagged p = heap.Decode(b.constant_pool);
-    if (p.kind == Tagged::Kind::kStrong) {
-      pool = p.address;
-      pool_length = heap.ReadSmiField(pool, layout.array_length, "constant pool length");
-      if (pool_length < 0 || pool_length > (1 << 24)) {
-        throw CorruptObject("the constant pool of " + Hex(bytecode_tagged) + " has an impossible length");
-      }
-    }
+// " (0x... @ 12)": where a jump at `offset` goes, if it can be told.
+std::string JumpTargetText(Heap& heap, const BytecodeTables& tables, const Instruction& insn, const BytecodeArray& b,
+                           const ConstantPool& pool, int offset) {
+  if (!tables.IsJump(insn.opcode) || insn.operands.empty()) return "";
+  std::optional<int64_t> relative;
+  if (tables.IsJumpConstant(insn.opcode)) {
+    std::optional<uint64_t> w = pool.Word(insn.operands[0].value);
+    if (w && heap.Decode(*w).is_smi()) relative = heap.Decode(*w).smi;
+  } else {
+    relative = tables.bytecodes[insn.opcode].name == "JumpLoop" ? -insn.operands[0].value : insn.operands[0].value;
   }
-  auto pool_word = [&](int64_t i) -> std::optional<uint64_t> {
-    if (!pool || i < 0 || i >= pool_length) return std::nullopt;
-    return heap.ReadWord(pool + layout.array_data + 8 * i);
-  };
+  if (!relative) return "";
+  int64_t target = offset + *relative + insn.prefix;
+  return " (" + Pointer(b.first_bytecode + target) + " @ " + std::to_string(target) + ")";
+}
 
-  // Source positions (JavaScript ones; the function entry is skipped).
-  std::vector<SourcePositionEntry> positions;
-  std::string positions_note;
-  int64_t position_table_size = 0;
-  uint64_t position_table = 0;
-  {
-    Tagged s = heap.Decode(b.source_position_table);
-    bool is_table = false;
-    if (s.kind == Tagged::Kind::kStrong) {
-      std::string cls = heap.metadata().TypeClass(heap.InstanceTypeOf(s.address));
-      is_table = cls == "ByteArray" || cls == "TrustedByteArray";
-    }
-    if (is_table) {
-      position_table = s.address;
-      std::vector<uint8_t> bytes = ReadByteArray(heap, layout, s.address);
-      position_table_size = static_cast<int64_t>(bytes.size());
-      try {
-        for (const SourcePositionEntry& e :
-             DecodeSourcePositions(bytes.data(), bytes.size(), layout.breakable_positions)) {
-          if (!e.is_external()) positions.push_back(e);
-        }
-      } catch (const Error& e) {
-        positions_note = std::string("(source positions: ") + e.what() + ")\n";
-      }
-      if (!positions.empty() && positions.front().code_offset == -1) positions.erase(positions.begin());
-    } else {
-      positions_note = "(no source positions: V8 collects them lazily, when a stack trace or the debugger needs them)\n";
-    }
+// " { 0: @12, 1: @20 }": the cases of a switch at `offset`.
+std::string SwitchCasesText(Heap& heap, const BytecodeTables& tables, const Instruction& insn,
+                            const ConstantPool& pool, int offset) {
+  if (!tables.IsSwitch(insn.opcode) || insn.operands.size() < 3) return "";
+  int64_t start, size, base;
+  if (tables.bytecodes[insn.opcode].name == "SwitchOnGeneratorState") {
+    start = insn.operands[1].value;
+    size = insn.operands[2].value;
+    base = 0;
+  } else {
+    start = insn.operands[0].value;
+    size = insn.operands[1].value;
+    base = insn.operands[2].value;
   }
+  std::string line = " {";
+  bool first = true;
+  for (int64_t i = 0; i < size && i < 65536; i++) {
+    std::optional<uint64_t> w = pool.Word(start + i);
+    if (!w || !heap.Decode(*w).is_smi()) continue;
+    line += first ? " " : ", ";
+    first = false;
+    line += std::to_string(base + i) + ": @" + std::to_string(offset + heap.Decode(*w).smi + insn.prefix);
+  }
+  return line + " }";
+}
 
-  LazyRoots roots(target);
-  OperandContext context;
-  context.constant_brief = [&](uint32_t index) {
-    std::optional<uint64_t> w = pool_word(index);
-    return w ? ConstantOperandBrief(heap, *w, major, roots.For(heap, *w)) : std::string("<out of range>");
-  };
-
+// One line per instruction, its source position in front; an undecodable
+// instruction ends the listing with why.
+std::string InstructionsText(Heap& heap, const BytecodeTables& tables, const BytecodeArray& b,
+                             const ConstantPool& pool, const Positions& positions, const OperandContext& context) {
+  std::string out;
   size_t next_position = 0;
   int offset = 0;
   for (int guard = 0; offset < b.length && guard <= b.length; guard++) {
     std::string line;
-    if (next_position < positions.size() && positions[next_position].code_offset == offset) {
-      line += Right(positions[next_position].script_offset(), 5);
+    if (next_position < positions.entries.size() && positions.entries[next_position].code_offset == offset) {
+      const SourcePositionEntry& e = positions.entries[next_position];
+      line += Right(e.script_offset(), 5);
       // V8 14 writes positions the debugger cannot break at in lower case.
-      const SourcePositionEntry& e = positions[next_position];
       line += e.is_statement ? (e.is_breakable ? " S> " : " s> ") : (e.is_breakable ? " E> " : " e> ");
       next_position++;
     } else {
@@ -351,89 +388,90 @@ std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
       break;
     }
     line += FormatInstruction(tables, insn, b.code.data(), context);
-    const std::string& name = tables.bytecodes[insn.opcode].name;
-    if (tables.IsJump(insn.opcode) && !insn.operands.empty()) {
-      std::optional<int64_t> relative;
-      if (tables.IsJumpConstant(insn.opcode)) {
-        std::optional<uint64_t> w = pool_word(insn.operands[0].value);
-        if (w && heap.Decode(*w).is_smi()) relative = heap.Decode(*w).smi;
-      } else {
-        relative = name == "JumpLoop" ? -insn.operands[0].value : insn.operands[0].value;
-      }
-      if (relative) {
-        int64_t target = offset + *relative + insn.prefix;
-        line += " (" + Pointer(b.first_bytecode + target) + " @ " + std::to_string(target) + ")";
-      }
-    }
-    if (tables.IsSwitch(insn.opcode) && insn.operands.size() >= 3) {
-      int64_t start, size, base;
-      if (name == "SwitchOnGeneratorState") {
-        start = insn.operands[1].value;
-        size = insn.operands[2].value;
-        base = 0;
-      } else {
-        start = insn.operands[0].value;
-        size = insn.operands[1].value;
-        base = insn.operands[2].value;
-      }
-      line += " {";
-      bool first = true;
-      for (int64_t i = 0; i < size && i < 65536; i++) {
-        std::optional<uint64_t> w = pool_word(start + i);
-        if (!w || !heap.Decode(*w).is_smi()) continue;
-        line += first ? " " : ", ";
-        first = false;
-        line += std::to_string(base + i) + ": @" + std::to_string(offset + heap.Decode(*w).smi + insn.prefix);
-      }
-      line += " }";
-    }
+    line += JumpTargetText(heap, tables, insn, b, pool, offset);
+    line += SwitchCasesText(heap, tables, insn, pool, offset);
     out += line + "\n";
     offset += insn.length;
   }
+  return out;
+}
 
-  // Constant pool.
-  out += "Constant pool (size = " + std::to_string(pool_length) + ")\n";
-  if (pool && pool_length > 0) {
-    int type = heap.InstanceTypeOf(pool);
-    std::string cls = heap.metadata().TypeClass(type);
-    V8View view(heap);
-    out += Hex(pool + tag) + ": [" + (cls.empty() ? heap.TypeName(type) : cls) + "]\n";
-    uint64_t map = heap.MapOf(pool) + tag;
-    out += " - map: " + Address12(map) + " " + view.Brief(map) + "\n";
-    out += " - length: " + std::to_string(pool_length) + "\n";
-    for (int64_t i = 0; i < pool_length;) {
-      uint64_t w = *pool_word(i);
-      int64_t j = i + 1;
-      while (j < pool_length && *pool_word(j) == w) j++;
-      std::string index = j - i > 1 ? std::to_string(i) + "-" + std::to_string(j - 1) : std::to_string(i);
-      out += std::string(index.size() < 12 ? 12 - index.size() : 0, ' ') + index + ": " +
-             ConstantBrief(heap, w, major, roots.For(heap, w)) + "\n";
-      i = j;
-    }
+// The pool as V8's FixedArray print shows it: runs of one value as "i-j".
+std::string ConstantPoolText(Heap& heap, const ConstantPool& pool, const V8Rules& rules, LazyRoots& roots) {
+  std::string out = "Constant pool (size = " + std::to_string(pool.length) + ")\n";
+  if (!pool.address || pool.length <= 0) return out;
+  int type = heap.InstanceTypeOf(pool.address);
+  std::string cls = heap.metadata().TypeClass(type);
+  V8View view(heap);
+  out += heap.Shown(pool.address) + ": [" + (cls.empty() ? heap.TypeName(type) : cls) + "]\n";
+  uint64_t map = heap.MapOf(pool.address) + heap.layout().tagging.heap_object_tag;
+  out += " - map: " + Address12(map) + " " + view.Brief(map) + "\n";
+  out += " - length: " + std::to_string(pool.length) + "\n";
+  for (int64_t i = 0; i < pool.length;) {
+    uint64_t w = *pool.Word(i);
+    int64_t j = i + 1;
+    while (j < pool.length && *pool.Word(j) == w) j++;
+    std::string index = j - i > 1 ? std::to_string(i) + "-" + std::to_string(j - 1) : std::to_string(i);
+    out += std::string(index.size() < 12 ? 12 - index.size() : 0, ' ') + index + ": " +
+           ConstantBrief(heap, w, rules, roots.For(heap, w)) + "\n";
+    i = j;
+  }
+  return out;
+}
+
+std::string HandlerTableText(Heap& heap, const BytecodeArrayLayout& layout, const BytecodeArray& b) {
+  Tagged h = heap.Decode(b.handler_table);
+  std::vector<uint8_t> bytes;
+  if (h.kind == Tagged::Kind::kStrong) bytes = ReadByteArray(heap, layout, h.address);
+  std::string out = "Handler Table (size = " + std::to_string(bytes.size()) + ")\n";
+  if (bytes.empty()) return out;
+  out += "   from   to       hdlr (prediction,   data)\n";
+  for (const HandlerRange& r : DecodeHandlerTable(bytes.data(), bytes.size(), layout.handler_offset_shift)) {
+    out += "  (" + Right(r.start, 4) + "," + Right(r.end, 4) + ")  ->  " + Right(r.handler, 4) +
+           " (prediction=" + std::to_string(r.prediction) + ", data=" + std::to_string(r.data) + ")\n";
+  }
+  return out;
+}
+
+std::string PositionTableText(Heap& heap, const Positions& positions) {
+  std::string out = "Source Position Table (size = " + std::to_string(positions.table_size) + ")\n";
+  if (positions.table && positions.table_size > 0) {
+    std::string cls = heap.metadata().TypeClass(heap.InstanceTypeOf(positions.table));
+    out += Address12(positions.table + heap.layout().tagging.heap_object_tag) + " <" + cls + "[" +
+           std::to_string(positions.table_size) + "]>\n";
+  }
+  return out + positions.note;
+}
+
+std::string Disassemble(Heap& heap, uint64_t raw, const std::string& version,
+                        const std::function<const BytecodeTables&()>& get_tables, Program* target) {
+  RequireBytecodeVersion(version);
+  const V8Rules& rules = heap.rules();
+  BytecodeLocation loc = LocateBytecode(heap, raw, rules);
+  if (!loc.bytecode_array) {
+    std::string what = loc.function ? "function" : loc.shared ? "SharedFunctionInfo" : "object";
+    what += " " + Hex(raw);
+    if (!loc.name.empty()) what += " (" + loc.name + ")";
+    throw Error("no bytecode for " + what + ": " + loc.missing);
   }
 
-  // Handler table.
-  {
-    Tagged h = heap.Decode(b.handler_table);
-    std::vector<uint8_t> bytes;
-    if (h.kind == Tagged::Kind::kStrong) bytes = ReadByteArray(heap, layout, h.address);
-    out += "Handler Table (size = " + std::to_string(bytes.size()) + ")\n";
-    if (!bytes.empty()) {
-      out += "   from   to       hdlr (prediction,   data)\n";
-      for (const HandlerRange& r : DecodeHandlerTable(bytes.data(), bytes.size(), layout.handler_offset_shift)) {
-        out += "  (" + Right(r.start, 4) + "," + Right(r.end, 4) + ")  ->  " + Right(r.handler, 4) +
-               " (prediction=" + std::to_string(r.prediction) + ", data=" + std::to_string(r.data) + ")\n";
-      }
-    }
-  }
+  const BytecodeTables& tables = get_tables();
+  const BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata());
+  BytecodeArray b = ReadBytecodeArray(heap, layout, loc.bytecode_array);
+  const ConstantPool pool = ReadConstantPool(heap, layout, b);
+  const Positions positions = ReadPositions(heap, layout, b);
 
-  // Source position table.
-  out += "Source Position Table (size = " + std::to_string(position_table_size) + ")\n";
-  if (position_table && position_table_size > 0) {
-    std::string cls = heap.metadata().TypeClass(heap.InstanceTypeOf(position_table));
-    out += Address12(position_table + tag) + " <" + cls + "[" + std::to_string(position_table_size) + "]>\n";
-  }
-  out += positions_note;
+  LazyRoots roots(target);
+  OperandContext context;
+  context.constant_brief = [&](uint32_t index) {
+    std::optional<uint64_t> w = pool.Word(index);
+    return w ? ConstantOperandBrief(heap, *w, rules, roots.For(heap, *w)) : std::string("<out of range>");
+  };
+  std::string out = HeaderText(heap, loc, b);
+  out += InstructionsText(heap, tables, b, pool, positions, context);
+  out += ConstantPoolText(heap, pool, rules, roots);
+  out += HandlerTableText(heap, layout, b);
+  out += PositionTableText(heap, positions);
   return out;
 }
 

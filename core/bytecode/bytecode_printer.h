@@ -34,12 +34,12 @@ class ReadOnlyRoots;
 
 // A constant pool entry as V8's ShortPrint shows it, address first
 // ("0x0c5d147c5911 <String[4]: #JSON>", "0x... <ScopeInfo CATCH_SCOPE>",
-// "42" for a Smi). `v8_major` picks the ScopeType numbering; `roots`, if
+// "42" for a Smi). `rules` pick the ScopeType numbering; `roots`, if
 // given, names private symbols (<Symbol: (class_fields_symbol)>).
-std::string ConstantBrief(Heap& heap, uint64_t word, int v8_major, const ReadOnlyRoots* roots = nullptr);
+std::string ConstantBrief(Heap& heap, uint64_t word, const V8Rules& rules, const ReadOnlyRoots* roots = nullptr);
 
 // V8 14's operand form of a constant pool entry: a string in quotes as
 // String::PrintUC16 writes it (non-ASCII escaped), anything else as above.
-std::string ConstantOperandBrief(Heap& heap, uint64_t word, int v8_major, const ReadOnlyRoots* roots = nullptr);
+std::string ConstantOperandBrief(Heap& heap, uint64_t word, const V8Rules& rules, const ReadOnlyRoots* roots = nullptr);
 
 }  // namespace nodegdb

@@ -164,7 +164,7 @@ uint32_t ObjectNamer::ClassOfAddress(uint64_t address) {
   ref.address = address;
   ref.map = heap_.ReadWord(address + static_cast<uint64_t>(heap_.layout().heap_object_map));
   const MapFacts& facts = sizer_.Facts(ref.map);
-  if (!facts.valid) throw CorruptObject(Hex(address + heap_.layout().tagging.heap_object_tag) + " is not a V8 heap object");
+  if (!facts.valid) throw heap_.NotA(address, "V8 heap object");
   ref.facts = &facts;
   return ClassOf(ref);
 }

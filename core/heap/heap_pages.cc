@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/v8/scope_info.h"
 
 namespace nodegdb {
 
@@ -369,7 +368,7 @@ const HeapPage* HeapPageSet::PageOf(uint64_t address) const {
 }
 
 HeapPageSet FindHeapPages(Heap& heap) {
-  const int generation = heap.v8_major() ? heap.v8_major() : V8Generation(heap.metadata());
+  const int generation = heap.rules().major;  // PageLayout and space names are per version
   std::optional<PageLayout> layout = PageLayout::For(generation);
   if (!layout) {
     throw Error("heap walks know the page layouts of V8 11 to 14 (Node 20 to 26), not V8 " +

@@ -34,10 +34,12 @@ constexpr uint64_t kMaxObjectSize = uint64_t{1} << 34;
 ObjectSizer::ObjectSizer(Heap& heap)
     : heap_(heap), types_(heap.LayoutOf<InstanceTypes>()), recent_(kRecent) {
   const Metadata& md = heap.metadata();
-  generation_ = heap.v8_major() ? heap.v8_major() : V8Generation(md);
-  descriptor_header_ = md.FindField("DescriptorArray", {"header_size"}).value_or(generation_ >= 14 ? 32 : 24);
-  bytecode_header_ = md.FindField("BytecodeArray", {"data"}).value_or(generation_ >= 12 ? 64 : 54);
-  instruction_header_ = md.FindField("InstructionStream", {"instruction_start"}).value_or(generation_ >= 12 ? 32 : 16);
+  v8_rules_ = md.rules();
+  descriptor_header_ =
+      md.FindField("DescriptorArray", {"header_size"}).value_or(v8_rules_.descriptor_header_is_32() ? 32 : 24);
+  bytecode_header_ = md.FindField("BytecodeArray", {"data"}).value_or(v8_rules_.trusted_space_headers() ? 64 : 54);
+  instruction_header_ =
+      md.FindField("InstructionStream", {"instruction_start"}).value_or(v8_rules_.trusted_space_headers() ? 32 : 16);
   rules_.assign(65536, SizeRule::kUnknown);
   std::vector<bool> done(65536, false);
   for (int t = 0; t < 65536; ++t) {
@@ -146,7 +148,7 @@ const MapFacts& ObjectSizer::FactsSlow(uint64_t map, Slot& slot) {
 }
 
 uint64_t ObjectSizer::InstructionStreamBody(uint64_t address, const uint8_t* bytes, size_t available) {
-  if (generation_ >= 12) {
+  if (v8_rules_.instruction_stream_has_body_size()) {
     int32_t body = -1;
     Field(bytes, available, 24, &body);  // body_size, after map, code and relocation info
     return body < 0 ? UINT64_MAX : static_cast<uint64_t>(body);
@@ -218,7 +220,7 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
     case SizeRule::kFreeSpace:
       if ((n = smi(8)) < 0) return fail("bad size");
       // V8 13 counts free space in tagged words.
-      size = static_cast<uint64_t>(n) * (generation_ >= 13 ? 8 : 1);
+      size = static_cast<uint64_t>(n) * (v8_rules_.free_space_counts_words() ? 8 : 1);
       break;
     case SizeRule::kPropertyArray:
       if ((n = smi(8)) < 0) return fail("bad length");
@@ -248,13 +250,13 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
       int64_t slots = i32(8), closures = i32(12);
       if (slots < 0 || closures < 0) return fail("bad slot counts");
       size = 16 + 4 * ((static_cast<uint64_t>(slots) + 5) / 6);
-      if (generation_ >= 13) size += 2 * static_cast<uint64_t>(closures);
+      if (v8_rules_.feedback_metadata_has_closure_counts()) size += 2 * static_cast<uint64_t>(closures);
       size = RoundUp(size, 8);
       break;
     }
     case SizeRule::kFeedbackVector:
       if ((n = i32(8)) < 0) return fail("bad length");
-      size = (generation_ >= 13 ? 48 : 56) + 8 * static_cast<uint64_t>(n);
+      size = (v8_rules_.feedback_vector_header_48() ? 48 : 56) + 8 * static_cast<uint64_t>(n);
       break;
     case SizeRule::kNativeContext:
       if ((n = smi(8)) < 0) return fail("bad length");
@@ -296,7 +298,7 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
     case SizeRule::kWasmTypeInfo:
       // V8 12: map, native type, type index, instance, supertypes length
       // (Smi at +32), supertypes; V8 13+: map, two int32s, the length at +16.
-      if (generation_ <= 12) {
+      if (!v8_rules_.wasm_type_info_compact()) {
         if ((n = smi(32)) < 0) return fail("bad supertypes length");
         size = 40 + 8 * static_cast<uint64_t>(n);
       } else {
@@ -309,7 +311,8 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
       // 16); V8 13 adds three words of header.
       uint32_t capacity = 0;
       if (!Field(bytes, available, 12, &capacity)) return fail("bad capacity");
-      size = (generation_ >= 13 ? 40 : 16) + (generation_ >= 14 ? 16 : 24) * uint64_t{capacity};
+      size = (v8_rules_.wasm_dispatch_table_long_header() ? 40 : 16) +
+             (v8_rules_.wasm_dispatch_entries_16() ? 16 : 24) * uint64_t{capacity};
       break;
     }
     case SizeRule::kCoverageInfo:

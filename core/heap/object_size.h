@@ -94,7 +94,7 @@ class ObjectSizer {
 
   Heap& heap_;
   InstanceTypes types_;
-  int generation_ = 0;
+  V8Rules v8_rules_;
   std::vector<SizeRule> rules_;  // by instance type (0..65535)
   std::unordered_map<uint64_t, MapFacts> maps_;
   // Most objects share a few maps: a small direct-mapped cache in front.

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "core/v8/scope_info.h"
 
 namespace nodegdb {
 
@@ -133,7 +132,7 @@ std::string InstanceTypes::Name(int type) const {
 InstanceTypes InstanceTypes::From(const Metadata& md) {
   InstanceTypes types;
   types.md_ = &md;
-  const int generation = V8Generation(md);
+  const int generation = md.rules().major;  // the tables are per version
   for (const Table& table : kTables) {
     if (table.generation != generation) continue;
     std::unordered_map<std::string, int> by_name;

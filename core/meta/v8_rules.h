@@ -44,11 +44,67 @@ struct V8Rules {
   // ---- heap/: pages, object sizes, the walk ----
   // (each fact is used by core/heap/)
 
+  // V8 14 grew DescriptorArray's header to 32 bytes (from 24): the
+  // fallback when the metadata lacks header_size.
+  bool descriptor_header_is_32() const { return major >= 14; }
+  // V8 12 moved BytecodeArray's data to 64 (from 54) and InstructionStream's
+  // instructions to 32 (from 16): fallbacks when the metadata lacks them.
+  bool trusted_space_headers() const { return major >= 12; }
+  // V8 12's InstructionStream holds its body size (V8 11: its Code does).
+  bool instruction_stream_has_body_size() const { return major >= 12; }
+  // V8 13 counts FreeSpace sizes in tagged words (before: bytes).
+  bool free_space_counts_words() const { return major >= 13; }
+  // V8 13 appends a uint16 per create-closure slot to FeedbackMetadata.
+  bool feedback_metadata_has_closure_counts() const { return major >= 13; }
+  // V8 13 shrank FeedbackVector's header to 48 bytes (from 56).
+  bool feedback_vector_header_48() const { return major >= 13; }
+  // V8 13 dropped WasmTypeInfo's native type and instance: its supertypes
+  // length moved to +16 (from +32).
+  bool wasm_type_info_compact() const { return major >= 13; }
+  // V8 13 added three words to WasmDispatchTable's header; V8 14 shrank its
+  // entries to 16 bytes (from 24).
+  bool wasm_dispatch_table_long_header() const { return major >= 13; }
+  bool wasm_dispatch_entries_16() const { return major >= 14; }
+
   // ---- stack/: frames, code, source positions ----
   // (each fact is used by core/stack/)
 
+  // V8 12 moved Code's source position table to 16 (unnamed by the
+  // metadata; V8 11: its constant, else 24).
+  bool code_position_table_at_16() const { return major >= 12; }
+  // V8 12 moved BytecodeArray's source position table to 24 (from 32),
+  // after the wrapper (unnamed by the metadata; seen in cores of each).
+  bool bytecode_positions_at_24() const { return major >= 12; }
+  // V8 13 names a function receiver's type after the function
+  // ("Module._load"); V8 11-12 only class constructors.
+  bool frames_name_function_receivers() const { return major >= 13; }
+  // V8 14 flags the code offsets of source position tables (a breakable
+  // bit); V8 11-13 sign them.
+  bool flagged_position_offsets() const { return major >= 14; }
+
   // ---- bytecode/: BytecodeArray and --print-bytecode ----
   // (each fact is used by core/bytecode/)
+
+  // V8 14's --print-bytecode shows constant pool values in operands and
+  // flag operands in hex.
+  bool print_bytecode_v14_style() const { return major >= 14; }
+  // V8 12 moved BytecodeArray to trusted space: length and wrapper first,
+  // the tables after the wrapper, no age field; data at 64 (from 54).
+  bool bytecode_array_after_wrapper() const { return major >= 12; }
+  // V8 13 made the parameter count a uint16 (from int32 bytes) and shifted
+  // the handler table's offset by 4 (from 3).
+  bool bytecode_array_v13_fields() const { return major >= 13; }
+  // V8 14 encodes breakable source positions (lower case in the listing).
+  bool breakable_positions() const { return major >= 14; }
+  // V8 11 has no JSFunction::code constant; the field sits at 48, between
+  // the feedback cell (40) and the prototype (56).
+  bool function_code_field_unnamed_at_48() const { return major == 11; }
+  // V8 13 split SharedFunctionInfo's function data: the untrusted part
+  // (builtin ids, uncompiled data) follows the trusted one.
+  bool untrusted_function_data() const { return major >= 13; }
+  // V8 13 moved the script scopes first in ScopeType's numbering and made
+  // ScopeInfo's flags a raw uint32 (from a Smi).
+  bool scope_info_v13() const { return major >= 13; }
 };
 
 }  // namespace nodegdb

@@ -7,7 +7,6 @@
 #include <map>
 #include <mutex>
 
-#include "core/v8/scope_info.h"
 
 namespace nodegdb {
 
@@ -175,7 +174,7 @@ struct CodeLayout {
     l.flags = Or(md.FindField("Code", {"flags"}), 48);
     // V8 12+: deoptimization data (or the BytecodeArray) at 8, the position
     // table (or bytecode offset table) at 16, unnamed by the metadata.
-    l.position_table = V8Generation(md) >= 12 ? 16 : Or(md.FindField("Code", {"source_position_table"}), 24);
+    l.position_table = md.rules().code_position_table_at_16() ? 16 : Or(md.FindField("Code", {"source_position_table"}), 24);
     l.kind_mask = Or(md.Find("v8dbg_CodeKindFieldMask"), 15);
     l.kind_shift = Or(md.Find("v8dbg_CodeKindFieldShift"), 0);
     // InstructionStream: map, then the Code it belongs to; the instructions

@@ -114,9 +114,9 @@ StackDecoder::StackDecoder(std::shared_ptr<Program> target)
   // BytecodeArray: V8 11 has constant pool, handler table, then the source
   // position table at 32; V8 12+ put the wrapper at 16 and the source
   // position table at 24 (unnamed by the metadata; seen in cores of each).
-  bytecode_positions_ = V8Generation(md) >= 12 ? 24 : 32;
-  generation_ = V8Generation(md);
-  position_format_ = PositionTableFormatFor(generation_);
+  bytecode_positions_ = md.rules().bytecode_positions_at_24() ? 24 : 32;
+  rules_ = md.rules();
+  position_format_ = PositionTableFormatFor(rules_);
   bytecode_array_type_ = md.FindType("BYTECODE_ARRAY_TYPE").value_or(-1);
   feedback_vector_type_ = md.FindType("FEEDBACK_VECTOR_TYPE").value_or(-1);
   byte_array_type_ = md.FindType("BYTE_ARRAY_TYPE").value_or(-1);
@@ -165,6 +165,7 @@ std::optional<CodeObject> StackDecoder::CodeAt(uint64_t pc) {
   try {
     code = FindCodeForPc(heap_, pc);
   } catch (const Error&) {
+    // unreadable code space: the frame is shown without its code
   }
   if (code_cache_.size() > 100000) code_cache_.clear();
   code_cache_[pc] = code;
@@ -275,6 +276,7 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
         return s;
       }
     } catch (const Error&) {
+      // not a function: try the next frame shape
     }
   }
   // A builtin's frame we cannot read (a corrupt slot): still unwind through
@@ -409,6 +411,7 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
     info.receiver_is_global = r.kind == Tagged::Kind::kStrong && global_proxy_type_ >= 0 &&
                               heap_.InstanceTypeOf(r.address) == global_proxy_type_;
   } catch (const Error&) {
+    // an unreadable receiver is not the global proxy
   }
   if (argc >= 1 && argc <= 65536) {
     info.argc = static_cast<int64_t>(argc) - 1;  // V8 counts the receiver
@@ -460,6 +463,7 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
     try {
       info.visible = info.visible || ReadScript(heap_, fn.sfi.script).type == 2;  // Script::Type::kNormal
     } catch (const Error&) {
+      // an unreadable script: visible only if native
     }
   }
   info.name = StackTraceName(info, fn, s.fp);
@@ -641,6 +645,7 @@ std::string ConstructorNameOf(Heap& heap, uint64_t object, const JsDescription& 
       if (!name.empty() && name != "Object") return name;
     }
   } catch (const Error&) {
+    // no readable constructor: fall back to the toStringTag
   }
   if (!d.to_string_tag.empty()) return d.to_string_tag;
   if (d.constructor_name && !d.constructor_name->empty() && d.constructor_name->rfind("<builtin>", 0) != 0) {
@@ -707,7 +712,7 @@ std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunction
         // constructors, others are "Function" (seen in Error.stack of each).
         JSFunctionData receiver_fn = ReadJSFunction(heap_, r.address);
         const std::string& receiver_name = receiver_fn.sfi.debug_name;
-        bool named = generation_ >= 13 || receiver_fn.is_class_constructor;
+        bool named = rules_.frames_name_function_receivers() || receiver_fn.is_class_constructor;
         type_name = named && !receiver_name.empty() ? receiver_name : "Function";
         method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
       } else if (kind == ObjectKind::kOther) {
@@ -727,6 +732,7 @@ std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunction
       }
     }
   } catch (const Error&) {
+    // an unreadable receiver: the function's own name is shown
   }
   if (!name.empty()) {
     std::string out = (!type_name.empty() && IsIdentifier(name) && name != type_name ? type_name + "." : "") + name;

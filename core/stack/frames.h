@@ -139,7 +139,7 @@ class StackDecoder {
           off_bytecode_offset_ = -40, off_args_ = 16;
   int64_t bytecode_data_ = 54, bytecode_length_ = 8, bytecode_positions_ = 32;
   PositionTableFormat position_format_ = PositionTableFormat::kSignedOffsets;
-  int generation_ = 11;
+  V8Rules rules_;
   int bytecode_array_type_ = -1, feedback_vector_type_ = -1, byte_array_type_ = -1, trusted_byte_array_type_ = -1;
   int global_proxy_type_ = -1;
   std::map<int, std::string> frame_types_;  // marker type -> "EntryFrame"

@@ -37,8 +37,8 @@ int PrefixScale(uint8_t bytecode) {
 
 }  // namespace
 
-PositionTableFormat PositionTableFormatFor(int v8_generation) {
-  return v8_generation >= 14 ? PositionTableFormat::kFlaggedOffsets : PositionTableFormat::kSignedOffsets;
+PositionTableFormat PositionTableFormatFor(const V8Rules& rules) {
+  return rules.flagged_position_offsets() ? PositionTableFormat::kFlaggedOffsets : PositionTableFormat::kSignedOffsets;
 }
 
 std::vector<SourcePositionEntry> DecodeSourcePositionTable(const uint8_t* data, size_t size,

@@ -24,6 +24,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/meta/v8_rules.h"
 #include "core/platform/elf_file.h"
 
 namespace nodegdb {
@@ -37,9 +38,8 @@ struct SourcePositionEntry {
 };
 
 enum class PositionTableFormat { kSignedOffsets, kFlaggedOffsets };
-// V8 14 flags the code offsets; V8 11-13 sign them. `v8_generation` as
-// V8Generation() gives it.
-PositionTableFormat PositionTableFormatFor(int v8_generation);
+// V8 14 flags the code offsets; V8 11-13 sign them.
+PositionTableFormat PositionTableFormatFor(const V8Rules& rules);
 
 // Decodes a source position table; stops at `max_entries` or at a truncated
 // number (what was decoded so far is returned).

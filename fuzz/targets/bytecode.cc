@@ -11,17 +11,17 @@ using namespace nodegdb;
 
 NODEGDB_FUZZ_TARGET(bytecode) {
   Heap& heap = fuzz.heap();
-  const int major = heap.v8_major();
+  const V8Rules& rules = heap.rules();
   for (uint64_t root : fuzz.roots()) {
-    fuzz::Try([&] { LocateBytecode(heap, root, major); });
+    fuzz::Try([&] { LocateBytecode(heap, root, rules); });
     if (fuzz.tables()) fuzz::Try([&] { DisassembleBytecode(heap, *fuzz.tables(), fuzz.v8_version(), root); });
     Tagged t = heap.Decode(root);
     if (!t.is_heap_object()) continue;
-    fuzz::Try([&] { SharedFunctionName(heap, t.address, major); });
-    fuzz::Try([&] { ConstantBrief(heap, root, major); });
-    fuzz::Try([&] { ConstantOperandBrief(heap, root, major); });
+    fuzz::Try([&] { SharedFunctionName(heap, t.address); });
+    fuzz::Try([&] { ConstantBrief(heap, root, rules); });
+    fuzz::Try([&] { ConstantOperandBrief(heap, root, rules); });
     fuzz::Try([&] {
-      BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata(), major);
+      BytecodeArrayLayout layout = BytecodeArrayLayout::For(heap.metadata());
       fuzz::Try([&] { ReadBytecodeArray(heap, layout, t.address); });
       fuzz::Try([&] { ReadByteArray(heap, layout, t.address); });
     });

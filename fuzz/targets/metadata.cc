@@ -25,7 +25,7 @@ NODEGDB_FUZZ_TARGET_WITH(metadata, 35) {
   fuzz::Try([&] { heap.LayoutOf<MapLayout>(); });
   fuzz::Try([&] { heap.LayoutOf<PropertyLayout>(); });
   fuzz::Try([&] { heap.LayoutOf<JSObjectLayout>(); });
-  fuzz::Try([&] { BytecodeArrayLayout::For(md, heap.v8_major()); });
+  fuzz::Try([&] { BytecodeArrayLayout::For(md); });
   for (int type = 0; type < 0x10000; type += 1 + type / 8) {
     md.TypeName(type);
     heap.TypeName(type);

@@ -87,8 +87,8 @@ TEST(SourcePositions, FlaggedOffsetsAsNode26WritesThem) {
     EXPECT_EQ(table[i].script_offset, node20[i].script_offset) << i;
     EXPECT_EQ(table[i].is_statement, node20[i].is_statement) << i;
   }
-  EXPECT_EQ(PositionTableFormatFor(13), PositionTableFormat::kSignedOffsets);
-  EXPECT_EQ(PositionTableFormatFor(14), PositionTableFormat::kFlaggedOffsets);
+  EXPECT_EQ(PositionTableFormatFor(V8Rules::For(13)), PositionTableFormat::kSignedOffsets);
+  EXPECT_EQ(PositionTableFormatFor(V8Rules::For(14)), PositionTableFormat::kFlaggedOffsets);
 }
 
 TEST(SourcePositions, LargeOffsetsInliningAndTruncation) {
