@@ -16,31 +16,24 @@ constexpr int64_t kMaxInlinedLocalNames = 75;
 constexpr int64_t kMaxContextLocals = 1 << 20;
 constexpr int64_t kMaxModuleVariables = 1 << 20;
 
-struct ScopeInfoLayout {
-  int generation = 11;
-  int type = -1;           // SCOPE_INFO_TYPE
-  int hash_table_type = -1;  // NAME_TO_INDEX_HASH_TABLE_TYPE
-  bool smi_flags = true;   // V8 11-12: flags is a Smi
-  int idx_nparams = 1, idx_ncontextlocals = 2, idx_first_vars = 3;
-  bool header_positions = false;  // V8 13+: positions at slots 3-4
-  bool new_scope_types = false;   // V8 13+: SCRIPT_SCOPE, REPL_MODE_SCOPE first
-  int64_t hash_table_header = 16;  // FixedArray header: map, length
+}  // namespace
 
-  static ScopeInfoLayout From(const Metadata& md) {
-    ScopeInfoLayout l;
-    l.generation = V8Generation(md);
-    l.type = md.FindType("SCOPE_INFO_TYPE").value_or(-1);
-    l.hash_table_type = md.FindType("NAME_TO_INDEX_HASH_TABLE_TYPE").value_or(-1);
-    l.idx_nparams = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_nparams").value_or(1));
-    l.idx_ncontextlocals = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_ncontextlocals").value_or(2));
-    l.idx_first_vars = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(l.generation >= 13 ? 5 : 3));
-    l.smi_flags = l.generation <= 12;
-    l.header_positions = l.idx_first_vars >= 5;
-    l.new_scope_types = l.generation >= 13;
-    l.hash_table_header = md.FindField("FixedArray", {"data"}).value_or(16);
-    return l;
-  }
-};
+ScopeInfoLayout ScopeInfoLayout::From(const Metadata& md) {
+  ScopeInfoLayout l;
+  l.generation = V8Generation(md);
+  l.type = md.FindType("SCOPE_INFO_TYPE").value_or(-1);
+  l.hash_table_type = md.FindType("NAME_TO_INDEX_HASH_TABLE_TYPE").value_or(-1);
+  l.idx_nparams = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_nparams").value_or(1));
+  l.idx_ncontextlocals = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_ncontextlocals").value_or(2));
+  l.idx_first_vars = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(l.generation >= 13 ? 5 : 3));
+  l.smi_flags = l.generation <= 12;
+  l.header_positions = l.idx_first_vars >= 5;
+  l.new_scope_types = l.generation >= 13;
+  l.hash_table_header = md.FindField("FixedArray", {"data"}).value_or(16);
+  return l;
+}
+
+namespace {
 
 const ScopeInfoLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<ScopeInfoLayout>(); }
 
@@ -86,6 +79,8 @@ std::string StringUtf8(Heap& heap, uint64_t raw, size_t limit = 1000) {
   return Utf16ToUtf8(ReadString(heap, t.address, limit).units);
 }
 
+}  // namespace
+
 bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s) {
   if (s.empty) return false;
   if (l.header_positions) return true;
@@ -101,8 +96,6 @@ bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s) {
       return false;
   }
 }
-
-}  // namespace
 
 int V8Generation(const Metadata& md) {
   int64_t first_vars = md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(3);
@@ -195,12 +188,6 @@ const char* VariableAllocationName(VariableAllocation a) {
     case VariableAllocation::kUnused: return "UNUSED";
   }
   return "NONE";
-}
-
-std::string V8PaddedHex(uint64_t value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%012llx", static_cast<unsigned long long>(value));
-  return buf;
 }
 
 bool IsScopeInfo(Heap& heap, uint64_t address) {
@@ -376,74 +363,6 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
        kind == static_cast<int>(FunctionKind::kArrowFunction)) &&
       !s.allocates_arguments && s.has_simple_parameters;
   return s;
-}
-
-std::string BriefScopeInfo(Heap& heap, uint64_t address) {
-  ScopeInfoData s = ReadScopeInfo(heap, address);
-  if (s.empty) return "<ScopeInfo>";
-  return std::string("<ScopeInfo ") + ScopeTypeName(s.scope_type) + ">";
-}
-
-std::string InspectScopeInfo(Heap& heap, uint64_t address) {
-  const ScopeInfoLayout& l = LayoutFor(heap);
-  ScopeInfoData s = ReadScopeInfo(heap, address);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  std::string out = Hex(address + tag) + ": [ScopeInfo]\n";
-  out += " - map: " + V8Brief(heap, heap.MapOf(address) + tag) + "\n";
-  if (s.empty) return out + " - empty\n";
-  auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
-  line("parameters: " + std::to_string(s.parameter_count));
-  line("context locals : " + std::to_string(s.context_local_count));
-  if (s.names_hashtable) {
-    line("local names in a hashtable: " + V8Brief(heap, s.names_hashtable));
-  } else {
-    line("inlined local names");
-  }
-  line(std::string("scope type: ") + ScopeTypeName(s.scope_type));
-  if (s.sloppy_eval_can_extend_vars) {
-    line("sloppy eval");
-    if (s.dependent_code) line("dependent code: " + V8Brief(heap, s.dependent_code));
-  }
-  line(std::string("language mode: ") + (s.strict ? "strict" : "sloppy"));
-  if (s.declaration_scope) line("declaration scope");
-  if (s.receiver != VariableAllocation::kNone) line(std::string("receiver: ") + VariableAllocationName(s.receiver));
-  if (s.class_scope_has_private_brand) line("class scope has private brand");
-  if (s.has_saved_class_variable) line("has saved class variable");
-  if (s.has_new_target) line("needs new target");
-  if (s.can_only_access_fixed_formal_parameters) line("can only access fixed formal parameters");
-  if (s.function_variable != VariableAllocation::kNone) {
-    line(std::string("function name(") + VariableAllocationName(s.function_variable) +
-         "): " + V8Brief(heap, s.function_name));
-  }
-  if (s.is_asm_module) line("asm module");
-  if (s.has_simple_parameters) line("simple parameters");
-  if (s.private_name_lookup_skips_outer_class) line("private name lookup skips outer class");
-  line(std::string("function kind: ") + FunctionKindName(s.function_kind));
-  if (s.outer_scope_info) line("outer scope info: " + V8Brief(heap, s.outer_scope_info));
-  if (s.locals_block_list) line("locals blocklist: " + V8Brief(heap, s.locals_block_list));
-  if (s.function_variable != VariableAllocation::kNone) line("function name: " + V8Brief(heap, s.function_name));
-  if (s.has_inferred_function_name) line("inferred function name: " + V8Brief(heap, s.inferred_function_name));
-  if (s.has_context_extension_slot) line("has context extension slot");
-  if (s.start_position && HasPositionInfo(l, s)) {
-    line("start position: " + std::to_string(*s.start_position));
-    line("end position: " + std::to_string(*s.end_position));
-  }
-  line("length: " + std::to_string(s.length));
-  if (s.context_local_count > 0) {
-    out += " - context slots {\n";
-    std::vector<int> order;
-    if (s.names_hashtable) {
-      order = s.names_in_hash_order;
-    } else {
-      for (const ScopeLocal& local : s.locals) order.push_back(local.index);
-    }
-    for (int index : order) {
-      const ScopeLocal& local = s.locals[static_cast<size_t>(index)];
-      out += "    - " + std::to_string(index) + ": " + V8Brief(heap, local.name_raw) + "\n";
-    }
-    out += "  }\n";
-  }
-  return out;
 }
 
 }  // namespace nodegdb
