@@ -54,6 +54,7 @@ bool IsHole(Heap& heap, uint64_t raw) {
       return name == "the_hole" || name == "hole";
     }
   } catch (const Error&) {
+    // Unreadable: not the hole (the slot is shown as it is).
   }
   return false;
 }
@@ -127,7 +128,7 @@ bool IsContextCell(Heap& heap, uint64_t raw) {
 ContextCellInfo ReadContextCell(Heap& heap, uint64_t address) {
   const ContextLayout& l = LayoutFor(heap);
   if (l.context_cell_type < 0 || heap.InstanceTypeOf(address) != l.context_cell_type) {
-    throw CorruptObject(Hex(address + heap.layout().tagging.heap_object_tag) + " is not a ContextCell");
+    throw heap.NotA(address, "ContextCell");
   }
   ContextCellInfo c;
   c.tagged_value = heap.ReadWord(address + static_cast<uint64_t>(l.cell_value));
@@ -156,19 +157,19 @@ ContextCellInfo ReadContextCell(Heap& heap, uint64_t address) {
 
 ContextInfo ReadContext(Heap& heap, uint64_t address) {
   const ContextLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
+  const std::string shown = heap.Shown(address);
   const int ts = heap.layout().tagged_size;
   if (l.first_type < 0) throw MissingConstant("v8dbg_FirstContextType");
   uint64_t map = heap.MapOf(address);
   int type = heap.MapInstanceType(map);
-  if (!IsContextType(heap, type)) throw CorruptObject(Hex(shown) + " is not a Context (" + heap.TypeName(type) + ")");
+  if (!IsContextType(heap, type)) throw heap.NotA(address, "Context", heap.TypeName(type));
   ContextInfo c;
   c.address = address;
   c.instance_type = type;
   c.kind = ContextKindOf(heap, type);
   c.length = heap.ReadSmiField(address, l.length, "context length");
   if (c.length < l.min_slots || c.length > kMaxContextLength) {
-    throw CorruptObject("context " + Hex(shown) + " has length " + std::to_string(c.length));
+    throw CorruptObject("context " + shown + " has length " + std::to_string(c.length));
   }
   auto slot = [&](int64_t i) { return heap.ReadWord(address + static_cast<uint64_t>(l.header + ts * i)); };
   c.scope_info = slot(l.idx_scope_info);
@@ -180,6 +181,7 @@ ContextInfo ReadContext(Heap& heap, uint64_t address) {
     try {
       c.scope = ReadScopeInfo(heap, si.address);
     } catch (const Error&) {
+      // A damaged ScopeInfo: the slots are still listed, unnamed.
     }
   }
   c.has_extension = c.scope && c.scope->has_context_extension_slot;
@@ -224,7 +226,7 @@ ContextChain WalkContextChain(Heap& heap, uint64_t address, size_t max_depth) {
       break;
     }
     if (!seen.insert(current).second) {
-      chain.error = "the chain loops back to " + Hex(current + heap.layout().tagging.heap_object_tag);
+      chain.error = "the chain loops back to " + heap.Shown(current);
       break;
     }
     try {
@@ -237,7 +239,7 @@ ContextChain WalkContextChain(Heap& heap, uint64_t address, size_t max_depth) {
     if (c.kind == ContextKind::kNative) break;
     Tagged prev = heap.Decode(c.previous);
     if (prev.kind != Tagged::Kind::kStrong) {
-      chain.error = "previous of " + Hex(current + heap.layout().tagging.heap_object_tag) + " is not a context (" +
+      chain.error = "previous of " + heap.Shown(current) + " is not a context (" +
                     Hex(c.previous) + ")";
       break;
     }

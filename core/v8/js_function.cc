@@ -15,7 +15,6 @@ int64_t Or(const std::optional<int64_t>& v, int64_t fallback) { return v ? *v : 
 
 JSFunctionLayout JSFunctionLayout::From(const Metadata& md) {
   JSFunctionLayout l;
-  l.generation = V8Generation(md);
   int js_function = md.FindType("JS_FUNCTION_TYPE").value_or(-1);
   l.first_type = static_cast<int>(md.Find("v8dbg_FirstJSFunctionType").value_or(js_function));
   // V8 11 has no range constants: JS_FUNCTION_TYPE and its 16 constructor
@@ -34,7 +33,7 @@ JSFunctionLayout JSFunctionLayout::From(const Metadata& md) {
   l.prototype_or_initial_map = Or(md.FindField("JSFunction", {"prototype_or_initial_map"}), 56);
   if (auto code = md.FindField("JSFunction", {"code"})) {
     l.code = *code;  // V8 12: right after elements
-  } else if (l.generation >= 13) {
+  } else if (md.rules().function_code_in_dispatch_table()) {
     l.dispatch_handle = l.shared - 8;  // a uint32 before shared
   } else {
     l.code = l.feedback_cell + 8;  // V8 11: after the feedback cell
@@ -44,7 +43,7 @@ JSFunctionLayout JSFunctionLayout::From(const Metadata& md) {
   l.feedback_cell_value = Or(md.FindField("FeedbackCell", {"value"}), 8);
   // V8 11's Code keeps its entry point at 40 too, unnamed by the metadata.
   l.code_instruction_start =
-      Or(md.FindField("Code", {"instruction_start", "code_entry_point"}), l.generation <= 12 ? 40 : -1);
+      Or(md.FindField("Code", {"instruction_start", "code_entry_point"}), md.rules().code_entry_at_40_unnamed() ? 40 : -1);
   l.map_prototype = Or(md.FindField("Map", {"prototype"}), 24);
   l.map_bit_field2 = Or(md.FindField("Map", {"bit_field2"}), 15);
   l.map_bit_field3 = Or(md.FindField("Map", {"bit_field3"}), 16);
@@ -71,14 +70,13 @@ bool IsJSFunction(Heap& heap, uint64_t address) { return IsJSFunctionType(heap, 
 
 JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
   const JSFunctionLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
   if (l.shared < 0) throw MissingConstant("v8dbg_class_JSFunction__shared__*");
   JSFunctionData f;
   f.address = address;
   f.map = heap.MapOf(address);
   f.instance_type = heap.MapInstanceType(f.map);
   if (!IsJSFunctionType(heap, f.instance_type)) {
-    throw CorruptObject(Hex(shown) + " is not a JSFunction (" + heap.TypeName(f.instance_type) + ")");
+    throw heap.NotA(address, "JSFunction", heap.TypeName(f.instance_type));
   }
   auto word = [&](int64_t offset) { return heap.ReadWord(address + static_cast<uint64_t>(offset)); };
   f.shared = heap.ReadObjectField(address, l.shared, "shared function info");
@@ -121,6 +119,7 @@ JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
         uint64_t base_sfi = heap.ReadObjectField(base, l.shared, "shared function info");
         f.base_class_name = ReadSharedFunctionInfo(heap, base_sfi).name_text;
       } catch (const Error&) {
+        // The base class stays, unnamed: its SharedFunctionInfo is unreadable.
       }
     }
   }

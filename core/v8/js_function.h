@@ -26,7 +26,6 @@ namespace nodegdb {
 // Offsets and type numbers, resolved once per binary from the metadata
 // (read by the decoders below and by the %DebugPrint view).
 struct JSFunctionLayout {
-  int generation = 11;
   int first_type = -1, last_type = -1;
   int bytecode_array_type = -1, feedback_vector_type = -1, closure_feedback_cell_array_type = -1;
   int uncompiled_types[4] = {-1, -1, -1, -1};

@@ -135,7 +135,7 @@ KeyText ReadKey(Heap& heap, const Tagged& key) {
     // Symbol: map, raw hash field (4 bytes), flags (4 bytes; bit 0 is_private).
     // V8 14 made the low two bits a "private kind".
     uint32_t flags = heap.memory().ReadU32(key.address + 12);
-    k.is_private = flags & (heap.v8_major() >= 14 ? 3u : 1u);
+    k.is_private = flags & heap.rules().symbol_private_mask();
     k.text = InspectSymbol(ReadSymbol(heap, key.address));
     return k;
   }
@@ -149,7 +149,7 @@ uint64_t ReadJsArrayLength(Heap& heap, uint64_t array) {
     double d = ReadHeapNumber(heap, length.address);
     if (d >= 0 && d <= 4294967295.0) return static_cast<uint64_t>(d);
   }
-  throw CorruptObject("array " + Hex(array + heap.layout().tagging.heap_object_tag) + " has no valid length");
+  throw CorruptObject("array " + heap.Shown(array) + " has no valid length");
 }
 
 namespace {

@@ -16,7 +16,7 @@
 // VariableMode gained kUsing in 12.x and kAwaitUsing in 13.x.
 //
 // v8dbg_scopeinfo_idx_* give the header indices; what they do not give is
-// derived from the binary's generation (V8Generation below).
+// derived from md.rules() (core/meta/v8_rules.h).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +31,6 @@ namespace nodegdb {
 // Offsets and type numbers, resolved once per binary from the metadata
 // (read by the decoders below and by the %DebugPrint view).
 struct ScopeInfoLayout {
-  int generation = 11;
   int type = -1;           // SCOPE_INFO_TYPE
   int hash_table_type = -1;  // NAME_TO_INDEX_HASH_TABLE_TYPE
   bool smi_flags = true;   // V8 11-12: flags is a Smi
@@ -43,9 +42,8 @@ struct ScopeInfoLayout {
   static ScopeInfoLayout From(const Metadata& md);
 };
 
-// The V8 generation a binary's metadata belongs to, from facts the metadata
-// has (11: Node 20, 12: Node 22, 13: Node 24, 14: Node 26): the ScopeInfo
-// header size, BytecodeArray's wrapper field (12.x+) and ContextCell (14.x).
+// Deprecated: ask md.rules() (core/meta/v8_rules.h) for a named fact.
+// Kept, returning md.rules().major, for callers in other wings.
 int V8Generation(const Metadata& md);
 
 enum class ScopeType {

@@ -15,7 +15,6 @@ int TypeOr(const Metadata& md, const char* name) { return md.FindType(name).valu
 
 SfiLayout SfiLayout::From(const Metadata& md) {
   SfiLayout l;
-  l.generation = V8Generation(md);
   l.sfi_type = TypeOr(md, "SHARED_FUNCTION_INFO_TYPE");
   l.script_type = TypeOr(md, "SCRIPT_TYPE");
   l.bytecode_array_type = TypeOr(md, "BYTECODE_ARRAY_TYPE");
@@ -89,10 +88,9 @@ bool IsScript(Heap& heap, uint64_t address) {
 
 ScriptInfo ReadScript(Heap& heap, uint64_t address) {
   const SfiLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
   if (l.script_type < 0) throw MissingConstant("v8dbg_type_Script__SCRIPT_TYPE");
   int type = heap.InstanceTypeOf(address);
-  if (type != l.script_type) throw CorruptObject(Hex(shown) + " is not a Script (" + heap.TypeName(type) + ")");
+  if (type != l.script_type) throw heap.NotA(address, "Script", heap.TypeName(type));
   auto word = [&](int64_t offset) { return heap.ReadWord(address + static_cast<uint64_t>(offset)); };
   auto smi = [&](int64_t offset) {
     Tagged t = heap.Decode(word(offset));
@@ -234,19 +232,11 @@ uint64_t BytecodeFromFunctionData(Heap& heap, uint64_t raw) {
   return 0;
 }
 
-SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
-  const SfiLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
-  if (l.sfi_type < 0) throw MissingConstant("v8dbg_type_SharedFunctionInfo__SHARED_FUNCTION_INFO_TYPE");
-  int type = heap.InstanceTypeOf(address);
-  if (type != l.sfi_type) {
-    throw CorruptObject(Hex(shown) + " is not a SharedFunctionInfo (" + heap.TypeName(type) + ")");
-  }
-  Memory& mem = heap.memory();
-  auto word = [&](int64_t offset) { return heap.ReadWord(address + static_cast<uint64_t>(offset)); };
+namespace {
 
-  SharedFunctionInfoData s;
-  s.address = address;
+// The flags words and the counts after `length`.
+void ReadSfiHeader(Heap& heap, const SfiLayout& l, uint64_t address, SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
   s.flags = mem.ReadU32(address + static_cast<uint64_t>(l.flags));
   const uint32_t f = s.flags;
   s.kind = static_cast<int>(f & 31);
@@ -268,13 +258,17 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   s.flags2 = mem.ReadU8(address + static_cast<uint64_t>(l.function_token_offset) + 3);
   s.class_scope_has_private_brand = s.flags2 & 1;
   s.has_static_private_methods_or_accessors = (s.flags2 >> 1) & 1;
-  if (l.generation >= 12) {
+  if (heap.rules().sfi_has_literal_id_and_age()) {
     s.function_literal_id = static_cast<int32_t>(mem.ReadU32(address + static_cast<uint64_t>(l.flags) + 4));
     s.unique_id = static_cast<int32_t>(mem.ReadU32(address + static_cast<uint64_t>(l.flags) + 8));
     s.age = mem.ReadU16(address + static_cast<uint64_t>(l.flags) + 12);
   }
+}
 
-  // Name: a String, a ScopeInfo holding the name, or Smi 0 (no shared name).
+// The name: a String, a ScopeInfo holding the name, or Smi 0 (no shared
+// name). Returns the ScopeInfo if there is one.
+std::optional<ScopeInfoData> ReadSfiName(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  auto word = [&](int64_t offset) { return heap.ReadWord(s.address + static_cast<uint64_t>(offset)); };
   s.name_or_scope_info = word(l.name_or_scope_info);
   uint64_t nsi = 0;
   int nsi_type = heap.StrongTypeOf(s.name_or_scope_info, &nsi);
@@ -294,8 +288,13 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
     s.name = s.name_or_scope_info;
     s.name_text = Utf8Of(heap, s.name);
   }
+  return scope;
+}
 
-  // Function data.
+// Function data: bytecode, uncompiled data or a builtin id; then the
+// inferred and debug names (the uncompiled data may hold the inferred one).
+void ReadFunctionData(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  auto word = [&](int64_t offset) { return heap.ReadWord(s.address + static_cast<uint64_t>(offset)); };
   s.function_data = word(l.function_data);
   if (l.untrusted_function_data >= 0) {
     s.has_untrusted_function_data = true;
@@ -330,9 +329,11 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   }
   if (s.inferred_name) s.inferred_name_text = Utf8Of(heap, s.inferred_name);
   s.debug_name = !s.name_text.empty() ? s.name_text : s.inferred_name_text;
+}
 
-  // Script, through a DebugInfo in V8 11.
-  s.script_or_debug_info = word(l.script);
+// The Script, through a DebugInfo in V8 11.
+void ReadSfiScript(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  s.script_or_debug_info = heap.ReadWord(s.address + static_cast<uint64_t>(l.script));
   uint64_t sd = 0;
   int sd_type = heap.StrongTypeOf(s.script_or_debug_info, &sd);
   if (sd_type >= 0 && sd_type == l.script_type) {
@@ -346,8 +347,12 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
       if (t >= 0 && t == l.script_type) s.script = a;
     }
   }
+}
 
-  // Positions: the ScopeInfo's once compiled, else the UncompiledData's.
+// Positions: the ScopeInfo's once compiled, else the UncompiledData's.
+void ReadSfiPositions(Heap& heap, const SfiLayout& l, const std::optional<ScopeInfoData>& scope,
+                      SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
   if (scope && scope->start_position && !scope->empty) {
     s.start_position = *scope->start_position;
     s.end_position = *scope->end_position;
@@ -360,9 +365,13 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   if (s.start_position >= 0 && s.raw_function_token_offset != 0xffff) {
     s.function_token_position = s.start_position - s.raw_function_token_offset;
   }
+}
 
-  // Outer scope info (uncompiled) or feedback metadata (compiled).
-  s.outer_scope_info_or_feedback_metadata = word(l.outer_or_feedback);
+// Outer scope info (uncompiled) or feedback metadata (compiled).
+void ReadOuterOrFeedback(Heap& heap, const SfiLayout& l, const std::optional<ScopeInfoData>& scope,
+                         SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
+  s.outer_scope_info_or_feedback_metadata = heap.ReadWord(s.address + static_cast<uint64_t>(l.outer_or_feedback));
   uint64_t of = 0;
   int of_type = heap.StrongTypeOf(s.outer_scope_info_or_feedback_metadata, &of);
   if (of_type >= 0) {
@@ -384,6 +393,25 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
     Tagged o = heap.Decode(scope->outer_scope_info);
     if (o.kind == Tagged::Kind::kStrong && IsScopeInfo(heap, o.address)) s.outer_scope_info = scope->outer_scope_info;
   }
+}
+
+}  // namespace
+
+SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
+  const SfiLayout& l = LayoutFor(heap);
+  if (l.sfi_type < 0) throw MissingConstant("v8dbg_type_SharedFunctionInfo__SHARED_FUNCTION_INFO_TYPE");
+  int type = heap.InstanceTypeOf(address);
+  if (type != l.sfi_type) {
+    throw heap.NotA(address, "SharedFunctionInfo", heap.TypeName(type));
+  }
+  SharedFunctionInfoData s;
+  s.address = address;
+  ReadSfiHeader(heap, l, address, s);
+  std::optional<ScopeInfoData> scope = ReadSfiName(heap, l, s);
+  ReadFunctionData(heap, l, s);
+  ReadSfiScript(heap, l, s);
+  ReadSfiPositions(heap, l, scope, s);
+  ReadOuterOrFeedback(heap, l, scope, s);
   return s;
 }
 

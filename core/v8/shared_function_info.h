@@ -31,7 +31,6 @@ namespace nodegdb {
 // Offsets and type numbers, resolved once per binary from the metadata
 // (read by the decoders below and by the %DebugPrint view).
 struct SfiLayout {
-  int generation = 11;
   int sfi_type = -1, script_type = -1, bytecode_array_type = -1, bytecode_wrapper_type = -1;
   int interpreter_data_type = -1, code_type = -1, debug_info_type = -1, fixed_array_type = -1;
   int uncompiled_types[4] = {-1, -1, -1, -1};

@@ -83,9 +83,10 @@ std::string BriefJSFunction(Heap& heap, uint64_t address) {
   try {
     name = ReadSharedFunctionInfo(heap, sfi).debug_name;
   } catch (const Error&) {
+    // Unnamed, as the comment above says.
   }
   return "<JSFunction" + (name.empty() ? std::string() : " " + name) + " (sfi = " +
-         Hex(sfi + heap.layout().tagging.heap_object_tag) + ")>";
+         heap.Shown(sfi) + ")>";
 }
 
 std::string DebugPrintJSFunction(Heap& heap, uint64_t address, const DebugPrintOptions& options) {
@@ -121,11 +122,12 @@ std::string DebugPrintJSFunction(Heap& heap, uint64_t address, const DebugPrintO
       try {
         builtin = options.symbolize(heap.ReadWord(code + static_cast<uint64_t>(l.code_instruction_start)));
       } catch (const Error&) {
+        // No builtin line: the Code is unreadable.
       }
     }
   }
   if (!builtin.empty()) line("builtin: " + builtin);
-  line("formal_parameter_count: " + std::to_string(l.generation >= 13 ? f.sfi.internal_formal_parameter_count
+  line("formal_parameter_count: " + std::to_string(heap.rules().major >= 13 ? f.sfi.internal_formal_parameter_count
                                                                       : f.sfi.formal_parameter_count));
   line(std::string("kind: ") + FunctionKindName(f.kind));
   line("context: " + V8Brief(heap, f.context));
@@ -246,7 +248,7 @@ std::string DebugPrintScript(Heap& heap, uint64_t address, const DebugPrintOptio
     }
     line("eval from position: " + std::to_string(s.eval_from_position));
   }
-  line(std::string(l.generation >= 13 ? "infos: " : "shared function infos: ") +
+  line(std::string(heap.rules().major >= 13 ? "infos: " : "shared function infos: ") +
        V8Brief(heap, s.shared_function_infos));
   (void)options;
   return out;
@@ -266,7 +268,6 @@ std::string BriefSharedFunctionInfo(Heap& heap, uint64_t address) {
 }
 
 std::string DebugPrintSharedFunctionInfo(Heap& heap, uint64_t address, const DebugPrintOptions& options) {
-  const SfiLayout& l = heap.LayoutOf<SfiLayout>();
   SharedFunctionInfoData s = ReadSharedFunctionInfo(heap, address);
   const uint64_t tag = heap.layout().tagging.heap_object_tag;
   std::string out = Hex(address + tag) + ": [SharedFunctionInfo]\n";
@@ -287,14 +288,14 @@ std::string DebugPrintSharedFunctionInfo(Heap& heap, uint64_t address, const Deb
   line(std::string("kind: ") + FunctionKindName(s.kind));
   line(std::string("syntax kind: ") + FunctionSyntaxKindName(s.syntax_kind));
   line("formal_parameter_count: " +
-       std::to_string(l.generation >= 13 ? s.internal_formal_parameter_count : s.formal_parameter_count));
+       std::to_string(heap.rules().major >= 13 ? s.internal_formal_parameter_count : s.formal_parameter_count));
   line("expected_nof_properties: " + std::to_string(s.expected_nof_properties));
   line(std::string("language_mode: ") + (s.is_strict ? "strict" : "sloppy"));
-  if (l.generation >= 13) {
+  if (heap.rules().major >= 13) {
     line("trusted_function_data: " + V8Brief(heap, s.function_data));
     line("untrusted_function_data: " + V8Brief(heap, s.untrusted_function_data));
   } else {
-    line(std::string(l.generation >= 12 ? "function_data: " : "data: ") + V8Brief(heap, s.function_data));
+    line(std::string(heap.rules().major >= 12 ? "function_data: " : "data: ") + V8Brief(heap, s.function_data));
   }
   if (auto src = FunctionSource(heap, s, options.source_limit)) {
     std::string text = Utf16ToUtf8(src->units);
@@ -308,7 +309,7 @@ std::string DebugPrintSharedFunctionInfo(Heap& heap, uint64_t address, const Deb
   if (options.source_location) {
     if (auto loc = LocateFunction(heap, s)) line("source position: " + FormatFunctionLocation(*loc));
   }
-  if (l.generation <= 11) {
+  if (heap.rules().major <= 11) {
     if (s.debug_info) {
       line("debug info: " + V8Brief(heap, s.debug_info + tag));
     } else {
