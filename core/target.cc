@@ -15,6 +15,6 @@ JsStructure Target::Structure(uint64_t raw, InspectOptions options, size_t limit
   return DescribeStructure(heap(), raw, options, limit);
 }
 
-std::string Target::Inspect(uint64_t raw) { return V8View(heap()).Inspect(raw); }
+std::string Target::DebugPrint(uint64_t raw) { return V8View(heap()).DebugPrint(raw); }
 
 }  // namespace nodegdb

@@ -3,7 +3,7 @@
 // and the V8 view (%DebugPrint facts). The GDB layer makes one per inferior
 // and asks it everything; the wings' commands take it as the Program it is.
 //
-// May fail: as Program; Print, Structure and Inspect throw Error (one line)
+// May fail: as Program; Print, Structure and DebugPrint throw Error (one line)
 // for a value they cannot read.
 #pragma once
 
@@ -26,7 +26,7 @@ class Target : public Program {
   std::string Print(uint64_t raw, InspectOptions options = {});
   // Summary and children of a value, for structured display (GDB children, MI).
   JsStructure Structure(uint64_t raw, InspectOptions options, size_t limit);
-  std::string Inspect(uint64_t raw);
+  std::string DebugPrint(uint64_t raw);
 };
 
 }  // namespace nodegdb

@@ -137,7 +137,7 @@ PYBIND11_MODULE(_nodegdb, m) {
           py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000, py::arg("array_length") = 100,
           py::arg("limit") = 1000,
           "(summary, display hint, [(name, tagged word or None, text)]) for structured display")
-      .def("inspect", &Target::Inspect, py::arg("tagged"), "V8 view (%DebugPrint facts)")
+      .def("inspect", &Target::DebugPrint, py::arg("tagged"), "V8 view (%DebugPrint facts)")
       .def("bytecode", [](Target& t, uint64_t raw, bool only_bytecode_arrays) -> py::object {
             if (!only_bytecode_arrays) return py::str(DisassembleBytecode(t, raw));
             auto text = DisassembleIfBytecodeArray(t, raw);

@@ -17,6 +17,7 @@
 #include "core/bytecode/bytecode_printer.h"
 #include "core/platform/core_file.h"
 #include "core/v8/js_function.h"
+#include "core/view/debug_print.h"
 #include "core/view/js_model.h"
 #include "core/node/node_env.h"
 #include "core/node/node_handles.h"
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
       for (int i = 4; i < argc; i++) {
         uint64_t raw = std::strtoull(argv[i], nullptr, 0);
         try {
-          std::cout << (command == "print" ? target.Print(raw) : target.Inspect(raw)) << "\n";
+          std::cout << (command == "print" ? target.Print(raw) : target.DebugPrint(raw)) << "\n";
         } catch (const Error& e) {
           std::cout << "error: " << e.what() << "\n";
         }
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
       // friends) on tagged addresses; "contextchain" lists a context and its
       // outer ones; "environment" reads Node's Environment* from a native
       // context (nodedbg_const_ContextEmbedderIndex__kEnvironment__int).
-      FunctionInspectOptions options;
+      DebugPrintOptions options;
       // Builtins by instruction start (link-time addresses). V8 may run the
       // embedded builtins from a second mapping of the node binary: such an
       // address is translated through the core's file mappings.
@@ -140,15 +141,15 @@ int main(int argc, char** argv) {
           Tagged t = heap.Decode(std::strtoull(argv[i], nullptr, 0));
           if (!t.is_heap_object()) throw Error(std::string(argv[i]) + " is not a tagged pointer");
           if (command == "jsfunction") {
-            std::cout << InspectJSFunction(heap, t.address, options);
+            std::cout << DebugPrintJSFunction(heap, t.address, options);
           } else if (command == "sfi") {
-            std::cout << InspectSharedFunctionInfo(heap, t.address, options);
+            std::cout << DebugPrintSharedFunctionInfo(heap, t.address, options);
           } else if (command == "script") {
-            std::cout << InspectScript(heap, t.address, options);
+            std::cout << DebugPrintScript(heap, t.address, options);
           } else if (command == "scopeinfo") {
-            std::cout << InspectScopeInfo(heap, t.address);
+            std::cout << DebugPrintScopeInfo(heap, t.address);
           } else if (command == "context") {
-            std::cout << InspectContext(heap, t.address, options);
+            std::cout << DebugPrintContext(heap, t.address, options);
           } else if (command == "contextchain") {
             ContextChain chain = WalkContextChain(heap, t.address);
             for (const ContextInfo& c : chain.contexts) {

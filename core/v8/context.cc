@@ -14,34 +14,25 @@ namespace {
 
 constexpr int64_t kMaxContextLength = 1 << 24;
 
-struct ContextLayout {
-  int first_type = -1, last_type = -1;
-  int context_cell_type = -1;
-  int64_t header = 16;         // FixedArray header: map, length
-  int64_t length = 8;          // FixedArray length (Smi)
-  int idx_scope_info = 0, idx_previous = 1, min_slots = 2;
-  int64_t embedder_data_offset = -1;  // NativeContext embedder data slot (byte offset)
-  int64_t map_native_context = -1;    // Map::native_context (context maps only)
-  int embedder_data_array_type = -1;
-  // ContextCell: value, dependent code, state, then the unboxed number.
-  int64_t cell_value = 8, cell_state = 24, cell_number = 32;
+}  // namespace
 
-  static ContextLayout From(const Metadata& md) {
-    ContextLayout l;
-    l.first_type = static_cast<int>(md.Find("v8dbg_FirstContextType").value_or(-1));
-    l.last_type = static_cast<int>(md.Find("v8dbg_LastContextType").value_or(-1));
-    l.context_cell_type = md.FindType("CONTEXT_CELL_TYPE").value_or(-1);
-    l.header = md.FindField("FixedArray", {"data"}).value_or(16);
-    l.length = md.FindField("FixedArrayBase", {"length"}).value_or(8);
-    l.idx_scope_info = static_cast<int>(md.Find("v8dbg_context_idx_scope_info").value_or(0));
-    l.idx_previous = static_cast<int>(md.Find("v8dbg_context_idx_prev").value_or(1));
-    l.min_slots = static_cast<int>(md.Find("v8dbg_context_min_slots").value_or(2));
-    l.embedder_data_offset = md.Find("v8dbg_native_context_embedder_data_offset").value_or(-1);
-    l.map_native_context = md.FindField("Map", {"native_context", "native_context_or_null"}).value_or(-1);
-    l.embedder_data_array_type = md.FindType("EMBEDDER_DATA_ARRAY_TYPE").value_or(-1);
-    return l;
-  }
-};
+ContextLayout ContextLayout::From(const Metadata& md) {
+  ContextLayout l;
+  l.first_type = static_cast<int>(md.Find("v8dbg_FirstContextType").value_or(-1));
+  l.last_type = static_cast<int>(md.Find("v8dbg_LastContextType").value_or(-1));
+  l.context_cell_type = md.FindType("CONTEXT_CELL_TYPE").value_or(-1);
+  l.header = md.FindField("FixedArray", {"data"}).value_or(16);
+  l.length = md.FindField("FixedArrayBase", {"length"}).value_or(8);
+  l.idx_scope_info = static_cast<int>(md.Find("v8dbg_context_idx_scope_info").value_or(0));
+  l.idx_previous = static_cast<int>(md.Find("v8dbg_context_idx_prev").value_or(1));
+  l.min_slots = static_cast<int>(md.Find("v8dbg_context_min_slots").value_or(2));
+  l.embedder_data_offset = md.Find("v8dbg_native_context_embedder_data_offset").value_or(-1);
+  l.map_native_context = md.FindField("Map", {"native_context", "native_context_or_null"}).value_or(-1);
+  l.embedder_data_array_type = md.FindType("EMBEDDER_DATA_ARRAY_TYPE").value_or(-1);
+  return l;
+}
+
+namespace {
 
 const ContextLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<ContextLayout>(); }
 
@@ -63,20 +54,14 @@ bool IsHole(Heap& heap, uint64_t raw) {
       return name == "the_hole" || name == "hole";
     }
   } catch (const Error&) {
+    // Unreadable: not the hole (the slot is shown as it is).
   }
   return false;
 }
 
-std::string SlotIndexText(int64_t from, int64_t to) {
-  std::ostringstream ss;
-  ss << from;
-  if (from != to) ss << '-' << to;
-  std::ostringstream line;
-  line << std::setw(12) << ss.str();
-  return line.str();
-}
-
 }  // namespace
+
+bool IsTheHole(Heap& heap, uint64_t raw) { return IsHole(heap, raw); }
 
 const char* ContextTypeName(ContextKind kind) {
   switch (kind) {
@@ -143,7 +128,7 @@ bool IsContextCell(Heap& heap, uint64_t raw) {
 ContextCellInfo ReadContextCell(Heap& heap, uint64_t address) {
   const ContextLayout& l = LayoutFor(heap);
   if (l.context_cell_type < 0 || heap.InstanceTypeOf(address) != l.context_cell_type) {
-    throw CorruptObject(Hex(address + heap.layout().tagging.heap_object_tag) + " is not a ContextCell");
+    throw heap.NotA(address, "ContextCell");
   }
   ContextCellInfo c;
   c.tagged_value = heap.ReadWord(address + static_cast<uint64_t>(l.cell_value));
@@ -170,34 +155,21 @@ ContextCellInfo ReadContextCell(Heap& heap, uint64_t address) {
   return c;
 }
 
-std::string BriefContextCell(Heap& heap, uint64_t address) {
-  ContextCellInfo c = ReadContextCell(heap, address);
-  switch (c.state) {
-    case ContextCellInfo::State::kConst: return "<ContextCell[const=" + V8Brief(heap, c.tagged_value) + "]>";
-    case ContextCellInfo::State::kSmi: return "<ContextCell[smi=" + V8Brief(heap, c.tagged_value) + "]>";
-    case ContextCellInfo::State::kInt32: return "<ContextCell[int32=" + *c.number_text + "]>";
-    case ContextCellInfo::State::kFloat64: return "<ContextCell[float64=" + *c.number_text + "]>";
-    case ContextCellInfo::State::kDetached: return "<ContextCell[detached=" + V8Brief(heap, c.tagged_value) + "]>";
-    case ContextCellInfo::State::kUnknown: break;
-  }
-  return "<ContextCell>";
-}
-
 ContextInfo ReadContext(Heap& heap, uint64_t address) {
   const ContextLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
+  const std::string shown = heap.Shown(address);
   const int ts = heap.layout().tagged_size;
   if (l.first_type < 0) throw MissingConstant("v8dbg_FirstContextType");
   uint64_t map = heap.MapOf(address);
   int type = heap.MapInstanceType(map);
-  if (!IsContextType(heap, type)) throw CorruptObject(Hex(shown) + " is not a Context (" + heap.TypeName(type) + ")");
+  if (!IsContextType(heap, type)) throw heap.NotA(address, "Context", heap.TypeName(type));
   ContextInfo c;
   c.address = address;
   c.instance_type = type;
   c.kind = ContextKindOf(heap, type);
   c.length = heap.ReadSmiField(address, l.length, "context length");
   if (c.length < l.min_slots || c.length > kMaxContextLength) {
-    throw CorruptObject("context " + Hex(shown) + " has length " + std::to_string(c.length));
+    throw CorruptObject("context " + shown + " has length " + std::to_string(c.length));
   }
   auto slot = [&](int64_t i) { return heap.ReadWord(address + static_cast<uint64_t>(l.header + ts * i)); };
   c.scope_info = slot(l.idx_scope_info);
@@ -209,6 +181,7 @@ ContextInfo ReadContext(Heap& heap, uint64_t address) {
     try {
       c.scope = ReadScopeInfo(heap, si.address);
     } catch (const Error&) {
+      // A damaged ScopeInfo: the slots are still listed, unnamed.
     }
   }
   c.has_extension = c.scope && c.scope->has_context_extension_slot;
@@ -253,7 +226,7 @@ ContextChain WalkContextChain(Heap& heap, uint64_t address, size_t max_depth) {
       break;
     }
     if (!seen.insert(current).second) {
-      chain.error = "the chain loops back to " + Hex(current + heap.layout().tagging.heap_object_tag);
+      chain.error = "the chain loops back to " + heap.Shown(current);
       break;
     }
     try {
@@ -266,7 +239,7 @@ ContextChain WalkContextChain(Heap& heap, uint64_t address, size_t max_depth) {
     if (c.kind == ContextKind::kNative) break;
     Tagged prev = heap.Decode(c.previous);
     if (prev.kind != Tagged::Kind::kStrong) {
-      chain.error = "previous of " + Hex(current + heap.layout().tagging.heap_object_tag) + " is not a context (" +
+      chain.error = "previous of " + heap.Shown(current) + " is not a context (" +
                     Hex(c.previous) + ")";
       break;
     }
@@ -312,87 +285,6 @@ uint64_t NodeEnvironment(Heap& heap, const ContextInfo& native_context, int64_t 
   Tagged t = heap.Decode(w);
   if (t.kind == Tagged::Kind::kStrong) return 0;
   return w;
-}
-
-std::string BriefContext(Heap& heap, uint64_t address) {
-  const ContextLayout& l = LayoutFor(heap);
-  int type = heap.InstanceTypeOf(address);
-  int64_t length = heap.ReadSmiField(address, l.length, "context length");
-  return std::string("<") + ContextClassName(ContextKindOf(heap, type)) + "[" + std::to_string(length) + "]>";
-}
-
-std::string InspectContext(Heap& heap, uint64_t address, const FunctionInspectOptions& options) {
-  const ContextLayout& l = LayoutFor(heap);
-  const int ts = heap.layout().tagged_size;
-  ContextInfo c = ReadContext(heap, address);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  const bool native = c.kind == ContextKind::kNative;
-  std::string out = Hex(address + tag) + (native ? ": [NativeContext]\n" : ": [Context]\n");
-  auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
-  line("map: " + V8Brief(heap, heap.MapOf(address) + tag));
-  line(std::string("type: ") + ContextTypeName(c.kind));
-  line("scope_info: " + V8Brief(heap, c.scope_info));
-  line("previous: " + V8Brief(heap, c.previous));
-  if (c.native_context) line("native_context: " + V8Brief(heap, c.native_context));
-  if (c.has_extension) line("extension: " + V8Brief(heap, c.extension));
-  line("length: " + std::to_string(c.length));
-  out += " - elements:";
-  // Runs of equal words are folded ("59-60: ..."), as V8 prints them.
-  const int64_t shown = std::min<int64_t>(c.length, static_cast<int64_t>(options.max_context_slots));
-  int64_t run_start = 0;
-  uint64_t previous = 0;
-  for (int64_t i = 0; i <= shown; i++) {
-    uint64_t w = 0;
-    if (i < shown) w = heap.ReadWord(address + static_cast<uint64_t>(l.header + ts * i));
-    if (i > 0 && (i == shown || w != previous)) {
-      out += "\n" + SlotIndexText(run_start, i - 1) + ": " + V8Brief(heap, previous);
-      run_start = i;
-    }
-    previous = w;
-  }
-  out += "\n";
-  if (shown < c.length) out += "   ... " + std::to_string(c.length - shown) + " more slots\n";
-  if (native) out += " - microtask_queue: " + Hex(c.microtask_queue) + "\n";
-
-  // Beyond %DebugPrint: the variables by name, and a native context's roots.
-  if (!c.variables.empty()) {
-    out += " - variables {\n";
-    for (const ContextVariable& v : c.variables) {
-      out += "    " + std::string(VariableModeName(v.mode)) + " " + v.name + " (slot " + std::to_string(v.slot) + "): ";
-      if (v.uninitialized) {
-        out += "<uninitialized>";
-      } else if (v.number_text) {
-        out += *v.number_text;
-      } else {
-        out += V8Brief(heap, v.value);
-      }
-      out += "\n";
-    }
-    out += "  }\n";
-  }
-  if (native) {
-    line("global object: " + V8Brief(heap, c.global_object));
-    line("global proxy: " + V8Brief(heap, c.global_proxy));
-    line("embedder data: " + V8Brief(heap, c.embedder_data));
-    try {
-      std::vector<uint64_t> data = ReadEmbedderData(heap, c, 256);
-      for (size_t i = 0; i < data.size(); i++) {
-        Tagged t = heap.Decode(data[i]);
-        // Undefined slots are the common case: list only the set ones.
-        if (t.kind == Tagged::Kind::kStrong) {
-          if (IsHole(heap, data[i])) continue;
-          std::string b = V8Brief(heap, data[i]);
-          if (b.find("<undefined>") != std::string::npos) continue;
-          out += "    [" + std::to_string(i) + "]: " + b + "\n";
-        } else {
-          out += "    [" + std::to_string(i) + "]: " + Hex(data[i]) + " (raw)\n";
-        }
-      }
-    } catch (const Error& e) {
-      out += "    <unreadable: " + std::string(e.what()) + ">\n";
-    }
-  }
-  return out;
 }
 
 }  // namespace nodegdb

@@ -26,6 +26,23 @@
 
 namespace nodegdb {
 
+// Offsets and type numbers, resolved once per binary from the metadata
+// (read by the decoders below and by the %DebugPrint view).
+struct ContextLayout {
+  int first_type = -1, last_type = -1;
+  int context_cell_type = -1;
+  int64_t header = 16;         // FixedArray header: map, length
+  int64_t length = 8;          // FixedArray length (Smi)
+  int idx_scope_info = 0, idx_previous = 1, min_slots = 2;
+  int64_t embedder_data_offset = -1;  // NativeContext embedder data slot (byte offset)
+  int64_t map_native_context = -1;    // Map::native_context (context maps only)
+  int embedder_data_array_type = -1;
+  // ContextCell: value, dependent code, state, then the unboxed number.
+  int64_t cell_value = 8, cell_state = 24, cell_number = 32;
+
+  static ContextLayout From(const Metadata& md);
+};
+
 enum class ContextKind {
   kAwait, kBlock, kCatch, kDebugEvaluate, kEval, kFunction, kModule, kNative, kScript, kWith, kUnknown
 };
@@ -45,8 +62,9 @@ struct ContextCellInfo {
 };
 bool IsContextCell(Heap& heap, uint64_t raw);
 ContextCellInfo ReadContextCell(Heap& heap, uint64_t address);
-// "<ContextCell[smi=42]>", "<ContextCell[const=0x... <String[1]: #x>]>".
-std::string BriefContextCell(Heap& heap, uint64_t address);
+
+// True for the_hole (an uninitialized let/const slot).
+bool IsTheHole(Heap& heap, uint64_t raw);
 
 struct ContextVariable {
   std::string name;     // from the ScopeInfo
@@ -108,14 +126,5 @@ std::vector<uint64_t> ReadEmbedderData(Heap& heap, const ContextInfo& native_con
 // `environment_index` (nodedbg_const_ContextEmbedderIndex__kEnvironment__int,
 // read with Target::NodeConstant). 0 if the slot is empty or out of range.
 uint64_t NodeEnvironment(Heap& heap, const ContextInfo& native_context, int64_t environment_index);
-
-// "<FunctionContext[4]>", "<NativeContext[280]>".
-std::string BriefContext(Heap& heap, uint64_t address);
-
-// The %DebugPrint text of a context: "0xADDR: [Context]" ("[NativeContext]"),
-// map, type, scope_info, previous, native_context, extension, length and the
-// elements; then (not printed by V8) each context-allocated variable by name,
-// and for a native context its global proxy, embedder data and microtask queue.
-std::string InspectContext(Heap& heap, uint64_t address, const FunctionInspectOptions& options = {});
 
 }  // namespace nodegdb

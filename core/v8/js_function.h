@@ -23,6 +23,31 @@
 
 namespace nodegdb {
 
+// Offsets and type numbers, resolved once per binary from the metadata
+// (read by the decoders below and by the %DebugPrint view).
+struct JSFunctionLayout {
+  int first_type = -1, last_type = -1;
+  int bytecode_array_type = -1, feedback_vector_type = -1, closure_feedback_cell_array_type = -1;
+  int uncompiled_types[4] = {-1, -1, -1, -1};
+  int64_t shared = -1, context = -1, feedback_cell = -1, code = -1, dispatch_handle = -1;
+  int64_t prototype_or_initial_map = -1;
+  int64_t properties = 8, elements = 16;
+  int64_t feedback_cell_value = 8;
+  int64_t code_instruction_start = -1;
+  int64_t map_prototype = 24, map_bit_field2 = 15, map_bit_field3 = 16, map_instance_size_in_words = 7;
+  int64_t elements_kind_mask = 252, elements_kind_shift = 2, dictionary_map_shift = 21;
+  int64_t bytecode_length = 8;
+
+  static JSFunctionLayout From(const Metadata& md);
+
+  bool IsUncompiled(int type) const {
+    for (int t : uncompiled_types) {
+      if (t >= 0 && t == type) return true;
+    }
+    return false;
+  }
+};
+
 bool IsJSFunctionType(Heap& heap, int instance_type);
 bool IsJSFunction(Heap& heap, uint64_t address);
 
@@ -55,16 +80,5 @@ struct JSFunctionData {
 // Decodes the JSFunction at `address` (untagged). Throws CorruptObject if
 // it is not one.
 JSFunctionData ReadJSFunction(Heap& heap, uint64_t address);
-
-// "<JSFunction counter (sfi = 0x...)>".
-std::string BriefJSFunction(Heap& heap, uint64_t address);
-
-// The %DebugPrint text of a JSFunction's function part: header, map,
-// prototype, function prototype / initial map, shared_info, name, builtin
-// (with options.symbolize), formal_parameter_count, kind, context, code or
-// dispatch_handle, bytecode, source code, feedback vector. Own properties
-// are not listed (the JSObject view does that). Adds, beyond V8: the source
-// position and the base class of derived classes.
-std::string InspectJSFunction(Heap& heap, uint64_t address, const FunctionInspectOptions& options = {});
 
 }  // namespace nodegdb

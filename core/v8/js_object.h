@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/v8/heap.h"
-#include "core/view/inspect.h"
+#include "core/v8/js_slot.h"
 #include "core/v8/map.h"
 #include "core/v8/property.h"
 
@@ -67,18 +67,5 @@ KeyText ReadKey(Heap& heap, const Tagged& key);
 
 // True if `key` is the string `name`.
 bool KeyEquals(Heap& heap, const Tagged& key, std::u16string_view name);
-
-}  // namespace nodegdb
-
-namespace nodegdb {
-
-class V8View;
-
-// V8's name of an ElementsKind number ("HOLEY_ELEMENTS").
-std::string ElementsKindName(Heap& heap, int kind);
-
-// The V8 view (%DebugPrint) of a JSReceiver: map, prototype, elements,
-// properties store, each own property with its location, then the elements.
-std::string InspectJSObject(Heap& heap, V8View& view, uint64_t address);
 
 }  // namespace nodegdb

@@ -60,40 +60,8 @@ Tagged MapConstructor(Heap& heap, const MapInfo& map) {
   return value;
 }
 
-}  // namespace nodegdb
-
-#include "core/v8/js_object.h"
-#include "core/view/v8_view.h"
-
-namespace nodegdb {
-
-std::string InspectMap(Heap& heap, V8View& view, uint64_t address) {
-  MapInfo m = ReadMap(heap, address);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  auto word = [&](uint64_t raw) { return Hex(raw) + " " + view.Brief(raw); };
-  std::string out = Hex(address + tag) + ": [Map]\n";
-  out += " - map: " + word(heap.MapOf(address) + tag) + "\n";
-  out += " - type: " + heap.TypeName(m.instance_type) + "\n";
-  out += " - instance size: " + (m.instance_size ? std::to_string(m.instance_size) : std::string("variable")) + "\n";
-  bool receiver = m.instance_type >= heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
-  if (receiver) {
-    out += " - inobject properties: " + std::to_string(m.inobject_properties) + "\n";
-    out += " - elements kind: " + ElementsKindName(heap, m.elements_kind) + "\n";
-    out += " - own descriptors: " + std::to_string(m.own_descriptors) + (m.dictionary_map ? " (dictionary map)" : "") + "\n";
-    if (m.is_callable()) out += " - callable\n";
-    if (m.is_constructor()) out += " - constructor\n";
-    if (m.is_undetectable()) out += " - undetectable\n";
-    Tagged back = m.constructor_or_back_pointer;
-    if (back.kind == Tagged::Kind::kStrong && heap.InstanceTypeOf(back.address) == heap.layout().map_type) {
-      out += " - back pointer: " + word(back.raw) + "\n";
-    }
-    if (m.descriptors) {
-      out += " - instance descriptors #" + std::to_string(m.own_descriptors) + ": " + word(m.descriptors + tag) + "\n";
-    }
-    out += " - prototype: " + word(m.prototype.raw) + "\n";
-    out += " - constructor: " + word(MapConstructor(heap, m).raw) + "\n";
-  }
-  return out;
+bool IsJSReceiverType(Heap& heap, int instance_type) {
+  return instance_type >= heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
 }
 
 }  // namespace nodegdb

@@ -44,18 +44,11 @@ struct MapInfo {
 
 MapInfo ReadMap(Heap& heap, uint64_t map);
 
+// True for JSReceiver instance types (JS_PROXY_TYPE and after).
+bool IsJSReceiverType(Heap& heap, int instance_type);
+
 // The map's constructor: constructor_or_back_pointer holds the previous map
 // in a transition tree, so walk back (bounded) to the root map's value.
 Tagged MapConstructor(Heap& heap, const MapInfo& map);
-
-}  // namespace nodegdb
-
-namespace nodegdb {
-
-class V8View;
-
-// The V8 view of a Map (%DebugPrint): type, instance size, in-object
-// properties, elements kind, descriptors, prototype, constructor.
-std::string InspectMap(Heap& heap, V8View& view, uint64_t map);
 
 }  // namespace nodegdb

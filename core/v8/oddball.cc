@@ -33,7 +33,7 @@ OddballInfo ReadOddball(Heap& heap, uint64_t address) {
   int type = heap.InstanceTypeOf(address);
   if (type == l.hole_type) return {-1, "hole", false};
   if (type != l.oddball_type) {
-    throw CorruptObject(Hex(address + l.tagging.heap_object_tag) + " is not an oddball (" + heap.TypeName(type) + ")");
+    throw heap.NotA(address, "oddball", heap.TypeName(type));
   }
   int64_t kind = heap.ReadSmiField(address, heap.Need(l.oddball_kind, "v8dbg_class_Oddball__kind__*"), "oddball kind");
   for (const auto& [value, name] : l.oddball_kinds) {

@@ -55,7 +55,7 @@ int64_t FixedArrayLength(Heap& heap, uint64_t array) {
   const PropertyLayout& l = heap.LayoutOf<PropertyLayout>();
   int64_t length = heap.ReadSmiField(array, heap.Need(l.fixed_array_length, "FixedArrayBase::length"), "length");
   if (length < 0 || length > (int64_t{1} << 30)) {
-    throw CorruptObject("array " + Hex(array + heap.layout().tagging.heap_object_tag) + " has an impossible length " +
+    throw CorruptObject("array " + heap.Shown(array) + " has an impossible length " +
                         std::to_string(length));
   }
   return length;
@@ -72,7 +72,7 @@ std::vector<PropertyEntry> ReadDescriptors(Heap& heap, uint64_t array, int count
   int all = heap.memory().ReadU16(array + static_cast<uint64_t>(l.number_of_all_descriptors));
   if (count > all) {
     throw CorruptObject("map claims " + std::to_string(count) + " descriptors but its DescriptorArray " +
-                        Hex(array + heap.layout().tagging.heap_object_tag) + " holds " + std::to_string(all));
+                        heap.Shown(array) + " holds " + std::to_string(all));
   }
   std::vector<PropertyEntry> entries;
   entries.reserve(static_cast<size_t>(count));
@@ -113,11 +113,11 @@ HashTableShape ReadShape(Heap& heap, uint64_t table, int64_t prefix, int64_t ent
   HashTableShape shape{capacity.is_smi() ? capacity.smi : -1, l.hash_table_prefix_start + prefix, entry_size};
   // A bound for corrupt tables: no real dictionary has millions of slots.
   if (shape.capacity > (int64_t{1} << 24)) {
-    throw CorruptObject("hash table " + Hex(table + heap.layout().tagging.heap_object_tag) + " claims " +
+    throw CorruptObject("hash table " + heap.Shown(table) + " claims " +
                         std::to_string(shape.capacity) + " slots: too large to list");
   }
   if (shape.capacity < 0 || shape.first_entry + shape.capacity * entry_size > length) {
-    throw CorruptObject("hash table " + Hex(table + heap.layout().tagging.heap_object_tag) +
+    throw CorruptObject("hash table " + heap.Shown(table) +
                         " has a capacity that does not fit its length");
   }
   return shape;

@@ -16,31 +16,23 @@ constexpr int64_t kMaxInlinedLocalNames = 75;
 constexpr int64_t kMaxContextLocals = 1 << 20;
 constexpr int64_t kMaxModuleVariables = 1 << 20;
 
-struct ScopeInfoLayout {
-  int generation = 11;
-  int type = -1;           // SCOPE_INFO_TYPE
-  int hash_table_type = -1;  // NAME_TO_INDEX_HASH_TABLE_TYPE
-  bool smi_flags = true;   // V8 11-12: flags is a Smi
-  int idx_nparams = 1, idx_ncontextlocals = 2, idx_first_vars = 3;
-  bool header_positions = false;  // V8 13+: positions at slots 3-4
-  bool new_scope_types = false;   // V8 13+: SCRIPT_SCOPE, REPL_MODE_SCOPE first
-  int64_t hash_table_header = 16;  // FixedArray header: map, length
+}  // namespace
 
-  static ScopeInfoLayout From(const Metadata& md) {
-    ScopeInfoLayout l;
-    l.generation = V8Generation(md);
-    l.type = md.FindType("SCOPE_INFO_TYPE").value_or(-1);
-    l.hash_table_type = md.FindType("NAME_TO_INDEX_HASH_TABLE_TYPE").value_or(-1);
-    l.idx_nparams = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_nparams").value_or(1));
-    l.idx_ncontextlocals = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_ncontextlocals").value_or(2));
-    l.idx_first_vars = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(l.generation >= 13 ? 5 : 3));
-    l.smi_flags = l.generation <= 12;
-    l.header_positions = l.idx_first_vars >= 5;
-    l.new_scope_types = l.generation >= 13;
-    l.hash_table_header = md.FindField("FixedArray", {"data"}).value_or(16);
-    return l;
-  }
-};
+ScopeInfoLayout ScopeInfoLayout::From(const Metadata& md) {
+  ScopeInfoLayout l;
+  l.type = md.FindType("SCOPE_INFO_TYPE").value_or(-1);
+  l.hash_table_type = md.FindType("NAME_TO_INDEX_HASH_TABLE_TYPE").value_or(-1);
+  l.idx_nparams = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_nparams").value_or(1));
+  l.idx_ncontextlocals = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_ncontextlocals").value_or(2));
+  l.idx_first_vars = static_cast<int>(md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(md.rules().scope_info_positions_in_header() ? 5 : 3));
+  l.smi_flags = md.rules().scope_info_flags_are_smi();
+  l.header_positions = l.idx_first_vars >= 5;
+  l.new_scope_types = md.rules().scope_types_script_first();
+  l.hash_table_header = md.FindField("FixedArray", {"data"}).value_or(16);
+  return l;
+}
+
+namespace {
 
 const ScopeInfoLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<ScopeInfoLayout>(); }
 
@@ -56,7 +48,7 @@ ScopeType DecodeScopeType(const ScopeInfoLayout& l, uint32_t bits) {
   return bits < 9 ? kOld[bits] : ScopeType::kUnknown;
 }
 
-VariableMode DecodeVariableMode(int generation, int bits) {
+VariableMode DecodeVariableMode(const V8Rules& rules, int bits) {
   // V8 11: let const var ...; 12: let const using var ...; 13+: let const
   // using await_using var ...
   static const VariableMode kTail[] = {VariableMode::kVar,           VariableMode::kTemporary,
@@ -67,10 +59,10 @@ VariableMode DecodeVariableMode(int generation, int bits) {
   if (bits == 0) return VariableMode::kLet;
   if (bits == 1) return VariableMode::kConst;
   int tail = bits - 2;
-  if (generation >= 12) {
+  if (rules.variable_mode_has_using()) {
     if (bits == 2) return VariableMode::kUsing;
     tail = bits - 3;
-    if (generation >= 13) {
+    if (rules.variable_mode_has_await_using()) {
       if (bits == 3) return VariableMode::kAwaitUsing;
       tail = bits - 4;
     }
@@ -85,6 +77,8 @@ std::string StringUtf8(Heap& heap, uint64_t raw, size_t limit = 1000) {
   if (!heap.IsString(heap.InstanceTypeOf(t.address))) return "";
   return Utf16ToUtf8(ReadString(heap, t.address, limit).units);
 }
+
+}  // namespace
 
 bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s) {
   if (s.empty) return false;
@@ -102,13 +96,7 @@ bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s) {
   }
 }
 
-}  // namespace
-
-int V8Generation(const Metadata& md) {
-  int64_t first_vars = md.Find("v8dbg_scopeinfo_idx_first_vars").value_or(3);
-  if (first_vars >= 5) return md.FindType("CONTEXT_CELL_TYPE") ? 14 : 13;
-  return md.FindField("BytecodeArray", {"wrapper"}) ? 12 : 11;
-}
+int V8Generation(const Metadata& md) { return md.rules().major; }
 
 const char* ScopeTypeName(ScopeType type) {
   switch (type) {
@@ -197,41 +185,30 @@ const char* VariableAllocationName(VariableAllocation a) {
   return "NONE";
 }
 
-std::string V8PaddedHex(uint64_t value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%012llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
 bool IsScopeInfo(Heap& heap, uint64_t address) {
   const ScopeInfoLayout& l = LayoutFor(heap);
   return l.type >= 0 && heap.InstanceTypeOf(address) == l.type;
 }
 
-ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
-  const ScopeInfoLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
-  if (l.type < 0) throw MissingConstant("v8dbg_type_ScopeInfo__SCOPE_INFO_TYPE");
-  if (heap.InstanceTypeOf(address) != l.type) {
-    throw CorruptObject(Hex(shown) + " is not a ScopeInfo (" + heap.TypeName(heap.InstanceTypeOf(address)) + ")");
-  }
-  const int ts = heap.layout().tagged_size;
-  auto slot_address = [&](int64_t i) { return address + static_cast<uint64_t>(ts + ts * i); };
-  auto slot = [&](int64_t i) { return heap.ReadWord(slot_address(i)); };
-  auto smi_slot = [&](int64_t i, const char* what) {
-    Tagged t = heap.Decode(slot(i));
-    if (!t.is_smi()) throw CorruptObject(std::string(what) + " of ScopeInfo " + Hex(shown) + " is not a Smi");
-    return t.smi;
-  };
+namespace {
 
-  ScopeInfoData s;
-  s.address = address;
-  if (l.smi_flags) {
-    s.flags = static_cast<uint32_t>(smi_slot(0, "flags"));
-  } else {
-    s.flags = heap.memory().ReadU32(slot_address(0));
+// Reads a ScopeInfo's slots; errors name the ScopeInfo.
+struct ScopeSlots {
+  Heap& heap;
+  uint64_t address;
+  std::string shown;
+  int ts;
+  uint64_t Address(int64_t i) const { return address + static_cast<uint64_t>(ts + ts * i); }
+  uint64_t Word(int64_t i) const { return heap.ReadWord(Address(i)); }
+  int64_t Smi(int64_t i, const char* what) const {
+    Tagged t = heap.Decode(Word(i));
+    if (!t.is_smi()) throw CorruptObject(std::string(what) + " of ScopeInfo " + shown + " is not a Smi");
+    return t.smi;
   }
-  const uint32_t f = s.flags;
+};
+
+// ScopeInfo::Flags: the scope type and the bits every later field depends on.
+void DecodeFlags(const V8Rules& rules, const ScopeInfoLayout& l, uint32_t f, ScopeInfoData& s) {
   auto bit = [&](int n) { return ((f >> n) & 1u) != 0; };
   s.scope_type = DecodeScopeType(l, f & 0xf);
   s.sloppy_eval_can_extend_vars = bit(4);
@@ -240,7 +217,7 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
   s.receiver = static_cast<VariableAllocation>((f >> 7) & 3);
   s.class_scope_has_private_brand = bit(9);
   s.has_saved_class_variable = bit(10);
-  if (l.generation >= 14) {
+  if (rules.scope_info_v14_flags()) {
     s.allocates_arguments = bit(11);
   } else {
     s.has_new_target = bit(11);
@@ -255,7 +232,7 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
   s.force_context_allocation = bit(24);
   s.private_name_lookup_skips_outer_class = bit(25);
   s.has_context_extension_slot = bit(26);
-  if (l.generation <= 12) {
+  if (!rules.scope_info_hidden_and_wrapped_flags()) {
     s.is_repl_mode_scope = bit(27);
     s.has_locals_block_list = bit(28);
     s.empty = bit(29);
@@ -264,100 +241,93 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
     s.is_hidden = bit(28);
     s.empty = bit(29);
     s.is_wrapped_function = bit(30);
-    if (l.generation >= 14) s.has_context_cells = bit(31);
+    if (rules.scope_info_v14_flags()) s.has_context_cells = bit(31);
   }
-  if (s.empty) {
-    // The empty ScopeInfo has only its flags (and the counts, all zero).
-    s.length = l.idx_first_vars;
-    return s;
-  }
+}
 
-  s.parameter_count = smi_slot(l.idx_nparams, "parameter_count");
-  s.context_local_count = smi_slot(l.idx_ncontextlocals, "context_local_count");
-  if (s.context_local_count < 0 || s.context_local_count > kMaxContextLocals) {
-    throw CorruptObject("ScopeInfo " + Hex(shown) + " claims " + std::to_string(s.context_local_count) +
-                        " context locals");
-  }
-  const int64_t n = s.context_local_count;
-  int64_t i = l.idx_first_vars;
-  if (l.header_positions) {
-    s.start_position = smi_slot(3, "start position");
-    s.end_position = smi_slot(4, "end position");
-  }
-  const bool module = s.scope_type == ScopeType::kModule;
-  // V8 12+ keep the module variable count before the names (V8 11: after the module info).
-  const bool early_module_count = l.generation >= 12;
-  if (early_module_count && module) s.module_variable_count = smi_slot(i++, "module_variable_count");
-
-  // Names: inline, or in a NameToIndexHashTable.
+// The context locals' names from slot `i` on: inline, or (many locals) in a
+// NameToIndexHashTable. Advances `i` past them.
+std::vector<uint64_t> ReadLocalNames(const ScopeSlots& slots, const ScopeInfoLayout& l, int64_t n, int64_t& i,
+                                     ScopeInfoData& s) {
+  Heap& heap = slots.heap;
+  const int ts = slots.ts;
   std::vector<uint64_t> names(static_cast<size_t>(n), 0);
   if (n < kMaxInlinedLocalNames) {
-    for (int64_t k = 0; k < n; k++) names[static_cast<size_t>(k)] = slot(i + k);
+    for (int64_t k = 0; k < n; k++) names[static_cast<size_t>(k)] = slots.Word(i + k);
     i += n;
-  } else {
-    s.names_hashtable = slot(i++);
-    Tagged table = heap.Decode(s.names_hashtable);
-    if (table.kind != Tagged::Kind::kStrong) {
-      throw CorruptObject("ScopeInfo " + Hex(shown) + " has no local names table");
-    }
-    // HashTable: number of elements, deleted, capacity, then (key, index)
-    // entries; free entries hold undefined or the hole.
-    const uint64_t base = table.address + static_cast<uint64_t>(l.hash_table_header);
-    int64_t capacity = heap.ReadSmiField(table.address, l.hash_table_header + 2 * ts, "capacity");
-    if (capacity < 0 || capacity > 4 * kMaxContextLocals) {
-      throw CorruptObject("names table of ScopeInfo " + Hex(shown) + " has capacity " + std::to_string(capacity));
-    }
-    for (int64_t e = 0; e < capacity; e++) {
-      uint64_t key = heap.ReadWord(base + static_cast<uint64_t>((3 + 2 * e) * ts));
-      Tagged value = heap.ReadTagged(base + static_cast<uint64_t>((4 + 2 * e) * ts));
-      if (!value.is_smi() || value.smi < 0 || value.smi >= n) continue;
-      names[static_cast<size_t>(value.smi)] = key;
-      s.names_in_hash_order.push_back(static_cast<int>(value.smi));
-    }
+    return names;
   }
-  std::vector<uint64_t> infos(static_cast<size_t>(n), 0);
-  for (int64_t k = 0; k < n; k++) infos[static_cast<size_t>(k)] = slot(i + k);
-  i += n;
-  if (s.has_saved_class_variable) s.saved_class_variable_info = slot(i++);
+  s.names_hashtable = slots.Word(i++);
+  Tagged table = heap.Decode(s.names_hashtable);
+  if (table.kind != Tagged::Kind::kStrong) {
+    throw CorruptObject("ScopeInfo " + slots.shown + " has no local names table");
+  }
+  // HashTable: number of elements, deleted, capacity, then (key, index)
+  // entries; free entries hold undefined or the hole.
+  const uint64_t base = table.address + static_cast<uint64_t>(l.hash_table_header);
+  int64_t capacity = heap.ReadSmiField(table.address, l.hash_table_header + 2 * ts, "capacity");
+  if (capacity < 0 || capacity > 4 * kMaxContextLocals) {
+    throw CorruptObject("names table of ScopeInfo " + slots.shown + " has capacity " + std::to_string(capacity));
+  }
+  for (int64_t e = 0; e < capacity; e++) {
+    uint64_t key = heap.ReadWord(base + static_cast<uint64_t>((3 + 2 * e) * ts));
+    Tagged value = heap.ReadTagged(base + static_cast<uint64_t>((4 + 2 * e) * ts));
+    if (!value.is_smi() || value.smi < 0 || value.smi >= n) continue;
+    names[static_cast<size_t>(value.smi)] = key;
+    s.names_in_hash_order.push_back(static_cast<int>(value.smi));
+  }
+  return names;
+}
+
+// The optional slots after the locals' infos, each present by a flag or the
+// scope type; `i` is the first of them. Sets s.length.
+void ReadTrailingSlots(const ScopeSlots& slots, const ScopeInfoLayout& l, const V8Rules& rules,
+                       bool early_module_count, int64_t i, ScopeInfoData& s) {
+  if (s.has_saved_class_variable) s.saved_class_variable_info = slots.Word(i++);
   if (s.function_variable != VariableAllocation::kNone) {
-    s.function_name = slot(i);
-    s.function_variable_slot = slot(i + 1);
+    s.function_name = slots.Word(i);
+    s.function_variable_slot = slots.Word(i + 1);
     i += 2;
   }
-  if (s.has_inferred_function_name) s.inferred_function_name = slot(i++);
+  if (s.has_inferred_function_name) s.inferred_function_name = slots.Word(i++);
   if (!l.header_positions && HasPositionInfo(l, s)) {
-    s.start_position = smi_slot(i, "start position");
-    s.end_position = smi_slot(i + 1, "end position");
+    s.start_position = slots.Smi(i, "start position");
+    s.end_position = slots.Smi(i + 1, "end position");
     i += 2;
   }
-  if (s.has_outer_scope_info) s.outer_scope_info = slot(i++);
-  if (!l.header_positions && s.has_locals_block_list) s.locals_block_list = slot(i++);
-  if (module) {
-    s.module_info = slot(i++);
-    if (!early_module_count) s.module_variable_count = smi_slot(i++, "module_variable_count");
+  if (s.has_outer_scope_info) s.outer_scope_info = slots.Word(i++);
+  if (!l.header_positions && s.has_locals_block_list) s.locals_block_list = slots.Word(i++);
+  if (s.scope_type == ScopeType::kModule) {
+    s.module_info = slots.Word(i++);
+    if (!early_module_count) s.module_variable_count = slots.Smi(i++, "module_variable_count");
     if (s.module_variable_count < 0 || s.module_variable_count > kMaxModuleVariables) {
-      throw CorruptObject("ScopeInfo " + Hex(shown) + " claims " + std::to_string(s.module_variable_count) +
+      throw CorruptObject("ScopeInfo " + slots.shown + " claims " + std::to_string(s.module_variable_count) +
                           " module variables");
     }
     i += 3 * s.module_variable_count;
   }
-  if (l.generation >= 13 && s.sloppy_eval_can_extend_vars) s.dependent_code = slot(i++);
-  if (l.generation >= 14 && s.scope_type == ScopeType::kFunction) s.unused_parameter_bits = slot(i++);
+  if (rules.scope_info_has_dependent_code() && s.sloppy_eval_can_extend_vars) s.dependent_code = slots.Word(i++);
+  if (rules.scope_info_v14_flags() && s.scope_type == ScopeType::kFunction) s.unused_parameter_bits = slots.Word(i++);
   s.length = static_cast<int>(i);
+}
 
+// Each context local from its name and its VariableProperties Smi.
+void DecodeLocals(Heap& heap, const std::vector<uint64_t>& names, const std::vector<uint64_t>& infos,
+                  ScopeInfoData& s) {
   const int header = s.context_header_length();
-  s.locals.reserve(static_cast<size_t>(n));
-  for (int64_t k = 0; k < n; k++) {
+  const size_t n = names.size();
+  s.locals.reserve(n);
+  for (size_t k = 0; k < n; k++) {
     ScopeLocal local;
     local.index = static_cast<int>(k);
     local.slot = header + static_cast<int>(k);
-    local.name_raw = names[static_cast<size_t>(k)];
+    local.name_raw = names[k];
     local.name = local.name_raw ? StringUtf8(heap, local.name_raw) : "";
-    local.info_raw = infos[static_cast<size_t>(k)];
+    local.info_raw = infos[k];
     Tagged info = heap.Decode(local.info_raw);
     if (info.is_smi()) {
       uint32_t p = static_cast<uint32_t>(info.smi);
-      local.mode = DecodeVariableMode(l.generation, static_cast<int>(p & 15));
+      local.mode = DecodeVariableMode(heap.rules(), static_cast<int>(p & 15));
       local.needs_initialization = ((p >> 4) & 1) == 0;
       local.maybe_assigned = ((p >> 5) & 1) != 0;
       uint32_t param = (p >> 6) & 0xffff;
@@ -366,84 +336,66 @@ ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
     }
     s.locals.push_back(std::move(local));
   }
-  if (s.function_name) s.function_name_text = StringUtf8(heap, s.function_name);
+}
 
+// V8 14's ScopeInfo::CanOnlyAccessFixedFormalParameters, from the flags.
+bool CanOnlyAccessFixedFormalParameters(const V8Rules& rules, const ScopeInfoData& s) {
   const int kind = s.function_kind;
   bool sloppy_normal = kind == static_cast<int>(FunctionKind::kNormalFunction) && !s.strict;
-  s.can_only_access_fixed_formal_parameters =
-      l.generation >= 14 && !sloppy_normal &&
-      (kind == static_cast<int>(FunctionKind::kNormalFunction) ||
-       kind == static_cast<int>(FunctionKind::kArrowFunction)) &&
-      !s.allocates_arguments && s.has_simple_parameters;
-  return s;
+  return rules.scope_info_v14_flags() && !sloppy_normal &&
+         (kind == static_cast<int>(FunctionKind::kNormalFunction) ||
+          kind == static_cast<int>(FunctionKind::kArrowFunction)) &&
+         !s.allocates_arguments && s.has_simple_parameters;
 }
 
-std::string BriefScopeInfo(Heap& heap, uint64_t address) {
-  ScopeInfoData s = ReadScopeInfo(heap, address);
-  if (s.empty) return "<ScopeInfo>";
-  return std::string("<ScopeInfo ") + ScopeTypeName(s.scope_type) + ">";
-}
+}  // namespace
 
-std::string InspectScopeInfo(Heap& heap, uint64_t address) {
+ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address) {
   const ScopeInfoLayout& l = LayoutFor(heap);
-  ScopeInfoData s = ReadScopeInfo(heap, address);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  std::string out = Hex(address + tag) + ": [ScopeInfo]\n";
-  out += " - map: " + V8Brief(heap, heap.MapOf(address) + tag) + "\n";
-  if (s.empty) return out + " - empty\n";
-  auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
-  line("parameters: " + std::to_string(s.parameter_count));
-  line("context locals : " + std::to_string(s.context_local_count));
-  if (s.names_hashtable) {
-    line("local names in a hashtable: " + V8Brief(heap, s.names_hashtable));
-  } else {
-    line("inlined local names");
+  const V8Rules& rules = heap.rules();
+  if (l.type < 0) throw MissingConstant("v8dbg_type_ScopeInfo__SCOPE_INFO_TYPE");
+  if (heap.InstanceTypeOf(address) != l.type) {
+    throw heap.NotA(address, "ScopeInfo", heap.TypeName(heap.InstanceTypeOf(address)));
   }
-  line(std::string("scope type: ") + ScopeTypeName(s.scope_type));
-  if (s.sloppy_eval_can_extend_vars) {
-    line("sloppy eval");
-    if (s.dependent_code) line("dependent code: " + V8Brief(heap, s.dependent_code));
+  const ScopeSlots slots{heap, address, heap.Shown(address), heap.layout().tagged_size};
+
+  ScopeInfoData s;
+  s.address = address;
+  s.flags = l.smi_flags ? static_cast<uint32_t>(slots.Smi(0, "flags")) : heap.memory().ReadU32(slots.Address(0));
+  DecodeFlags(rules, l, s.flags, s);
+  if (s.empty) {
+    // The empty ScopeInfo has only its flags (and the counts, all zero).
+    s.length = l.idx_first_vars;
+    return s;
   }
-  line(std::string("language mode: ") + (s.strict ? "strict" : "sloppy"));
-  if (s.declaration_scope) line("declaration scope");
-  if (s.receiver != VariableAllocation::kNone) line(std::string("receiver: ") + VariableAllocationName(s.receiver));
-  if (s.class_scope_has_private_brand) line("class scope has private brand");
-  if (s.has_saved_class_variable) line("has saved class variable");
-  if (s.has_new_target) line("needs new target");
-  if (s.can_only_access_fixed_formal_parameters) line("can only access fixed formal parameters");
-  if (s.function_variable != VariableAllocation::kNone) {
-    line(std::string("function name(") + VariableAllocationName(s.function_variable) +
-         "): " + V8Brief(heap, s.function_name));
+
+  s.parameter_count = slots.Smi(l.idx_nparams, "parameter_count");
+  s.context_local_count = slots.Smi(l.idx_ncontextlocals, "context_local_count");
+  if (s.context_local_count < 0 || s.context_local_count > kMaxContextLocals) {
+    throw CorruptObject("ScopeInfo " + slots.shown + " claims " + std::to_string(s.context_local_count) +
+                        " context locals");
   }
-  if (s.is_asm_module) line("asm module");
-  if (s.has_simple_parameters) line("simple parameters");
-  if (s.private_name_lookup_skips_outer_class) line("private name lookup skips outer class");
-  line(std::string("function kind: ") + FunctionKindName(s.function_kind));
-  if (s.outer_scope_info) line("outer scope info: " + V8Brief(heap, s.outer_scope_info));
-  if (s.locals_block_list) line("locals blocklist: " + V8Brief(heap, s.locals_block_list));
-  if (s.function_variable != VariableAllocation::kNone) line("function name: " + V8Brief(heap, s.function_name));
-  if (s.has_inferred_function_name) line("inferred function name: " + V8Brief(heap, s.inferred_function_name));
-  if (s.has_context_extension_slot) line("has context extension slot");
-  if (s.start_position && HasPositionInfo(l, s)) {
-    line("start position: " + std::to_string(*s.start_position));
-    line("end position: " + std::to_string(*s.end_position));
+  const int64_t n = s.context_local_count;
+  int64_t i = l.idx_first_vars;
+  if (l.header_positions) {
+    s.start_position = slots.Smi(3, "start position");
+    s.end_position = slots.Smi(4, "end position");
   }
-  line("length: " + std::to_string(s.length));
-  if (s.context_local_count > 0) {
-    out += " - context slots {\n";
-    std::vector<int> order;
-    if (s.names_hashtable) {
-      order = s.names_in_hash_order;
-    } else {
-      for (const ScopeLocal& local : s.locals) order.push_back(local.index);
-    }
-    for (int index : order) {
-      const ScopeLocal& local = s.locals[static_cast<size_t>(index)];
-      out += "    - " + std::to_string(index) + ": " + V8Brief(heap, local.name_raw) + "\n";
-    }
-    out += "  }\n";
+  // V8 12+ keep the module variable count before the names (V8 11: after the module info).
+  const bool early_module_count = rules.module_variable_count_first();
+  if (early_module_count && s.scope_type == ScopeType::kModule) {
+    s.module_variable_count = slots.Smi(i++, "module_variable_count");
   }
-  return out;
+
+  std::vector<uint64_t> names = ReadLocalNames(slots, l, n, i, s);
+  std::vector<uint64_t> infos(static_cast<size_t>(n), 0);
+  for (int64_t k = 0; k < n; k++) infos[static_cast<size_t>(k)] = slots.Word(i + k);
+  i += n;
+  ReadTrailingSlots(slots, l, rules, early_module_count, i, s);
+  DecodeLocals(heap, names, infos, s);
+  if (s.function_name) s.function_name_text = StringUtf8(heap, s.function_name);
+  s.can_only_access_fixed_formal_parameters = CanOnlyAccessFixedFormalParameters(rules, s);
+  return s;
 }
 
 }  // namespace nodegdb

@@ -16,7 +16,7 @@
 // VariableMode gained kUsing in 12.x and kAwaitUsing in 13.x.
 //
 // v8dbg_scopeinfo_idx_* give the header indices; what they do not give is
-// derived from the binary's generation (V8Generation below).
+// derived from md.rules() (core/meta/v8_rules.h).
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,22 @@
 
 namespace nodegdb {
 
-// The V8 generation a binary's metadata belongs to, from facts the metadata
-// has (11: Node 20, 12: Node 22, 13: Node 24, 14: Node 26): the ScopeInfo
-// header size, BytecodeArray's wrapper field (12.x+) and ContextCell (14.x).
+// Offsets and type numbers, resolved once per binary from the metadata
+// (read by the decoders below and by the %DebugPrint view).
+struct ScopeInfoLayout {
+  int type = -1;           // SCOPE_INFO_TYPE
+  int hash_table_type = -1;  // NAME_TO_INDEX_HASH_TABLE_TYPE
+  bool smi_flags = true;   // V8 11-12: flags is a Smi
+  int idx_nparams = 1, idx_ncontextlocals = 2, idx_first_vars = 3;
+  bool header_positions = false;  // V8 13+: positions at slots 3-4
+  bool new_scope_types = false;   // V8 13+: SCRIPT_SCOPE, REPL_MODE_SCOPE first
+  int64_t hash_table_header = 16;  // FixedArray header: map, length
+
+  static ScopeInfoLayout From(const Metadata& md);
+};
+
+// Deprecated: ask md.rules() (core/meta/v8_rules.h) for a named fact.
+// Kept, returning md.rules().major, for callers in other wings.
 int V8Generation(const Metadata& md);
 
 enum class ScopeType {
@@ -160,22 +173,8 @@ bool IsScopeInfo(Heap& heap, uint64_t address);
 // is not one, or if its counts are impossible; reads are bounded.
 ScopeInfoData ReadScopeInfo(Heap& heap, uint64_t address);
 
-// "<ScopeInfo FUNCTION_SCOPE>" ("<ScopeInfo>" for the empty one).
-std::string BriefScopeInfo(Heap& heap, uint64_t address);
-
-// What %DebugPrint prints for the ScopeInfo at `address` (untagged):
-// "0xADDR: [ScopeInfo]", map, parameters, context locals, scope type, flags,
-// function name, outer scope info, positions, length and the context slots.
-std::string InspectScopeInfo(Heap& heap, uint64_t address);
-
-// V8's Brief() of a tagged value, with the object's address in front as V8
-// prints it: "0x0e85df0a3159 <String[7]: #counter>", "42" for a Smi. The
-// objects of this family (SharedFunctionInfo, JSFunction, Script, ScopeInfo,
-// contexts, BytecodeArray, UncompiledData, ContextCell) are described here;
-// others through V8View::Brief. Never throws.
-std::string V8Brief(Heap& heap, uint64_t raw);
-
-// Addresses as V8 prints them: Brief pads to 12 hex digits, headers do not.
-std::string V8PaddedHex(uint64_t value);
+// Whether the ScopeInfo records start and end positions (always from V8 13;
+// before, only for function-like, script, eval, module and class scopes).
+bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s);
 
 }  // namespace nodegdb

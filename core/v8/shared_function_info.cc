@@ -11,85 +11,62 @@ namespace {
 int64_t Or(const std::optional<int64_t>& v, int64_t fallback) { return v ? *v : fallback; }
 int TypeOr(const Metadata& md, const char* name) { return md.FindType(name).value_or(-1); }
 
-struct SfiLayout {
-  int generation = 11;
-  int sfi_type = -1, script_type = -1, bytecode_array_type = -1, bytecode_wrapper_type = -1;
-  int interpreter_data_type = -1, code_type = -1, debug_info_type = -1, fixed_array_type = -1;
-  int uncompiled_types[4] = {-1, -1, -1, -1};
+}  // namespace
 
-  // SharedFunctionInfo.
-  int64_t function_data = 8;        // function_data, or trusted_function_data (V8 13+)
-  int64_t untrusted_function_data = -1;
-  int64_t name_or_scope_info = -1, outer_or_feedback = -1, script = -1;
-  int64_t length = -1, formal_parameter_count = -1, function_token_offset = -1, flags = -1;
-  // UncompiledData.
-  int64_t uncompiled_inferred_name = 8, uncompiled_start = 16, uncompiled_end = 20;
-  int64_t bytecode_length = 8;  // BytecodeArray length (Smi)
+SfiLayout SfiLayout::From(const Metadata& md) {
+  SfiLayout l;
+  l.sfi_type = TypeOr(md, "SHARED_FUNCTION_INFO_TYPE");
+  l.script_type = TypeOr(md, "SCRIPT_TYPE");
+  l.bytecode_array_type = TypeOr(md, "BYTECODE_ARRAY_TYPE");
+  l.bytecode_wrapper_type = TypeOr(md, "BYTECODE_WRAPPER_TYPE");
+  l.interpreter_data_type = TypeOr(md, "INTERPRETER_DATA_TYPE");
+  l.code_type = TypeOr(md, "CODE_TYPE");
+  l.debug_info_type = TypeOr(md, "DEBUG_INFO_TYPE");
+  l.fixed_array_type = TypeOr(md, "FIXED_ARRAY_TYPE");
+  l.uncompiled_types[0] = TypeOr(md, "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE");
+  l.uncompiled_types[1] = TypeOr(md, "UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE");
+  l.uncompiled_types[2] = TypeOr(md, "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE");
+  l.uncompiled_types[3] = TypeOr(md, "UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE");
 
-  // Script (fields the metadata lacks keep their V8 11-14 offsets).
-  int64_t s_source = 8, s_name = 16, s_line_offset = 24, s_column_offset = 32, s_context_data = 40, s_type = 48;
-  int64_t s_line_ends = 56, s_id = 64, s_eval_from = 72, s_eval_position = 80, s_infos = 88;
-  int64_t s_lazy_positions = 96, s_flags = 104, s_source_url = 112, s_source_mapping_url = 120;
-
-  static SfiLayout From(const Metadata& md) {
-    SfiLayout l;
-    l.generation = V8Generation(md);
-    l.sfi_type = TypeOr(md, "SHARED_FUNCTION_INFO_TYPE");
-    l.script_type = TypeOr(md, "SCRIPT_TYPE");
-    l.bytecode_array_type = TypeOr(md, "BYTECODE_ARRAY_TYPE");
-    l.bytecode_wrapper_type = TypeOr(md, "BYTECODE_WRAPPER_TYPE");
-    l.interpreter_data_type = TypeOr(md, "INTERPRETER_DATA_TYPE");
-    l.code_type = TypeOr(md, "CODE_TYPE");
-    l.debug_info_type = TypeOr(md, "DEBUG_INFO_TYPE");
-    l.fixed_array_type = TypeOr(md, "FIXED_ARRAY_TYPE");
-    l.uncompiled_types[0] = TypeOr(md, "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE");
-    l.uncompiled_types[1] = TypeOr(md, "UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE");
-    l.uncompiled_types[2] = TypeOr(md, "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE");
-    l.uncompiled_types[3] = TypeOr(md, "UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE");
-
-    l.name_or_scope_info = Or(md.FindField("SharedFunctionInfo", {"name_or_scope_info"}), 16);
-    l.function_data = Or(md.FindField("SharedFunctionInfo", {"function_data", "trusted_function_data"}), 8);
-    // V8 13+ put trusted and untrusted function data before the name.
-    if (l.name_or_scope_info >= 24) {
-      l.untrusted_function_data = Or(md.FindField("SharedFunctionInfo", {"untrusted_function_data"}),
-                                     l.name_or_scope_info - 8);
-    }
-    l.outer_or_feedback = Or(md.FindField("SharedFunctionInfo",
-                                          {"raw_outer_scope_info_or_feedback_metadata", "feedback_metadata",
-                                           "outer_scope_info_or_feedback_metadata"}),
-                             l.name_or_scope_info + 8);
-    l.script = Or(md.FindField("SharedFunctionInfo", {"script_or_debug_info", "raw_script", "script"}),
-                  l.outer_or_feedback + 8);
-    l.length = Or(md.FindField("SharedFunctionInfo", {"length"}), l.script + 8);
-    l.formal_parameter_count =
-        Or(md.FindField("SharedFunctionInfo", {"internal_formal_parameter_count", "formal_parameter_count"}),
-           l.length + 2);
-    l.function_token_offset = Or(md.FindField("SharedFunctionInfo", {"raw_function_token_offset"}), l.length + 4);
-    l.flags = Or(md.FindField("SharedFunctionInfo", {"flags"}), l.length + 8);
-    l.uncompiled_inferred_name = Or(md.FindField("UncompiledData", {"inferred_name"}), 8);
-    l.uncompiled_start = Or(md.FindField("UncompiledData", {"start_position"}), 16);
-    l.uncompiled_end = Or(md.FindField("UncompiledData", {"end_position"}), 20);
-    l.bytecode_length = Or(md.FindField("BytecodeArray", {"length"}), Or(md.FindField("FixedArrayBase", {"length"}), 8));
-
-    l.s_source = Or(md.FindField("Script", {"source"}), 8);
-    l.s_name = Or(md.FindField("Script", {"name"}), 16);
-    l.s_type = Or(md.FindField("Script", {"type", "script_type"}), 48);
-    l.s_line_ends = Or(md.FindField("Script", {"line_ends"}), 56);
-    l.s_eval_from = Or(md.FindField("Script", {"eval_from_shared_or_wrapped_arguments"}), 72);
-    l.s_eval_position = Or(md.FindField("Script", {"eval_from_position"}), 80);
-    l.s_infos = Or(md.FindField("Script", {"shared_function_infos", "infos"}), l.s_eval_position + 8);
-    l.s_lazy_positions = Or(md.FindField("Script", {"compiled_lazy_function_positions"}), l.s_infos + 8);
-    l.s_flags = Or(md.FindField("Script", {"flags"}), l.s_lazy_positions + 8);
-    l.s_source_url = Or(md.FindField("Script", {"source_url"}), l.s_flags + 8);
-    l.s_source_mapping_url = Or(md.FindField("Script", {"source_mapping_url"}), l.s_source_url + 8);
-    return l;
+  l.name_or_scope_info = Or(md.FindField("SharedFunctionInfo", {"name_or_scope_info"}), 16);
+  l.function_data = Or(md.FindField("SharedFunctionInfo", {"function_data", "trusted_function_data"}), 8);
+  // V8 13+ put trusted and untrusted function data before the name.
+  if (l.name_or_scope_info >= 24) {
+    l.untrusted_function_data = Or(md.FindField("SharedFunctionInfo", {"untrusted_function_data"}),
+                                   l.name_or_scope_info - 8);
   }
+  l.outer_or_feedback = Or(md.FindField("SharedFunctionInfo",
+                                        {"raw_outer_scope_info_or_feedback_metadata", "feedback_metadata",
+                                         "outer_scope_info_or_feedback_metadata"}),
+                           l.name_or_scope_info + 8);
+  l.script = Or(md.FindField("SharedFunctionInfo", {"script_or_debug_info", "raw_script", "script"}),
+                l.outer_or_feedback + 8);
+  l.length = Or(md.FindField("SharedFunctionInfo", {"length"}), l.script + 8);
+  l.formal_parameter_count =
+      Or(md.FindField("SharedFunctionInfo", {"internal_formal_parameter_count", "formal_parameter_count"}),
+         l.length + 2);
+  l.function_token_offset = Or(md.FindField("SharedFunctionInfo", {"raw_function_token_offset"}), l.length + 4);
+  l.flags = Or(md.FindField("SharedFunctionInfo", {"flags"}), l.length + 8);
+  l.uncompiled_inferred_name = Or(md.FindField("UncompiledData", {"inferred_name"}), 8);
+  l.uncompiled_start = Or(md.FindField("UncompiledData", {"start_position"}), 16);
+  l.uncompiled_end = Or(md.FindField("UncompiledData", {"end_position"}), 20);
+  l.bytecode_length = Or(md.FindField("BytecodeArray", {"length"}), Or(md.FindField("FixedArrayBase", {"length"}), 8));
 
-  bool IsUncompiled(int type) const {
-    return type >= 0 && std::find(std::begin(uncompiled_types), std::end(uncompiled_types), type) !=
-                            std::end(uncompiled_types);
-  }
-};
+  l.s_source = Or(md.FindField("Script", {"source"}), 8);
+  l.s_name = Or(md.FindField("Script", {"name"}), 16);
+  l.s_type = Or(md.FindField("Script", {"type", "script_type"}), 48);
+  l.s_line_ends = Or(md.FindField("Script", {"line_ends"}), 56);
+  l.s_eval_from = Or(md.FindField("Script", {"eval_from_shared_or_wrapped_arguments"}), 72);
+  l.s_eval_position = Or(md.FindField("Script", {"eval_from_position"}), 80);
+  l.s_infos = Or(md.FindField("Script", {"shared_function_infos", "infos"}), l.s_eval_position + 8);
+  l.s_lazy_positions = Or(md.FindField("Script", {"compiled_lazy_function_positions"}), l.s_infos + 8);
+  l.s_flags = Or(md.FindField("Script", {"flags"}), l.s_lazy_positions + 8);
+  l.s_source_url = Or(md.FindField("Script", {"source_url"}), l.s_flags + 8);
+  l.s_source_mapping_url = Or(md.FindField("Script", {"source_mapping_url"}), l.s_source_url + 8);
+  return l;
+}
+
+namespace {
 
 const SfiLayout& LayoutFor(Heap& heap) { return heap.LayoutOf<SfiLayout>(); }
 
@@ -111,10 +88,9 @@ bool IsScript(Heap& heap, uint64_t address) {
 
 ScriptInfo ReadScript(Heap& heap, uint64_t address) {
   const SfiLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
   if (l.script_type < 0) throw MissingConstant("v8dbg_type_Script__SCRIPT_TYPE");
   int type = heap.InstanceTypeOf(address);
-  if (type != l.script_type) throw CorruptObject(Hex(shown) + " is not a Script (" + heap.TypeName(type) + ")");
+  if (type != l.script_type) throw heap.NotA(address, "Script", heap.TypeName(type));
   auto word = [&](int64_t offset) { return heap.ReadWord(address + static_cast<uint64_t>(offset)); };
   auto smi = [&](int64_t offset) {
     Tagged t = heap.Decode(word(offset));
@@ -209,43 +185,6 @@ std::optional<SourceLocation> ScriptLocation(Heap& heap, const ScriptInfo& scrip
   return loc;
 }
 
-std::string InspectScript(Heap& heap, uint64_t address, const FunctionInspectOptions& options) {
-  ScriptInfo s = ReadScript(heap, address);
-  const SfiLayout& l = LayoutFor(heap);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  std::string out = Hex(address + tag) + ": [Script]\n";
-  auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
-  line("map: " + V8Brief(heap, heap.MapOf(address) + tag));
-  line("source: " + V8Brief(heap, s.source));
-  line("name: " + V8Brief(heap, s.name));
-  line("line_offset: " + std::to_string(s.line_offset));
-  line("column_offset: " + std::to_string(s.column_offset));
-  line("context data: " + V8Brief(heap, s.context_data));
-  line("type: " + std::to_string(s.type));
-  std::string ends = "line ends: " + V8Brief(heap, s.line_ends);
-  if (heap.Decode(s.line_ends).is_smi()) ends += " (not set)";
-  line(ends);
-  line("id: " + std::to_string(s.id));
-  line("source_url: " + V8Brief(heap, s.source_url));
-  line("source_mapping_url: " + V8Brief(heap, s.source_mapping_url));
-  if (s.host_defined_options) line("host_defined_options: " + V8Brief(heap, s.host_defined_options));
-  line("compilation type: " + std::to_string(s.compilation_type));
-  line("compiled lazy function positions: " + V8Brief(heap, s.compiled_lazy_function_positions));
-  if (s.type != 3) {  // not wasm
-    int from_type = heap.StrongTypeOf(s.eval_from_shared_or_wrapped_arguments);
-    if (from_type >= 0 && from_type == l.sfi_type) {
-      line("eval from shared: " + V8Brief(heap, s.eval_from_shared_or_wrapped_arguments));
-    } else if (from_type >= 0 && from_type == l.fixed_array_type) {
-      line("wrapped arguments: " + V8Brief(heap, s.eval_from_shared_or_wrapped_arguments));
-    }
-    line("eval from position: " + std::to_string(s.eval_from_position));
-  }
-  line(std::string(l.generation >= 13 ? "infos: " : "shared function infos: ") +
-       V8Brief(heap, s.shared_function_infos));
-  (void)options;
-  return out;
-}
-
 // ---- SharedFunctionInfo ----
 
 const char* FunctionSyntaxKindName(int kind) {
@@ -293,19 +232,11 @@ uint64_t BytecodeFromFunctionData(Heap& heap, uint64_t raw) {
   return 0;
 }
 
-SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
-  const SfiLayout& l = LayoutFor(heap);
-  const uint64_t shown = address + heap.layout().tagging.heap_object_tag;
-  if (l.sfi_type < 0) throw MissingConstant("v8dbg_type_SharedFunctionInfo__SHARED_FUNCTION_INFO_TYPE");
-  int type = heap.InstanceTypeOf(address);
-  if (type != l.sfi_type) {
-    throw CorruptObject(Hex(shown) + " is not a SharedFunctionInfo (" + heap.TypeName(type) + ")");
-  }
-  Memory& mem = heap.memory();
-  auto word = [&](int64_t offset) { return heap.ReadWord(address + static_cast<uint64_t>(offset)); };
+namespace {
 
-  SharedFunctionInfoData s;
-  s.address = address;
+// The flags words and the counts after `length`.
+void ReadSfiHeader(Heap& heap, const SfiLayout& l, uint64_t address, SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
   s.flags = mem.ReadU32(address + static_cast<uint64_t>(l.flags));
   const uint32_t f = s.flags;
   s.kind = static_cast<int>(f & 31);
@@ -327,13 +258,17 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   s.flags2 = mem.ReadU8(address + static_cast<uint64_t>(l.function_token_offset) + 3);
   s.class_scope_has_private_brand = s.flags2 & 1;
   s.has_static_private_methods_or_accessors = (s.flags2 >> 1) & 1;
-  if (l.generation >= 12) {
+  if (heap.rules().sfi_has_literal_id_and_age()) {
     s.function_literal_id = static_cast<int32_t>(mem.ReadU32(address + static_cast<uint64_t>(l.flags) + 4));
     s.unique_id = static_cast<int32_t>(mem.ReadU32(address + static_cast<uint64_t>(l.flags) + 8));
     s.age = mem.ReadU16(address + static_cast<uint64_t>(l.flags) + 12);
   }
+}
 
-  // Name: a String, a ScopeInfo holding the name, or Smi 0 (no shared name).
+// The name: a String, a ScopeInfo holding the name, or Smi 0 (no shared
+// name). Returns the ScopeInfo if there is one.
+std::optional<ScopeInfoData> ReadSfiName(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  auto word = [&](int64_t offset) { return heap.ReadWord(s.address + static_cast<uint64_t>(offset)); };
   s.name_or_scope_info = word(l.name_or_scope_info);
   uint64_t nsi = 0;
   int nsi_type = heap.StrongTypeOf(s.name_or_scope_info, &nsi);
@@ -353,8 +288,13 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
     s.name = s.name_or_scope_info;
     s.name_text = Utf8Of(heap, s.name);
   }
+  return scope;
+}
 
-  // Function data.
+// Function data: bytecode, uncompiled data or a builtin id; then the
+// inferred and debug names (the uncompiled data may hold the inferred one).
+void ReadFunctionData(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  auto word = [&](int64_t offset) { return heap.ReadWord(s.address + static_cast<uint64_t>(offset)); };
   s.function_data = word(l.function_data);
   if (l.untrusted_function_data >= 0) {
     s.has_untrusted_function_data = true;
@@ -389,9 +329,11 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   }
   if (s.inferred_name) s.inferred_name_text = Utf8Of(heap, s.inferred_name);
   s.debug_name = !s.name_text.empty() ? s.name_text : s.inferred_name_text;
+}
 
-  // Script, through a DebugInfo in V8 11.
-  s.script_or_debug_info = word(l.script);
+// The Script, through a DebugInfo in V8 11.
+void ReadSfiScript(Heap& heap, const SfiLayout& l, SharedFunctionInfoData& s) {
+  s.script_or_debug_info = heap.ReadWord(s.address + static_cast<uint64_t>(l.script));
   uint64_t sd = 0;
   int sd_type = heap.StrongTypeOf(s.script_or_debug_info, &sd);
   if (sd_type >= 0 && sd_type == l.script_type) {
@@ -405,8 +347,12 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
       if (t >= 0 && t == l.script_type) s.script = a;
     }
   }
+}
 
-  // Positions: the ScopeInfo's once compiled, else the UncompiledData's.
+// Positions: the ScopeInfo's once compiled, else the UncompiledData's.
+void ReadSfiPositions(Heap& heap, const SfiLayout& l, const std::optional<ScopeInfoData>& scope,
+                      SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
   if (scope && scope->start_position && !scope->empty) {
     s.start_position = *scope->start_position;
     s.end_position = *scope->end_position;
@@ -419,9 +365,13 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
   if (s.start_position >= 0 && s.raw_function_token_offset != 0xffff) {
     s.function_token_position = s.start_position - s.raw_function_token_offset;
   }
+}
 
-  // Outer scope info (uncompiled) or feedback metadata (compiled).
-  s.outer_scope_info_or_feedback_metadata = word(l.outer_or_feedback);
+// Outer scope info (uncompiled) or feedback metadata (compiled).
+void ReadOuterOrFeedback(Heap& heap, const SfiLayout& l, const std::optional<ScopeInfoData>& scope,
+                         SharedFunctionInfoData& s) {
+  Memory& mem = heap.memory();
+  s.outer_scope_info_or_feedback_metadata = heap.ReadWord(s.address + static_cast<uint64_t>(l.outer_or_feedback));
   uint64_t of = 0;
   int of_type = heap.StrongTypeOf(s.outer_scope_info_or_feedback_metadata, &of);
   if (of_type >= 0) {
@@ -443,6 +393,25 @@ SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
     Tagged o = heap.Decode(scope->outer_scope_info);
     if (o.kind == Tagged::Kind::kStrong && IsScopeInfo(heap, o.address)) s.outer_scope_info = scope->outer_scope_info;
   }
+}
+
+}  // namespace
+
+SharedFunctionInfoData ReadSharedFunctionInfo(Heap& heap, uint64_t address) {
+  const SfiLayout& l = LayoutFor(heap);
+  if (l.sfi_type < 0) throw MissingConstant("v8dbg_type_SharedFunctionInfo__SHARED_FUNCTION_INFO_TYPE");
+  int type = heap.InstanceTypeOf(address);
+  if (type != l.sfi_type) {
+    throw heap.NotA(address, "SharedFunctionInfo", heap.TypeName(type));
+  }
+  SharedFunctionInfoData s;
+  s.address = address;
+  ReadSfiHeader(heap, l, address, s);
+  std::optional<ScopeInfoData> scope = ReadSfiName(heap, l, s);
+  ReadFunctionData(heap, l, s);
+  ReadSfiScript(heap, l, s);
+  ReadSfiPositions(heap, l, scope, s);
+  ReadOuterOrFeedback(heap, l, scope, s);
   return s;
 }
 
@@ -468,91 +437,6 @@ std::optional<FunctionLocation> LocateFunction(Heap& heap, const SharedFunctionI
   loc.script_name = script.name_text;
   loc.location = ScriptLocation(heap, script, sfi.start_position);
   return loc;
-}
-
-std::string FormatFunctionLocation(const FunctionLocation& loc) {
-  std::string out = std::to_string(loc.position) + " (" + loc.script_name;
-  if (loc.location) {
-    out += ", line " + std::to_string(loc.location->line) + ", column " + std::to_string(loc.location->column);
-  }
-  return out + ")";
-}
-
-std::string BriefSharedFunctionInfo(Heap& heap, uint64_t address) {
-  SharedFunctionInfoData s = ReadSharedFunctionInfo(heap, address);
-  return "<SharedFunctionInfo" + (s.debug_name.empty() ? std::string() : " " + s.debug_name) + ">";
-}
-
-std::string InspectSharedFunctionInfo(Heap& heap, uint64_t address, const FunctionInspectOptions& options) {
-  const SfiLayout& l = LayoutFor(heap);
-  SharedFunctionInfoData s = ReadSharedFunctionInfo(heap, address);
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  std::string out = Hex(address + tag) + ": [SharedFunctionInfo]\n";
-  auto line = [&](const std::string& text) { out += " - " + text + "\n"; };
-  line("map: " + V8Brief(heap, heap.MapOf(address) + tag));
-  line("name: " + (s.has_shared_name ? V8Brief(heap, s.name) : std::string("<no-shared-name>")));
-  // V8 prints the inferred name when the ScopeInfo has one or the function
-  // is not compiled; it is the empty string when unknown.
-  bool has_inferred = s.scope_info ? ReadScopeInfo(heap, s.scope_info).has_inferred_function_name
-                                   : s.uncompiled_data != 0;
-  if (has_inferred) {
-    Tagged inferred = heap.Decode(s.inferred_name);
-    bool is_string = inferred.kind == Tagged::Kind::kStrong && heap.IsString(heap.InstanceTypeOf(inferred.address));
-    line("inferred name: " + (is_string ? V8Brief(heap, s.inferred_name) : std::string("<String[0]: #>")));
-  }
-  if (s.class_scope_has_private_brand) line("class_scope_has_private_brand");
-  if (s.has_static_private_methods_or_accessors) line("has_static_private_methods_or_accessors");
-  line(std::string("kind: ") + FunctionKindName(s.kind));
-  line(std::string("syntax kind: ") + FunctionSyntaxKindName(s.syntax_kind));
-  line("formal_parameter_count: " +
-       std::to_string(l.generation >= 13 ? s.internal_formal_parameter_count : s.formal_parameter_count));
-  line("expected_nof_properties: " + std::to_string(s.expected_nof_properties));
-  line(std::string("language_mode: ") + (s.is_strict ? "strict" : "sloppy"));
-  if (l.generation >= 13) {
-    line("trusted_function_data: " + V8Brief(heap, s.function_data));
-    line("untrusted_function_data: " + V8Brief(heap, s.untrusted_function_data));
-  } else {
-    line(std::string(l.generation >= 12 ? "function_data: " : "data: ") + V8Brief(heap, s.function_data));
-  }
-  if (auto src = FunctionSource(heap, s, options.source_limit)) {
-    std::string text = Utf16ToUtf8(src->units);
-    if (src->truncated()) text += "…";
-    line("source code: " + text);
-  }
-  line("script: " + (s.script ? V8Brief(heap, s.script + tag) : V8Brief(heap, s.script_or_debug_info)));
-  line("function token position: " + std::to_string(s.function_token_position));
-  line("start position: " + std::to_string(s.start_position));
-  line("end position: " + std::to_string(s.end_position));
-  if (options.source_location) {
-    if (auto loc = LocateFunction(heap, s)) line("source position: " + FormatFunctionLocation(*loc));
-  }
-  if (l.generation <= 11) {
-    if (s.debug_info) {
-      line("debug info: " + V8Brief(heap, s.debug_info + tag));
-    } else {
-      line("no debug info");
-    }
-  }
-  // Uncompiled functions have the (read-only) empty ScopeInfo, which the
-  // object does not point to: V8 prints its address, we cannot.
-  line("scope info: " + (s.scope_info ? V8Brief(heap, s.scope_info + tag) : std::string("<ScopeInfo>")));
-  if (s.outer_scope_info) line("outer scope info: " + V8Brief(heap, s.outer_scope_info));
-  line("length: " + std::to_string(s.length));
-  if (s.feedback_metadata) {
-    Memory& mem = heap.memory();
-    out += " - feedback_metadata: " + Hex(s.feedback_metadata + tag) + ": [FeedbackMetadata]\n";
-    // The metadata does not name FEEDBACK_METADATA_TYPE; V8 does.
-    out += " - map: " + V8PaddedHex(heap.MapOf(s.feedback_metadata) + tag) + " <Map(FEEDBACK_METADATA_TYPE)>\n";
-    out += " - slot_count: " + std::to_string(static_cast<int32_t>(mem.ReadU32(s.feedback_metadata + 8))) + "\n";
-    out += " - create_closure_slot_count: " +
-           std::to_string(static_cast<int32_t>(mem.ReadU32(s.feedback_metadata + 12))) + "\n";
-  } else {
-    line("feedback_metadata: <none>");
-  }
-  if (s.function_literal_id) line("function_literal_id: " + std::to_string(*s.function_literal_id));
-  if (s.unique_id) line("unique_id: " + std::to_string(*s.unique_id));
-  if (s.age) line("age: " + std::to_string(*s.age));
-  return out;
 }
 
 }  // namespace nodegdb

@@ -16,7 +16,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -26,19 +28,33 @@
 
 namespace nodegdb {
 
-// Options of the V8-view functions of this family (SharedFunctionInfo,
-// JSFunction, Script, Context).
-struct FunctionInspectOptions {
-  // Names a code address of the node binary (a builtin's instruction start,
-  // e.g. "InterpreterEntryTrampoline"); "" if unknown. Optional.
-  std::function<std::string(uint64_t)> symbolize;
-  // Add "source position: P (script, line L, column C)" lines (not printed by
-  // %DebugPrint for these objects, but the first thing one wants to know).
-  bool source_location = true;
-  // Longest source text shown for "source code:".
-  size_t source_limit = 4000;
-  // Most context slots listed for a context (the native context has ~300).
-  size_t max_context_slots = 400;
+// Offsets and type numbers, resolved once per binary from the metadata
+// (read by the decoders below and by the %DebugPrint view).
+struct SfiLayout {
+  int sfi_type = -1, script_type = -1, bytecode_array_type = -1, bytecode_wrapper_type = -1;
+  int interpreter_data_type = -1, code_type = -1, debug_info_type = -1, fixed_array_type = -1;
+  int uncompiled_types[4] = {-1, -1, -1, -1};
+
+  // SharedFunctionInfo.
+  int64_t function_data = 8;        // function_data, or trusted_function_data (V8 13+)
+  int64_t untrusted_function_data = -1;
+  int64_t name_or_scope_info = -1, outer_or_feedback = -1, script = -1;
+  int64_t length = -1, formal_parameter_count = -1, function_token_offset = -1, flags = -1;
+  // UncompiledData.
+  int64_t uncompiled_inferred_name = 8, uncompiled_start = 16, uncompiled_end = 20;
+  int64_t bytecode_length = 8;  // BytecodeArray length (Smi)
+
+  // Script (fields the metadata lacks keep their V8 11-14 offsets).
+  int64_t s_source = 8, s_name = 16, s_line_offset = 24, s_column_offset = 32, s_context_data = 40, s_type = 48;
+  int64_t s_line_ends = 56, s_id = 64, s_eval_from = 72, s_eval_position = 80, s_infos = 88;
+  int64_t s_lazy_positions = 96, s_flags = 104, s_source_url = 112, s_source_mapping_url = 120;
+
+  static SfiLayout From(const Metadata& md);
+
+  bool IsUncompiled(int type) const {
+    return type >= 0 && std::find(std::begin(uncompiled_types), std::end(uncompiled_types), type) !=
+                            std::end(uncompiled_types);
+  }
 };
 
 // ---- Script ----
@@ -82,9 +98,6 @@ struct SourceLocation {
 // the position is negative or past what could be read.
 std::optional<SourceLocation> ScriptLocation(Heap& heap, const ScriptInfo& script, int64_t position,
                                              size_t max_units = 64u << 20);
-
-// "<Script>" and the %DebugPrint text of a Script.
-std::string InspectScript(Heap& heap, uint64_t address, const FunctionInspectOptions& options = {});
 
 // ---- SharedFunctionInfo ----
 
@@ -156,15 +169,6 @@ struct FunctionLocation {
   std::optional<SourceLocation> location;
 };
 std::optional<FunctionLocation> LocateFunction(Heap& heap, const SharedFunctionInfoData& sfi);
-
-// " - source position: P (name, line L, column C)" text after "source position: ".
-std::string FormatFunctionLocation(const FunctionLocation& loc);
-
-// "<SharedFunctionInfo counter>" ("<SharedFunctionInfo>" if anonymous).
-std::string BriefSharedFunctionInfo(Heap& heap, uint64_t address);
-
-// The %DebugPrint text of a SharedFunctionInfo.
-std::string InspectSharedFunctionInfo(Heap& heap, uint64_t address, const FunctionInspectOptions& options = {});
 
 // Bytecode behind a function-data object: a BytecodeArray, or the one held
 // by an InterpreterData, BytecodeWrapper or baseline Code; 0 if none.

@@ -16,8 +16,6 @@ constexpr int64_t kMaxPlausibleLength = int64_t{1} << 30;
 // built by a million `+=` is a million deep; past that it is corrupt or cyclic.
 constexpr size_t kMaxStringSteps = 4'000'000;
 
-// Messages name objects by their tagged pointer, as the user typed them.
-std::string Shown(const Heap& heap, uint64_t address) { return Hex(address + heap.layout().tagging.heap_object_tag); }
 
 }  // namespace
 
@@ -54,7 +52,7 @@ std::string StringTypeName(const Heap& heap, int type) {
 static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   const Layout& l = heap.layout();
   if (!heap.IsString(type)) {
-    throw CorruptObject(Shown(heap, address) + " is not a string (" + heap.TypeName(type) + ")");
+    throw heap.NotA(address, "string", heap.TypeName(type));
   }
   StringShape shape{};
   int rep = type & static_cast<int>(heap.Need(l.string_representation_mask, "v8dbg_StringRepresentationMask"));
@@ -63,7 +61,7 @@ static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   else if (rep == l.sliced_string_tag) shape.representation = StringShape::Representation::kSliced;
   else if (rep == l.thin_string_tag) shape.representation = StringShape::Representation::kThin;
   else if (rep == l.external_string_tag) shape.representation = StringShape::Representation::kExternal;
-  else throw CorruptObject(Shown(heap, address) + " has an unknown string representation " + std::to_string(rep));
+  else throw CorruptObject(heap.Shown(address) + " has an unknown string representation " + std::to_string(rep));
   int enc = type & static_cast<int>(heap.Need(l.string_encoding_mask, "v8dbg_StringEncodingMask"));
   shape.one_byte = enc == l.one_byte_string_tag;
   shape.internalized = (type & l.not_internalized_mask) == 0;
@@ -72,7 +70,7 @@ static StringShape ShapeOf(Heap& heap, uint64_t address, int type) {
   int32_t length = static_cast<int32_t>(
       heap.memory().ReadU32(address + static_cast<uint64_t>(heap.Need(l.string_length, "v8dbg_class_String__length__*"))));
   if (length < 0 || length > kMaxPlausibleLength) {
-    throw CorruptObject("string " + Shown(heap, address) + " has an impossible length " + std::to_string(length));
+    throw CorruptObject("string " + heap.Shown(address) + " has an impossible length " + std::to_string(length));
   }
   shape.length = length;
   return shape;
@@ -134,7 +132,7 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
   size_t steps = 0;
   while (!stack.empty() && result.units.size() < limit) {
     if (++steps > max_steps) {
-      throw CorruptObject("string " + Shown(heap, address) + ": gave up after " + std::to_string(max_steps) +
+      throw CorruptObject("string " + heap.Shown(address) + ": gave up after " + std::to_string(max_steps) +
                           " nested parts for " + std::to_string(top.length) +
                           " characters (cyclic or corrupt cons string?)");
     }
@@ -146,16 +144,16 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
     const bool flat = shape.representation == R::kSeq || shape.representation == R::kExternal;
     if (p.holder == Holder::kCons && (shape.representation == R::kCons || shape.representation == R::kSliced) &&
         shape.length >= p.holder_length) {
-      throw CorruptObject("string " + Shown(heap, address) + ": its part " + Shown(heap, p.address) + " (length " +
+      throw CorruptObject("string " + heap.Shown(address) + ": its part " + heap.Shown(p.address) + " (length " +
                           std::to_string(shape.length) + ") is not shorter than the cons string holding it (" +
                           std::to_string(p.holder_length) + "): cyclic or corrupt cons string");
     }
     if (p.holder == Holder::kSliceOrThin && !flat) {
-      throw CorruptObject("string " + Shown(heap, address) + ": the string " + Shown(heap, p.address) +
+      throw CorruptObject("string " + heap.Shown(address) + ": the string " + heap.Shown(p.address) +
                           " under a sliced or thin string is not flat: cyclic or corrupt string");
     }
     if (p.start + p.count > shape.length) {
-      throw CorruptObject("string " + Shown(heap, p.address) + " is shorter (" + std::to_string(shape.length) +
+      throw CorruptObject("string " + heap.Shown(p.address) + " is shorter (" + std::to_string(shape.length) +
                           ") than its parent says (" + std::to_string(p.start + p.count) + ")");
     }
     switch (shape.representation) {
@@ -185,7 +183,7 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
         uint64_t parent = heap.ReadObjectField(p.address, heap.Need(l.sliced_parent, "v8dbg_class_SlicedString__parent__*"), "parent");
         int64_t offset = heap.ReadSmiField(p.address, heap.Need(l.sliced_offset, "v8dbg_class_SlicedString__offset__*"), "offset");
         if (offset < 0 || offset > kMaxPlausibleLength) {
-          throw CorruptObject("sliced string " + Shown(heap, p.address) + " has an impossible offset " + std::to_string(offset));
+          throw CorruptObject("sliced string " + heap.Shown(p.address) + " has an impossible offset " + std::to_string(offset));
         }
         stack.push_back({parent, offset + p.start, p.count, Holder::kSliceOrThin, shape.length});
         break;
@@ -197,14 +195,14 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit) {
       }
       case StringShape::Representation::kExternal: {
         if (shape.uncached_external) {
-          throw CorruptObject("external string " + Shown(heap, p.address) +
+          throw CorruptObject("external string " + heap.Shown(p.address) +
                               " does not cache its data pointer; its characters are behind a C++ resource");
         }
         // The cached data pointer follows the resource pointer (V8's
         // ExternalString::resource_data_; not in the postmortem metadata).
         uint64_t resource_offset = static_cast<uint64_t>(heap.Need(l.external_resource, "v8dbg_class_ExternalString__resource__*"));
         uint64_t data = heap.ReadWord(p.address + resource_offset + 8);
-        if (data == 0) throw CorruptObject("external string " + Shown(heap, p.address) + " has no data pointer");
+        if (data == 0) throw CorruptObject("external string " + heap.Shown(p.address) + " has no data pointer");
         AppendChars(heap, data, shape.one_byte, p.start, p.count, result.units);
         break;
       }

@@ -13,18 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/v8/js_slot.h"  // JsSlot
+
 namespace nodegdb {
-
-// One value slot: a tagged word to be described by the model, or a number
-// stored unboxed (double elements, double fields, typed-array elements)
-// already formatted as util.inspect formats numbers ("1", "-0", "NaN", "5n").
-struct JsSlot {
-  uint64_t raw = 0;
-  std::optional<std::string> number_text;
-
-  static JsSlot Tagged(uint64_t raw) { return JsSlot{raw, std::nullopt}; }
-  static JsSlot Number(std::string text) { return JsSlot{0, std::move(text)}; }
-};
 
 struct JsKey {
   enum class Kind { kString, kSymbol };

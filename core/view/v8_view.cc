@@ -4,6 +4,7 @@
 
 #include "core/v8/heap_number.h"
 #include "core/v8/context.h"
+#include "core/view/debug_print.h"
 #include "core/v8/js_function.h"
 #include "core/view/js_model.h"
 #include "core/v8/scope_info.h"
@@ -40,7 +41,7 @@ std::string StripBrackets(std::string s) {
 }  // namespace
 
 bool V8View::IsReceiverType(int type) const {
-  return type >= heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+  return IsJSReceiverType(heap_, type);
 }
 
 // V8's ShortPrint of objects other than primitives: "FixedArray[3]",
@@ -84,7 +85,7 @@ std::string V8View::BriefOther(uint64_t address, int type) {
 
 // FixedArray and friends: length, then each slot; runs of one value are
 // folded into "from-to: value" as V8 prints them.
-std::string V8View::InspectArray(uint64_t address, const std::string& cls) {
+std::string V8View::DebugPrintArray(uint64_t address, const std::string& cls) {
   const uint64_t tag = heap_.layout().tagging.heap_object_tag;
   const bool is_property_array = cls == "PropertyArray";
   int64_t length = is_property_array ? (heap_.ReadTagged(address + 8).smi & 0x3ff) : FixedArrayLength(heap_, address);
@@ -153,7 +154,7 @@ std::string V8View::Brief(uint64_t raw) {
   }
 }
 
-std::string V8View::Inspect(uint64_t raw) {
+std::string V8View::DebugPrint(uint64_t raw) {
   Tagged t = heap_.Decode(raw);
   switch (t.kind) {
     case Tagged::Kind::kSmi:
@@ -232,20 +233,20 @@ std::string V8View::Inspect(uint64_t raw) {
     }
     return out;
   }
-  if (kind == ObjectKind::kMap) return InspectMap(heap_, *this, a);
-  if (IsContextType(heap_, type)) return InspectContext(heap_, a);
-  if (IsJSFunctionType(heap_, type)) return InspectJSFunction(heap_, a);
-  if (IsSharedFunctionInfo(heap_, a)) return InspectSharedFunctionInfo(heap_, a);
-  if (IsScript(heap_, a)) return InspectScript(heap_, a);
-  if (IsScopeInfo(heap_, a)) return InspectScopeInfo(heap_, a);
+  if (kind == ObjectKind::kMap) return DebugPrintMap(heap_, *this, a);
+  if (IsContextType(heap_, type)) return DebugPrintContext(heap_, a);
+  if (IsJSFunctionType(heap_, type)) return DebugPrintJSFunction(heap_, a);
+  if (IsSharedFunctionInfo(heap_, a)) return DebugPrintSharedFunctionInfo(heap_, a);
+  if (IsScript(heap_, a)) return DebugPrintScript(heap_, a);
+  if (IsScopeInfo(heap_, a)) return DebugPrintScopeInfo(heap_, a);
   {
     std::string cls = md.TypeClass(type);
     if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "WeakFixedArray" || cls == "PropertyArray" ||
         cls == "TrustedFixedArray" || cls == "ProtectedFixedArray") {
-      return InspectArray(a, cls);
+      return DebugPrintArray(a, cls);
     }
   }
-  if (IsReceiverType(type)) return InspectJSObject(heap_, *this, a);
+  if (IsReceiverType(type)) return DebugPrintJSObject(heap_, *this, a);
   if (kind == ObjectKind::kMap) {
     int described = heap_.MapInstanceType(a);
     std::string out = head + "[Map]   (" + type_name + ")\n" + map_line + "\n" +

@@ -13,7 +13,7 @@ namespace nodegdb {
 class V8View {
  public:
   explicit V8View(Heap& heap) : heap_(heap) {}
-  std::string Inspect(uint64_t raw);
+  std::string DebugPrint(uint64_t raw);
 
   // "<Map(HEAP_NUMBER_TYPE)>", "<String[3]: #abc>", ...: one short phrase.
   std::string Brief(uint64_t raw);
@@ -22,7 +22,7 @@ class V8View {
 
  private:
   std::string BriefOther(uint64_t address, int instance_type);
-  std::string InspectArray(uint64_t address, const std::string& cls);
+  std::string DebugPrintArray(uint64_t address, const std::string& cls);
   Heap& heap_;
 };
 

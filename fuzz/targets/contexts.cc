@@ -1,6 +1,7 @@
 // Contexts: variables by name, the previous chain to the native context,
 // embedder data and Node's Environment*, ContextCells, and their V8 view.
 #include "core/v8/context.h"
+#include "core/view/debug_print.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -18,7 +19,7 @@ NODEGDB_FUZZ_TARGET(contexts) {
     fuzz::Try([&] { WalkContextChain(heap, address, 3); });
     fuzz::Try([&] { LookupContextVariable(heap, address, "x"); });
     fuzz::Try([&] { LookupContextVariable(heap, address, "tally"); });
-    fuzz::Try([&] { InspectContext(heap, address); });
+    fuzz::Try([&] { DebugPrintContext(heap, address); });
     fuzz::Try([&] { BriefContext(heap, address); });
     fuzz::Try([&] {
       if (IsContextCell(heap, address + heap.layout().tagging.heap_object_tag)) {

@@ -2,17 +2,18 @@
 // source text and line/column, function data, and their V8 views.
 #include "core/v8/js_function.h"
 #include "core/v8/shared_function_info.h"
+#include "core/view/debug_print.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
 
 NODEGDB_FUZZ_TARGET(functions) {
   Heap& heap = fuzz.heap();
-  FunctionInspectOptions options;
+  DebugPrintOptions options;
   options.symbolize = [](uint64_t address) { return address & 1 ? std::string("Builtin") : std::string(); };
   for (uint64_t address : fuzz::ObjectRoots(fuzz)) {
     fuzz::Try([&] { ReadJSFunction(heap, address); });
-    fuzz::Try([&] { InspectJSFunction(heap, address, options); });
+    fuzz::Try([&] { DebugPrintJSFunction(heap, address, options); });
     fuzz::Try([&] { BriefJSFunction(heap, address); });
     fuzz::Try([&] {
       SharedFunctionInfoData sfi = ReadSharedFunctionInfo(heap, address);
@@ -21,7 +22,7 @@ NODEGDB_FUZZ_TARGET(functions) {
         if (auto loc = LocateFunction(heap, sfi)) FormatFunctionLocation(*loc);
       });
     });
-    fuzz::Try([&] { InspectSharedFunctionInfo(heap, address, options); });
+    fuzz::Try([&] { DebugPrintSharedFunctionInfo(heap, address, options); });
     fuzz::Try([&] { BriefSharedFunctionInfo(heap, address); });
     fuzz::Try([&] {
       ScriptInfo script = ReadScript(heap, address);
@@ -30,7 +31,7 @@ NODEGDB_FUZZ_TARGET(functions) {
         fuzz::Try([&] { ScriptLocation(heap, script, position, 1 << 20); });
       }
     });
-    fuzz::Try([&] { InspectScript(heap, address, options); });
+    fuzz::Try([&] { DebugPrintScript(heap, address, options); });
     fuzz::Try([&] { BytecodeFromFunctionData(heap, address + heap.layout().tagging.heap_object_tag); });
   }
 }

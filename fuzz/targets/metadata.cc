@@ -35,6 +35,6 @@ NODEGDB_FUZZ_TARGET_WITH(metadata, 35) {
   options.node_major = fuzz.node_major();
   for (uint64_t root : fuzz.roots()) {
     fuzz::Try([&] { JsView(heap, options).Format(root); });
-    fuzz::Try([&] { V8View(heap).Inspect(root); });
+    fuzz::Try([&] { V8View(heap).DebugPrint(root); });
   }
 }

@@ -5,6 +5,7 @@
 #include "core/v8/map.h"
 #include "core/v8/property.h"
 #include "core/view/v8_view.h"
+#include "core/view/debug_print.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -28,7 +29,7 @@ NODEGDB_FUZZ_TARGET(objects) {
       if (map.descriptors) fuzz::Try([&] { ReadDescriptors(heap, map.descriptors, map.own_descriptors); });
       fuzz::Try([&] {
         V8View view(heap);
-        InspectMap(heap, view, map.address);
+        DebugPrintMap(heap, view, map.address);
       });
     });
     // Any object may be a backing store.
@@ -42,7 +43,7 @@ NODEGDB_FUZZ_TARGET(objects) {
     });
     fuzz::Try([&] {
       V8View view(heap);
-      InspectJSObject(heap, view, address);
+      DebugPrintJSObject(heap, view, address);
     });
     fuzz::Try([&] {
       InspectOptions options;

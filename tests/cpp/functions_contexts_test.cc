@@ -13,6 +13,7 @@
 #include "core/v8/js_function.h"
 #include "core/v8/scope_info.h"
 #include "core/v8/shared_function_info.h"
+#include "core/view/debug_print.h"
 #include "fake_heap.h"
 
 namespace nodegdb {
@@ -177,7 +178,7 @@ TEST(ScopeInfoTest, FunctionScopeOfV8_11) {
   EXPECT_EQ(*s.end_position, 1115);
   EXPECT_EQ(s.outer_scope_info, TestHeap::Tag(outer));
   EXPECT_EQ(s.length, 13);
-  std::string text = InspectScopeInfo(h.heap(), si);
+  std::string text = DebugPrintScopeInfo(h.heap(), si);
   EXPECT_NE(text.find(" - scope type: FUNCTION_SCOPE\n"), std::string::npos) << text;
   EXPECT_NE(text.find(" - function name(UNUSED): "), std::string::npos) << text;
   EXPECT_NE(text.find(" - outer scope info: " + V8PaddedHex(TestHeap::Tag(outer)) + " <ScopeInfo>\n"),
@@ -200,7 +201,7 @@ TEST(ScopeInfoTest, BlockScopeOfV8_13HasPositionsInTheHeader) {
   ASSERT_EQ(s.locals.size(), 1u);
   EXPECT_EQ(s.locals[0].name, "blockLet");
   EXPECT_EQ(s.length, 7);
-  EXPECT_NE(InspectScopeInfo(h.heap(), si).find(" - start position: 1207\n"), std::string::npos);
+  EXPECT_NE(DebugPrintScopeInfo(h.heap(), si).find(" - start position: 1207\n"), std::string::npos);
 }
 
 TEST(ScopeInfoTest, ManyLocalsHaveTheirNamesInAHashTable) {
@@ -226,7 +227,7 @@ TEST(ScopeInfoTest, ManyLocalsHaveTheirNamesInAHashTable) {
   for (int i = 0; i < n; i++) EXPECT_EQ(s.locals[i].name, "local" + std::to_string(i));
   EXPECT_EQ(s.names_in_hash_order.size(), static_cast<size_t>(n));
   EXPECT_EQ(s.names_in_hash_order[0], 0);
-  EXPECT_NE(InspectScopeInfo(h.heap(), si).find(" - local names in a hashtable: "), std::string::npos);
+  EXPECT_NE(DebugPrintScopeInfo(h.heap(), si).find(" - local names in a hashtable: "), std::string::npos);
 }
 
 TEST(ScopeInfoTest, ImpossibleObjectsAreErrors) {
@@ -294,14 +295,14 @@ TEST(ContextTest, VariablesByNameAndTheChain) {
   EXPECT_EQ(v->slot, 3);
   EXPECT_FALSE(LookupContextVariable(h.heap(), c.function, "nope").has_value());
 
-  std::string text = InspectContext(h.heap(), c.function);
+  std::string text = DebugPrintContext(h.heap(), c.function);
   EXPECT_EQ(text.rfind(Hex(TestHeap::Tag(c.function)) + ": [Context]\n", 0), 0u) << text;
   EXPECT_NE(text.find(" - type: FUNCTION_CONTEXT_TYPE\n"), std::string::npos) << text;
   EXPECT_NE(text.find("           2: 42\n"), std::string::npos) << text;
   EXPECT_NE(text.find("    let tally (slot 2): 42\n"), std::string::npos) << text;
   EXPECT_EQ(BriefContext(h.heap(), c.function), "<FunctionContext[4]>");
   EXPECT_EQ(BriefContext(h.heap(), c.native), "<NativeContext[8]>");
-  std::string native = InspectContext(h.heap(), c.native);
+  std::string native = DebugPrintContext(h.heap(), c.native);
   EXPECT_EQ(native.rfind(Hex(TestHeap::Tag(c.native)) + ": [NativeContext]\n", 0), 0u) << native;
   // Folded runs of equal slots, as V8 prints them.
   EXPECT_NE(native.find("         2-7: "), std::string::npos) << native;
@@ -370,7 +371,7 @@ TEST(ScriptTest, PositionsToLinesAndColumns) {
   EXPECT_EQ(ScriptLocation(h.heap(), script, 4)->line, 2);
   EXPECT_EQ(ScriptLocation(h.heap(), script, 10)->line, 4);
   EXPECT_EQ(ScriptLocation(h.heap(), script, 10)->column, 1);
-  EXPECT_NE(InspectScript(h.heap(), s).find(" - name: "), std::string::npos);
+  EXPECT_NE(DebugPrintScript(h.heap(), s).find(" - name: "), std::string::npos);
 }
 
 // An SFI as V8 11 lays it out (56 bytes).
@@ -433,7 +434,7 @@ TEST(SharedFunctionInfoTest, UncompiledAndCompiled) {
   EXPECT_TRUE(s.is_class_constructor);
   EXPECT_TRUE(IsClassConstructor(s.kind));
   EXPECT_EQ(s.start_position, 35);
-  std::string text = InspectSharedFunctionInfo(h.heap(), compiled);
+  std::string text = DebugPrintSharedFunctionInfo(h.heap(), compiled);
   EXPECT_NE(text.find(" - kind: BaseConstructor\n"), std::string::npos) << text;
   EXPECT_NE(text.find(" - data: " + V8PaddedHex(TestHeap::Tag(bytecode)) + " <BytecodeArray[12]>\n"),
             std::string::npos) << text;
@@ -488,7 +489,7 @@ TEST(JSFunctionTest, DerivedClassNamesItsBase) {
   EXPECT_EQ(fb.base_class_name, "A");
   EXPECT_FALSE(ReadJSFunction(h.heap(), a).base_class.has_value());
   EXPECT_EQ(BriefJSFunction(h.heap(), b), "<JSFunction B (sfi = " + Hex(TestHeap::Tag(fb.shared)) + ")>");
-  std::string text = InspectJSFunction(h.heap(), b);
+  std::string text = DebugPrintJSFunction(h.heap(), b);
   EXPECT_NE(text.find(" - extends: " + V8PaddedHex(TestHeap::Tag(a)) + " <JSFunction A (sfi = "), std::string::npos)
       << text;
   EXPECT_NE(text.find(" - context: " + V8PaddedHex(TestHeap::Tag(c.function)) + " <FunctionContext[4]>\n"),

@@ -168,7 +168,7 @@ TEST(DamagedHeapTest, ADamagedElementDoesNotHideTheOthers) {
   EXPECT_NE(text.find("1,"), std::string::npos) << text;
   EXPECT_NE(text.find("<error: "), std::string::npos) << text;
   EXPECT_NE(text.find("'ok'"), std::string::npos) << text;
-  std::string v8 = V8View(h.heap()).Inspect(ObjectHeap::Tag(array));
+  std::string v8 = V8View(h.heap()).DebugPrint(ObjectHeap::Tag(array));
   EXPECT_NE(v8.find("<unreadable: "), std::string::npos) << v8;
 }
 

@@ -119,7 +119,7 @@ TEST(Values, BadPointersGiveErrorsNotCrashes) {
   uint64_t fake = f.Allocate(16);
   f.Put64(fake, FakeHeap::Tag(not_map));  // a map slot holding a string
   EXPECT_THROW(view.Format(FakeHeap::Tag(fake)), CorruptObject);
-  EXPECT_NE(V8View(f.heap()).Inspect(FakeHeap::Smi(3)).find("Smi 3"), std::string::npos);
+  EXPECT_NE(V8View(f.heap()).DebugPrint(FakeHeap::Smi(3)).find("Smi 3"), std::string::npos);
 }
 
 }  // namespace
