@@ -1,11 +1,9 @@
 // node-gdb-cli: the core's decoders without GDB.
-//   node-gdb-cli NODE_BINARY CORE banner
-//   node-gdb-cli NODE_BINARY CORE constants [PREFIX]
-//   node-gdb-cli NODE_BINARY CORE print TAGGED...
-//   node-gdb-cli NODE_BINARY CORE inspect TAGGED...
-//   node-gdb-cli NODE_BINARY CORE bytecode TAGGED...   (v8 bytecode)
-//   node-gdb-cli NODE_BINARY CORE bytecode-tables     (what was read from the binary)
-// CORE may also be "pid:1234" for a live process.
+//   node-gdb-cli NODE_BINARY CORE|pid:PID COMMAND [ARGS]
+// The commands are the table at the end of this file and heap_cli.cc's;
+// `node-gdb-cli` alone lists them. Exit codes: 0, 1 when the core reports an
+// Error (the target cannot be read, a command's own usage), 2 for a wrong
+// command line.
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -20,211 +18,319 @@
 #include "core/view/debug_print.h"
 #include "core/view/js_model.h"
 #include "core/node/node_env.h"
-#include "core/node/node_handles.h"
-#include "core/node/node_info.h"
+#include "core/node/node_queries.h"
 #include "core/target.h"
+#include "tools/cli_commands.h"
 
 using namespace nodegdb;
 
-namespace nodegdb {
-// tools/heap_cli.cc: heapwalk, findjsobjects, findjsinstances, findrefs.
-bool RunHeapCommand(Target& target, const std::string& command, int argc, char** argv);
-}  // namespace nodegdb
+namespace {
+
+uint64_t Number(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 0); }
+
+bool IsPid(const std::string& source) { return source.rfind("pid:", 0) == 0; }
+
+int Banner(Target& target, const CliArgs&) {
+  std::cout << target.Banner() << "\n";
+  return 0;
+}
+
+// v8dbg_* sorted by name, then nodedbg_* (their values as Node filled them
+// in, or why not), each only if it starts with the optional PREFIX.
+int Constants(Target& target, const CliArgs& a) {
+  std::string prefix = a.args.empty() ? "" : a.args[0];
+  std::map<std::string, int64_t> sorted(target.metadata().v8dbg().begin(), target.metadata().v8dbg().end());
+  for (auto& [name, value] : sorted) {
+    if (name.rfind(prefix, 0) == 0) std::cout << name << " = " << value << "\n";
+  }
+  for (auto& [key, var] : target.metadata().nodedbg()) {
+    if (var.name.rfind(prefix, 0) != 0) continue;
+    std::string kind = key.substr(0, key.find(':'));
+    std::string rest = key.substr(key.find(':') + 1);
+    std::string value;
+    try {
+      value = std::to_string(target.NodeConstant(kind, rest.substr(0, rest.find('.')), rest.substr(rest.find('.') + 1)));
+    } catch (const Error& e) {
+      value = e.what();
+    }
+    std::cout << var.name << " = " << value << "\n";
+  }
+  return 0;
+}
+
+// Runs `show` on each argument; an Error becomes that argument's "error: ..." line.
+template <typename Show>
+int ForEachArg(const CliArgs& a, Show show) {
+  for (const std::string& arg : a.args) {
+    try {
+      show(arg);
+    } catch (const Error& e) {
+      std::cout << "error: " << e.what() << "\n";
+    }
+  }
+  return 0;
+}
+
+int Print(Target& target, const CliArgs& a) {
+  return ForEachArg(a, [&](const std::string& arg) { std::cout << target.Print(Number(arg)) << "\n"; });
+}
+
+int DebugPrintCommand(Target& target, const CliArgs& a) {
+  return ForEachArg(a, [&](const std::string& arg) {
+    std::cout << target.DebugPrint(Number(arg))
+              << "\n";
+  });
+}
+
+// The JS model's raw description (debugging the decoders).
+int Describe(Target& target, const CliArgs& a) {
+  HeapJsModel model(target.heap(), InspectOptions{});
+  return ForEachArg(a, [&](const std::string& arg) { std::cout << DebugString(model.Describe(Number(arg))) << "\n"; });
+}
+
+int Bytecode(Target& target, const CliArgs& a) {
+  return ForEachArg(a, [&](const std::string& arg) { std::cout << DisassembleBytecode(target, Number(arg)); });
+}
+
+// Names builtins by instruction start (link-time addresses). V8 may run the
+// embedded builtins from a second mapping of the node binary: such an address
+// is translated through the core's file mappings.
+DebugPrintOptions SymbolizingOptions(Target& target, const std::string& binary_path) {
+  auto builtins = std::make_shared<std::map<uint64_t, std::string>>();
+  target.binary().ForEachSymbol("Builtins_", [&](const ElfSymbol& sym) {
+    (*builtins)[sym.value] = std::string(sym.name.substr(9));
+  });
+  auto* core_memory = dynamic_cast<CoreFileMemory*>(&target.memory());
+  auto same_file = [binary_path](const std::string& path) {
+    if (path == binary_path) return true;
+    char a[4096], b[4096];
+    return realpath(path.c_str(), a) && realpath(binary_path.c_str(), b) && std::string(a) == b;
+  };
+  DebugPrintOptions options;
+  options.symbolize = [&target, builtins, core_memory, same_file](uint64_t address) -> std::string {
+    auto it = builtins->find(address - target.load_bias());
+    if (it != builtins->end()) return it->second;
+    if (!core_memory) return "";
+    for (const auto& m : core_memory->file_mappings()) {
+      if (address < m.start || address >= m.end || !same_file(m.path)) continue;
+      uint64_t offset = address - m.start + m.file_offset;
+      for (const auto& seg : target.binary().segments()) {
+        if (seg.type != 1 /* PT_LOAD */ || offset < seg.offset || offset >= seg.offset + seg.filesz) continue;
+        it = builtins->find(seg.vaddr + (offset - seg.offset));
+        if (it != builtins->end()) return it->second;
+      }
+    }
+    return "";
+  };
+  return options;
+}
+
+// The V8 views of functions and contexts (core/v8/js_function.h and friends)
+// on tagged addresses: `show` gets each argument's untagged address.
+template <typename Show>
+int ForEachHeapObjectArg(Target& target, const CliArgs& a, Show show) {
+  return ForEachArg(a, [&](const std::string& arg) {
+    Tagged t = target.heap().Decode(Number(arg));
+    if (!t.is_heap_object()) throw Error(arg + " is not a tagged pointer");
+    show(target.heap(), t.address);
+  });
+}
+
+int JsFunction(Target& target, const CliArgs& a) {
+  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    std::cout << DebugPrintJSFunction(heap, address, options)
+              ;
+  });
+}
+
+int Sfi(Target& target, const CliArgs& a) {
+  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    std::cout << DebugPrintSharedFunctionInfo(heap, address, options)
+              ;
+  });
+}
+
+int Script(Target& target, const CliArgs& a) {
+  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    std::cout << DebugPrintScript(heap, address, options)
+              ;
+  });
+}
+
+int ScopeInfoCommand(Target& target, const CliArgs& a) {
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    std::cout << DebugPrintScopeInfo(heap, address)
+              ;
+  });
+}
+
+int ContextCommand(Target& target, const CliArgs& a) {
+  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    std::cout << DebugPrintContext(heap, address, options)
+              ;
+  });
+}
+
+// A context and its outer ones, each with its variables.
+int ContextChainCommand(Target& target, const CliArgs& a) {
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    ContextChain chain = WalkContextChain(heap, address);
+    for (const ContextInfo& c : chain.contexts) {
+      std::cout << heap.Shown(c.address) << " " << ContextTypeName(c.kind) << " " << V8Brief(heap, c.scope_info)
+                << "\n";
+      for (const ContextVariable& v : c.variables) {
+        std::cout << "  " << VariableModeName(v.mode) << " " << v.name << " = "
+                  << (v.uninitialized ? std::string("<uninitialized>")
+                                      : v.number_text ? *v.number_text : V8Brief(heap, v.value))
+                  << "\n";
+      }
+    }
+    if (!chain.error.empty()) std::cout << "(" << chain.error << ")\n";
+  });
+}
+
+// Node's Environment* from a native context's embedder data
+// (nodedbg_const_ContextEmbedderIndex__kEnvironment__int).
+int EnvironmentCommand(Target& target, const CliArgs& a) {
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
+    ContextInfo c = ReadContext(heap, address);
+    int64_t index = target.NodeConstant("const", "ContextEmbedderIndex", "kEnvironment");
+    std::cout << "embedder data[" << index << "]: " << Hex(NodeEnvironment(heap, c, index)) << "\n";
+  });
+}
+
+// What was read from the binary: each bytecode's sizes and operand kinds,
+// then the runtime function and intrinsic counts.
+int BytecodeTablesCommand(Target& target, const CliArgs&) {
+  const BytecodeTables& t = BytecodeTables::For(target.binary(), target.metadata(), target.V8Version());
+  for (size_t i = 0; i < t.bytecodes.size(); i++) {
+    const BytecodeDef& b = t.bytecodes[i];
+    std::cout << Hex(i) << " " << b.name << " sizes " << int(b.size[0]) << "/" << int(b.size[1]) << "/"
+              << int(b.size[2]);
+    for (uint8_t type : b.operand_types) {
+      std::cout << " " << int(type) << ":" << (type < t.kinds.size() ? OperandKindName(t.kinds[type]) : "?");
+    }
+    std::cout << "\n";
+  }
+  std::cout << t.runtime_names.size() << " runtime functions, " << t.intrinsic_runtime_ids.size()
+            << " intrinsics, " << t.native_context_names.size() << " native context slots\n";
+  for (int id : t.intrinsic_runtime_ids) std::cout << " " << t.runtime_names[id];
+  std::cout << "\n";
+  return 0;
+}
+
+// Node's Environments found through the native contexts of the heap
+// (core/node/node_env.h): the core's segments or the live process's maps.
+EnvironmentSearch Search(Target& target, const CliArgs& a) {
+  int pid = IsPid(a.source) ? std::atoi(a.source.c_str() + 4) : 0;
+  return FindEnvironments(target, IsPid(a.source) ? ProcessHeapRanges(pid) : CoreFileHeapRanges(a.source));
+}
+
+bool Verbose(const CliArgs& a) { return !a.args.empty() && a.args[0] == "-v"; }
+
+// The search's summary, `text`, then the native contexts left out.
+int WithSummary(const EnvironmentSearch& search, const std::string& text) {
+  std::cout << text;
+  for (const std::string& r : search.rejected) std::cout << "ignored: " << r << "\n";
+  return 0;
+}
+
+int Environments(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  std::cout << search.Summary() << "\n";
+  // Fails (exit 1) without Node's layout constants, as the handle and
+  // request commands do.
+  NodeLayout::Read(target);
+  return WithSummary(search, EnvironmentsText(search));
+}
+
+int Handles(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  std::cout << search.Summary() << "\n";
+  return WithSummary(search, HandlesText(target, search, Verbose(a)));
+}
+
+int Requests(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  std::cout << search.Summary() << "\n";
+  return WithSummary(search, RequestsText(target, search, Verbose(a)));
+}
+
+int Info(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  auto* core = dynamic_cast<CoreFileMemory*>(&target.memory());
+  std::cout << InfoText(target, search, core ? core->pid() : 0, "from the core");
+  return 0;
+}
+
+const std::vector<CliCommand>& Commands() {
+  static const std::vector<CliCommand> commands = [] {
+    std::vector<CliCommand> c = {
+        {"banner", "", Banner},
+        {"constants", "[PREFIX]", Constants},
+        {"print", "TAGGED...", Print},
+        {"inspect", "TAGGED...", DebugPrintCommand},
+        {"describe", "TAGGED...   (the JS model's raw description)", Describe},
+        {"bytecode", "TAGGED...   (v8 bytecode)", Bytecode},
+        {"jsfunction", "TAGGED...", JsFunction},
+        {"sfi", "TAGGED...", Sfi},
+        {"script", "TAGGED...", Script},
+        {"scopeinfo", "TAGGED...", ScopeInfoCommand},
+        {"context", "TAGGED...", ContextCommand},
+        {"contextchain", "TAGGED...   (a context and its outer ones)", ContextChainCommand},
+        {"environment", "TAGGED...   (Node's Environment* of a native context)", EnvironmentCommand},
+        {"bytecode-tables", "   (what was read from the binary)", BytecodeTablesCommand},
+        {"environments", "", Environments},
+        {"handles", "[-v]", Handles},
+        {"requests", "[-v]", Requests},
+        {"info", "", Info},
+    };
+    for (const CliCommand& h : HeapCliCommands()) c.push_back(h);
+    return c;
+  }();
+  return commands;
+}
+
+void Usage(const char* program) {
+  std::fprintf(stderr, "usage: %s NODE_BINARY CORE|pid:PID COMMAND [ARGS]\n", program);
+  for (const CliCommand& c : Commands()) std::fprintf(stderr, "  %s %s\n", c.name, c.usage);
+}
+
+// The memory to read: a live process (pid:PID) or a core file, whose load
+// base of the binary gives the bias of a position-independent one.
+Target OpenTarget(const std::string& binary_path, const std::string& source) {
+  ElfFile binary(binary_path);
+  if (IsPid(source)) return Target(binary_path, std::make_shared<ProcessMemory>(std::atoi(source.c_str() + 4)), 0);
+  auto core = std::make_shared<CoreFileMemory>(source);
+  uint64_t bias = 0;
+  if (binary.is_position_independent()) {
+    uint64_t base = core->LoadBaseOf(binary_path);
+    if (base) bias = base - binary.FirstLoadAddress();
+  }
+  return Target(binary_path, core, bias);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s NODE_BINARY CORE|pid:PID banner|constants|print|inspect [ARGS]\n", argv[0]);
+    Usage(argv[0]);
     return 2;
   }
   try {
-    std::string source = argv[2];
-    std::shared_ptr<Memory> memory;
-    uint64_t bias = 0;
-    ElfFile binary(argv[1]);
-    if (source.rfind("pid:", 0) == 0) {
-      memory = std::make_shared<ProcessMemory>(std::atoi(source.c_str() + 4));
-    } else {
-      auto core = std::make_shared<CoreFileMemory>(source);
-      if (binary.is_position_independent()) {
-        uint64_t base = core->LoadBaseOf(argv[1]);
-        if (base) bias = base - binary.FirstLoadAddress();
-      }
-      memory = core;
+    CliArgs args{argv[1], argv[2], argv[3], std::vector<std::string>(argv + 4, argv + argc)};
+    Target target = OpenTarget(args.binary, args.source);
+    for (const CliCommand& c : Commands()) {
+      if (args.command == c.name) return c.run(target, args);
     }
-    Target target(argv[1], memory, bias);
-    std::string command = argv[3];
-    if (command == "banner") {
-      std::cout << target.Banner() << "\n";
-    } else if (command == "constants") {
-      std::string prefix = argc > 4 ? argv[4] : "";
-      std::map<std::string, int64_t> sorted(target.metadata().v8dbg().begin(), target.metadata().v8dbg().end());
-      for (auto& [name, value] : sorted) {
-        if (name.rfind(prefix, 0) == 0) std::cout << name << " = " << value << "\n";
-      }
-      for (auto& [key, var] : target.metadata().nodedbg()) {
-        if (var.name.rfind(prefix, 0) != 0) continue;
-        std::string kind = key.substr(0, key.find(':'));
-        std::string rest = key.substr(key.find(':') + 1);
-        std::string value;
-        try {
-          value = std::to_string(target.NodeConstant(kind, rest.substr(0, rest.find('.')), rest.substr(rest.find('.') + 1)));
-        } catch (const Error& e) {
-          value = e.what();
-        }
-        std::cout << var.name << " = " << value << "\n";
-      }
-    } else if (command == "print" || command == "inspect") {
-      for (int i = 4; i < argc; i++) {
-        uint64_t raw = std::strtoull(argv[i], nullptr, 0);
-        try {
-          std::cout << (command == "print" ? target.Print(raw) : target.DebugPrint(raw)) << "\n";
-        } catch (const Error& e) {
-          std::cout << "error: " << e.what() << "\n";
-        }
-      }
-    } else if (command == "describe") {
-      // The JS model's raw description (debugging the decoders).
-      HeapJsModel model(target.heap(), InspectOptions{});
-      for (int i = 4; i < argc; i++) {
-        try {
-          std::cout << DebugString(model.Describe(std::strtoull(argv[i], nullptr, 0))) << "\n";
-        } catch (const Error& e) {
-          std::cout << "error: " << e.what() << "\n";
-        }
-      }
-    } else if (command == "bytecode") {
-      for (int i = 4; i < argc; i++) {
-        try {
-          std::cout << DisassembleBytecode(target, std::strtoull(argv[i], nullptr, 0));
-        } catch (const Error& e) {
-          std::cout << "error: " << e.what() << "\n";
-        }
-      }
-    } else if (command == "jsfunction" || command == "sfi" || command == "script" || command == "scopeinfo" ||
-               command == "context" || command == "contextchain" || command == "environment") {
-      // The V8 views of functions and contexts (core/js_function.h and
-      // friends) on tagged addresses; "contextchain" lists a context and its
-      // outer ones; "environment" reads Node's Environment* from a native
-      // context (nodedbg_const_ContextEmbedderIndex__kEnvironment__int).
-      DebugPrintOptions options;
-      // Builtins by instruction start (link-time addresses). V8 may run the
-      // embedded builtins from a second mapping of the node binary: such an
-      // address is translated through the core's file mappings.
-      std::map<uint64_t, std::string> builtins;
-      target.binary().ForEachSymbol("Builtins_", [&](const ElfSymbol& sym) {
-        builtins[sym.value] = std::string(sym.name.substr(9));
-      });
-      auto* core_memory = dynamic_cast<CoreFileMemory*>(&target.memory());
-      auto same_file = [&](const std::string& path) {
-        if (path == argv[1]) return true;
-        char a[4096], b[4096];
-        return realpath(path.c_str(), a) && realpath(argv[1], b) && std::string(a) == b;
-      };
-      options.symbolize = [&](uint64_t address) -> std::string {
-        auto it = builtins.find(address - target.load_bias());
-        if (it != builtins.end()) return it->second;
-        if (!core_memory) return "";
-        for (const auto& m : core_memory->file_mappings()) {
-          if (address < m.start || address >= m.end || !same_file(m.path)) continue;
-          uint64_t offset = address - m.start + m.file_offset;
-          for (const auto& seg : target.binary().segments()) {
-            if (seg.type != 1 /* PT_LOAD */ || offset < seg.offset || offset >= seg.offset + seg.filesz) continue;
-            it = builtins.find(seg.vaddr + (offset - seg.offset));
-            if (it != builtins.end()) return it->second;
-          }
-        }
-        return "";
-      };
-      Heap& heap = target.heap();
-      for (int i = 4; i < argc; i++) {
-        try {
-          Tagged t = heap.Decode(std::strtoull(argv[i], nullptr, 0));
-          if (!t.is_heap_object()) throw Error(std::string(argv[i]) + " is not a tagged pointer");
-          if (command == "jsfunction") {
-            std::cout << DebugPrintJSFunction(heap, t.address, options);
-          } else if (command == "sfi") {
-            std::cout << DebugPrintSharedFunctionInfo(heap, t.address, options);
-          } else if (command == "script") {
-            std::cout << DebugPrintScript(heap, t.address, options);
-          } else if (command == "scopeinfo") {
-            std::cout << DebugPrintScopeInfo(heap, t.address);
-          } else if (command == "context") {
-            std::cout << DebugPrintContext(heap, t.address, options);
-          } else if (command == "contextchain") {
-            ContextChain chain = WalkContextChain(heap, t.address);
-            for (const ContextInfo& c : chain.contexts) {
-              std::cout << Hex(c.address + heap.layout().tagging.heap_object_tag) << " " << ContextTypeName(c.kind)
-                        << " " << V8Brief(heap, c.scope_info) << "\n";
-              for (const ContextVariable& v : c.variables) {
-                std::cout << "  " << VariableModeName(v.mode) << " " << v.name << " = "
-                          << (v.uninitialized ? std::string("<uninitialized>")
-                                              : v.number_text ? *v.number_text : V8Brief(heap, v.value))
-                          << "\n";
-              }
-            }
-            if (!chain.error.empty()) std::cout << "(" << chain.error << ")\n";
-          } else {
-            ContextInfo c = ReadContext(heap, t.address);
-            int64_t index = target.NodeConstant("const", "ContextEmbedderIndex", "kEnvironment");
-            std::cout << "embedder data[" << index << "]: " << Hex(NodeEnvironment(heap, c, index)) << "\n";
-          }
-        } catch (const Error& e) {
-          std::cout << "error: " << e.what() << "\n";
-        }
-      }
-    } else if (command == "bytecode-tables") {
-      const BytecodeTables& t = BytecodeTables::For(target.binary(), target.metadata(), target.V8Version());
-      for (size_t i = 0; i < t.bytecodes.size(); i++) {
-        const BytecodeDef& b = t.bytecodes[i];
-        std::cout << Hex(i) << " " << b.name << " sizes " << int(b.size[0]) << "/" << int(b.size[1]) << "/"
-                  << int(b.size[2]);
-        for (uint8_t type : b.operand_types) {
-          std::cout << " " << int(type) << ":" << (type < t.kinds.size() ? OperandKindName(t.kinds[type]) : "?");
-        }
-        std::cout << "\n";
-      }
-      std::cout << t.runtime_names.size() << " runtime functions, " << t.intrinsic_runtime_ids.size()
-                << " intrinsics, " << t.native_context_names.size() << " native context slots\n";
-      for (int id : t.intrinsic_runtime_ids) std::cout << " " << t.runtime_names[id];
-      std::cout << "\n";
-    } else if (command == "environments" || command == "handles" || command == "requests" || command == "info") {
-      // Node's Environments found through the native contexts of the heap
-      // (core/node_env.h), and their handle and request queues.
-      std::vector<MemoryRange> ranges = source.rfind("pid:", 0) == 0 ? ProcessHeapRanges(std::atoi(source.c_str() + 4))
-                                                                      : CoreFileHeapRanges(source);
-      EnvironmentSearch search = FindEnvironments(target, ranges);
-      if (command == "info") {
-        auto* core = dynamic_cast<CoreFileMemory*>(&target.memory());
-        std::cout << FormatNodeProcessInfo(ReadNodeProcessInfo(target, search, core ? core->pid() : 0, "from the core"),
-                                           search);
-        return 0;
-      }
-      std::cout << search.Summary() << "\n";
-      NodeLayout layout = NodeLayout::Read(target);
-      bool verbose = argc > 4 && std::string(argv[4]) == "-v";
-      for (const EnvironmentInfo& env : search.environments) {
-        if (command == "environments") {
-          std::cout << Hex(env.address) << " " << ThreadName(env.thread) << " loop " << Hex(env.loop) << " contexts";
-          for (uint64_t c : env.contexts) std::cout << " " << Hex(c);
-          std::cout << "\n";
-        } else if (command == "handles") {
-          RequestList requests = ReadReqWraps(target, layout, env.address);
-          HandleList handles = ReadHandleWraps(target, layout, env.address);
-          LoopInfo loop = ReadLoop(target, layout, env, handles);
-          std::cout << FormatHandles(env, handles, verbose, &requests, &loop);
-        } else {
-          std::cout << FormatRequests(env, ReadReqWraps(target, layout, env.address), verbose);
-        }
-      }
-      for (const std::string& r : search.rejected) std::cout << "ignored: " << r << "\n";
-    } else if (RunHeapCommand(target, command, argc, argv)) {
-    } else {
-      std::fprintf(stderr, "unknown command %s\n", command.c_str());
-      return 2;
-    }
+    std::fprintf(stderr, "unknown command %s\n", args.command.c_str());
+    return 2;
   } catch (const Error& e) {
     std::fprintf(stderr, "node-gdb-cli: %s\n", e.what());
     return 1;
   }
-  return 0;
 }

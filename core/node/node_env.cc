@@ -151,6 +151,7 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
       if (c.kind != ContextKind::kNative) return;
       found.insert(nc.address + tag);
     } catch (const Error&) {
+      // A word that only looked like a native context's map: not one.
     }
   };
 
@@ -289,6 +290,7 @@ EnvironmentSearch FindEnvironments(Program& target, const std::vector<MemoryRang
       ContextInfo c = ReadContext(heap, heap.Decode(nc).address);
       env = NodeEnvironment(heap, c, layout.environment_index);
     } catch (const Error&) {
+      // Unreadable embedder data: counted below as a context without one.
     }
     if (env == 0) {
       search.contexts_without_environment++;

@@ -289,165 +289,220 @@ size_t HandleList::ref_count() const {
   return static_cast<size_t>(std::count_if(items.begin(), items.end(), [](const HandleWrapInfo& h) { return h.ref(); }));
 }
 
+namespace {
+
+// One HandleWrap of the queue: its C++ class, the uv handle whose data points
+// back to it (type, flags) and its JS wrapper. What cannot be read is the
+// item's error. `wrapper_read`: the JS wrapper and its class were read.
+HandleWrapInfo ReadHandleWrap(Program& target, JsObjects& js, const NodeLayout& layout, uint64_t node,
+                              bool& wrapper_read) {
+  Memory& memory = target.memory();
+  HandleWrapInfo h;
+  h.wrap = node - static_cast<uint64_t>(layout.handle_wrap_node);
+  try {
+    h.cpp_class = CppClassOf(target, h.wrap);
+    for (uint64_t after : kHandleAfterNode) {
+      uint64_t candidate = 0, data = 0;
+      if (!memory.Read(node + after, &candidate, 8) || candidate == 0 || candidate % 8) continue;
+      if (!memory.Read(candidate + uv::kHandleData, &data, 8) || data != h.wrap) continue;
+      h.uv_handle = candidate;
+      h.data_matches = true;
+      break;
+    }
+    if (!h.data_matches) {
+      throw CorruptObject("no uv handle pointing back to the wrap at " + Hex(node + kHandleAfterNode[0]) + " (" +
+                          Hex(memory.ReadU64(node + kHandleAfterNode[0])) + ") or " +
+                          Hex(node + kHandleAfterNode[1]) + " (" + Hex(memory.ReadU64(node + kHandleAfterNode[1])) +
+                          ")");
+    }
+    h.uv_type = ReadI32(memory, h.uv_handle + uv::kHandleType);
+    h.flags = memory.ReadU32(h.uv_handle + uv::kHandleFlags);
+  } catch (const Error& e) {
+    h.error = e.what();
+  }
+  try {
+    h.js_object = js.Wrapper(h.wrap, layout.persistent_handle);
+    if (h.js_object) {
+      h.js_class = js.ClassName(h.js_object);
+      wrapper_read = true;
+    }
+  } catch (const Error&) {
+    // An unreadable wrapper: the handle is listed without its JS side.
+  }
+  return h;
+}
+
+// What a describer reads from: memory, the JS objects, the handles listed
+// so far (a connection names the server that accepted it) and, for a live
+// process, the kernel's sockets.
+struct HandleContext {
+  Memory& memory;
+  JsObjects& js;
+  const std::vector<HandleWrapInfo>& items;
+  const std::unordered_map<uint64_t, size_t>& by_wrapper;  // JS wrapper -> index in items
+  const std::map<int, SocketEndpoints>* sockets;           // nullptr: not a live local process
+};
+
+// Adds what identifies the handle `h` (uv handle at h.uv_handle) to
+// h.details; `owner` is the JS object that owns the wrap (a net.Server,
+// net.Socket, ChildProcess...), 0 if none. Throws Error from reads.
+using HandleDescriber = void (*)(const HandleContext& c, HandleWrapInfo& h, uint64_t owner);
+
+std::string FdText(int32_t fd) { return fd >= 0 ? "fd " + std::to_string(fd) : "no fd"; }
+
+// A listening stream: where (the pipe's name, the server's connection key or
+// pipe name, or the kernel's local address for a kernel-chosen port).
+std::string ListeningText(const HandleContext& c, uint64_t owner, const std::optional<std::string>& pipe_name,
+                          const SocketEndpoints* kernel) {
+  std::optional<std::string> where;
+  if (pipe_name) where = *pipe_name;
+  if (!where && owner) {
+    if (auto key = c.js.String(c.js.Get(owner, "_connectionKey"))) where = ListenKeyText(*key);
+  }
+  if (!where && owner) where = c.js.String(c.js.Get(owner, "_pipeName"));
+  if (kernel && (!where || where->find("(kernel-chosen port)") != std::string::npos)) where = kernel->local;
+  return where ? "listening " + *where : "listening";
+}
+
+// A connection a server accepted: the server's handle, by its listening text.
+std::optional<std::string> AcceptedByText(const HandleContext& c, uint64_t owner) {
+  auto server = c.js.Get(owner, "server");
+  if (!server) return std::nullopt;
+  auto server_handle = c.js.Get(server->raw, "_handle");
+  if (!server_handle) return std::nullopt;
+  auto it = c.by_wrapper.find(server_handle->raw);
+  if (it == c.by_wrapper.end()) return std::nullopt;
+  const HandleWrapInfo& s = c.items[it->second];
+  std::string text = "accepted by " + Hex(s.wrap);
+  for (const std::string& d : s.details) {
+    if (d.rfind("listening ", 0) == 0) text = "accepted by server " + d.substr(10);
+  }
+  return text;
+}
+
+// TCP, pipes and TTYs: the fd, then where it listens, or its pipe name and
+// endpoints (cached by the socket object, else the kernel's), who accepted
+// it, or the host a client was asked to connect to.
+void DescribeStream(const HandleContext& c, HandleWrapInfo& h, uint64_t owner) {
+  const uint64_t u = h.uv_handle;
+  int32_t fd = ReadI32(c.memory, u + uv::kStreamFd);
+  h.details.push_back(FdText(fd));
+  const SocketEndpoints* kernel = nullptr;  // a live process's socket, as the kernel knows it
+  if (c.sockets && fd >= 0 && h.uv_type == uv::kTcp) {
+    auto it = c.sockets->find(fd);
+    if (it != c.sockets->end()) kernel = &it->second;
+  }
+  bool listening = c.memory.ReadU64(u + uv::kStreamConnectionCb) != 0;
+  std::optional<std::string> pipe_name;
+  if (h.uv_type == uv::kNamedPipe) pipe_name = ReadCString(c.memory, c.memory.ReadU64(u + uv::kPipeName));
+  if (listening) {
+    h.details.push_back(ListeningText(c, owner, pipe_name, kernel));
+    return;
+  }
+  if (pipe_name) h.details.push_back(*pipe_name);
+  if (!owner) return;
+  // Addresses the socket object has cached (address(), remoteAddress, ...).
+  auto local = c.js.Endpoint(c.js.Get(owner, "_sockname"));
+  auto peer = c.js.Endpoint(c.js.Get(owner, "_peername"));
+  if (kernel && !kernel->remote.empty()) {
+    if (!local) local = kernel->local;
+    if (!peer) peer = kernel->remote;
+  }
+  if (local || peer) {
+    h.details.push_back((local ? *local : std::string("?")) + " -> " + (peer ? *peer : std::string("?")));
+  }
+  if (auto accepted = AcceptedByText(c, owner)) h.details.push_back(*accepted);
+  if (!local && !peer) {
+    // A client: the host it was asked to connect to.
+    if (auto host = c.js.String(c.js.Get(owner, "_host"))) h.details.push_back("host " + *host);
+  }
+}
+
+void DescribeUdp(const HandleContext& c, HandleWrapInfo& h, uint64_t) {
+  int32_t fd = ReadI32(c.memory, h.uv_handle + uv::kUdpFd);
+  h.details.push_back(FdText(fd));
+  if (!c.sockets || fd < 0) return;
+  auto it = c.sockets->find(fd);
+  if (it == c.sockets->end()) return;
+  h.details.push_back("bound " + it->second.local + (it->second.remote.empty() ? "" : " -> " + it->second.remote));
+}
+
+void DescribePoll(const HandleContext& c, HandleWrapInfo& h, uint64_t) {
+  h.details.push_back("fd " + std::to_string(ReadI32(c.memory, h.uv_handle + uv::kPollFd)));
+}
+
+// The child's pid, and the command line the ChildProcess was spawned with.
+void DescribeProcess(const HandleContext& c, HandleWrapInfo& h, uint64_t owner) {
+  h.details.push_back("pid " + std::to_string(ReadI32(c.memory, h.uv_handle + uv::kProcessPid)));
+  if (!owner) return;
+  if (auto args = c.js.Strings(c.js.Get(owner, "spawnargs"), 16)) {
+    std::string command;
+    for (const std::string& a : *args) command += (command.empty() ? "" : " ") + a;
+    h.details.push_back(Quoted(Truncate(command, 80)));
+  }
+}
+
+void DescribeSignal(const HandleContext& c, HandleWrapInfo& h, uint64_t) {
+  int32_t signum = ReadI32(c.memory, h.uv_handle + uv::kSignalNum);
+  if (signum > 0) h.details.push_back(SignalName(signum));
+}
+
+void DescribeFsEvent(const HandleContext& c, HandleWrapInfo& h, uint64_t) {
+  if (auto path = ReadCString(c.memory, c.memory.ReadU64(h.uv_handle + uv::kFsEventPath))) {
+    h.details.push_back("watching " + *path);
+  }
+}
+
+// fs.watchFile: the path at the end of fs-poll.c's poll_ctx, once the
+// context's parent_handle points back to the handle.
+void DescribeFsPoll(const HandleContext& c, HandleWrapInfo& h, uint64_t) {
+  const uint64_t u = h.uv_handle;
+  uint64_t ctx = c.memory.ReadU64(u + uv::kFsPollCtx);
+  if (ctx && c.memory.ReadU64(ctx) == u) {
+    if (auto path = ReadCString(c.memory, ctx + uv::kPollCtxPath)) h.details.push_back("polling " + *path);
+  }
+}
+
+// By uv_handle_type; other types (timers, async, idle...) have no details.
+const std::unordered_map<int, HandleDescriber>& HandleDescribers() {
+  static const std::unordered_map<int, HandleDescriber> describers = {
+      {uv::kTcp, DescribeStream},     {uv::kNamedPipe, DescribeStream}, {uv::kTty, DescribeStream},
+      {uv::kUdp, DescribeUdp},        {uv::kPoll, DescribePoll},        {uv::kProcess, DescribeProcess},
+      {uv::kSignal, DescribeSignal},  {uv::kFsEvent, DescribeFsEvent},  {uv::kFsPoll, DescribeFsPoll},
+  };
+  return describers;
+}
+
+}  // namespace
+
 HandleList ReadHandleWraps(Program& target, const NodeLayout& layout, uint64_t env, size_t limit,
                            const std::map<int, SocketEndpoints>* sockets) {
   HandleList list;
-  Memory& memory = target.memory();
-  Heap& heap = target.heap();
-  JsObjects js(heap);
+  JsObjects js(target.heap());
   const uint64_t head = env + static_cast<uint64_t>(layout.env_handle_queue + layout.handle_queue_head);
-  ListWalk walk = WalkList(memory, head, layout.handle_next, layout.handle_prev, limit);
+  ListWalk walk = WalkList(target.memory(), head, layout.handle_next, layout.handle_prev, limit);
   list.error = walk.error;
   std::unordered_map<uint64_t, size_t> by_wrapper;  // JS wrapper -> index
   for (uint64_t node : walk.nodes) {
-    HandleWrapInfo h;
-    h.wrap = node - static_cast<uint64_t>(layout.handle_wrap_node);
-    try {
-      h.cpp_class = CppClassOf(target, h.wrap);
-      for (uint64_t after : kHandleAfterNode) {
-        uint64_t candidate = 0, data = 0;
-        if (!memory.Read(node + after, &candidate, 8) || candidate == 0 || candidate % 8) continue;
-        if (!memory.Read(candidate + uv::kHandleData, &data, 8) || data != h.wrap) continue;
-        h.uv_handle = candidate;
-        h.data_matches = true;
-        break;
-      }
-      if (!h.data_matches) {
-        throw CorruptObject("no uv handle pointing back to the wrap at " + Hex(node + kHandleAfterNode[0]) + " (" +
-                            Hex(memory.ReadU64(node + kHandleAfterNode[0])) + ") or " +
-                            Hex(node + kHandleAfterNode[1]) + " (" + Hex(memory.ReadU64(node + kHandleAfterNode[1])) +
-                            ")");
-      }
-      h.uv_type = ReadI32(memory, h.uv_handle + uv::kHandleType);
-      h.flags = memory.ReadU32(h.uv_handle + uv::kHandleFlags);
-    } catch (const Error& e) {
-      h.error = e.what();
-    }
-    try {
-      h.js_object = js.Wrapper(h.wrap, layout.persistent_handle);
-      if (h.js_object) {
-        h.js_class = js.ClassName(h.js_object);
-        by_wrapper[h.js_object] = list.items.size();
-      }
-    } catch (const Error&) {
-    }
+    bool wrapper_read = false;
+    HandleWrapInfo h = ReadHandleWrap(target, js, layout, node, wrapper_read);
+    if (wrapper_read) by_wrapper[h.js_object] = list.items.size();
     list.items.push_back(std::move(h));
   }
 
   // What identifies each handle, from libuv's memory and the JS objects.
+  const HandleContext context{target.memory(), js, list.items, by_wrapper, sockets};
   for (HandleWrapInfo& h : list.items) {
     if (h.uv_handle == 0) continue;
-    const uint64_t u = h.uv_handle;
-    // The JS object that owns the wrap (a net.Server, net.Socket,
-    // ChildProcess...): wrap[owner_symbol]; 0 if none.
+    // The JS object that owns the wrap: wrap[owner_symbol]; 0 if none.
     uint64_t owner = 0;
     if (h.js_object) {
       if (auto o = js.Get(h.js_object, "owner_symbol", true)) owner = o->raw;
     }
+    auto describer = HandleDescribers().find(h.uv_type);
+    if (describer == HandleDescribers().end()) continue;
     try {
-      switch (h.uv_type) {
-        case uv::kTcp:
-        case uv::kNamedPipe:
-        case uv::kTty: {
-          int32_t fd = ReadI32(memory, u + uv::kStreamFd);
-          h.details.push_back(fd >= 0 ? "fd " + std::to_string(fd) : "no fd");
-          const SocketEndpoints* kernel = nullptr;  // a live process's socket, as the kernel knows it
-          if (sockets && fd >= 0 && h.uv_type == uv::kTcp) {
-            auto it = sockets->find(fd);
-            if (it != sockets->end()) kernel = &it->second;
-          }
-          bool listening = memory.ReadU64(u + uv::kStreamConnectionCb) != 0;
-          std::optional<std::string> pipe_name;
-          if (h.uv_type == uv::kNamedPipe) pipe_name = ReadCString(memory, memory.ReadU64(u + uv::kPipeName));
-          if (listening) {
-            std::optional<std::string> where;
-            if (pipe_name) where = *pipe_name;
-            if (!where && owner) {
-              if (auto key = js.String(js.Get(owner, "_connectionKey"))) where = ListenKeyText(*key);
-            }
-            if (!where && owner) where = js.String(js.Get(owner, "_pipeName"));
-            if (kernel && (!where || where->find("(kernel-chosen port)") != std::string::npos)) where = kernel->local;
-            h.details.push_back(where ? "listening " + *where : "listening");
-            break;
-          }
-          if (pipe_name) h.details.push_back(*pipe_name);
-          if (!owner) break;
-          // Addresses the socket object has cached (address(), remoteAddress, ...).
-          auto local = js.Endpoint(js.Get(owner, "_sockname"));
-          auto peer = js.Endpoint(js.Get(owner, "_peername"));
-          if (kernel && !kernel->remote.empty()) {
-            if (!local) local = kernel->local;
-            if (!peer) peer = kernel->remote;
-          }
-          if (local || peer) {
-            h.details.push_back((local ? *local : std::string("?")) + " -> " + (peer ? *peer : std::string("?")));
-          }
-          // A connection a server accepted: name the server's handle.
-          if (auto server = js.Get(owner, "server")) {
-            if (auto server_handle = js.Get(server->raw, "_handle")) {
-              auto it = by_wrapper.find(server_handle->raw);
-              if (it != by_wrapper.end()) {
-                const HandleWrapInfo& s = list.items[it->second];
-                std::string text = "accepted by " + Hex(s.wrap);
-                for (const std::string& d : s.details) {
-                  if (d.rfind("listening ", 0) == 0) text = "accepted by server " + d.substr(10);
-                }
-                h.details.push_back(text);
-              }
-            }
-          }
-          if (!local && !peer) {
-            // A client: the host it was asked to connect to.
-            if (auto host = js.String(js.Get(owner, "_host"))) h.details.push_back("host " + *host);
-          }
-          break;
-        }
-        case uv::kUdp: {
-          int32_t fd = ReadI32(memory, u + uv::kUdpFd);
-          h.details.push_back(fd >= 0 ? "fd " + std::to_string(fd) : "no fd");
-          if (sockets && fd >= 0) {
-            auto it = sockets->find(fd);
-            if (it != sockets->end()) {
-              h.details.push_back("bound " + it->second.local +
-                                  (it->second.remote.empty() ? "" : " -> " + it->second.remote));
-            }
-          }
-          break;
-        }
-        case uv::kPoll: {
-          h.details.push_back("fd " + std::to_string(ReadI32(memory, u + uv::kPollFd)));
-          break;
-        }
-        case uv::kProcess: {
-          h.details.push_back("pid " + std::to_string(ReadI32(memory, u + uv::kProcessPid)));
-          if (owner) {
-            if (auto args = js.Strings(js.Get(owner, "spawnargs"), 16)) {
-              std::string command;
-              for (const std::string& a : *args) command += (command.empty() ? "" : " ") + a;
-              h.details.push_back(Quoted(Truncate(command, 80)));
-            }
-          }
-          break;
-        }
-        case uv::kSignal: {
-          int32_t signum = ReadI32(memory, u + uv::kSignalNum);
-          if (signum > 0) h.details.push_back(SignalName(signum));
-          break;
-        }
-        case uv::kFsEvent: {
-          if (auto path = ReadCString(memory, memory.ReadU64(u + uv::kFsEventPath))) h.details.push_back("watching " + *path);
-          break;
-        }
-        case uv::kFsPoll: {
-          uint64_t ctx = memory.ReadU64(u + uv::kFsPollCtx);
-          if (ctx && memory.ReadU64(ctx) == u) {
-            if (auto path = ReadCString(memory, ctx + uv::kPollCtxPath)) h.details.push_back("polling " + *path);
-          }
-          break;
-        }
-        default:
-          break;
-      }
+      describer->second(context, h, owner);
     } catch (const Error& e) {
       if (h.error.empty()) h.error = e.what();
     }
@@ -541,6 +596,7 @@ RequestList ReadReqWraps(Program& target, const NodeLayout& layout, uint64_t env
       r.js_object = js.Wrapper(r.wrap, layout.persistent_handle);
       if (r.js_object) r.js_class = js.ClassName(r.js_object);
     } catch (const Error&) {
+      // An unreadable wrapper: the request is listed without its JS side.
     }
     const uint64_t q = r.uv_req;
     try {

@@ -154,6 +154,7 @@ uint64_t JsObjects::ProcessObject(uint64_t native_context) {
       }
     }
   } catch (const Error&) {
+    // Any unreadable step: no process object (0), as documented.
   }
   return 0;
 }

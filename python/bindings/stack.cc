@@ -1,13 +1,13 @@
-// The stack part of the _nodegdb module: the StackDecoder (core/frames.h)
+// The stack part of the _nodegdb module: the StackDecoder (core/stack/frames.h)
 // for the unwinder, the frame decorator and `v8 bt`. Translation only.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "core/stack/frames.h"
 #include "core/target.h"
+#include "python/bindings/bindings.h"
 
-namespace py = pybind11;
-using namespace nodegdb;
+namespace nodegdb {
 
 namespace {
 
@@ -54,7 +54,7 @@ py::dict InfoDict(const FrameInfo& f) {
 
 }  // namespace
 
-void RegisterStackBindings(py::module_& m) {
+void RegisterStack(py::module_& m) {
   py::class_<StackDecoder, std::shared_ptr<StackDecoder>>(m, "StackDecoder")
       .def(py::init([](std::shared_ptr<Target> t) { return std::make_shared<StackDecoder>(t); }), py::arg("target"))
       .def(
@@ -102,3 +102,5 @@ void RegisterStackBindings(py::module_& m) {
           py::arg("name"), py::arg("like_pc") = 0,
           "runtime address of a builtin (\"ArrayMap\") in the copy of the builtins like_pc is in");
 }
+
+}  // namespace nodegdb

@@ -1,7 +1,7 @@
 // The heap-walk part of the _nodegdb module: a HeapSession per Target that
 // keeps what one walk learnt (the census, instance lists, names per map)
 // until GDB drops the Target (the inferior ran). Translation only; the
-// walk is core/heap_walk.h and what is built on it.
+// walk is core/heap/heap_walk.h and what is built on it.
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -14,6 +14,7 @@
 #include "core/heap/heap_walk.h"
 #include "core/target.h"
 #include "core/view/v8_view.h"
+#include "python/bindings/bindings.h"
 
 namespace py = pybind11;
 
@@ -204,7 +205,7 @@ class HeapSession {
 
 }  // namespace
 
-void RegisterHeapWalk(py::module_& m) {
+void RegisterHeap(py::module_& m) {
   py::class_<HeapSession>(m, "HeapSession")
       .def(py::init<std::shared_ptr<Target>>(), py::arg("target"))
       .def("census", &HeapSession::Census, py::arg("progress") = py::none(),

@@ -1,0 +1,71 @@
+// The node/ wing's text answers: see node_queries.h.
+#include "core/node/node_queries.h"
+
+#include <map>
+
+#include "core/node/node_handles.h"
+#include "core/node/node_info.h"
+#include "core/platform/proc_sockets.h"
+#include "core/v8/program.h"
+
+namespace nodegdb {
+
+std::vector<MemoryRange> ScanRangesFor(const std::string& core_path, int pid, const std::string& maps_text) {
+  if (!core_path.empty()) return CoreFileHeapRanges(core_path);
+  if (pid > 0) return ProcessHeapRanges(pid);
+  return ParseMaps(maps_text);
+}
+
+EnvironmentSearch SearchEnvironments(Program& target, const std::string& core_path, int pid,
+                                     const std::string& maps_text) {
+  std::vector<MemoryRange> ranges = ScanRangesFor(core_path, pid, maps_text);
+  if (ranges.empty()) throw Error("no writable memory ranges known for this target: cannot look for Node's Environments");
+  return FindEnvironments(target, ranges);
+}
+
+std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, uint64_t only) {
+  std::vector<EnvironmentInfo> out;
+  for (const EnvironmentInfo& e : search.environments) {
+    if (!only || e.address == only) out.push_back(e);
+  }
+  if (only && out.empty()) throw Error(Hex(only) + " is none of the Environments found (" + search.Summary() + ")");
+  return out;
+}
+
+std::string EnvironmentsText(const EnvironmentSearch& search) {
+  std::string out;
+  for (const EnvironmentInfo& env : search.environments) {
+    out += Hex(env.address) + " " + ThreadName(env.thread) + " loop " + Hex(env.loop) + " contexts";
+    for (uint64_t c : env.contexts) out += " " + Hex(c);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid) {
+  NodeLayout layout = NodeLayout::Read(target);
+  const std::map<int, SocketEndpoints> sockets = pid > 0 ? ReadProcessSockets(pid) : std::map<int, SocketEndpoints>{};
+  std::string out;
+  for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
+    RequestList requests = ReadReqWraps(target, layout, e.address);
+    HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
+    LoopInfo loop = ReadLoop(target, layout, e, handles);
+    out += FormatHandles(e, handles, verbose, &requests, &loop);
+  }
+  return out;
+}
+
+std::string RequestsText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env) {
+  NodeLayout layout = NodeLayout::Read(target);
+  std::string out;
+  for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
+    out += FormatRequests(e, ReadReqWraps(target, layout, e.address), verbose);
+  }
+  return out;
+}
+
+std::string InfoText(Program& target, const EnvironmentSearch& search, int64_t pid, const std::string& pid_source) {
+  return FormatNodeProcessInfo(ReadNodeProcessInfo(target, search, pid, pid_source), search);
+}
+
+}  // namespace nodegdb

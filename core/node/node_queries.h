@@ -1,0 +1,51 @@
+// The node/ wing's answers as text: what `node-env`, `node-handles`,
+// `node-requests` and `node-info` print, composed once here for both front
+// ends (python/bindings/node.cc and tools/cli.cc), which only translate.
+//
+// What may fail: every function throws Error (MissingConstant when Node's
+// nodedbg_* constants are absent, MemoryError/CorruptObject from reads) as
+// the readers they call do; the per-handle and per-request damage those
+// readers find is reported in the text, not thrown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/node/node_env.h"
+
+namespace nodegdb {
+
+class Program;
+
+// Where to scan for native contexts: a core's writable segments (core_path
+// not empty), else a live process's /proc/PID/maps (pid > 0), else the
+// mappings GDB listed (maps_text, remote targets). May be empty.
+std::vector<MemoryRange> ScanRangesFor(const std::string& core_path, int pid, const std::string& maps_text);
+
+// FindEnvironments over ScanRangesFor(...); throws Error when no writable
+// range is known at all.
+EnvironmentSearch SearchEnvironments(Program& target, const std::string& core_path, int pid,
+                                     const std::string& maps_text);
+
+// The search's Environments, or only the one at `only` (non-zero); throws
+// Error when `only` is none of them.
+std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, uint64_t only);
+
+// One line per Environment: "0x... main thread loop 0x... contexts 0x... 0x...".
+std::string EnvironmentsText(const EnvironmentSearch& search);
+
+// Each picked Environment's handle queue, with its requests and loop facts.
+// `pid` > 0 (a live local process): the sockets the kernel lists fill in
+// ports and peers. Throws MissingConstant without Node's layout constants.
+std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0,
+                        int pid = 0);
+
+// Each picked Environment's request queue. Throws like HandlesText.
+std::string RequestsText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0);
+
+// The process facts (node_info.h) as text; `pid` > 0 is the debugger's pid,
+// named by `pid_source`, used when process.pid cannot be read.
+std::string InfoText(Program& target, const EnvironmentSearch& search, int64_t pid, const std::string& pid_source);
+
+}  // namespace nodegdb
