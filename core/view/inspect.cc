@@ -260,10 +260,12 @@ std::string EmptyItems(uint64_t n) { return "<" + Plural(n, "empty item") + ">";
 struct Rules {
   int major;
   // getPrefix: how a Symbol.toStringTag that differs from the constructor
-  // name is shown (20: whenever unequal; 22/24: unless the name contains the
-  // tag as a word; 26: unless the tag's last dotted part is the name).
-  bool tag_word_match() const { return major >= 22 && major < 26; }
-  bool tag_dotted_match() const { return major >= 26; }
+  // name is shown (20: whenever unequal; 22: unless the name contains the
+  // tag as a word; 24/26: unless the tag's last dotted part is the name, so
+  // "MyMap(1) [Map]": nodejs/node#59687, which Node 24 took in a minor
+  // release; 24.22.3's own util.inspect prints so).
+  bool tag_word_match() const { return major == 22; }
+  bool tag_dotted_match() const { return major >= 24; }
   // ArrayBuffer/DataView's byteLength, byteOffset, buffer print as
   // "[byteLength]: 2" rather than "byteLength: 2".
   bool bracket_extra_keys() const { return major >= 22; }

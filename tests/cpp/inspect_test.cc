@@ -281,18 +281,19 @@ TEST(InspectObjects, ToStringTag) {
   EXPECT_EQ(Show(m, own, 20), "{ [Symbol(Symbol.toStringTag)]: 'Tag' }");
 }
 
-TEST(InspectObjects, TagMatchingTheConstructorChangedIn22And26) {
+TEST(InspectObjects, TagMatchingTheConstructorChangedIn22And24) {
   FakeModel m;
   // class FooBar { get [Symbol.toStringTag]() { return 'Foo'; } }; new FooBar()
   JsSlot foobar = m.Add(Obj("FooBar").Tag("Foo"));
   EXPECT_EQ(Show(m, foobar, 20), "FooBar [Foo] {}");
   EXPECT_EQ(Show(m, foobar, 22), "FooBar {}");
-  EXPECT_EQ(Show(m, foobar, 24), "FooBar {}");
+  EXPECT_EQ(Show(m, foobar, 24), "FooBar [Foo] {}");
   EXPECT_EQ(Show(m, foobar, 26), "FooBar [Foo] {}");
   // class Foo { get [Symbol.toStringTag]() { return 'a.Foo'; } }; Object.assign(new Foo(), { x: 1 })
   JsSlot dotted = m.Add(Obj("Foo").Tag("a.Foo").Prop("x", Num(1)));
   EXPECT_EQ(Show(m, dotted, 20), "Foo [a.Foo] { x: 1 }");
-  EXPECT_EQ(Show(m, dotted, 24), "Foo [a.Foo] { x: 1 }");
+  EXPECT_EQ(Show(m, dotted, 22), "Foo [a.Foo] { x: 1 }");
+  EXPECT_EQ(Show(m, dotted, 24), "a.Foo { x: 1 }");
   EXPECT_EQ(Show(m, dotted, 26), "a.Foo { x: 1 }");
 }
 
