@@ -1,7 +1,26 @@
 """node-gdb's GDB layer: finds the target, translates GDB values to tagged
-words, and shows what the C++ core decodes. No decoding happens here."""
+words, and shows what the C++ core decodes. No decoding happens here.
+
+load() registers every feature from one table, FEATURES."""
+
+import importlib
 
 VERSION = "0.1"
+
+# Every feature module, in registration order, and whether it needs the C++
+# module; each has a register(). The `v8` prefix (commands) comes before the
+# modules that add `v8` subcommands.
+FEATURES = (
+    ("parameters", False),     # set/show v8 depth|string-length|array-length|structure
+    ("commands", True),        # the `v8` prefix, v8 print, v8 inspect, v8 info
+    ("bytecode", True),        # v8 bytecode
+    ("node_commands", True),   # node-info, node-handles, node-requests, node-environments
+    ("heap_commands", True),   # v8 findjsobjects, v8 findjsinstances, v8 findrefs
+    ("node_printers", False),  # node::ListHead / ListNode printers: pure GDB
+    ("printers", True),        # the V8 handle printers
+    ("session", False),        # the GDB events that drop cached state
+    ("stack", True),           # the unwinder, `bt` names, v8 bt, v8 frame
+)
 
 _loaded = False
 
@@ -17,16 +36,14 @@ def load():
     if _loaded:
         return
     _loaded = True
-    from . import commands, parameters, printers, session
-
-    parameters.register()
-    commands.register(core)
-    printers.register()
-    session.register_events()
+    for name, needs_core in FEATURES:
+        if core is not None or not needs_core:
+            importlib.import_module("." + name, __name__).register()
     if core is None:
+        from . import commands
+        commands.register_not_built()
         return
-    from . import stack
-    stack.register()  # JavaScript frames: unwinder, `bt` names, `v8 bt`
+    from . import session
     banner = session.try_banner()
     gdb.write("node-gdb %s: %s\n" % (VERSION, banner or "loaded; no Node process or core yet "
                                      "(the printers and `v8` commands work once there is one)"))

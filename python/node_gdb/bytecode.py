@@ -2,12 +2,14 @@
 
 EXPR is a JSFunction, SharedFunctionInfo or BytecodeArray (a tagged value,
 register or pointer), or a handle to one (v8::Local<v8::Function>, ...).
-The decoding is the C++ core's (core/bytecode_printer.cc); this file only
-registers the command and lets `v8 inspect` and the handle printers show a
-BytecodeArray the same way.
+The decoding is the C++ core's (core/bytecode/bytecode_printer.cc); this
+file only registers the command and lets `v8 inspect` and the handle
+printers show a BytecodeArray the same way.
 """
 
 import gdb
+
+from .common import one_line_errors, tagged_argument
 
 USAGE = ("usage: v8 bytecode EXPR  (a JSFunction, SharedFunctionInfo or BytecodeArray, "
          "or a v8::Local<v8::Function>)")
@@ -19,12 +21,8 @@ def bytecode_array_text(target, word):
     return target.bytecode(word, True)
 
 
-def register():
-    # commands imports this module: take what is shared from it only now.
-    from . import commands
-
-    class V8Bytecode(gdb.Command):
-        """Disassemble a function's bytecode as V8's --print-bytecode does: v8 bytecode EXPR
+class V8Bytecode(gdb.Command):
+    """Disassemble a function's bytecode as V8's --print-bytecode does: v8 bytecode EXPR
 
 EXPR is a JSFunction, SharedFunctionInfo or BytecodeArray (tagged value,
 register or pointer) or a handle to one such as a v8::Local<v8::Function>.
@@ -32,15 +30,17 @@ Shows the parameter and register counts, frame size, every instruction
 (offset, bytes, mnemonic, operands, jump targets, source positions), the
 constant pool, the handler table and the source position table."""
 
-        def __init__(self):
-            super().__init__("v8 bytecode", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+    def __init__(self):
+        super().__init__("v8 bytecode", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
 
-        @commands.one_line_errors
-        def invoke(self, arg, from_tty):
-            if not arg.strip():
-                raise gdb.GdbError(USAGE)
-            target, word = commands._tagged_argument(arg, "v8 bytecode")
-            text = target.bytecode(word)
-            gdb.write(text if text.endswith("\n") else text + "\n")
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError(USAGE)
+        target, word = tagged_argument(arg, "v8 bytecode")
+        text = target.bytecode(word)
+        gdb.write(text if text.endswith("\n") else text + "\n")
 
+
+def register():
     V8Bytecode()

@@ -1,48 +1,14 @@
-"""GDB commands: the `v8` prefix with `print`, `inspect` and `info`.
+"""GDB commands: the `v8` prefix with `print`, `inspect` and `info` (the
+other `v8` subcommands are registered by their own modules), and the `v8`
+that says how to build the C++ module when it is missing.
 
-Every command reports problems as one line (gdb.GdbError): never a Python
-traceback in the user's session.
+Every command reports problems as one line (common.one_line_errors).
 """
-
-import functools
 
 import gdb
 
-from . import VERSION, bytecode, loader, parameters, session, values
-
-
-def one_line_errors(invoke):
-    """Turn every failure of a command into a one-line GDB error."""
-    @functools.wraps(invoke)
-    def wrapper(self, arg, from_tty):
-        core = loader.import_core()
-        try:
-            return invoke(self, arg, from_tty)
-        except gdb.GdbError:
-            raise
-        except KeyboardInterrupt:
-            raise gdb.GdbError("interrupted")
-        except session.NodeGdbError as e:
-            raise gdb.GdbError(str(e))
-        except values.EmptyHandle:
-            gdb.write("<empty>\n")
-        except gdb.error as e:
-            raise gdb.GdbError(str(e))
-        except TypeError as e:
-            raise gdb.GdbError(str(e))
-        except Exception as e:  # the core's Error, or a bug of ours: one line either way
-            if core is not None and isinstance(e, core.Error):
-                raise gdb.GdbError(str(e))
-            raise gdb.GdbError("node-gdb internal error: %s: %s" % (type(e).__name__, e))
-    return wrapper
-
-
-def _tagged_argument(arg, command):
-    if not arg.strip():
-        raise gdb.GdbError("usage: %s EXPR  (a tagged value, pointer, or a v8::Local/Handle variable)" % command)
-    target = session.target()
-    value = gdb.parse_and_eval(arg)
-    return target, values.tagged_word(value, target)
+from . import VERSION, bytecode, loader, parameters, session
+from .common import one_line_errors, tagged_argument
 
 
 class V8Prefix(gdb.Command):
@@ -77,7 +43,7 @@ EXPR is a tagged value (integer or pointer) or a V8 handle variable."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        target, word = _tagged_argument(arg, "v8 print")
+        target, word = tagged_argument(arg, "v8 print")
         gdb.write(target.print_value(word, **parameters.options()) + "\n")
 
 
@@ -92,7 +58,7 @@ shows them."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        target, word = _tagged_argument(arg, "v8 inspect")
+        target, word = tagged_argument(arg, "v8 inspect")
         text = bytecode.bytecode_array_text(target, word) or target.inspect(word)
         gdb.write(text if text.endswith("\n") else text + "\n")
 
@@ -121,16 +87,15 @@ class _NotBuilt(gdb.Command):
         raise gdb.GdbError((loader.error() or "node-gdb: module missing").splitlines()[0])
 
 
-def register(core):
-    if core is None:
-        _NotBuilt("v8")
-        return
+def register():
+    """The `v8` prefix (first: the other modules add its subcommands) and
+    v8 print, v8 inspect, v8 info."""
     V8Prefix()
     V8Print()
     V8Inspect()
     V8Info()
-    bytecode.register()
-    from . import node_commands  # node-info, node-handles, node-requests, node-environments
-    node_commands.register()
-    from . import heap_commands
-    heap_commands.register()
+
+
+def register_not_built():
+    """Without the C++ module: a `v8` that says how to build it."""
+    _NotBuilt("v8")

@@ -1,10 +1,10 @@
 """GDB commands over a walk of the whole V8 heap: `v8 findjsobjects`,
 `v8 findjsinstances`, `v8 findrefs`.
 
-The walk itself is the C++ core's (core/heap_walk.h); this layer prints,
-reports progress on long walks (a line every few seconds), turns Ctrl-C
-into a clean stop, and keeps one HeapSession per Target, so results stay
-cached until the inferior runs again (session.py drops the Target then).
+The walk itself is the C++ core's (core/heap/heap_walk.h); this layer
+prints, reports progress on long walks (a line every few seconds), turns
+Ctrl-C into a clean stop, and keeps one HeapSession per Target
+(session.cached), so results stay until the inferior runs again.
 """
 
 import time
@@ -12,9 +12,7 @@ import time
 import gdb
 
 from . import loader, session
-from .commands import one_line_errors
-
-_state = {"target": None, "heap": None}
+from .common import one_line_errors, tagged_argument
 
 DEFAULT_INSTANCE_LIMIT = 50
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines
@@ -22,12 +20,7 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 
 def _heap():
     """The HeapSession of GDB's current target (made on first use)."""
-    target = session.target()
-    if _state["target"] is not target:
-        core = loader.import_core()
-        _state["target"] = target
-        _state["heap"] = core.HeapSession(target)
-    return _state["heap"]
+    return session.cached("heap session", lambda target: loader.import_core().HeapSession(target))
 
 
 class _Progress:
@@ -69,12 +62,6 @@ def _run(progress, call, *args):
         return call(*args, progress=progress)
     except KeyboardInterrupt:
         raise progress.interrupted()
-
-
-def _tagged(arg):
-    target = session.target()
-    from . import values
-    return values.tagged_word(gdb.parse_and_eval(arg), target)
 
 
 def _parse_limit(text, option):
@@ -212,7 +199,7 @@ the property's value."""
             if failed:
                 gdb.write(summary)
             return
-        tagged = _tagged(arg)
+        _target, tagged = tagged_argument(arg, "v8 findrefs")
         refs, summary, failed = _run(progress, heap.find_refs, tagged)
         lines = []
         for holder, holder_class, slot_name, weak, owner, owner_class, slot in refs:

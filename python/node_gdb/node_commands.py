@@ -3,59 +3,38 @@ node-requests and node-environments.
 
 The C++ core finds every node::Environment (main thread and Workers) through
 the native contexts of the V8 heaps and walks their handle and request
-queues; this module only says where memory can be scanned, caches the
-search for the current target, and prints the core's text.
+queues; this module only says where memory can be scanned (the mappings
+GDB shows, for remote targets), caches the search for the current target
+(session.cached), and prints the core's text.
 """
-
-import re
 
 import gdb
 
 from . import loader, session
-from .commands import one_line_errors
-
-_search = None  # (target, EnvironmentSearch) of the last search
+from .common import one_line_errors
 
 
 def _maps_from_gdb():
     """'start-end perms' lines from `info proc mappings` (remote targets)."""
-    try:
-        text = gdb.execute("info proc mappings", to_string=True)
-    except gdb.error:
-        return ""
-    lines = []
-    for line in text.splitlines():
-        m = re.match(r"\s*(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+([rwxps-]{4})", line)
-        if m:
-            lines.append("%x-%x %s" % (int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
-    return "\n".join(lines)
+    return "\n".join("%x-%x %s" % (m.start, m.end, m.perms) for m in session.proc_mappings() if m.perms)
 
 
 def environments():
     """(target, EnvironmentSearch, pid of a live local process or 0) for GDB's
-    current inferior, searched once
-    per target (the session drops the target whenever the inferior runs)."""
-    global _search
-    target = session.target()
-    if _search is not None and _search[0] is target:
-        return _search
-    core = loader.import_core()
-    core_path = session._core_file_path() if _is_core() else None
+    current inferior, searched once per target (session.cached)."""
+    return session.cached("node environments", _find_environments)
+
+
+def _find_environments(target):
+    core_path = session.core_file_path() if session.is_core() else None
     pid = 0
     if not core_path:
         inferior = gdb.selected_inferior()
-        connection = getattr(inferior, "connection", None)
-        if inferior.pid > 0 and (connection is None or connection.type == "native"):
+        if inferior.pid > 0 and session.connection_type(inferior) in (None, "native"):
             pid = inferior.pid
     maps = "" if core_path or pid else _maps_from_gdb()
-    search = core.find_environments(target, core_path or "", pid, maps)
-    _search = (target, search, pid)
-    return _search
-
-
-def _is_core():
-    connection = getattr(gdb.selected_inferior(), "connection", None)
-    return connection is None or connection.type == "core"
+    search = loader.import_core().find_environments(target, core_path or "", pid, maps)
+    return target, search, pid
 
 
 def _parse_args(arg, command):
@@ -157,7 +136,7 @@ and process.versions, the rest from the main thread's `process` object."""
     def invoke(self, arg, from_tty):
         target, search, _pid = environments()
         inferior = gdb.selected_inferior()
-        source = "from the core file" if _is_core() else "of the live process"
+        source = "from the core file" if session.is_core() else "of the live process"
         gdb.write(loader.import_core().node_info(target, search, max(inferior.pid, 0), source))
 
 

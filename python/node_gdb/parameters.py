@@ -2,8 +2,6 @@
 view (util.inspect's depth, maxStringLength, maxArrayLength) and whether
 printers show structure (children) or one line of util.inspect text."""
 
-import os
-
 import gdb
 
 

@@ -11,7 +11,7 @@ import re
 import gdb
 import gdb.printing
 
-from . import bytecode, loader, parameters, session, values
+from . import bytecode, parameters, session, values
 
 
 def _one_line(error):
@@ -265,10 +265,6 @@ def build_collection():
 
 
 def register():
-    from . import node_printers  # node::ListHead / ListNode: pure GDB, no C++ module needed
-    node_printers.register()
-    if loader.import_core() is None:
-        return
     # Global registration: the handle types live in the user's addon or
     # embedder, not in the object file that loaded us.
     gdb.printing.register_pretty_printer(None, build_collection(), replace=True)

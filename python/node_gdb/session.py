@@ -1,11 +1,17 @@
-"""Which process or core GDB is looking at, and the C++ Target for it.
+"""Which process or core GDB is looking at, the C++ Target for it, and what
+is cached for that Target.
 
 The memory source is picked here: a core file is read directly (mapped by the
 core), a live local process through /proc/PID/mem, anything else (remote
-targets) through GDB's own read_memory. The Target is dropped whenever the
-inferior runs, memory is written, or objfiles change, and rebuilt on demand.
+targets) through GDB's own read_memory. The Target is dropped on the GDB
+events in STALE_EVENTS (the inferior runs, memory or registers are written,
+objfiles change...), and rebuilt on demand; cached() keeps what the other
+modules compute from a Target (heap walks, the Environment search, the stack
+decoder) until then. proc_mappings() is the one reader of `info proc
+mappings`.
 """
 
+import collections
 import os
 import re
 import struct
@@ -15,8 +21,18 @@ import gdb
 from . import loader
 
 _target = None
+_cache = {}  # name -> (Target, value computed for it)
+_failed = set()  # names whose cached_quietly() failed: not tried again until a stop
+_computing = set()  # names cached_quietly() is computing now
 _binary_cache = {}  # path -> has v8dbg_ metadata
 _link_address_cache = {}  # path -> link-time address of v8dbg_SmiTag
+
+# The GDB events after which what was read may be stale: each drops the
+# Target and everything cached for it.
+STALE_EVENTS = ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
+                "inferior_call", "new_inferior", "register_changed")
+# A stop only forgets the failures of cached_quietly(): they are tried again.
+RETRY_EVENTS = ("stop",)
 
 
 class NodeGdbError(Exception):
@@ -24,16 +40,62 @@ class NodeGdbError(Exception):
 
 
 def invalidate(*_args):
+    """Drop the Target and all that is cached for it."""
     global _target
     _target = None
+    _cache.clear()
+    _failed.clear()
 
 
-def register_events():
-    for name in ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
-                 "inferior_call", "new_inferior", "register_changed"):
-        registry = getattr(gdb.events, name, None)
-        if registry is not None:
-            registry.connect(invalidate)
+def _retry(*_args):
+    _failed.clear()
+
+
+def register():
+    """Connect the events that drop cached state."""
+    for names, handler in ((STALE_EVENTS, invalidate), (RETRY_EVENTS, _retry)):
+        for name in names:
+            registry = getattr(gdb.events, name, None)
+            if registry is not None:
+                registry.connect(handler)
+
+
+def current_target():
+    """The Target if one is built now, else None (never builds one)."""
+    return _target
+
+
+def cached(name, compute):
+    """compute(target) for the current Target, computed once and kept until
+    the Target is dropped. Raises what target() or compute raise (nothing is
+    kept then)."""
+    target_ = target()
+    entry = _cache.get(name)
+    if entry is not None and entry[0] is target_:
+        return entry[1]
+    value = compute(target_)
+    _cache[name] = (target_, value)
+    return value
+
+
+def cached_quietly(name, compute):
+    """As cached(), but None instead of an error, and after a failure None
+    until the next stop (or stale event) without trying again; None too when
+    called again while computing it (GDB's unwinding, which may ask for the
+    stack decoder, runs inside the making of a Target)."""
+    entry = _cache.get(name)
+    if entry is not None and _target is not None and entry[0] is _target:
+        return entry[1]
+    if name in _failed or name in _computing:
+        return None
+    _computing.add(name)
+    try:
+        return cached(name, compute)
+    except Exception:  # no node process or core, or an unreadable one
+        _failed.add(name)
+        return None
+    finally:
+        _computing.discard(name)
 
 
 def _has_metadata(path):
@@ -43,15 +105,18 @@ def _has_metadata(path):
     return _binary_cache[path]
 
 
-# info proc mappings: start, end, size, offset, [perms,] file.
+# A line of `info proc mappings`: start, end, size, offset, [perms,] [name].
 _MAPPING = re.compile(r"^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)"
-                      r"\s+(?:[rwxsp-]{4}\s+)?([/\[].*?)\s*$")
+                      r"(?:\s+([rwxsp-]{4}))?(?:\s+(.*?))?\s*$")
+
+Mapping = collections.namedtuple("Mapping", "start end offset perms path")
 
 
-def file_mappings():
-    """[(start, end, offset, path)] of the inferior's mappings that name a
-    file or a kernel region (NT_FILE for a core, /proc/PID/maps for a live
-    process); [] if GDB cannot say."""
+def proc_mappings():
+    """[Mapping] of every row of `info proc mappings` (NT_FILE for a core,
+    /proc/PID/maps for a live process): perms is None where GDB shows none,
+    path "" for an anonymous mapping, without " (deleted)"; [] if GDB
+    cannot say."""
     try:
         text = gdb.execute("info proc mappings", to_string=True)
     except gdb.error:
@@ -60,11 +125,17 @@ def file_mappings():
     for line in text.splitlines():
         m = _MAPPING.match(line)
         if m:
-            path = m.group(5)
+            path = m.group(6) or ""
             if path.endswith(" (deleted)"):
                 path = path[:-len(" (deleted)")]
-            rows.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), path))
+            rows.append(Mapping(int(m.group(1), 16), int(m.group(2), 16), int(m.group(4), 16), m.group(5), path))
     return rows
+
+
+def file_mappings():
+    """[(start, end, offset, path)] of the inferior's mappings that name a
+    file or a kernel region ([heap], [vdso], ...)."""
+    return [(m.start, m.end, m.offset, m.path) for m in proc_mappings() if m.path[:1] in ("/", "[")]
 
 
 _mapped_binary_note = set()
@@ -152,7 +223,7 @@ def _is_fixed_address(path):
     return len(header) == 18 and header[:4] == b"\x7fELF" and header[16:18] == b"\x02\x00"
 
 
-def _core_file_path():
+def core_file_path():
     """The core file GDB has open, or None."""
     try:
         text = gdb.execute("info target", to_string=True)
@@ -160,6 +231,18 @@ def _core_file_path():
         return None
     m = re.search(r"Local core dump file:\s*\n\s*`(.+?)', file type", text)
     return m.group(1) if m else None
+
+
+def connection_type(inferior=None):
+    """GDB's name for how it reaches the inferior ("core", "native",
+    "remote", ...), or None if this GDB does not say."""
+    connection = getattr(inferior or gdb.selected_inferior(), "connection", None)
+    return connection.type if connection is not None else None
+
+
+def is_core():
+    """True if GDB looks at a core file (or cannot say it does not)."""
+    return connection_type() in (None, "core")
 
 
 def _gdb_reader(inferior):
@@ -179,37 +262,40 @@ def target():
     core = loader.import_core()
     if core is None:
         raise NodeGdbError(loader.error().splitlines()[0])
-    inferior = gdb.selected_inferior()
     binary, bias = _metadata_binary()
     if bias is None:
         bias = _load_bias(binary)
-    connection = getattr(inferior, "connection", None)
-    kind = connection.type if connection is not None else None
-    core_path = _core_file_path() if kind in (None, "core") else None
+    _target = _open(core, gdb.selected_inferior(), binary, bias)
+    return _target
+
+
+def _open(core, inferior, binary, bias):
+    """A new Target on the memory source that fits the inferior."""
+    kind = connection_type(inferior)
+    core_path = core_file_path() if kind in (None, "core") else None
     # NODE_GDB_MEMORY=gdb reads everything through GDB (as for remote targets).
     if os.environ.get("NODE_GDB_MEMORY") == "gdb" and (core_path or inferior.pid > 0):
-        _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
-    elif core_path:
+        return core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    if core_path:
         # Pages the kernel left out of the core come from the files GDB has
         # loaded (matched by base name), then from GDB itself.
         substitutes = {}
         for objfile in gdb.objfiles():
             if objfile.filename and os.path.isfile(objfile.filename):
                 substitutes[os.path.basename(objfile.filename)] = objfile.filename
-        _target = core.Target.from_core(binary, core_path, bias, substitutes, _gdb_reader(inferior))
-        if _target.warning:
-            gdb.write("warning: node-gdb: %s\n" % _target.warning)
-    elif inferior.pid > 0 and kind == "native" and os.access("/proc/%d/mem" % inferior.pid, os.R_OK):
+        opened = core.Target.from_core(binary, core_path, bias, substitutes, _gdb_reader(inferior))
+        if opened.warning:
+            gdb.write("warning: node-gdb: %s\n" % opened.warning)
+        return opened
+    if inferior.pid > 0 and kind == "native" and os.access("/proc/%d/mem" % inferior.pid, os.R_OK):
         try:
-            _target = core.Target.from_process(binary, inferior.pid, bias)
+            return core.Target.from_process(binary, inferior.pid, bias)
         except core.Error:
-            _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
-    elif inferior.pid > 0:
-        _target = core.Target.from_reader(binary, _gdb_reader(inferior), bias)
-    else:
-        raise NodeGdbError("no process or core file: run the program, attach to it (gdb -p PID), "
-                           "or open a core (gdb node core)")
-    return _target
+            return core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    if inferior.pid > 0:
+        return core.Target.from_reader(binary, _gdb_reader(inferior), bias)
+    raise NodeGdbError("no process or core file: run the program, attach to it (gdb -p PID), "
+                       "or open a core (gdb node core)")
 
 
 def try_banner():

@@ -1,12 +1,13 @@
 """JavaScript stacks in GDB: a frame unwinder for V8's frames, a frame
-decorator that names them in `bt`, and `v8 bt`.
+decorator that names them in `bt`, and `v8 bt` / `v8 frame`.
 
 GDB has no unwind information for V8's builtins (Node's embedded blob) nor
 for JIT code, so its own `bt` stops at the first JavaScript frame. The
 unwinder here claims exactly those frames (the pc is in a builtin, or in no
 file at all) and gives GDB the caller's registers from V8's frame layout;
-the C++ core (core/frames.h) decides everything. It never raises into GDB:
-when unsure it returns None and GDB's own unwinders try.
+the C++ core (core/stack/frames.h) decides everything. It never raises into
+GDB: when unsure it returns None and GDB's own unwinders try. The decoder is
+kept per Target by session.cached_quietly.
 """
 
 import re
@@ -15,25 +16,14 @@ import gdb
 import gdb.unwinder
 from gdb.FrameDecorator import FrameDecorator
 
-from . import commands, loader, session
+from . import loader, session
+from .common import one_line_errors
 
 NAME = "node-gdb-v8"
 _CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
 # Kernel-provided code with no file.
 _KERNEL_CODE = ("[vdso]", "[vsyscall]", "[vvar]", "[vvar_vclock]")
 _MAX_FRAMES = 100000
-
-_decoder = None
-_decoder_target = None
-_unavailable = False  # no target at this stop: do not ask again until something changes
-_building = False
-
-
-def _reset(*_args):
-    global _decoder, _decoder_target, _unavailable
-    _decoder = None
-    _decoder_target = None
-    _unavailable = False
 
 
 def _file_mappings():
@@ -43,29 +33,17 @@ def _file_mappings():
     return [m for m in session.file_mappings() if not m[3].startswith("[") or m[3] in _KERNEL_CODE]
 
 
+def _make_decoder(target):
+    d = loader.import_core().StackDecoder(target)
+    d.set_mappings(_file_mappings())
+    return d
+
+
 def decoder():
-    """The StackDecoder of the current target, or None (never raises)."""
-    global _decoder, _decoder_target, _unavailable, _building
-    if _decoder is not None and _decoder_target is session._target and _decoder_target is not None:
-        return _decoder
-    if _unavailable or _building:
-        return None
-    _building = True
-    try:
-        core = loader.import_core()
-        if core is None:
-            _unavailable = True
-            return None
-        target = session.target()
-        d = core.StackDecoder(target)
-        d.set_mappings(_file_mappings())
-        _decoder, _decoder_target = d, target
-        return d
-    except Exception:  # no node process or core: leave every frame to GDB
-        _unavailable = True
-        return None
-    finally:
-        _building = False
+    """The StackDecoder of the current target, or None (never raises): with
+    no node process or core every frame is left to GDB, and not asked for
+    again until the next stop."""
+    return session.cached_quietly("stack decoder", _make_decoder)
 
 
 def _native_by_gdb(pc):
@@ -77,7 +55,7 @@ def _native_by_gdb(pc):
         return False
     if solib is None:
         return False
-    target = session._target
+    target = session.current_target()
     return target is None or solib != target.binary_path
 
 
@@ -243,7 +221,7 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
     def __init__(self):
         super().__init__("v8 bt", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
 
-    @commands.one_line_errors
+    @one_line_errors
     def invoke(self, arg, from_tty):
         count, show_args = _parse_bt_args(arg)
         target = session.target()
@@ -316,7 +294,7 @@ JIT frames `??`)."""
     def __init__(self):
         super().__init__("v8 frame", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
 
-    @commands.one_line_errors
+    @one_line_errors
     def invoke(self, arg, from_tty):
         target = session.target()
         try:
@@ -338,14 +316,9 @@ JIT frames `??`)."""
 
 
 def register():
-    """The unwinder, the frame filter, `v8 bt`, and the events that drop
-    what was read at the last stop."""
+    """The unwinder, the frame filter, `v8 bt` and `v8 frame` (what they read
+    at a stop is cached in session.py, and dropped on its events)."""
     gdb.unwinder.register_unwinder(None, V8Unwinder(), replace=True)
     gdb.frame_filters[NAME] = V8FrameFilter()
     V8Backtrace()
     V8Frame()
-    for name in ("cont", "exited", "new_objfile", "clear_objfiles", "memory_changed",
-                 "inferior_call", "new_inferior", "register_changed", "stop"):
-        registry = getattr(gdb.events, name, None)
-        if registry is not None:
-            registry.connect(_reset)
