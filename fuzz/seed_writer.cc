@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     }
     Target target(argv[1], core, bias);
     fuzz::Seed base;
-    base.v8_major = target.heap().v8_major();
+    base.v8_major = target.heap().rules().major;
     std::string node = target.NodeVersion();
     base.node_major = node.size() > 1 ? std::atoi(node.c_str() + 1) : 26;
     base.environment_index = target.heap().environment_index();

@@ -76,8 +76,6 @@ class Heap {
   // V8's major version (from the binary's v8::internal::Version), 0 if unknown.
   // What differs between V8 versions (core/meta/v8_rules.h).
   const V8Rules& rules() const { return metadata_.rules(); }
-  // Deprecated: ask rules() for a named fact instead.
-  int v8_major() const { return metadata_.rules().major; }
 
   // How an object is named in messages: its tagged pointer, as the user
   // typed it and V8 prints it ("0x2c6019246e71"), from its untagged address.

@@ -96,7 +96,6 @@ bool HasPositionInfo(const ScopeInfoLayout& l, const ScopeInfoData& s) {
   }
 }
 
-int V8Generation(const Metadata& md) { return md.rules().major; }
 
 const char* ScopeTypeName(ScopeType type) {
   switch (type) {

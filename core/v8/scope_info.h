@@ -42,10 +42,6 @@ struct ScopeInfoLayout {
   static ScopeInfoLayout From(const Metadata& md);
 };
 
-// Deprecated: ask md.rules() (core/meta/v8_rules.h) for a named fact.
-// Kept, returning md.rules().major, for callers in other wings.
-int V8Generation(const Metadata& md);
-
 enum class ScopeType {
   kClass, kEval, kFunction, kModule, kScript, kCatch, kBlock, kWith, kShadowRealm, kReplMode, kUnknown
 };
