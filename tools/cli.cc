@@ -136,43 +136,21 @@ int ForEachHeapObjectArg(Target& target, const CliArgs& a, Show show) {
   });
 }
 
-int JsFunction(Target& target, const CliArgs& a) {
+// One %DebugPrint view per argument, with builtins named in code fields.
+int DebugPrintEach(Target& target, const CliArgs& a,
+                   std::string (*print)(Heap&, uint64_t, const DebugPrintOptions&)) {
   DebugPrintOptions options = SymbolizingOptions(target, a.binary);
-  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
-    std::cout << DebugPrintJSFunction(heap, address, options)
-              ;
-  });
+  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) { std::cout << print(heap, address, options); });
 }
 
-int Sfi(Target& target, const CliArgs& a) {
-  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
-  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
-    std::cout << DebugPrintSharedFunctionInfo(heap, address, options)
-              ;
-  });
-}
-
-int Script(Target& target, const CliArgs& a) {
-  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
-  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
-    std::cout << DebugPrintScript(heap, address, options)
-              ;
-  });
-}
+int JsFunction(Target& target, const CliArgs& a) { return DebugPrintEach(target, a, DebugPrintJSFunction); }
+int Sfi(Target& target, const CliArgs& a) { return DebugPrintEach(target, a, DebugPrintSharedFunctionInfo); }
+int Script(Target& target, const CliArgs& a) { return DebugPrintEach(target, a, DebugPrintScript); }
+int ContextCommand(Target& target, const CliArgs& a) { return DebugPrintEach(target, a, DebugPrintContext); }
 
 int ScopeInfoCommand(Target& target, const CliArgs& a) {
-  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
-    std::cout << DebugPrintScopeInfo(heap, address)
-              ;
-  });
-}
-
-int ContextCommand(Target& target, const CliArgs& a) {
-  DebugPrintOptions options = SymbolizingOptions(target, a.binary);
-  return ForEachHeapObjectArg(target, a, [&](Heap& heap, uint64_t address) {
-    std::cout << DebugPrintContext(heap, address, options)
-              ;
-  });
+  return ForEachHeapObjectArg(target, a,
+                              [&](Heap& heap, uint64_t address) { std::cout << DebugPrintScopeInfo(heap, address); });
 }
 
 // A context and its outer ones, each with its variables.
