@@ -116,7 +116,7 @@ int64_t Heap::Need(int64_t offset, const char* what) const {
 uint64_t Heap::ReadObjectField(uint64_t object, int64_t offset, const char* what) {
   Tagged t = ReadTagged(object + static_cast<uint64_t>(offset));
   if (t.kind != Tagged::Kind::kStrong) {
-    throw CorruptObject(std::string(what) + " of " + Hex(object + layout_.tagging.heap_object_tag) + " is not a heap object (" +
+    throw CorruptObject(std::string(what) + " of " + Shown(object) + " is not a heap object (" +
                         Hex(t.raw) + ")");
   }
   return t.address;
@@ -125,7 +125,7 @@ uint64_t Heap::ReadObjectField(uint64_t object, int64_t offset, const char* what
 int64_t Heap::ReadSmiField(uint64_t object, int64_t offset, const char* what) {
   Tagged t = ReadTagged(object + static_cast<uint64_t>(offset));
   if (!t.is_smi()) {
-    throw CorruptObject(std::string(what) + " of " + Hex(object + layout_.tagging.heap_object_tag) + " is not a Smi (" + Hex(t.raw) + ")");
+    throw CorruptObject(std::string(what) + " of " + Shown(object) + " is not a Smi (" + Hex(t.raw) + ")");
   }
   return t.smi;
 }
