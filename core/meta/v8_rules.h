@@ -74,6 +74,20 @@ struct V8Rules {
   // Offset of a JSArrayBufferView's bit_field (length-tracking, ...): 48 up
   // to V8 12, 40 from V8 13 on.
   int view_bit_field_offset() const { return major >= 13 ? 40 : 48; }
+  // %DebugPrint's words, which V8's printer changed:
+  // V8 13 reordered the typed-array elements kinds (BIGUINT64 and BIGINT64
+  // after INT32); V8 12 added FLOAT16, so 12 typed kinds (11 before).
+  bool typed_kinds_bigint_after_int32() const { return major >= 13; }
+  int typed_elements_kind_count() const { return major >= 12 ? 12 : 11; }
+  // V8 13 prints the internal formal parameter count (receiver included),
+  // a Script's "infos:", and trusted / untrusted function data apart.
+  bool prints_internal_parameter_count() const { return major >= 13; }
+  bool prints_script_infos_short() const { return major >= 13; }
+  bool prints_trusted_function_data() const { return major >= 13; }
+  // V8 12 calls the SharedFunctionInfo field "function_data" (V8 11: "data").
+  bool prints_function_data_name() const { return major >= 12; }
+  // Only V8 11's SharedFunctionInfo prints its debug info.
+  bool prints_sfi_debug_info() const { return major <= 11; }
 
   // ---- heap/: pages, object sizes, the walk ----
   // (each fact is used by core/heap/)

@@ -127,7 +127,7 @@ std::string DebugPrintJSFunction(Heap& heap, uint64_t address, const DebugPrintO
     }
   }
   if (!builtin.empty()) line("builtin: " + builtin);
-  line("formal_parameter_count: " + std::to_string(heap.rules().major >= 13 ? f.sfi.internal_formal_parameter_count
+  line("formal_parameter_count: " + std::to_string(heap.rules().prints_internal_parameter_count() ? f.sfi.internal_formal_parameter_count
                                                                       : f.sfi.formal_parameter_count));
   line(std::string("kind: ") + FunctionKindName(f.kind));
   line("context: " + V8Brief(heap, f.context));
@@ -248,7 +248,7 @@ std::string DebugPrintScript(Heap& heap, uint64_t address, const DebugPrintOptio
     }
     line("eval from position: " + std::to_string(s.eval_from_position));
   }
-  line(std::string(heap.rules().major >= 13 ? "infos: " : "shared function infos: ") +
+  line(std::string(heap.rules().prints_script_infos_short() ? "infos: " : "shared function infos: ") +
        V8Brief(heap, s.shared_function_infos));
   (void)options;
   return out;
@@ -288,14 +288,14 @@ std::string DebugPrintSharedFunctionInfo(Heap& heap, uint64_t address, const Deb
   line(std::string("kind: ") + FunctionKindName(s.kind));
   line(std::string("syntax kind: ") + FunctionSyntaxKindName(s.syntax_kind));
   line("formal_parameter_count: " +
-       std::to_string(heap.rules().major >= 13 ? s.internal_formal_parameter_count : s.formal_parameter_count));
+       std::to_string(heap.rules().prints_internal_parameter_count() ? s.internal_formal_parameter_count : s.formal_parameter_count));
   line("expected_nof_properties: " + std::to_string(s.expected_nof_properties));
   line(std::string("language_mode: ") + (s.is_strict ? "strict" : "sloppy"));
-  if (heap.rules().major >= 13) {
+  if (heap.rules().prints_trusted_function_data()) {
     line("trusted_function_data: " + V8Brief(heap, s.function_data));
     line("untrusted_function_data: " + V8Brief(heap, s.untrusted_function_data));
   } else {
-    line(std::string(heap.rules().major >= 12 ? "function_data: " : "data: ") + V8Brief(heap, s.function_data));
+    line(std::string(heap.rules().prints_function_data_name() ? "function_data: " : "data: ") + V8Brief(heap, s.function_data));
   }
   if (auto src = FunctionSource(heap, s, options.source_limit)) {
     std::string text = Utf16ToUtf8(src->units);
@@ -309,7 +309,7 @@ std::string DebugPrintSharedFunctionInfo(Heap& heap, uint64_t address, const Deb
   if (options.source_location) {
     if (auto loc = LocateFunction(heap, s)) line("source position: " + FormatFunctionLocation(*loc));
   }
-  if (heap.rules().major <= 11) {
+  if (heap.rules().prints_sfi_debug_info()) {
     if (s.debug_info) {
       line("debug info: " + V8Brief(heap, s.debug_info + tag));
     } else {

@@ -29,9 +29,8 @@ std::string ElementsKindName(Heap& heap, int kind) {
   static const char* const kTypedNew[] = {"UINT8", "INT8", "UINT16", "INT16", "UINT32", "INT32", "BIGUINT64",
                                           "BIGINT64", "UINT8_CLAMPED", "FLOAT32", "FLOAT64", "FLOAT16"};
   if (kind >= 0 && kind < 18) return kCommon[kind];
-  bool v8_13 = heap.rules().major >= 13;
-  const char* const* typed = v8_13 ? kTypedNew : kTypedOld;
-  int typed_count = heap.rules().major >= 12 ? 12 : 11;
+  const char* const* typed = heap.rules().typed_kinds_bigint_after_int32() ? kTypedNew : kTypedOld;
+  int typed_count = heap.rules().typed_elements_kind_count();
   int i = kind - 18;
   // V8 spells these without an underscore before ELEMENTS ("UINT8ELEMENTS").
   if (i >= 0 && i < typed_count) return std::string(typed[i]) + "ELEMENTS";
