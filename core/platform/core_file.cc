@@ -41,11 +41,15 @@ CoreFileMemory::CoreFileMemory(const std::string& core_path) : core_(core_path) 
   }
   std::sort(loads_.begin(), loads_.end(), [](const Load& a, const Load& b) { return a.vaddr < b.vaddr; });
 
+  bool seen_file_note = false;
   core_.ForEachNote([&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size) {
     if (name == "CORE" && type == kNtPrstatus && pid_ == 0 && size >= kPrstatusPidOffset + 4) {
       std::memcpy(&pid_, desc + kPrstatusPidOffset, 4);
     }
-    if (name != "CORE" || type != kNtFile || size < 16) return;
+    // A core has one file list; a second (a damaged or overlapping note
+    // segment) would only repeat or contradict it.
+    if (name != "CORE" || type != kNtFile || size < 16 || seen_file_note) return;
+    seen_file_note = true;
     uint64_t count, page_size;
     std::memcpy(&count, desc, 8);
     std::memcpy(&page_size, desc + 8, 8);

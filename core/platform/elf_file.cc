@@ -57,6 +57,12 @@ ElfFile::ElfFile(const std::string& path) : file_(std::make_unique<MappedFile>(p
   if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
     throw Error(path + " is not a little-endian 64-bit ELF file");
   type_ = eh.e_type;
+  // Other entry sizes mean a damaged header; a size of 0 would read one entry
+  // 65535 times and make every later lookup quadratic.
+  if (eh.e_phnum && eh.e_phentsize != sizeof(Elf64_Phdr))
+    throw Error(path + ": program header entries of " + std::to_string(eh.e_phentsize) + " bytes, not " +
+                std::to_string(sizeof(Elf64_Phdr)));
+  if (eh.e_shnum && eh.e_shentsize != sizeof(Elf64_Shdr)) eh.e_shnum = 0;  // symbols are optional
 
   for (unsigned i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr ph;
@@ -72,8 +78,14 @@ ElfFile::ElfFile(const std::string& path) : file_(std::make_unique<MappedFile>(p
 
 void ElfFile::ForEachSymbol(std::string_view prefix,
                             const std::function<void(const ElfSymbol&)>& visit) const {
+  // The ELF format allows one table of each type; more is damage, and
+  // visiting copies of one table would multiply the work.
+  bool seen_symtab = false, seen_dynsym = false;
   for (const Section& sec : sections_) {
     if (sec.type != SHT_SYMTAB && sec.type != SHT_DYNSYM) continue;
+    bool& seen = sec.type == SHT_SYMTAB ? seen_symtab : seen_dynsym;
+    if (seen) continue;
+    seen = true;
     if (sec.link >= sections_.size()) continue;
     const Section& strtab = sections_[sec.link];
     if (strtab.offset > file_->size() || strtab.size > file_->size() - strtab.offset) continue;

@@ -135,6 +135,32 @@ TEST(CoreFile, NotACoreIsAClearError) {
   EXPECT_THROW(CoreFileMemory(dir + "/missing"), Error);
 }
 
+// Found by fuzzing: a program header entry size of 0 read one header 65535
+// times, and each later lookup walked all the copies (a 64 KiB input ran for
+// minutes); a second file list repeated every mapping.
+TEST(CoreFile, DamagedHeaderTablesAreRejectedOrReadOnce) {
+  std::string dir = TempDir();
+  std::vector<uint8_t> core = MakeCore("/nowhere");
+  auto* eh = reinterpret_cast<Elf64_Ehdr*>(core.data());
+  std::vector<uint8_t> zero_entries = core;
+  auto* zeh = reinterpret_cast<Elf64_Ehdr*>(zero_entries.data());
+  zeh->e_phentsize = 0;
+  zeh->e_phnum = 0xffff;
+  WriteFile(dir + "/zero", zero_entries);
+  try {
+    CoreFileMemory bad(dir + "/zero");
+    FAIL() << "a program header size of 0 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("program header entries of 0 bytes"), std::string::npos) << e.what();
+  }
+  // The note segment twice: one file list, not two.
+  auto* ph = reinterpret_cast<Elf64_Phdr*>(core.data() + eh->e_phoff);
+  ph[1] = ph[0];
+  WriteFile(dir + "/twice", core);
+  CoreFileMemory twice(dir + "/twice");
+  EXPECT_EQ(twice.file_mappings().size(), 1u);
+}
+
 TEST(ProcessMemory, ReadsThisProcess) {
   static const uint64_t value = 0x1122334455667788;
   ProcessMemory memory(getpid());
