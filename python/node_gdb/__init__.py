@@ -44,6 +44,7 @@ def load():
         commands.register_not_built()
         return
     from . import session
+    session.adopt_mapped_binary()
     banner = session.try_banner()
     gdb.write("node-gdb %s: %s\n" % (VERSION, banner or "loaded; no Node process or core yet "
                                      "(the printers and `v8` commands work once there is one)"))

@@ -16,6 +16,7 @@ def one_line_errors(invoke):
     def wrapper(self, arg, from_tty):
         core = loader.import_core()
         try:
+            session.adopt_mapped_binary()
             return invoke(self, arg, from_tty)
         except gdb.GdbError:
             raise

@@ -58,6 +58,9 @@ def register():
             registry = getattr(gdb.events, name, None)
             if registry is not None:
                 registry.connect(handler)
+    # An interactive `gdb -c core` gets the node binary before its first prompt.
+    gdb.events.before_prompt.connect(adopt_mapped_binary)
+    define_backtrace_hook()
 
 
 def current_target():
@@ -151,6 +154,57 @@ def _mapped_metadata_binary():
     return None
 
 
+_adopted = set()  # core files whose mapped node binary was loaded into GDB
+
+
+def adopt_mapped_binary():
+    """gdb -c core: give GDB the node binary the core's file list names, as
+    `file NODE` and `sharedlibrary` would, so GDB's own unwinder, symbols and
+    threads work too. The core stays open and the threads with it (so it is
+    safe inside `thread apply`); never called from a printer, unwinder or
+    frame filter, where GDB is in the middle of reading frames."""
+    progspace = gdb.current_progspace()
+    if progspace is None or progspace.filename or connection_type() not in (None, "core"):
+        return
+    core_path = core_file_path()
+    if not core_path or core_path in _adopted:
+        return
+    _adopted.add(core_path)
+    mapped = _mapped_metadata_binary()
+    if not mapped:
+        return
+    _mapped_binary_note.add(mapped[0])  # this note replaces the one _metadata_binary gives
+    confirm = gdb.parameter("confirm")
+    try:
+        gdb.execute("set confirm off", to_string=True)
+        gdb.execute("file " + _quoted(mapped[0]), to_string=True)
+        gdb.execute("sharedlibrary", to_string=True)
+    except gdb.error as e:
+        gdb.write("node-gdb: could not load %s for GDB's own symbols: %s\n" % (mapped[0], e))
+        return
+    finally:
+        gdb.execute("set confirm %s" % ("on" if confirm else "off"), to_string=True)
+    gdb.write("node-gdb: GDB was given no program; loaded %s, which the core's file list names "
+              "(as `file %s` would)\n" % (mapped[0], mapped[0]))
+
+
+def define_backtrace_hook():
+    """Adopt the binary before `bt`, `where` and `thread apply ... bt` too:
+    GDB's batch mode (gdb -batch -c core -ex bt) shows no prompt before them.
+    A hook-backtrace of the user's own is left alone."""
+    try:
+        if gdb.execute("show user hook-backtrace", to_string=True).strip():
+            return
+    except gdb.error:
+        pass
+    gdb.execute("define hook-backtrace\npython import node_gdb.session; node_gdb.session.adopt_mapped_binary()\nend",
+                to_string=True)
+
+
+def _quoted(path):
+    return '"%s"' % path.replace("\\", "\\\\").replace('"', '\\"') if " " in path or '"' in path else path
+
+
 def _first_load_address(path):
     """The lowest PT_LOAD virtual address of an ELF file (0 for most shared objects)."""
     try:
@@ -187,7 +241,7 @@ def _metadata_binary():
         if path not in _mapped_binary_note:
             _mapped_binary_note.add(path)
             gdb.write("node-gdb: GDB was given no program; V8's metadata is read from %s, which the "
-                      "process mapped (for GDB's own symbols too: file %s)\n" % (path, path))
+                      "process mapped (node-gdb loads it into GDB at the next command or prompt)\n" % path)
         return mapped
     if not candidates:
         raise NodeGdbError("no program loaded: start GDB with the node binary (gdb node core, or gdb -p PID)")

@@ -148,8 +148,10 @@ class V8FrameDecorator(FrameDecorator):
         if info is not None:
             return info["summary"]
         frame = self.inferior_frame()
-        if frame.function() is None and frame.name():
-            return frame.name()  # a minimal symbol: GDB's own name for it
+        if frame.function() is None:
+            # A minimal symbol's name, or GDB's own "??" (a bare pc would
+            # print as an empty name where GDB finds no symbol).
+            return frame.name() or "??"
         return super().function()
 
 

@@ -142,11 +142,37 @@ def test_core_without_the_node_binary(primitives):
     node binary, which is read for the metadata (with a note saying so)."""
     gdb, expect, blocks = primitives
     slot = holder_slots(blocks, len(expect))[-1]
-    out = fixtures.run_gdb(["-c", gdb.core], ["v8 print *(unsigned long *)%#x" % slot, "v8 info"])
+    out = fixtures.run_gdb(["-c", gdb.core], ["v8 print *(unsigned long *)%#x" % slot, "v8 info", "bt"])
     assert_no_traceback(out)
-    assert "node-gdb: GDB was given no program; V8's metadata is read from %s" % gdb.binary in out, out[-2000:]
+    assert ("node-gdb: GDB was given no program; loaded %s, which the core's file list names (as `file %s` would)"
+            % (gdb.binary, gdb.binary)) in out, out[-2000:]
     assert "\n%s\n" % expect[-1]["inspect"] in out, out[-2000:]
     assert "binary: %s" % gdb.binary in out, out[-2000:]
+    _assert_whole_native_stack(out)
+
+
+def _assert_whole_native_stack(out):
+    """GDB's own `bt` with the binary's and the libraries' symbols: from
+    libc's abort through node::Abort and the JS frames to _start."""
+    frames = [line for line in out.splitlines() if re.match(r"#\d+ ", line)]
+    text = "\n".join(frames)
+    assert re.search(r"abort \(", text), text[-3000:]
+    assert "node::Abort" in text, text[-3000:]
+    assert re.search(r" in _start \(", text), text[-3000:]
+    assert not re.search(r" in +\(\)", text), text[-3000:]  # never an empty name
+
+
+def test_core_without_the_node_binary_from_gdbinit(primitives):
+    """node-gdb loaded before the core (as from ~/.gdbinit), then `gdb -batch
+    -c core -ex bt`: no prompt and no node-gdb command before GDB's `bt`,
+    which still gets the binary's symbols and its whole stack."""
+    gdb, _, _ = primitives
+    out = fixtures.run_gdb(["-iex", "source " + fixtures.GDB_PYTHON_ENTRY, "-c", gdb.core],
+                           ["bt", "thread apply all bt 1"], source=False)
+    assert_no_traceback(out)
+    assert "node-gdb: GDB was given no program; loaded %s" % gdb.binary in out, out[-2000:]
+    _assert_whole_native_stack(out.split("\nThread ")[0])
+    assert len(re.findall(r"\nThread \d+ \(Thread 0x", out)) >= 2, out[-3000:]  # libthread_db's names
 
 
 def test_another_program_names_the_node_binary_the_core_mapped(primitives):
