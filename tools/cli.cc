@@ -1,7 +1,7 @@
 // node-gdb-cli: the core's decoders without GDB.
 //   node-gdb-cli NODE_BINARY CORE|pid:PID COMMAND [ARGS]
 // The commands are the table at the end of this file and heap_cli.cc's;
-// `node-gdb-cli` alone lists them. Exit codes: 0, 1 when the core reports an
+// `node-gdb-cli --help` lists them, `--version` says which node-gdb. Exit codes: 0, 1 when the core reports an
 // Error (the target cannot be read, a command's own usage), 2 for a wrong
 // command line.
 #include <climits>
@@ -273,9 +273,12 @@ const std::vector<CliCommand>& Commands() {
   return commands;
 }
 
-void Usage(const char* program) {
-  std::fprintf(stderr, "usage: %s NODE_BINARY CORE|pid:PID COMMAND [ARGS]\n", program);
-  for (const CliCommand& c : Commands()) std::fprintf(stderr, "  %s %s\n", c.name, c.usage);
+void Usage(const char* program, FILE* out) {
+  std::fprintf(out, "usage: %s NODE_BINARY CORE|pid:PID COMMAND [ARGS]\n"
+                    "       %s --version | --help\n"
+                    "exit status: 0 done, 1 the target or the command failed (one line on stderr),\n"
+                    "2 a wrong command line\ncommands:\n", program, program);
+  for (const CliCommand& c : Commands()) std::fprintf(out, "  %s %s\n", c.name, c.usage);
 }
 
 // The memory to read: a live process (pid:PID) or a core file, whose load
@@ -295,8 +298,16 @@ Target OpenTarget(const std::string& binary_path, const std::string& source) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
+    std::printf("node-gdb-cli %s\n", NODE_GDB_VERSION);
+    return 0;
+  }
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    Usage(argv[0], stdout);
+    return 0;
+  }
   if (argc < 4) {
-    Usage(argv[0]);
+    Usage(argv[0], stderr);
     return 2;
   }
   try {

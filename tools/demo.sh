@@ -6,15 +6,24 @@
 # `v8 info`: GDB's batch exit status is that of its last command.)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+echo "== checking the Debian packages node-gdb needs (installs the missing ones)"
 "$repo/tools/install-deps.sh"
-"$repo/tools/build.sh" >/dev/null
+echo "== building node-gdb in build/ (cmake; a few minutes on a fresh machine, seconds after)"
+# CMake's own progress lines ([ 42%] Building ...), without the rest.
+set +e
+"$repo/tools/build.sh" 2>&1 | grep --line-buffered -E '^\[ *[0-9]+%\] (Building|Linking)'
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] || { echo "the build failed: run tools/build.sh to see why" >&2; exit 1; }
 node=$(command -v node)
 work="$repo/build/demo"
 rm -rf "$work"
 mkdir -p "$work"
 version=$("$node" -p 'process.versions.node.split(".")[0]')
+echo "== building the demo's native addon (a few seconds)"
 addon=$(/usr/bin/python3 -c "import sys; sys.path.insert(0, '$repo/tools'); import fixtures; print(fixtures.build_addon('$version'))")
-echo "== running tests/fixtures/demo.js with $("$node" --version); it aborts inside the addon"
+echo "== running tests/fixtures/demo.js with $("$node" --version); it aborts inside the addon on purpose:"
+echo "   the shell's \"Aborted (core dumped)\" line below is expected, that is the core dump node-gdb reads"
 (cd "$work" && ulimit -c unlimited && "$node" --allow-natives-syntax "$repo/tests/fixtures/demo.js" "$addon" > stdout.txt 2>&1) || true
 core=$(ls "$work"/core* 2>/dev/null | head -1 || true)
 if [ -z "$core" ]; then

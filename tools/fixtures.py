@@ -9,6 +9,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -154,6 +155,12 @@ def build_addon(version, sources=("addon/handles.cc", "addon/internal_handles.cc
     with open(stamp_file, "w") as f:
         f.write(stamp)
     return out
+
+
+def project_version():
+    """node-gdb's one version number: CMake's project version."""
+    with open(os.path.join(REPO, "CMakeLists.txt"), encoding="utf-8") as f:
+        return re.search(r"project\(node_gdb VERSION ([0-9.]+)", f.read()).group(1)
 
 
 def gdb_env():

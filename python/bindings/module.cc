@@ -96,6 +96,7 @@ PYBIND11_MODULE(_nodegdb, m) {
   });
 
   RegisterHeap(m);
+  m.attr("__version__") = NODE_GDB_VERSION;  // CMake's project version
   m.def("has_metadata", &HasMetadata, "True if the ELF file carries v8dbg_ symbols");
   m.def("symbol_address", &SymbolAddress, "Link-time address of a symbol, or None");
   RegisterTarget(m);

@@ -5,7 +5,7 @@ load() registers every feature from one table, FEATURES."""
 
 import importlib
 
-VERSION = "0.1"
+VERSION = "?"  # CMake's project version, from the C++ module once it is loaded
 
 # Every feature module, in registration order, and whether it needs the C++
 # module; each has a register(). The `v8` prefix (commands) comes before the
@@ -35,6 +35,8 @@ def load():
     core = loader.import_core()
     if _loaded:
         return
+    global VERSION
+    VERSION = getattr(core, "__version__", VERSION)
     _loaded = True
     for name, needs_core in FEATURES:
         if core is not None or not needs_core:

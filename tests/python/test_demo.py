@@ -14,6 +14,7 @@ def test_demo_script(module_built):
     assert r.returncode == 0, r.stdout[-3000:]
     out = r.stdout
     assert_no_traceback(out)
+    assert "== building node-gdb in build/" in out and "is expected, that is the core dump" in out
     assert "\n'héllo wörld'\n" in out
     # The type's name depends on the system node's V8 (11: ONE_BYTE_INTERNALIZED_..., 12+: INTERNALIZED_ONE_BYTE_...).
     assert re.search(r"\[String\] #héllo wörld   \((ONE_BYTE_INTERNALIZED|INTERNALIZED_ONE_BYTE)_STRING_TYPE, length 11\)", out)

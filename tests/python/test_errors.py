@@ -43,7 +43,7 @@ def test_core_of_another_program(python_core, module_built):
 
 def test_no_process_yet(module_built):
     out = Gdb(fixtures.node_binary("20")).run(["v8 print 0x700000000"])
-    assert "node-gdb 0.1: loaded; no Node process or core yet" in out
+    assert "node-gdb %s: loaded; no Node process or core yet" % fixtures.project_version() in out
     assert last_lines(out, 1)[0].startswith("no process or core file:"), out
 
 
