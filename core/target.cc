@@ -15,6 +15,8 @@ JsStructure Target::Structure(uint64_t raw, InspectOptions options, size_t limit
   return DescribeStructure(heap(), raw, options, limit);
 }
 
-std::string Target::DebugPrint(uint64_t raw) { return V8View(heap()).DebugPrint(raw); }
+std::string Target::DebugPrint(uint64_t raw, size_t string_limit) {
+  return V8View(heap(), string_limit).DebugPrint(raw);
+}
 
 }  // namespace nodegdb

@@ -14,6 +14,7 @@
 #include "core/v8/program.h"
 #include "core/view/inspect.h"
 #include "core/view/js_children.h"
+#include "core/view/v8_view.h"
 
 namespace nodegdb {
 
@@ -26,7 +27,7 @@ class Target : public Program {
   std::string Print(uint64_t raw, InspectOptions options = {});
   // Summary and children of a value, for structured display (GDB children, MI).
   JsStructure Structure(uint64_t raw, InspectOptions options, size_t limit);
-  std::string DebugPrint(uint64_t raw);
+  std::string DebugPrint(uint64_t raw, size_t string_limit = kV8ViewStringLimit);
 };
 
 }  // namespace nodegdb

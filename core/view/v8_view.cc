@@ -182,7 +182,7 @@ std::string V8View::DebugPrint(uint64_t raw) {
   const ObjectKind kind = heap_.KindOf(type);
   if (kind == ObjectKind::kString) {
     StringShape shape = ReadStringShape(heap_, a);
-    std::string out = head + "[String] " + StringText(heap_, a, kV8ViewStringLimit) + "   (" + type_name +
+    std::string out = head + "[String] " + StringText(heap_, a, string_limit_) + "   (" + type_name +
                       ", length " + std::to_string(shape.length) + ")\n" + map_line + "\n";
     out += std::string(" - representation: ") + RepresentationName(shape.representation) +
            (shape.one_byte ? ", one-byte" : ", two-byte") + (shape.internalized ? ", internalized" : "") + "\n";

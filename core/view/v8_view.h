@@ -10,9 +10,14 @@
 
 namespace nodegdb {
 
+// Longest string text shown in the V8 view before a "…" marker.
+constexpr size_t kV8ViewStringLimit = 1000;
+
 class V8View {
  public:
-  explicit V8View(Heap& heap) : heap_(heap) {}
+  // string_limit: the longest string text DebugPrint shows of a string
+  // before a "…" marker (kV8ViewStringLimit unless asked for more).
+  explicit V8View(Heap& heap, size_t string_limit = kV8ViewStringLimit) : heap_(heap), string_limit_(string_limit) {}
   std::string DebugPrint(uint64_t raw);
 
   // "<Map(HEAP_NUMBER_TYPE)>", "<String[3]: #abc>", ...: one short phrase.
@@ -24,9 +29,7 @@ class V8View {
   std::string BriefOther(uint64_t address, int instance_type);
   std::string DebugPrintArray(uint64_t address, const std::string& cls);
   Heap& heap_;
+  size_t string_limit_;
 };
-
-// Longest string text shown in the V8 view before a "…" marker.
-constexpr size_t kV8ViewStringLimit = 1000;
 
 }  // namespace nodegdb

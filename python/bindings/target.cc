@@ -50,9 +50,8 @@ void RegisterTarget(py::module_& m) {
       .def("structure", &StructureTuple, py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000,
            py::arg("array_length") = 100, py::arg("limit") = 1000,
            "(summary, display hint, [(name, tagged word or None, text)]) for structured display")
-      .def("inspect",
-           &Target::DebugPrint,
-           py::arg("tagged"), "V8 view (%DebugPrint facts)");
+      .def("inspect", &Target::DebugPrint, py::arg("tagged"), py::arg("string_length") = kV8ViewStringLimit,
+           "V8 view (%DebugPrint facts); string_length: the longest string text shown");
   AddBytecodeMethods(target);
   target.def("banner", &Target::Banner)
       .def_property_readonly("warning", &Target::warning)

@@ -9,22 +9,31 @@ import gdb
 
 from . import VERSION, bytecode, loader, parameters, session
 from .common import one_line_errors, tagged_argument
+from .options import Option, Options
+
+PRINT_OPTIONS = Options(
+    Option("depth", "uint", "how deep nested objects are shown (default: set v8 depth)"),
+    Option("string-length", "uint", "characters of a string shown (default: set v8 string-length)"),
+    Option("array-length", "uint", "items of an array, Map or Set shown (default: set v8 array-length)"),
+)
+
+INSPECT_OPTIONS = Options(
+    Option("map", doc="also show the object's map, as v8 inspect of the map would (llnode's -m)"),
+    Option("full-string", doc="show a string whole, however long (llnode's -F)", aliases=("F",)),
+    Option("string-length", "uint", "characters of a string shown (default 1000)"),
+)
 
 
 class V8Prefix(gdb.Command):
     """Commands for V8's heap: JavaScript values as Node shows them.
 
-v8 print EXPR    -- the JS view (util.inspect text) of a tagged value or handle
-v8 inspect EXPR  -- the V8 view (%DebugPrint facts): address, type, map, fields
-v8 bytecode EXPR -- a function's bytecode, as V8's --print-bytecode shows it
-v8 info          -- the node binary, its versions, and where memory is read from
-v8 findjsobjects -- every heap object counted by type (class name), biggest first
-v8 findjsinstances NAME -- the objects of one type, with their JS view
-v8 findrefs EXPR -- what refers to an object (v8 findrefs -n NAME: who has property NAME)
+The subcommands are listed below; `help v8 print` and so on tell each one's
+options (GDB style: `v8 print -depth 5 -- EXPR`, any unambiguous prefix).
 
 Limits of the JS view: set v8 depth N, set v8 string-length N, set v8 array-length N
-(util.inspect's depth, maxStringLength and maxArrayLength); `set v8 structure on`
-makes printers expand objects into children (as with `set print pretty on`).
+(util.inspect's depth, maxStringLength and maxArrayLength); `show v8` lists them;
+`set v8 structure on` makes printers expand objects into children (as with
+`set print pretty on`).
 
 EXPR is any GDB expression: an integer or pointer holding a tagged value
 (0x2c6019246e71), a register ($rax), or a v8::Local / Handle variable."""
@@ -34,33 +43,58 @@ EXPR is any GDB expression: an integer or pointer holding a tagged value
 
 
 class V8Print(gdb.Command):
-    """Print a V8 value as util.inspect would: v8 print EXPR
+    __doc__ = """Print a V8 value as util.inspect would: v8 print [OPTION]... [--] EXPR
 
-EXPR is a tagged value (integer or pointer) or a V8 handle variable."""
+EXPR is a tagged value (integer or pointer) or a V8 handle variable.
+Options (each for this command only; any unambiguous prefix works):
+%s""" % PRINT_OPTIONS.help()
 
     def __init__(self):
-        super().__init__("v8 print", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+        super().__init__("v8 print", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return PRINT_OPTIONS.complete(text, word)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        target, word = tagged_argument(arg, "v8 print")
-        gdb.write(target.print_value(word, **parameters.options()) + "\n")
+        given, rest = PRINT_OPTIONS.parse(arg)
+        target, word = tagged_argument(rest, "v8 print")
+        gdb.write(target.print_value(word, **parameters.options(given)) + "\n")
 
 
 class V8Inspect(gdb.Command):
-    """Show V8's view of a heap object: v8 inspect EXPR
+    __doc__ = """Show V8's view of a heap object: v8 inspect [OPTION]... [--] EXPR
 
-The tagged address, [type], instance type, map and key fields, as %DebugPrint
-shows them."""
+The tagged address, [type], instance type, map and key fields, as %%DebugPrint
+shows them.
+Options (any unambiguous prefix works):
+%s""" % INSPECT_OPTIONS.help()
 
     def __init__(self):
-        super().__init__("v8 inspect", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+        super().__init__("v8 inspect", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return INSPECT_OPTIONS.complete(text, word)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        target, word = tagged_argument(arg, "v8 inspect")
-        text = bytecode.bytecode_array_text(target, word) or target.inspect(word)
+        given, rest = INSPECT_OPTIONS.parse(arg)
+        target, word = tagged_argument(rest, "v8 inspect")
+        limit = given.get("string-length", 1000)
+        if given["full-string"] or limit is None:
+            limit = 1 << 62
+        text = bytecode.bytecode_array_text(target, word) or target.inspect(word, string_length=limit)
         gdb.write(text if text.endswith("\n") else text + "\n")
+        if given["map"]:
+            gdb.write(_map_text(target, word))
+
+
+def _map_text(target, word):
+    """The DebugPrint of a heap object's map (its first word)."""
+    if word & 1 == 0:
+        return "(a Smi has no map)\n"
+    text = target.inspect(target.read_word(word - 1))
+    return text if text.endswith("\n") else text + "\n"
 
 
 class V8Info(gdb.Command):

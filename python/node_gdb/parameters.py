@@ -11,12 +11,35 @@ class _SetV8(gdb.Command):
     def __init__(self):
         super().__init__("set v8", gdb.COMMAND_DATA, gdb.COMPLETE_NONE, prefix=True)
 
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("Undefined set v8 command: \"%s\".  Try \"help set v8\"." % arg.strip())
+        gdb.write('"set v8" must be followed by the name of a setting:\n')
+        _list_settings(lambda name, p: p.set_doc)
+
 
 class _ShowV8(gdb.Command):
-    """Settings of node-gdb's V8 views."""
+    """Settings of node-gdb's V8 views; with no argument, all of them."""
 
     def __init__(self):
         super().__init__("show v8", gdb.COMMAND_DATA, gdb.COMPLETE_NONE, prefix=True)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("Undefined show v8 command: \"%s\".  Try \"help show v8\"." % arg.strip())
+        _list_settings(lambda name, p: p.get_show_string(_shown(p.value)))
+
+
+def _shown(value):
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value < 0):
+        return "unlimited"
+    return str(value)
+
+
+def _list_settings(text):
+    """One line per setting, as `show print` lists its settings."""
+    for name, param in sorted(_params.items()):
+        gdb.write("v8 %s:  %s\n" % (name, text(name, param)))
 
 
 class _Limit(gdb.Parameter):
@@ -100,15 +123,22 @@ def _limit(name, unlimited):
     return value
 
 
-def options():
-    """Keyword arguments for the core's print_value/structure."""
-    depth = _limit("depth", 1000)
-    string_length = _limit("string-length", 1 << 30)
-    array_length = _limit("array-length", 1 << 30)
+_UNLIMITED = {"depth": 1000, "string-length": 1 << 30, "array-length": 1 << 30}
+
+
+def options(given=None):
+    """Keyword arguments for the core's print_value/structure: the settings,
+    or what a command's own options (`-depth 5`) give; None is unlimited."""
+    given = given or {}
+    values = {}
+    for name, unlimited in _UNLIMITED.items():
+        value = given[name] if name in given else _limit(name, unlimited)
+        values[name] = unlimited if value is None else value
     elements = gdb.parameter("print elements")
-    if elements is not None and elements > 0:
-        array_length = min(array_length, elements)
-    return {"depth": depth, "string_length": string_length, "array_length": array_length}
+    if "array-length" not in given and elements is not None and elements > 0:
+        values["array-length"] = min(values["array-length"], elements)
+    return {"depth": values["depth"], "string_length": values["string-length"],
+            "array_length": values["array-length"]}
 
 
 def under_mi():
