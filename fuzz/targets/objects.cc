@@ -1,11 +1,13 @@
 // Objects: maps, own properties (in-object, property array, descriptors,
-// dictionaries), elements of every kind, keys, and their V8 views.
+// dictionaries), elements of every kind, keys, their V8 views, and JS
+// property paths through them.
 #include "core/view/js_model.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
 #include "core/v8/property.h"
 #include "core/view/v8_view.h"
 #include "core/view/debug_print.h"
+#include "core/view/js_path.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -50,5 +52,8 @@ NODEGDB_FUZZ_TARGET(objects) {
       options.node_major = fuzz.node_major();
       HeapJsModel(heap, options).Describe(address + heap.layout().tagging.heap_object_tag);
     });
+    for (const char* path : {".x.y[0]", "[3].length", ".get('k')", ".has(1)", ".constructor.name"}) {
+      fuzz::Try([&] { LookupPath(heap, address + heap.layout().tagging.heap_object_tag, ParsePath(path)); });
+    }
   }
 }

@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "core/target.h"
+#include "core/view/js_path.h"
 #include "python/bindings/bindings.h"
 
 namespace nodegdb {
@@ -50,6 +51,14 @@ void RegisterTarget(py::module_& m) {
       .def("structure", &StructureTuple, py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000,
            py::arg("array_length") = 100, py::arg("limit") = 1000,
            "(summary, display hint, [(name, tagged word or None, text)]) for structured display")
+      .def(
+          "lookup_path",
+          [](Target& t, uint64_t raw, const std::string& path) {
+            PathValue v = LookupPath(t.heap(), raw, ParsePath(path));
+            return py::make_tuple(v.tagged, v.raw, v.text);
+          },
+          py::arg("tagged"), py::arg("path"),
+          "(tagged?, raw word, text) where a JS path (.a.b[0], .get('k')) leads from a value")
       .def("inspect", &Target::DebugPrint, py::arg("tagged"), py::arg("string_length") = kV8ViewStringLimit,
            "V8 view (%DebugPrint facts); string_length: the longest string text shown");
   AddBytecodeMethods(target);

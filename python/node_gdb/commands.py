@@ -8,7 +8,7 @@ Every command reports problems as one line (common.one_line_errors).
 import gdb
 
 from . import VERSION, bytecode, loader, parameters, session
-from .common import one_line_errors, tagged_argument
+from .common import js_argument, one_line_errors
 from .options import Option, Options
 
 PRINT_OPTIONS = Options(
@@ -58,8 +58,8 @@ Options (each for this command only; any unambiguous prefix works):
     @one_line_errors
     def invoke(self, arg, from_tty):
         given, rest = PRINT_OPTIONS.parse(arg)
-        target, word = tagged_argument(rest, "v8 print")
-        gdb.write(target.print_value(word, **parameters.options(given)) + "\n")
+        target, word, text = js_argument(rest, "v8 print")
+        gdb.write((text if word is None else target.print_value(word, **parameters.options(given))) + "\n")
 
 
 class V8Inspect(gdb.Command):
@@ -79,7 +79,10 @@ Options (any unambiguous prefix works):
     @one_line_errors
     def invoke(self, arg, from_tty):
         given, rest = INSPECT_OPTIONS.parse(arg)
-        target, word = tagged_argument(rest, "v8 inspect")
+        target, word, text = js_argument(rest, "v8 inspect")
+        if word is None:
+            gdb.write(text + "\n")
+            return
         limit = given.get("string-length", 1000)
         if given["full-string"] or limit is None:
             limit = 1 << 62
