@@ -18,6 +18,7 @@ FEATURES = (
     ("heap_commands", True),   # v8 findjsobjects, v8 findjsinstances, v8 findrefs
     ("node_printers", False),  # node::ListHead / ListNode printers: pure GDB
     ("printers", True),        # the V8 handle printers
+    ("xmethods", True),        # args[0], args.Length(), local.IsEmpty(), maybe.ToLocalChecked()...
     ("session", False),        # the GDB events that drop cached state
     ("stack", True),           # the unwinder, `bt` names, v8 bt, v8 frame
 )

@@ -160,13 +160,58 @@ class _ErrorPrinter:
         return self._text
 
 
+def _class_constant(value, name, default):
+    """An enumerator of the value's class (from the addon's DWARF), or default."""
+    try:
+        return int(gdb.parse_and_eval("%s::%s" % (value.type.strip_typedefs().name, name)))
+    except (gdb.error, RuntimeError, TypeError):
+        return default
+
+
+def callback_info_frame(value):
+    """Where a v8::FunctionCallbackInfo's values are: {"count", "receiver"
+    (the slot of `this`), "first" (the slot of args[0]), "holder" (the slot
+    of Holder())}. Its layout is in the addon's own headers: Node 20-24 point
+    to the arguments (`values_`, the receiver just before them, `length_`,
+    `implicit_args_[kHolderIndex]`); Node 26's object is the frame's slots
+    themselves (`values_[kArgcIndex]` the count, `kReceiverIndex`, then the
+    arguments; Holder() is This())."""
+    if value.type.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
+        value = value.referenced_value()  # `const FunctionCallbackInfo<Value>& args`
+    ulong = gdb.lookup_type("unsigned long")
+    fields = {f.name for f in value.type.strip_typedefs().fields()}
+    if "length_" in fields:
+        values_ = int(value["values_"].cast(ulong))
+        count = int(value["length_"])
+        receiver, first = values_ - 8, values_
+        holder = receiver
+        if "implicit_args_" in fields and _class_constant(value, "kHolderIndex", None) is not None:
+            holder = int(value["implicit_args_"].cast(ulong)) + 8 * _class_constant(value, "kHolderIndex", 0)
+    elif "values_" in fields:
+        base = int(value["values_"].address.cast(ulong))
+        count = session.target().read_word(base + 8 * _class_constant(value, "kArgcIndex", 0))
+        receiver = base + 8 * _class_constant(value, "kReceiverIndex", 9)
+        first = base + 8 * _class_constant(value, "kFirstJSArgumentIndex", 10)
+        holder = receiver
+    else:
+        raise TypeError("unknown FunctionCallbackInfo layout (fields %s)" % ", ".join(sorted(fields)))
+    if not 0 <= count <= 65535:
+        raise ValueError("impossible argument count %d" % count)
+    # The call's own slots (implicit arguments, or the frame's slots before
+    # the receiver): where one holding undefined is found (new.target of a
+    # plain call, the default return value).
+    if "implicit_args_" in fields:
+        implicit = int(value["implicit_args_"].cast(ulong))
+        own = [implicit + 8 * i for i in range(8)]
+    else:
+        own = [receiver - 8 * i for i in range(1, 10)]
+    return {"count": count, "receiver": receiver, "first": first, "holder": holder, "own_slots": own}
+
+
 class CallbackInfoPrinter:
     """v8::FunctionCallbackInfo<T> (`args` in a native function called from
-    JavaScript): `this` and each argument, as JS values. Its layout is in
-    the addon's own headers: Node 20-24 point to the arguments (`values_`,
-    the receiver just before them, `length_`); Node 26's object is the
-    frame's slots themselves (`values_[kArgcIndex]` the count,
-    `kReceiverIndex`, then the arguments)."""
+    JavaScript): `this` and each argument, as JS values (callback_info_frame
+    says where they are)."""
 
     def __init__(self, value):
         if value.type.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
@@ -175,34 +220,14 @@ class CallbackInfoPrinter:
         self._slots = None
         self._error = None
 
-    def _constant(self, name, default):
-        """An enumerator of the class (from the addon's DWARF), or default."""
-        try:
-            return int(gdb.parse_and_eval("%s::%s" % (self.value.type.strip_typedefs().name, name)))
-        except (gdb.error, RuntimeError, TypeError):
-            return default
-
     def _load(self):
         if self._slots is None and self._error is None:
             try:
-                target = session.target()
-                value = self.value
-                fields = {f.name for f in value.type.strip_typedefs().fields()}
-                if "length_" in fields:
-                    values_ = int(value["values_"].cast(gdb.lookup_type("unsigned long")))
-                    count = int(value["length_"])
-                    receiver, first = values_ - 8, values_
-                elif "values_" in fields:
-                    base = int(value["values_"].address.cast(gdb.lookup_type("unsigned long")))
-                    count = target.read_word(base + 8 * self._constant("kArgcIndex", 0))
-                    receiver = base + 8 * self._constant("kReceiverIndex", 9)
-                    first = base + 8 * self._constant("kFirstJSArgumentIndex", 10)
-                else:
-                    raise TypeError("unknown FunctionCallbackInfo layout (fields %s)" % ", ".join(sorted(fields)))
-                if not 0 <= count <= 65535:
-                    raise ValueError("impossible argument count %d" % count)
+                frame = callback_info_frame(self.value)
+                count = frame["count"]
                 shown = min(count, parameters.options()["array_length"])
-                self._slots = (count, [("this", receiver)] + [("[%d]" % i, first + 8 * i) for i in range(shown)])
+                self._slots = (count, [("this", frame["receiver"])] +
+                               [("[%d]" % i, frame["first"] + 8 * i) for i in range(shown)])
             except Exception as e:
                 self._error = _error_text(e)
         return self._slots
