@@ -1,5 +1,7 @@
 #include "core/target.h"
 
+#include "core/node/base_object.h"
+#include "core/v8/map.h"
 #include "core/view/js_view.h"
 #include "core/view/v8_view.h"
 
@@ -16,7 +18,19 @@ JsStructure Target::Structure(uint64_t raw, InspectOptions options, size_t limit
 }
 
 std::string Target::DebugPrint(uint64_t raw, size_t string_limit) {
-  return V8View(heap(), string_limit).DebugPrint(raw);
+  std::string text = V8View(heap(), string_limit).DebugPrint(raw);
+  Tagged t = heap().Decode(raw);
+  if (t.kind != Tagged::Kind::kStrong) return text;
+  // Node's wrappers: the C++ object behind them, which V8 cannot name.
+  try {
+    for (const WrappedCppObject& o : WrappedCppObjects(*this, t.address)) {
+      text += " - C++ object: " + o.cls + " at " + Hex(o.address) + " (embedder field " + std::to_string(o.field) +
+              "; print *(" + o.cls + " *)" + Hex(o.address) + ")\n";
+    }
+  } catch (const Error&) {
+    // The V8 view above already says what could be read.
+  }
+  return text;
 }
 
 }  // namespace nodegdb

@@ -53,6 +53,10 @@ struct V8Rules {
   // has_context_cells; function scopes keep an unused-parameter-bits slot,
   // and can_only_access_fixed_formal_parameters is derived from the flags.
   bool scope_info_v14_flags() const { return major >= 14; }
+  // V8 13: an API object (JS_API_OBJECT_TYPE...) keeps a cpp_heap_wrappable
+  // word before its embedder fields (checked: a TCP wrapper's Map[72] with 5
+  // embedder fields on Node 24 and 26, Map[56] with 4 on Node 20 and 22).
+  bool api_object_has_cpp_heap_wrappable() const { return major >= 13; }
   // V8 12: the module variable count moved before the names (V8 11: after
   // the module info).
   bool module_variable_count_first() const { return major >= 12; }

@@ -79,6 +79,8 @@ Layout Layout::From(const Metadata& md) {
   l.oddball_type = md.FindType("ODDBALL_TYPE").value_or(-1);
   l.hole_type = md.FindType("HOLE_TYPE").value_or(-1);
   l.symbol_type = md.FindType("SYMBOL_TYPE").value_or(-1);
+  l.api_object_type = static_cast<int>(md.Find("v8dbg_APIObjectType").value_or(-1));
+  l.special_api_object_type = static_cast<int>(md.Find("v8dbg_SpecialAPIObjectType").value_or(-1));
   l.oddball_kinds = OddballKindNames(md);
   return l;
 }
@@ -218,6 +220,11 @@ std::string Heap::TypeName(int instance_type) const {
   std::string name = metadata_.TypeName(instance_type);
   if (!name.empty()) return name;
   if (IsString(instance_type)) return StringTypeName(*this, instance_type);
+  if (IsApiObjectType(instance_type)) {
+    // V8's own name for the embedder's range (objects-printer: "[api object] N").
+    return "[api object] " + std::to_string(instance_type - layout_.api_object_type);
+  }
+  if (instance_type == layout_.special_api_object_type) return "JS_SPECIAL_API_OBJECT_TYPE";
   return "type " + Hex(static_cast<uint64_t>(instance_type));
 }
 

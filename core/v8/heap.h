@@ -52,6 +52,9 @@ struct Layout {
 
   // Instance types the views dispatch on (-1: this V8 has no such type).
   int map_type = -1, heap_number_type = -1, oddball_type = -1, hole_type = -1, symbol_type = -1;
+  // The embedder's types (v8dbg_APIObjectType: JS_API_OBJECT_TYPE, the first
+  // of the range V8 names "[api object] N"; v8dbg_SpecialAPIObjectType).
+  int api_object_type = -1, special_api_object_type = -1;
   // Oddball::kind_ values and their names (5 -> "undefined"), from v8dbg_Oddball*.
   std::vector<std::pair<int64_t, std::string>> oddball_kinds;
 
@@ -134,6 +137,11 @@ class Heap {
   std::string TypeName(int instance_type) const;  // "ODDBALL_TYPE", or "type 0x.."
 
   bool IsString(int instance_type) const;
+  // JS_API_OBJECT_TYPE and the embedder types after it (V8 allows 1000).
+  bool IsApiObjectType(int instance_type) const {
+    return layout_.api_object_type >= 0 && instance_type >= layout_.api_object_type &&
+           instance_type < layout_.api_object_type + 1000;
+  }
   ObjectKind KindOf(int instance_type) const;
 
  private:

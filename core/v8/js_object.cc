@@ -227,4 +227,17 @@ ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64
   return list;
 }
 
+std::vector<uint64_t> ReadEmbedderFields(Heap& heap, uint64_t object, const MapInfo& map) {
+  const int type = map.instance_type;
+  if (!heap.IsApiObjectType(type) && type != heap.layout().special_api_object_type) return {};
+  const JSObjectLayout& l = heap.LayoutOf<JSObjectLayout>();
+  int64_t start = l.header_size + (heap.rules().api_object_has_cpp_heap_wrappable() ? 8 : 0);
+  int64_t end = static_cast<int64_t>(map.instance_size) - 8 * static_cast<int64_t>(map.inobject_properties);
+  std::vector<uint64_t> fields;
+  for (int64_t offset = start; offset + 8 <= end && fields.size() < 64; offset += 8) {
+    fields.push_back(heap.ReadWord(object + static_cast<uint64_t>(offset)));
+  }
+  return fields;
+}
+
 }  // namespace nodegdb

@@ -54,6 +54,12 @@ struct ElementList {
 // `length`: how many indices to look at (the array length for arrays).
 ElementList ReadElements(Heap& heap, uint64_t object, const MapInfo& map, uint64_t length, size_t limit);
 
+// The embedder fields of an API object (JS_API_OBJECT_TYPE and the
+// embedder's types after it, JS_SPECIAL_API_OBJECT_TYPE): raw words, each
+// an aligned pointer (low bit 0) or a tagged value. None for other objects.
+// At most 64 (a corrupt map's instance size cannot make more).
+std::vector<uint64_t> ReadEmbedderFields(Heap& heap, uint64_t object, const MapInfo& map);
+
 // JSArray::length (a Smi, or a HeapNumber past 2^31 on some builds).
 uint64_t ReadJsArrayLength(Heap& heap, uint64_t array);
 

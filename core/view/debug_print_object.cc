@@ -104,6 +104,15 @@ std::string ClassFields(Heap& heap, V8View& view, uint64_t address, const std::s
 
 }  // namespace
 
+namespace {
+// V8's PrintEmbedderData: the word as a tagged value (an aligned pointer
+// reads as the Smi of its upper half), then the pointer itself.
+std::string EmbedderFieldText(Heap& heap, V8View& view, uint64_t field) {
+  if (field & 1) return V8PaddedHex(field) + " " + view.Brief(field);
+  return std::to_string(static_cast<int32_t>(field >> 32)) + ", aligned pointer: " + Hex(field);
+}
+}  // namespace
+
 std::string DebugPrintJSObject(Heap& heap, V8View& view, uint64_t address) {
   const uint64_t tag = heap.layout().tagging.heap_object_tag;
   const JSObjectLayout& jl = heap.LayoutOf<JSObjectLayout>();
@@ -126,6 +135,8 @@ std::string DebugPrintJSObject(Heap& heap, V8View& view, uint64_t address) {
   out += " - prototype: " + word(map.prototype.raw) + "\n";
   uint64_t elements = heap.ReadWord(address + static_cast<uint64_t>(jl.elements));
   out += " - elements: " + word(elements) + " [" + ElementsKindName(heap, map.elements_kind) + "]\n";
+  const std::vector<uint64_t> embedder = ReadEmbedderFields(heap, address, map);
+  if (!embedder.empty()) out += " - embedder fields: " + std::to_string(embedder.size()) + "\n";
   uint64_t length = UINT32_MAX;
   if (cls == "JSArray") {
     length = ReadJsArrayLength(heap, address);
@@ -177,6 +188,11 @@ std::string DebugPrintJSObject(Heap& heap, V8View& view, uint64_t address) {
       out += "    " + std::to_string(index) + ": " + v + "\n";
     }
     if (list.truncated) out += "    ...\n";
+    out += " }\n";
+  }
+  if (!embedder.empty()) {
+    out += " - embedder fields = {\n";
+    for (uint64_t field : embedder) out += "    " + EmbedderFieldText(heap, view, field) + "\n";
     out += " }\n";
   }
   return out;

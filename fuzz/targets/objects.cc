@@ -28,6 +28,7 @@ NODEGDB_FUZZ_TARGET(objects) {
       uint64_t length = 1000;
       fuzz::Try([&] { length = std::min<uint64_t>(ReadJsArrayLength(heap, address), 1u << 20); });
       fuzz::Try([&] { ReadElements(heap, address, map, length, 1000); });
+      fuzz::Try([&] { ReadEmbedderFields(heap, address, map); });
       if (map.descriptors) fuzz::Try([&] { ReadDescriptors(heap, map.descriptors, map.own_descriptors); });
       fuzz::Try([&] {
         V8View view(heap);
