@@ -4,6 +4,8 @@
 #include <map>
 
 #include "core/node/node_handles.h"
+#include "core/node/node_http.h"
+#include "core/node/node_js.h"
 #include "core/node/node_info.h"
 #include "core/platform/proc_sockets.h"
 #include "core/v8/program.h"
@@ -51,6 +53,18 @@ std::string HandlesText(Program& target, const EnvironmentSearch& search, bool v
     HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
     LoopInfo loop = ReadLoop(target, layout, e, handles);
     out += FormatHandles(e, handles, verbose, &requests, &loop);
+  }
+  return out;
+}
+
+std::string HttpText(Program& target, const EnvironmentSearch& search, uint64_t only_env, int pid) {
+  NodeLayout layout = NodeLayout::Read(target);
+  const std::map<int, SocketEndpoints> sockets = pid > 0 ? ReadProcessSockets(pid) : std::map<int, SocketEndpoints>{};
+  JsObjects js(target.heap());
+  std::string out;
+  for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
+    HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
+    out += FormatHttp(js, e, handles);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // The node/ wing's answers as text: what `node-env`, `node-handles`,
-// `node-requests` and `node-info` print, composed once here for both front
+// `node-http`, `node-requests` and `node-info` print, composed once here for both front
 // ends (python/bindings/node.cc and tools/cli.cc), which only translate.
 //
 // What may fail: every function throws Error (MissingConstant when Node's
@@ -40,6 +40,10 @@ std::string EnvironmentsText(const EnvironmentSearch& search);
 // ports and peers. Throws MissingConstant without Node's layout constants.
 std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0,
                         int pid = 0);
+
+// Each picked Environment's HTTP in flight (node_http.h): servers with the
+// requests being handled, outgoing requests. `pid` as for HandlesText.
+std::string HttpText(Program& target, const EnvironmentSearch& search, uint64_t only_env = 0, int pid = 0);
 
 // Each picked Environment's request queue. Throws like HandlesText.
 std::string RequestsText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0);

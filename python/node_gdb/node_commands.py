@@ -1,5 +1,5 @@
 """GDB commands for Node's own structures: node-info, node-handles,
-node-requests and node-environments.
+node-requests, node-http and node-environments.
 
 The C++ core finds every node::Environment (main thread and Workers) through
 the native contexts of the V8 heaps and walks their handle and request
@@ -81,6 +81,28 @@ ENV limits the output to one Environment (an address from node-environments)."""
         gdb.write(search.summary + "\n" + text)
 
 
+class NodeHttp(gdb.Command):
+    """List the HTTP requests in flight in every Node Environment: node-http [ENV]
+
+For each listening server (its JS object, fd and address), the requests its
+connections are handling: method and URL of each IncomingMessage, the
+socket (fd, local -> remote address where known), the IncomingMessage
+object. Then the outgoing requests: each ClientRequest's method, the
+host:port it was sent to (its agent's key) and path, and its socket.
+In a live process the kernel's socket tables give the addresses memory
+does not hold. ENV limits the output to one Environment."""
+
+    def __init__(self):
+        super().__init__("node-http", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, "node-http")
+        target, search, pid = environments()
+        text = loader.import_core().node_http(target, search, env, pid)
+        gdb.write(search.summary + "\n" + text)
+
+
 class NodeRequests(gdb.Command):
     """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
 
@@ -143,5 +165,6 @@ and process.versions, the rest from the main thread's `process` object."""
 def register():
     NodeHandles()
     NodeRequests()
+    NodeHttp()
     NodeEnvironments()
     NodeInfo()
