@@ -82,7 +82,10 @@ std::optional<HttpClientRequest> ReadClientRequest(JsObjects& js, uint64_t socke
   HttpClientRequest r;
   r.request = message->raw;
   r.method = js.String(js.Get(r.request, "method")).value_or("?");
-  r.path = js.String(js.Get(r.request, "path")).value_or("?");
+  // Node 24 made `path` an accessor of ClientRequest.prototype over Symbol(kPath).
+  auto path = js.String(js.Get(r.request, "path"));
+  if (!path) path = js.String(js.Get(r.request, "kPath", true));
+  r.path = path.value_or("?");
   r.host = js.String(js.Get(r.request, "host")).value_or("");
   if (!r.host.empty()) r.endpoint = AgentEndpoint(js, r.request, socket, r.host);
   if (r.endpoint.empty()) r.endpoint = HostHeader(js, r.request);
