@@ -223,7 +223,7 @@ int Environments(Target& target, const CliArgs& a) {
   // Fails (exit 1) without Node's layout constants, as the handle and
   // request commands do.
   NodeLayout::Read(target);
-  return WithSummary(search, EnvironmentsText(search));
+  return WithSummary(search, EnvironmentsText(target, search));
 }
 
 int Handles(Target& target, const CliArgs& a) {

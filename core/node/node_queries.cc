@@ -1,11 +1,14 @@
 // The node/ wing's text answers: see node_queries.h.
 #include "core/node/node_queries.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/node/node_handles.h"
 #include "core/node/node_http.h"
 #include "core/node/node_js.h"
+#include "core/node/node_worker.h"
 #include "core/node/node_info.h"
 #include "core/platform/proc_sockets.h"
 #include "core/v8/program.h"
@@ -34,12 +37,36 @@ std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, u
   return out;
 }
 
-std::string EnvironmentsText(const EnvironmentSearch& search) {
-  std::string out;
+namespace {
+std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+}  // namespace
+
+std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
+  std::optional<NodeLayout> layout;
+  try {
+    layout = NodeLayout::Read(target);
+  } catch (const Error&) {
+    // Without Node's offsets the Workers are listed without their details.
+  }
+  std::vector<std::vector<std::string>> rows;
   for (const EnvironmentInfo& env : search.environments) {
-    out += Hex(env.address) + " " + ThreadName(env.thread) + " loop " + Hex(env.loop) + " contexts";
-    for (uint64_t c : env.contexts) out += " " + Hex(c);
-    out += "\n";
+    std::string contexts = env.contexts.size() == 1 ? "native context" : "native contexts";
+    for (uint64_t c : env.contexts) contexts += " " + Hex(c);
+    std::string worker;
+    if (layout && env.thread == EnvironmentInfo::Thread::kWorker) worker = WorkerText(ReadWorkerInfo(target, *layout, env));
+    rows.push_back({Hex(env.address), ThreadName(env.thread), "loop " + (env.loop ? Hex(env.loop) : "unknown"),
+                    contexts, worker});
+  }
+  std::vector<size_t> widths(5, 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); i++) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); i++) line += " " + (i + 1 < row.size() ? Pad(row[i], widths[i]) : row[i]) + " ";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
   }
   return out;
 }

@@ -32,8 +32,11 @@ EnvironmentSearch SearchEnvironments(Program& target, const std::string& core_pa
 // Error when `only` is none of them.
 std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, uint64_t only);
 
-// One line per Environment: "0x... main thread loop 0x... contexts 0x... 0x...".
-std::string EnvironmentsText(const EnvironmentSearch& search);
+// One line per Environment, in aligned columns: its address, thread, loop
+// and native contexts, and for a Worker its threadId, script and LWP
+// (node_worker.h): "  0x...  worker thread  loop 0x...  native context 0x...
+// threadId 1 "/srv/w.js" LWP 4242".
+std::string EnvironmentsText(Program& target, const EnvironmentSearch& search);
 
 // Each picked Environment's handle queue, with its requests and loop facts.
 // `pid` > 0 (a live local process): the sockets the kernel lists fill in

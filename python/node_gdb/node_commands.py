@@ -128,19 +128,17 @@ class NodeEnvironments(gdb.Command):
     """List Node's Environments (main thread and Workers) and how they were found.
 
 Native contexts are found by scanning writable memory for the V8 maps of
-native contexts; each holds its Environment* in an embedder data slot."""
+native contexts; each holds its Environment* in an embedder data slot.
+A Worker's line also says its threadId, the script it runs and the LWP of
+its thread (as `info threads` and `thread apply all bt` name it)."""
 
     def __init__(self):
         super().__init__("node-environments", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _target, search, _pid = environments()
-        gdb.write(search.summary + "\n")
-        for address, thread, loop, contexts in search.environments:
-            gdb.write("  %#x  %-13s  loop %s  native context%s %s\n" % (
-                address, thread, "%#x" % loop if loop else "unknown", "" if len(contexts) == 1 else "s",
-                " ".join("%#x" % c for c in contexts)))
+        target, search, _pid = environments()
+        gdb.write(search.summary + "\n" + loader.import_core().node_environments(target, search))
         for line in search.rejected:
             gdb.write("  ignored: %s\n" % line)
 
