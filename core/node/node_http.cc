@@ -144,6 +144,21 @@ std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleLi
     }
     (found ? found->requests : orphans).emplace_back(&h, *in);
   }
+  // A kernel-chosen port that only the kernel knows (a core): the local
+  // address its connections have cached says it.
+  auto ListeningText = [](const Server& s) {
+    std::string text = Detail(*s.handle, "listening");
+    const std::string chosen = " (kernel-chosen port)";
+    if (text.size() < chosen.size() || text.compare(text.size() - chosen.size(), chosen.size(), chosen) != 0) return text;
+    std::string address = text.substr(10, text.size() - 10 - chosen.size());
+    if (address.find(':') != std::string::npos) address = "[" + address + "]";
+    for (const auto& [h, in] : s.requests) {
+      size_t colon = h->local.rfind(':');
+      if (colon == std::string::npos) continue;
+      return "listening " + address + h->local.substr(colon) + " (the port its connections have)";
+    }
+    return text;
+  };
   size_t incoming = orphans.size();
   for (const Server& s : servers) incoming += s.requests.size();
   std::string out = "Environment " + Hex(env.address) + " (" + ThreadName(env.thread) + "): " +
@@ -161,8 +176,8 @@ std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleLi
            Brief(js, in.message) + "\n";
   };
   for (const Server& s : servers) {
-    out += "  server " + Brief(js, s.handle->owner) + " " + Detail(*s.handle, "fd ") + "  " +
-           Detail(*s.handle, "listening") + ": " + std::to_string(s.requests.size()) +
+    out += "  server " + Brief(js, s.handle->owner) + " " + Detail(*s.handle, "fd ") + "  " + ListeningText(s) + ": " +
+           std::to_string(s.requests.size()) +
            (s.requests.size() == 1 ? " request\n" : " requests\n");
     for (const auto& [h, in] : s.requests) out += request_line(h, in);
   }
