@@ -48,12 +48,16 @@ std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
   } catch (const Error&) {
     // Without Node's offsets the Workers are listed without their details.
   }
+  std::vector<uint64_t> workers;
+  const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
+                                      [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
+  if (layout && any_worker) workers = FindWorkerObjects(target, search.scanned);
   std::vector<std::vector<std::string>> rows;
   for (const EnvironmentInfo& env : search.environments) {
     std::string contexts = env.contexts.size() == 1 ? "native context" : "native contexts";
     for (uint64_t c : env.contexts) contexts += " " + Hex(c);
     std::string worker;
-    if (layout && env.thread == EnvironmentInfo::Thread::kWorker) worker = WorkerText(ReadWorkerInfo(target, *layout, env));
+    if (layout && env.thread == EnvironmentInfo::Thread::kWorker) worker = WorkerText(ReadWorkerInfo(target, *layout, env, workers));
     rows.push_back({Hex(env.address), ThreadName(env.thread), "loop " + (env.loop ? Hex(env.loop) : "unknown"),
                     contexts, worker});
   }

@@ -12,11 +12,9 @@ namespace nodegdb {
 
 namespace {
 
-// How far an Environment's members reach: worker_context_ sits 2.8 KB in on
-// Node 20 and 18.5 KB in on Node 26.
-constexpr uint64_t kEnvironmentSize = 64 * 1024;
 // node::worker::Worker is under 1 KB in Node 20-26; env_ and tid_ are within it.
 constexpr uint64_t kWorkerSize = 2048;
+constexpr uint64_t kChunk = 1 << 20;
 
 // glibc on x86-64: a pthread_t is the thread's struct pthread, which starts
 // with tcbhead_t { void* tcb; dtv_t* dtv; void* self; ... }, tcb and self
@@ -36,25 +34,37 @@ std::vector<uint64_t> WorkerWords(Memory& memory, uint64_t worker) {
   return words;
 }
 
-// The Worker* among the Environment's words whose vtable is Worker's and
-// whose own words point back to the Environment (Worker::env_); 0 if none.
-uint64_t FindWorker(Program& target, uint64_t env) {
-  Memory& memory = target.memory();
-  std::vector<uint64_t> page(4096 / 8);
-  for (uint64_t at = env; at < env + kEnvironmentSize; at += 4096) {
-    // Page by page: the Environment's end may be the mapping's.
-    const uint64_t n = std::min<uint64_t>(4096 - (at % 4096), env + kEnvironmentSize - at) & ~7ull;
-    if (n == 0 || !memory.Read(at, page.data(), n)) return 0;
-    for (uint64_t i = 0; i < n / 8; i++) {
-      const uint64_t w = page[i];
-      if (!w || w % 8 || CppClassOf(target, w) != "node::worker::Worker") continue;
-      std::vector<uint64_t> words = WorkerWords(memory, w);
-      if (std::find(words.begin(), words.end(), env) != words.end()) return w;
+}  // namespace
+
+std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<MemoryRange>& ranges, size_t max) {
+  std::vector<uint64_t> out;
+  const uint64_t vtable = target.SymbolRuntimeAddress("_ZTVN4node6worker6WorkerE");
+  if (!vtable) return out;
+  // An object's vtable pointer points past the vtable's offset-to-top and
+  // typeinfo words.
+  const uint64_t vptr = vtable + 16;
+  std::vector<uint64_t> buffer(kChunk / 8);
+  for (const MemoryRange& range : ranges) {
+    for (uint64_t at = range.start & ~7ull; at < range.end && out.size() < max;) {
+      uint64_t size = std::min<uint64_t>(kChunk - (at % 4096), range.end - at) & ~7ull;
+      if (size == 0) break;
+      if (!target.memory().Read(at, buffer.data(), size)) {
+        size = std::min<uint64_t>(4096 - (at % 4096), range.end - at) & ~7ull;
+        if (size == 0 || !target.memory().Read(at, buffer.data(), size)) {
+          at += std::max<uint64_t>(size, 8);
+          continue;
+        }
+      }
+      for (uint64_t i = 0; i < size / 8 && out.size() < max; i++) {
+        if (buffer[i] == vptr) out.push_back(at + i * 8);
+      }
+      at += size;
     }
-    if (at % 4096) at &= ~4095ull;
   }
-  return 0;
+  return out;
 }
+
+namespace {
 
 // The kernel thread id of the pthread_t the Worker holds.
 void ReadThread(Memory& memory, WorkerInfo& info) {
@@ -70,7 +80,8 @@ void ReadThread(Memory& memory, WorkerInfo& info) {
 
 }  // namespace
 
-WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const EnvironmentInfo& env) {
+WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const EnvironmentInfo& env,
+                          const std::vector<uint64_t>& workers) {
   WorkerInfo info;
   JsObjects js(target.heap());
   for (uint64_t context : env.contexts) {
@@ -80,9 +91,13 @@ WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const Envir
     if (argv && argv->size() >= 2) info.script = (*argv)[1];
     break;
   }
-  info.worker = FindWorker(target, env.address);
+  // The Worker whose env_ is this Environment.
+  for (uint64_t w : workers) {
+    std::vector<uint64_t> words = WorkerWords(target.memory(), w);
+    if (std::find(words.begin(), words.end(), env.address) != words.end()) info.worker = w;
+  }
   if (!info.worker) {
-    info.error = "no node::worker::Worker found in the Environment";
+    info.error = "no node::worker::Worker points to the Environment";
     return info;
   }
   info.handle = js.Wrapper(info.worker, layout.persistent_handle);

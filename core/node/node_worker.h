@@ -1,6 +1,7 @@
 // Who a Worker's Environment is: the node::worker::Worker that runs it
-// (Environment::worker_context_, a pointer among the Environment's own
-// words whose vtable is node::worker::Worker's), the threadId its JS handle
+// (found by its vtable pointer in writable memory, and whose env_ is the
+// Environment: the Environment's own worker_context_ is not at one offset
+// one could find in every version), the threadId its JS handle
 // on the parent's side holds (Worker::New sets `threadId` on it; Node 24+
 // also `threadName`), the script the worker runs (its own process.argv[1],
 // which Node's worker bootstrap sets to the filename), and the kernel's id
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/node/node_env.h"
 
@@ -32,8 +34,15 @@ struct WorkerInfo {
   std::string error;
 };
 
-// For a worker thread's Environment; `env.contexts` give its process object.
-WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const EnvironmentInfo& env);
+// Every node::worker::Worker in `ranges` (the words equal to its vtable
+// pointer), at most `max`; empty if the binary has no such vtable symbol.
+std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<MemoryRange>& ranges, size_t max = 4096);
+
+// For a worker thread's Environment: the Worker among `workers` whose words
+// hold the Environment's address (Worker::env_); `env.contexts` give its
+// process object.
+WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const EnvironmentInfo& env,
+                          const std::vector<uint64_t>& workers);
 
 // "threadId 1 \"/srv/jobs/resize.js\" LWP 4242" (the parts known), "" if nothing is.
 std::string WorkerText(const WorkerInfo& w);
