@@ -238,6 +238,12 @@ int Requests(Target& target, const CliArgs& a) {
   return WithSummary(search, RequestsText(target, search, Verbose(a)));
 }
 
+int Http(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  std::cout << search.Summary() << "\n";
+  return WithSummary(search, HttpText(target, search));
+}
+
 int Info(Target& target, const CliArgs& a) {
   EnvironmentSearch search = Search(target, a);
   auto* core = dynamic_cast<CoreFileMemory*>(&target.memory());
@@ -265,6 +271,7 @@ const std::vector<CliCommand>& Commands() {
         {"environments", "", Environments},
         {"handles", "[-v]", Handles},
         {"requests", "[-v]", Requests},
+        {"http", "", Http},
         {"info", "", Info},
     };
     for (const CliCommand& h : HeapCliCommands()) c.push_back(h);
