@@ -103,9 +103,13 @@ std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket) {
     if (auto req = js.Get(in.response, "req"); req && req->kind == Tagged::Kind::kStrong) in.message = req->raw;
   }
   if (!in.message) {
+    // The parser keeps its last message after it completed (an idle
+    // keep-alive connection): only one still arriving counts.
     auto parser = js.Get(socket, "parser");
     auto incoming = parser ? js.Get(parser->raw, "incoming") : std::nullopt;
-    if (incoming && incoming->kind == Tagged::Kind::kStrong) in.message = incoming->raw;
+    if (incoming && incoming->kind == Tagged::Kind::kStrong) {
+      if (js.Boolean(js.Get(incoming->raw, "complete")) == false) in.message = incoming->raw;
+    }
   }
   if (!in.message || js.ClassName(in.message) != "IncomingMessage") return std::nullopt;
   auto method = js.String(js.Get(in.message, "method"));

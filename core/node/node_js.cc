@@ -8,6 +8,7 @@
 #include "core/view/js_model.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
+#include "core/v8/oddball.h"
 #include "core/v8/string.h"
 
 namespace nodegdb {
@@ -102,6 +103,19 @@ std::optional<double> JsObjects::Number(const std::optional<Tagged>& v) {
   } catch (const Error&) {
     return std::nullopt;
   }
+}
+
+std::optional<bool> JsObjects::Boolean(const std::optional<Tagged>& v) {
+  if (!v || v->kind != Tagged::Kind::kStrong) return std::nullopt;
+  try {
+    if (heap_.KindOf(heap_.InstanceTypeOf(v->address)) != ObjectKind::kOddball) return std::nullopt;
+    std::string name = ReadOddball(heap_, v->address).name;
+    if (name == "true") return true;
+    if (name == "false") return false;
+  } catch (const Error&) {
+    // Not an oddball that can be read: neither.
+  }
+  return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> JsObjects::Strings(const std::optional<Tagged>& v, size_t max_items) {

@@ -33,6 +33,8 @@ class JsObjects {
 
   std::optional<std::string> String(const std::optional<Tagged>& value, size_t limit = 4096);
   std::optional<double> Number(const std::optional<Tagged>& value);
+  // true / false; nullopt for any other value.
+  std::optional<bool> Boolean(const std::optional<Tagged>& value);
   // A JS array's string elements (at most `max_items`; others are skipped).
   std::optional<std::vector<std::string>> Strings(const std::optional<Tagged>& value, size_t max_items = 256);
   // An own data property's string keys and values, in property order (at

@@ -2,7 +2,8 @@
 node-environments, on real cores and a live process of every Node version,
 against what the same process said just before it aborted
 (tests/fixtures/node_http.js: two HTTP servers with three requests in their
-handlers, the three ClientRequests that sent them, and a Worker).
+handlers, the three ClientRequests that sent them, an idle keep-alive
+connection, and a Worker).
 
 What memory holds is compared with what Node said: each IncomingMessage's
 method and URL under the server whose connection carries it, each
@@ -133,6 +134,15 @@ def test_requests_being_handled(nh):
 
 def test_outgoing_requests(nh):
     check_outgoing(nh.envs["main thread"], nh.expect, "core")
+
+
+def test_idle_keep_alive_connection_is_not_in_flight(nh):
+    """A request answered before the abort left its keep-alive connection
+    open on both sides (the server's parser still holds the completed
+    message): neither side is listed as in flight."""
+    assert "/health" not in nh.http and "/health" not in nh.handles, (nh.http, nh.handles)
+    line = handle_lines(nh.handles)[nh.expect["idle_client_fd"]]
+    assert "request " not in line and "client of" not in line, line
 
 
 def test_http_columns_line_up(nh):
