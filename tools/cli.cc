@@ -241,7 +241,7 @@ int Requests(Target& target, const CliArgs& a) {
 int Http(Target& target, const CliArgs& a) {
   EnvironmentSearch search = Search(target, a);
   std::cout << search.Summary() << "\n";
-  return WithSummary(search, HttpText(target, search));
+  return WithSummary(search, HttpText(target, search, Verbose(a)));
 }
 
 int Info(Target& target, const CliArgs& a) {
@@ -271,7 +271,7 @@ const std::vector<CliCommand>& Commands() {
         {"environments", "", Environments},
         {"handles", "[-v]", Handles},
         {"requests", "[-v]", Requests},
-        {"http", "", Http},
+        {"http", "[-v]", Http},
         {"info", "", Info},
     };
     for (const CliCommand& h : HeapCliCommands()) c.push_back(h);

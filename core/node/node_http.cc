@@ -122,7 +122,7 @@ std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket) {
 
 std::string ClientRequestText(const HttpClientRequest& r) { return r.method + " " + r.endpoint + " " + r.path; }
 
-std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles) {
+std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose) {
   struct Server {
     const HandleWrapInfo* handle;
     std::vector<std::pair<const HandleWrapInfo*, HttpIncoming>> requests;
@@ -176,8 +176,10 @@ std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleLi
   }
   for (const auto& [h, in] : orphans) width = std::max(width, in.method.size() + 1 + in.url.size());
   auto request_line = [&](const HandleWrapInfo* h, const HttpIncoming& in) {
-    return "    " + Pad(in.method + " " + in.url, width) + "  socket " + SocketText(*h) + "  " +
-           Brief(js, in.message) + "\n";
+    std::string line = "    " + Pad(in.method + " " + in.url, width) + "  socket " + SocketText(*h) + "  " +
+                       Brief(js, in.message);
+    if (verbose) line += "  " + Brief(js, h->owner) + (in.response ? "  " + Brief(js, in.response) : "");
+    return line + "\n";
   };
   for (const Server& s : servers) {
     out += "  server " + Brief(js, s.handle->owner) + " " + Detail(*s.handle, "fd ") + "  " + ListeningText(s) + ": " +
@@ -191,7 +193,8 @@ std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleLi
   width = 0;
   for (const auto& [h, r] : outgoing) width = std::max(width, ClientRequestText(r).size());
   for (const auto& [h, r] : outgoing) {
-    out += "    " + Pad(ClientRequestText(r), width) + "  socket " + SocketText(*h) + "  " + Brief(js, r.request) + "\n";
+    out += "    " + Pad(ClientRequestText(r), width) + "  socket " + SocketText(*h) + "  " + Brief(js, r.request) +
+           (verbose ? "  " + Brief(js, h->owner) : "") + "\n";
   }
   return out;
 }

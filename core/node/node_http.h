@@ -46,7 +46,8 @@ std::string ClientRequestText(const HttpClientRequest& r);
 // The text of `node-http` for one Environment, from its handle list (read
 // with ReadHandleWraps, whose stream describers name the endpoints):
 // each listening server with the requests its connections are handling,
-// then the outgoing requests.
-std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles);
+// then the outgoing requests. `verbose` adds the net.Socket of each, and
+// the ServerResponse of a request being handled.
+std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose = false);
 
 }  // namespace nodegdb

@@ -88,14 +88,14 @@ std::string HandlesText(Program& target, const EnvironmentSearch& search, bool v
   return out;
 }
 
-std::string HttpText(Program& target, const EnvironmentSearch& search, uint64_t only_env, int pid) {
+std::string HttpText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid) {
   NodeLayout layout = NodeLayout::Read(target);
   const std::map<int, SocketEndpoints> sockets = pid > 0 ? ReadProcessSockets(pid) : std::map<int, SocketEndpoints>{};
   JsObjects js(target.heap());
   std::string out;
   for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
     HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
-    out += FormatHttp(js, e, handles);
+    out += FormatHttp(js, e, handles, verbose);
   }
   return out;
 }

@@ -46,7 +46,8 @@ std::string HandlesText(Program& target, const EnvironmentSearch& search, bool v
 
 // Each picked Environment's HTTP in flight (node_http.h): servers with the
 // requests being handled, outgoing requests. `pid` as for HandlesText.
-std::string HttpText(Program& target, const EnvironmentSearch& search, uint64_t only_env = 0, int pid = 0);
+std::string HttpText(Program& target, const EnvironmentSearch& search, bool verbose = false, uint64_t only_env = 0,
+                     int pid = 0);
 
 // Each picked Environment's request queue. Throws like HandlesText.
 std::string RequestsText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0);

@@ -42,8 +42,10 @@ void RegisterNode(py::module_& m) {
       py::arg("target"), py::arg("search"));
   m.def(
       "node_http",
-      [](Target& t, const EnvironmentSearch& s, uint64_t only, int pid) { return HttpText(t, s, only, pid); },
-      py::arg("target"), py::arg("search"), py::arg("env") = 0, py::arg("pid") = 0);
+      [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only, int pid) {
+        return HttpText(t, s, verbose, only, pid);
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0, py::arg("pid") = 0);
   m.def(
       "node_requests",
       [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {

@@ -82,7 +82,7 @@ ENV limits the output to one Environment (an address from node-environments)."""
 
 
 class NodeHttp(gdb.Command):
-    """List the HTTP requests in flight in every Node Environment: node-http [ENV]
+    """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
 
 For each listening server (its JS object, fd and address), the requests its
 connections are handling: method and URL of each IncomingMessage, the
@@ -90,7 +90,8 @@ socket (fd, local -> remote address where known), the IncomingMessage
 object. Then the outgoing requests: each ClientRequest's method, the
 host:port it was sent to (its agent's key) and path, and its socket.
 In a live process the kernel's socket tables give the addresses memory
-does not hold. ENV limits the output to one Environment."""
+does not hold. -v adds each request's net.Socket and the ServerResponse of
+a request being handled. ENV limits the output to one Environment."""
 
     def __init__(self):
         super().__init__("node-http", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
@@ -99,7 +100,7 @@ does not hold. ENV limits the output to one Environment."""
     def invoke(self, arg, from_tty):
         verbose, env = _parse_args(arg, "node-http")
         target, search, pid = environments()
-        text = loader.import_core().node_http(target, search, env, pid)
+        text = loader.import_core().node_http(target, search, verbose, env, pid)
         gdb.write(search.summary + "\n" + text)
 
 

@@ -69,8 +69,8 @@ class Fixture:
         self.workdir, self.core = make_core(version)
         self.expect = fixtures.load_json(os.path.join(self.workdir, "expect.json"))
         self.gdb = Gdb(fixtures.node_binary(version), self.core)
-        self.http, self.handles, self.environments, self.threads = self.gdb.outputs(
-            ["node-http", "node-handles", "node-environments", "info threads"])
+        self.http, self.verbose_http, self.handles, self.environments, self.threads = self.gdb.outputs(
+            ["node-http", "node-http -v", "node-handles", "node-environments", "info threads"])
         self.envs, self.unparsed = parse_http(self.http)
 
 
@@ -161,6 +161,18 @@ def test_objects_named_are_the_requests(nh):
     assert re.match(r"^(<ref \*\d+> )?IncomingMessage \{", printed[0]) and "method: '%s'" % inc.group(1) in printed[0] and \
         "url: '%s'" % inc.group(2) in printed[0], printed[0][:2000]
     assert re.match(r"^(<ref \*\d+> )?ClientRequest \{", printed[1]) and "method: '%s'" % out.group(1) in printed[1], printed[1][:2000]
+
+
+def test_verbose_adds_the_socket_and_response(nh):
+    plain = [l for l in nh.http.splitlines() if l.startswith("    ")]
+    verbose = [l for l in nh.verbose_http.splitlines() if l.startswith("    ")]
+    assert len(plain) == len(verbose) == 6, nh.verbose_http
+    for p, v in zip(plain, verbose):
+        assert v.startswith(p + "  <Socket 0x"), (p, v)
+    responses = re.findall(r"<ServerResponse (%s)>$" % HEX, nh.verbose_http, re.M)
+    assert len(responses) == 3, nh.verbose_http
+    printed = nh.gdb.outputs(["v8 print %s" % responses[0]])[0]
+    assert re.match(r"^(<ref \*\d+> )?ServerResponse \{", printed), printed[:500]
 
 
 def handle_lines(text):
