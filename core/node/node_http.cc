@@ -1,5 +1,6 @@
 #include "core/node/node_http.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/node/node_handles.h"
@@ -68,6 +69,12 @@ std::string SocketText(const HandleWrapInfo& h) {
     text += " " + (h.local.empty() ? std::string("?") : h.local) + " -> " + (h.peer.empty() ? std::string("?") : h.peer);
   }
   return text;
+}
+
+// http.Server (and https.Server, which shares its options) sets these in
+// its constructor; a net.Server has neither.
+bool IsHttpServer(JsObjects& js, uint64_t server) {
+  return js.Number(js.Get(server, "headersTimeout")).has_value() || js.Get(server, "httpAllowHalfOpen").has_value();
 }
 
 std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
@@ -163,6 +170,10 @@ std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleLi
     }
     return text;
   };
+  // Plain net servers with no request are not HTTP servers: left out.
+  servers.erase(std::remove_if(servers.begin(), servers.end(),
+                               [&](const Server& s) { return s.requests.empty() && !IsHttpServer(js, s.handle->owner); }),
+                servers.end());
   size_t incoming = orphans.size();
   for (const Server& s : servers) incoming += s.requests.size();
   std::string out = "Environment " + Hex(env.address) + " (" + ThreadName(env.thread) + "): " +

@@ -251,3 +251,13 @@ def test_live_process(live):
         in worker[0], environments
     lwp = int(worker[0].rsplit(" ", 1)[1])
     assert re.search(r"\(LWP %d\)" % lwp, threads), (lwp, threads)
+
+
+def test_net_servers_are_not_http(version, module_built):
+    """node_env.js's TCP servers and connections are plain `net`: no HTTP server, request or client."""
+    _, core = fixtures.make_core(version, "node_env.js")
+    out = Gdb(fixtures.node_binary(version), core).outputs(["node-http"])[0]
+    envs, unparsed = parse_http(out)
+    assert set(envs) == {"main thread", "worker thread"} and not unparsed, out
+    for env in envs.values():
+        assert env["header"].group(3, 4, 5) == ("0", "0", "0"), out
