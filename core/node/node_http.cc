@@ -23,7 +23,7 @@ std::string AgentEndpoint(JsObjects& js, uint64_t request, uint64_t socket, cons
     if (!holds || key.compare(0, host.size() + 1, host + ":") != 0) continue;
     size_t start = host.size() + 1, end = start;
     while (end < key.size() && std::isdigit(static_cast<unsigned char>(key[end]))) end++;
-    if (end == start) return "";
+    if (end == start || end - start > 5) return "";  // a port: 1 to 5 digits
     return JsObjects::HostPort(host, std::stod(key.substr(start, end - start)));
   }
   return "";
