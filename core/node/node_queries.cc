@@ -38,7 +38,35 @@ std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, u
 }
 
 namespace {
+
 std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+
+// Rows of cells as lines: every column as wide as its widest cell, two
+// spaces between columns, none at the end of a line.
+std::string AlignedColumns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); i++) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); i++) line += " " + Pad(row[i], widths[i]) + " ";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+// A Worker's identity for its row; "" for the main thread, or without
+// Node's offsets.
+std::string WorkerCell(Program& target, const std::optional<NodeLayout>& layout, const EnvironmentInfo& env,
+                       const std::vector<uint64_t>& workers) {
+  if (!layout || env.thread != EnvironmentInfo::Thread::kWorker) return "";
+  return WorkerText(ReadWorkerInfo(target, *layout, env, workers));
+}
+
 }  // namespace
 
 std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
@@ -48,31 +76,18 @@ std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
   } catch (const Error&) {
     // Without Node's offsets the Workers are listed without their details.
   }
-  std::vector<uint64_t> workers;
   const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
                                       [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
+  std::vector<uint64_t> workers;
   if (layout && any_worker) workers = FindWorkerObjects(target, search.scanned);
   std::vector<std::vector<std::string>> rows;
   for (const EnvironmentInfo& env : search.environments) {
     std::string contexts = env.contexts.size() == 1 ? "native context" : "native contexts";
     for (uint64_t c : env.contexts) contexts += " " + Hex(c);
-    std::string worker;
-    if (layout && env.thread == EnvironmentInfo::Thread::kWorker) worker = WorkerText(ReadWorkerInfo(target, *layout, env, workers));
     rows.push_back({Hex(env.address), ThreadName(env.thread), "loop " + (env.loop ? Hex(env.loop) : "unknown"),
-                    contexts, worker});
+                    contexts, WorkerCell(target, layout, env, workers)});
   }
-  std::vector<size_t> widths(5, 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); i++) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (size_t i = 0; i < row.size(); i++) line += " " + (i + 1 < row.size() ? Pad(row[i], widths[i]) : row[i]) + " ";
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
+  return AlignedColumns(rows);
 }
 
 std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid) {
