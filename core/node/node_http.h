@@ -1,7 +1,7 @@
 // HTTP in flight, from the JavaScript objects of Node's http module that
 // hang off a stream handle's owner (a net.Socket): on a client socket, the
 // ClientRequest it carries (socket._httpMessage: method, host, path, and
-// the port from its agent's key); on a connection a server accepted, the
+// the port from its agent's key), and the requests that agent queues; on a connection a server accepted, the
 // IncomingMessage being handled (socket._httpMessage, a ServerResponse, and
 // its `req`; else socket.parser.incoming while the request is parsed).
 // These are lib/_http_*.js's own property names, the same in Node 20-26.
@@ -28,9 +28,13 @@ struct HttpClientRequest {
   std::string host;       // as asked for: "127.0.0.1", "api.example.com"
   std::string endpoint;   // "127.0.0.1:8080" (the agent's key), else the Host header, else host
   std::string path;       // "/orders/42?expand=items"
+  uint64_t agent = 0;     // tagged http.Agent, 0 if none
 };
 // The ClientRequest on a client socket (tagged net.Socket), if any.
 std::optional<HttpClientRequest> ReadClientRequest(JsObjects& js, uint64_t socket);
+// The ClientRequests an agent (tagged) queues for want of a socket
+// (agent.requests: maxSockets reached), at most `max`.
+std::vector<HttpClientRequest> ReadQueuedRequests(JsObjects& js, uint64_t agent, size_t max = 1024);
 
 struct HttpIncoming {
   uint64_t message = 0;   // tagged IncomingMessage
@@ -46,7 +50,7 @@ std::string ClientRequestText(const HttpClientRequest& r);
 // The text of `node-http` for one Environment, from its handle list (read
 // with ReadHandleWraps, whose stream describers name the endpoints):
 // each listening server with the requests its connections are handling,
-// then the outgoing requests. `verbose` adds the net.Socket of each, and
+// then the outgoing requests (and those their agents queue). `verbose` adds the net.Socket of each, and
 // the ServerResponse of a request being handled.
 std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose = false);
 
