@@ -88,7 +88,8 @@ For each listening server (its JS object, fd and address), the requests its
 connections are handling: method and URL of each IncomingMessage, the
 socket (fd, local -> remote address where known), the IncomingMessage
 object. Then the outgoing requests: each ClientRequest's method, the
-host:port it was sent to (its agent's key) and path, and its socket.
+host:port it was sent to (its agent's key) and path, and its socket, or
+that it waits in its agent's queue for a socket.
 In a live process the kernel's socket tables give the addresses memory
 does not hold. -v adds each request's net.Socket and the ServerResponse of
 a request being handled. ENV limits the output to one Environment."""
