@@ -223,7 +223,7 @@ int Environments(Target& target, const CliArgs& a) {
   // Fails (exit 1) without Node's layout constants, as the handle and
   // request commands do.
   NodeLayout::Read(target);
-  return WithSummary(search, EnvironmentsText(search));
+  return WithSummary(search, EnvironmentsText(target, search));
 }
 
 int Handles(Target& target, const CliArgs& a) {
@@ -236,6 +236,12 @@ int Requests(Target& target, const CliArgs& a) {
   EnvironmentSearch search = Search(target, a);
   std::cout << search.Summary() << "\n";
   return WithSummary(search, RequestsText(target, search, Verbose(a)));
+}
+
+int Http(Target& target, const CliArgs& a) {
+  EnvironmentSearch search = Search(target, a);
+  std::cout << search.Summary() << "\n";
+  return WithSummary(search, HttpText(target, search, Verbose(a)));
 }
 
 int Info(Target& target, const CliArgs& a) {
@@ -265,6 +271,7 @@ const std::vector<CliCommand>& Commands() {
         {"environments", "", Environments},
         {"handles", "[-v]", Handles},
         {"requests", "[-v]", Requests},
+        {"http", "[-v]", Http},
         {"info", "", Info},
     };
     for (const CliCommand& h : HeapCliCommands()) c.push_back(h);

@@ -281,6 +281,7 @@ EnvironmentSearch FindEnvironments(Program& target, const std::vector<MemoryRang
   NodeLayout layout = NodeLayout::Read(target);
   Heap& heap = target.heap();
   search.ranges = ranges.size();
+  search.scanned = ranges;
   search.native_contexts = FindNativeContexts(heap, ranges, max_contexts, &search.maps, &search.bytes_scanned,
                                               &search.unreadable_ranges);
   std::map<uint64_t, std::vector<uint64_t>> by_env;

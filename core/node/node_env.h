@@ -68,6 +68,7 @@ const char* ThreadName(EnvironmentInfo::Thread thread);  // "main thread", "work
 struct EnvironmentSearch {
   uint64_t bytes_scanned = 0;
   size_t ranges = 0, unreadable_ranges = 0;
+  std::vector<MemoryRange> scanned;     // the ranges scanned (node_worker.h scans them again)
   size_t maps = 0;                      // Maps of type NATIVE_CONTEXT_TYPE found
   std::vector<uint64_t> native_contexts;  // tagged, validated, in address order
   size_t contexts_without_environment = 0;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/node/node_http.h"
 #include "core/node/node_js.h"
 #include "core/v8/string.h"
 #include "core/v8/program.h"
@@ -409,11 +410,20 @@ void DescribeStream(const HandleContext& c, HandleWrapInfo& h, uint64_t owner) {
     if (!peer) peer = kernel->remote;
   }
   if (local || peer) {
+    h.local = local.value_or("");
+    h.peer = peer.value_or("");
     h.details.push_back((local ? *local : std::string("?")) + " -> " + (peer ? *peer : std::string("?")));
   }
-  if (auto accepted = AcceptedByText(c, owner)) h.details.push_back(*accepted);
-  if (!local && !peer) {
-    // A client: the host it was asked to connect to.
+  if (auto accepted = AcceptedByText(c, owner)) {
+    h.details.push_back(*accepted);
+    if (auto in = ReadIncoming(c.js, owner)) h.details.push_back("serving " + in->method + " " + in->url);
+    return;
+  }
+  // A client: where it was asked to connect, and the HTTP request it carries.
+  if (auto request = ReadClientRequest(c.js, owner)) {
+    h.details.push_back("client of " + request->endpoint);
+    h.details.push_back("request " + request->method + " " + request->path);
+  } else if (!local && !peer) {
     if (auto host = c.js.String(c.js.Get(owner, "_host"))) h.details.push_back("host " + *host);
   }
 }
@@ -499,6 +509,7 @@ HandleList ReadHandleWraps(Program& target, const NodeLayout& layout, uint64_t e
     if (h.js_object) {
       if (auto o = js.Get(h.js_object, "owner_symbol", true)) owner = o->raw;
     }
+    h.owner = owner;
     auto describer = HandleDescribers().find(h.uv_type);
     if (describer == HandleDescribers().end()) continue;
     try {

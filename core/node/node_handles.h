@@ -53,6 +53,8 @@ struct HandleWrapInfo {
   int uv_type = 0;          // uv_handle_type
   uint32_t flags = 0;       // libuv's handle flags
   bool data_matches = false;  // uv_handle_t::data points back to the wrap
+  uint64_t owner = 0;       // tagged JS object owning the wrap (wrap[owner_symbol]: net.Socket...), 0 if none
+  std::string local, peer;  // a connected stream's endpoints, where known ("127.0.0.1:8080")
   // As Node counts them: process._getActiveHandles() lists handles that
   // are not closed and hold a reference on the loop.
   bool ref() const { return (flags & 0x8) && !(flags & 0x2); }
@@ -60,7 +62,7 @@ struct HandleWrapInfo {
   bool closing() const { return flags & 0x1; }
   bool closed() const { return flags & 0x2; }
   std::string state() const;  // "active", "inactive", "closing", "closed"
-  std::vector<std::string> details;  // "fd 21", "listening 127.0.0.1:40123", "pid 8326", ...
+  std::vector<std::string> details;  // "fd 21", "listening 127.0.0.1:40123", "pid 8326", "GET /x", ...
   std::string error;        // what could not be read about it
 };
 

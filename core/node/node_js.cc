@@ -8,6 +8,7 @@
 #include "core/view/js_model.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
+#include "core/v8/oddball.h"
 #include "core/v8/string.h"
 
 namespace nodegdb {
@@ -104,6 +105,19 @@ std::optional<double> JsObjects::Number(const std::optional<Tagged>& v) {
   }
 }
 
+std::optional<bool> JsObjects::Boolean(const std::optional<Tagged>& v) {
+  if (!v || v->kind != Tagged::Kind::kStrong) return std::nullopt;
+  try {
+    if (heap_.KindOf(heap_.InstanceTypeOf(v->address)) != ObjectKind::kOddball) return std::nullopt;
+    std::string name = ReadOddball(heap_, v->address).name;
+    if (name == "true") return true;
+    if (name == "false") return false;
+  } catch (const Error&) {
+    // Not an oddball that can be read: neither.
+  }
+  return std::nullopt;
+}
+
 std::optional<std::vector<std::string>> JsObjects::Strings(const std::optional<Tagged>& v, size_t max_items) {
   if (!v || v->kind != Tagged::Kind::kStrong) return std::nullopt;
   try {
@@ -120,6 +134,38 @@ std::optional<std::vector<std::string>> JsObjects::Strings(const std::optional<T
   } catch (const Error&) {
     return std::nullopt;
   }
+}
+
+std::vector<std::pair<std::string, Tagged>> JsObjects::StringKeyed(uint64_t tagged, size_t max_items) {
+  std::vector<std::pair<std::string, Tagged>> out;
+  for (const OwnProperty& p : PropertiesOf(heap_, tagged)) {
+    if (out.size() >= max_items) break;
+    if (p.details.accessor) continue;
+    try {
+      KeyText key = ReadKey(heap_, p.key);
+      if (!key.is_symbol) out.emplace_back(key.text, p.value);
+    } catch (const Error&) {
+      // An unreadable key: that property is left out.
+    }
+  }
+  return out;
+}
+
+std::vector<Tagged> JsObjects::Elements(const std::optional<Tagged>& v, size_t max_items) {
+  std::vector<Tagged> out;
+  if (!v || v->kind != Tagged::Kind::kStrong) return out;
+  try {
+    if (heap_.metadata().TypeClass(heap_.InstanceTypeOf(v->address)) != "JSArray") return out;
+    MapInfo map = ReadMap(heap_, heap_.MapOf(v->address));
+    uint64_t length = ReadJsArrayLength(heap_, v->address);
+    ElementList elements = ReadElements(heap_, v->address, map, std::min<uint64_t>(length, max_items), max_items);
+    for (const auto& item : elements.items) {
+      if (!item.second.number_text) out.push_back(heap_.Decode(item.second.raw));
+    }
+  } catch (const Error&) {
+    // Not readable as an array: no elements.
+  }
+  return out;
 }
 
 std::optional<std::string> JsObjects::Endpoint(const std::optional<Tagged>& v) {

@@ -33,8 +33,15 @@ class JsObjects {
 
   std::optional<std::string> String(const std::optional<Tagged>& value, size_t limit = 4096);
   std::optional<double> Number(const std::optional<Tagged>& value);
+  // true / false; nullopt for any other value.
+  std::optional<bool> Boolean(const std::optional<Tagged>& value);
   // A JS array's string elements (at most `max_items`; others are skipped).
   std::optional<std::vector<std::string>> Strings(const std::optional<Tagged>& value, size_t max_items = 256);
+  // An own data property's string keys and values, in property order (at
+  // most `max_items`; accessors and symbol keys left out): agent.sockets.
+  std::vector<std::pair<std::string, Tagged>> StringKeyed(uint64_t tagged, size_t max_items = 256);
+  // A JS array's elements as tagged values (at most `max_items`).
+  std::vector<Tagged> Elements(const std::optional<Tagged>& value, size_t max_items = 256);
   // { address, port } objects (a socket's _peername or _sockname): "host:port".
   std::optional<std::string> Endpoint(const std::optional<Tagged>& value);
 

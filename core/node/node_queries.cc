@@ -1,9 +1,14 @@
 // The node/ wing's text answers: see node_queries.h.
 #include "core/node/node_queries.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/node/node_handles.h"
+#include "core/node/node_http.h"
+#include "core/node/node_js.h"
+#include "core/node/node_worker.h"
 #include "core/node/node_info.h"
 #include "core/platform/proc_sockets.h"
 #include "core/v8/program.h"
@@ -32,14 +37,57 @@ std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, u
   return out;
 }
 
-std::string EnvironmentsText(const EnvironmentSearch& search) {
+namespace {
+
+std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+
+// Rows of cells as lines: every column as wide as its widest cell, two
+// spaces between columns, none at the end of a line.
+std::string AlignedColumns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); i++) widths[i] = std::max(widths[i], row[i].size());
+  }
   std::string out;
-  for (const EnvironmentInfo& env : search.environments) {
-    out += Hex(env.address) + " " + ThreadName(env.thread) + " loop " + Hex(env.loop) + " contexts";
-    for (uint64_t c : env.contexts) out += " " + Hex(c);
-    out += "\n";
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); i++) line += " " + Pad(row[i], widths[i]) + " ";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
   }
   return out;
+}
+
+// A Worker's identity for its row; "" for the main thread, or without
+// Node's offsets.
+std::string WorkerCell(Program& target, const std::optional<NodeLayout>& layout, const EnvironmentInfo& env,
+                       const std::vector<uint64_t>& workers) {
+  if (!layout || env.thread != EnvironmentInfo::Thread::kWorker) return "";
+  return WorkerText(ReadWorkerInfo(target, *layout, env, workers));
+}
+
+}  // namespace
+
+std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
+  std::optional<NodeLayout> layout;
+  try {
+    layout = NodeLayout::Read(target);
+  } catch (const Error&) {
+    // Without Node's offsets the Workers are listed without their details.
+  }
+  const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
+                                      [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
+  std::vector<uint64_t> workers;
+  if (layout && any_worker) workers = FindWorkerObjects(target, search.scanned);
+  std::vector<std::vector<std::string>> rows;
+  for (const EnvironmentInfo& env : search.environments) {
+    std::string contexts = env.contexts.size() == 1 ? "native context" : "native contexts";
+    for (uint64_t c : env.contexts) contexts += " " + Hex(c);
+    rows.push_back({Hex(env.address), ThreadName(env.thread), "loop " + (env.loop ? Hex(env.loop) : "unknown"),
+                    contexts, WorkerCell(target, layout, env, workers)});
+  }
+  return AlignedColumns(rows);
 }
 
 std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid) {
@@ -51,6 +99,18 @@ std::string HandlesText(Program& target, const EnvironmentSearch& search, bool v
     HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
     LoopInfo loop = ReadLoop(target, layout, e, handles);
     out += FormatHandles(e, handles, verbose, &requests, &loop);
+  }
+  return out;
+}
+
+std::string HttpText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid) {
+  NodeLayout layout = NodeLayout::Read(target);
+  const std::map<int, SocketEndpoints> sockets = pid > 0 ? ReadProcessSockets(pid) : std::map<int, SocketEndpoints>{};
+  JsObjects js(target.heap());
+  std::string out;
+  for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
+    HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
+    out += FormatHttp(js, e, handles, verbose);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // The node/ wing's answers as text: what `node-env`, `node-handles`,
-// `node-requests` and `node-info` print, composed once here for both front
+// `node-http`, `node-requests` and `node-info` print, composed once here for both front
 // ends (python/bindings/node.cc and tools/cli.cc), which only translate.
 //
 // What may fail: every function throws Error (MissingConstant when Node's
@@ -32,14 +32,22 @@ EnvironmentSearch SearchEnvironments(Program& target, const std::string& core_pa
 // Error when `only` is none of them.
 std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, uint64_t only);
 
-// One line per Environment: "0x... main thread loop 0x... contexts 0x... 0x...".
-std::string EnvironmentsText(const EnvironmentSearch& search);
+// One line per Environment, in aligned columns: its address, thread, loop
+// and native contexts, and for a Worker its threadId, script and LWP
+// (node_worker.h): "  0x...  worker thread  loop 0x...  native context 0x...
+// threadId 1 "/srv/w.js" LWP 4242".
+std::string EnvironmentsText(Program& target, const EnvironmentSearch& search);
 
 // Each picked Environment's handle queue, with its requests and loop facts.
 // `pid` > 0 (a live local process): the sockets the kernel lists fill in
 // ports and peers. Throws MissingConstant without Node's layout constants.
 std::string HandlesText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0,
                         int pid = 0);
+
+// Each picked Environment's HTTP in flight (node_http.h): servers with the
+// requests being handled, outgoing requests. `pid` as for HandlesText.
+std::string HttpText(Program& target, const EnvironmentSearch& search, bool verbose = false, uint64_t only_env = 0,
+                     int pid = 0);
 
 // Each picked Environment's request queue. Throws like HandlesText.
 std::string RequestsText(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env = 0);

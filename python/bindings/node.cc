@@ -38,6 +38,15 @@ void RegisterNode(py::module_& m) {
       // a live local process: sockets the kernel lists fill in ports and peers
       py::arg("pid") = 0);
   m.def(
+      "node_environments", [](Target& t, const EnvironmentSearch& s) { return EnvironmentsText(t, s); },
+      py::arg("target"), py::arg("search"));
+  m.def(
+      "node_http",
+      [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only, int pid) {
+        return HttpText(t, s, verbose, only, pid);
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0, py::arg("pid") = 0);
+  m.def(
       "node_requests",
       [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {
         return RequestsText(t, s, verbose, only);

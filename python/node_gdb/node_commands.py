@@ -1,5 +1,5 @@
 """GDB commands for Node's own structures: node-info, node-handles,
-node-requests and node-environments.
+node-requests, node-http and node-environments.
 
 The C++ core finds every node::Environment (main thread and Workers) through
 the native contexts of the V8 heaps and walks their handle and request
@@ -81,6 +81,30 @@ ENV limits the output to one Environment (an address from node-environments)."""
         gdb.write(search.summary + "\n" + text)
 
 
+class NodeHttp(gdb.Command):
+    """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
+
+For each listening server (its JS object, fd and address), the requests its
+connections are handling: method and URL of each IncomingMessage, the
+socket (fd, local -> remote address where known), the IncomingMessage
+object. Then the outgoing requests: each ClientRequest's method, the
+host:port it was sent to (its agent's key) and path, and its socket, or
+that it waits in its agent's queue for a socket.
+In a live process the kernel's socket tables give the addresses memory
+does not hold. -v adds each request's net.Socket and the ServerResponse of
+a request being handled. ENV limits the output to one Environment."""
+
+    def __init__(self):
+        super().__init__("node-http", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, "node-http")
+        target, search, pid = environments()
+        text = loader.import_core().node_http(target, search, verbose, env, pid)
+        gdb.write(search.summary + "\n" + text)
+
+
 class NodeRequests(gdb.Command):
     """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
 
@@ -106,19 +130,17 @@ class NodeEnvironments(gdb.Command):
     """List Node's Environments (main thread and Workers) and how they were found.
 
 Native contexts are found by scanning writable memory for the V8 maps of
-native contexts; each holds its Environment* in an embedder data slot."""
+native contexts; each holds its Environment* in an embedder data slot.
+A Worker's line also says its threadId, the script it runs and the LWP of
+its thread (as `info threads` and `thread apply all bt` name it)."""
 
     def __init__(self):
         super().__init__("node-environments", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _target, search, _pid = environments()
-        gdb.write(search.summary + "\n")
-        for address, thread, loop, contexts in search.environments:
-            gdb.write("  %#x  %-13s  loop %s  native context%s %s\n" % (
-                address, thread, "%#x" % loop if loop else "unknown", "" if len(contexts) == 1 else "s",
-                " ".join("%#x" % c for c in contexts)))
+        target, search, _pid = environments()
+        gdb.write(search.summary + "\n" + loader.import_core().node_environments(target, search))
         for line in search.rejected:
             gdb.write("  ignored: %s\n" % line)
 
@@ -143,5 +165,6 @@ and process.versions, the rest from the main thread's `process` object."""
 def register():
     NodeHandles()
     NodeRequests()
+    NodeHttp()
     NodeEnvironments()
     NodeInfo()

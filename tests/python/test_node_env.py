@@ -109,7 +109,11 @@ def test_environments_of_main_thread_and_worker(ne):
     lines = ne.environments.splitlines()[1:]
     assert len(lines) == 2 and "main thread" in lines[0] and "worker thread" in lines[1], ne.environments
     for line in lines:
-        assert re.match(r"^  %s  (main|worker) thread\s+loop %s  native context %s$" % (HEX, HEX, HEX), line), line
+        assert re.match(r"^  %s\s+(main|worker) thread\s+loop %s\s+native context %s$" % (HEX, HEX, HEX), line) or \
+            re.match(r'^  %s\s+worker thread\s+loop %s\s+native context %s\s+threadId %d "%s" LWP \d+$' % (
+                HEX, HEX, HEX, ne.expect["worker"]["threadId"], re.escape(ne.expect["argv"][1])), line), line
+    # Columns aligned although the worker's addresses are longer.
+    assert len({re.search(r"(main|worker) thread", l).start() for l in lines}) == 1 and len({l.index("loop ") for l in lines}) == 1, lines
     # The same Environments everywhere.
     assert list(ne.handles.envs) == list(ne.requests.envs)
     assert [int(l.split()[0], 16) for l in lines] == list(ne.handles.envs)

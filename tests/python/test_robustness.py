@@ -136,7 +136,7 @@ def test_node_commands_with_damaged_queues(damaged):
     The Environment is still found, what precedes the damage is listed, and
     each walk ends with one line saying where and why."""
     commands = ["node-environments", "node-handles", "node-handles -v", "node-requests", "node-requests -v",
-                "node-info", "v8 bt", "v8 bt -a"]
+                "node-http", "node-info", "v8 bt", "v8 bt -a"]
     results = {c: (text, seconds) for c, text, seconds in damaged.timed(commands)}
     for command, (text, seconds) in results.items():
         assert seconds < PROMPT, "%s took %.1fs" % (command, seconds)
@@ -151,6 +151,9 @@ def test_node_commands_with_damaged_queues(damaged):
     assert re.search(r" FSEvent +ref +active +watching .*corrupt\.js", handles), handles
     assert "handle_wrap_queue_ walk stopped: next_ at %#x leads back to %s (a cycle that misses the head)" % (
         int(damaged.addresses["self_looped_node"], 16) + 8, damaged.addresses["self_looped_node"]) in handles, handles
+    # node-http reads the same damaged handle queue: its header, no error.
+    assert re.search(r"^Environment %s \(main thread\): 0 servers, 0 requests being handled, 0 outgoing$"
+                     % damaged.addresses["environment"], results["node-http"][0], re.M), results["node-http"][0]
     requests = results["node-requests"][0]
     assert re.search(r"FSReqCallback +stat +\".*corrupt\.js\"", requests), requests
     assert "req_wrap_queue_ walk stopped: next_ at %#x holds 0x4141414141414140, which cannot be read" % (

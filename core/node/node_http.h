@@ -1,0 +1,57 @@
+// HTTP in flight, from the JavaScript objects of Node's http module that
+// hang off a stream handle's owner (a net.Socket): on a client socket, the
+// ClientRequest it carries (socket._httpMessage: method, host, path, and
+// the port from its agent's key), and the requests that agent queues; on a connection a server accepted, the
+// IncomingMessage being handled (socket._httpMessage, a ServerResponse, and
+// its `req`; else socket.parser.incoming while the request is parsed).
+// These are lib/_http_*.js's own property names, the same in Node 20-26.
+//
+// What may fail: nothing throws; an object that does not hold what is
+// expected gives nullopt (the handle is then listed without HTTP facts).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/node/node_env.h"
+#include "core/node/node_js.h"
+
+namespace nodegdb {
+
+struct HandleList;
+
+struct HttpClientRequest {
+  uint64_t request = 0;   // tagged ClientRequest
+  std::string method;     // "GET"
+  std::string host;       // as asked for: "127.0.0.1", "api.example.com"
+  std::string endpoint;   // "127.0.0.1:8080" (the agent's key), else the Host header, else host
+  std::string path;       // "/orders/42?expand=items"
+  uint64_t agent = 0;     // tagged http.Agent, 0 if none
+};
+// The ClientRequest on a client socket (tagged net.Socket), if any.
+std::optional<HttpClientRequest> ReadClientRequest(JsObjects& js, uint64_t socket);
+// The ClientRequests an agent (tagged) queues for want of a socket
+// (agent.requests: maxSockets reached), at most `max`.
+std::vector<HttpClientRequest> ReadQueuedRequests(JsObjects& js, uint64_t agent, size_t max = 1024);
+
+struct HttpIncoming {
+  uint64_t message = 0;   // tagged IncomingMessage
+  uint64_t response = 0;  // tagged ServerResponse, 0 if not assigned yet
+  std::string method, url;
+};
+// The request a server-side socket (tagged net.Socket) is handling, if any.
+std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket);
+
+// A one-line text of a client request: "GET 127.0.0.1:8080 /orders/42".
+std::string ClientRequestText(const HttpClientRequest& r);
+
+// The text of `node-http` for one Environment, from its handle list (read
+// with ReadHandleWraps, whose stream describers name the endpoints):
+// each listening server with the requests its connections are handling,
+// then the outgoing requests (and those their agents queue). `verbose` adds the net.Socket of each, and
+// the ServerResponse of a request being handled.
+std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose = false);
+
+}  // namespace nodegdb

@@ -1,0 +1,122 @@
+#include "core/node/node_worker.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/node/node_handles.h"
+#include "core/node/node_js.h"
+#include "core/v8/heap_number.h"
+#include "core/v8/program.h"
+
+namespace nodegdb {
+
+namespace {
+
+// node::worker::Worker is under 1 KB in Node 20-26; env_ and tid_ are within it.
+constexpr uint64_t kWorkerSize = 2048;
+constexpr uint64_t kChunk = 1 << 20;
+
+// glibc on x86-64: a pthread_t is the thread's struct pthread, which starts
+// with tcbhead_t { void* tcb; dtv_t* dtv; void* self; ... }, tcb and self
+// pointing to the struct itself; the kernel thread id `tid` is at 0x2d0
+// (glibc 2.26 to 2.40 alike; libthread_db reads the same field).
+constexpr uint64_t kTcbSelf = 16, kPthreadTid = 0x2d0;
+
+bool IsPthread(Memory& memory, uint64_t p) {
+  uint64_t tcb = 0, self = 0;
+  return p && p % 8 == 0 && memory.Read(p, &tcb, 8) && memory.Read(p + kTcbSelf, &self, 8) && tcb == p && self == p;
+}
+
+// The Worker's words (its first kWorkerSize bytes), empty if unreadable.
+std::vector<uint64_t> WorkerWords(Memory& memory, uint64_t worker) {
+  std::vector<uint64_t> words(kWorkerSize / 8);
+  if (!memory.Read(worker, words.data(), kWorkerSize)) words.clear();
+  return words;
+}
+
+}  // namespace
+
+std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<MemoryRange>& ranges, size_t max) {
+  std::vector<uint64_t> out;
+  const uint64_t vtable = target.SymbolRuntimeAddress("_ZTVN4node6worker6WorkerE");
+  if (!vtable) return out;
+  // An object's vtable pointer points past the vtable's offset-to-top and
+  // typeinfo words.
+  const uint64_t vptr = vtable + 16;
+  std::vector<uint64_t> buffer(kChunk / 8);
+  for (const MemoryRange& range : ranges) {
+    for (uint64_t at = range.start & ~7ull; at < range.end && out.size() < max;) {
+      uint64_t size = std::min<uint64_t>(kChunk - (at % 4096), range.end - at) & ~7ull;
+      if (size == 0) break;
+      if (!target.memory().Read(at, buffer.data(), size)) {
+        size = std::min<uint64_t>(4096 - (at % 4096), range.end - at) & ~7ull;
+        if (size == 0 || !target.memory().Read(at, buffer.data(), size)) {
+          at += std::max<uint64_t>(size, 8);
+          continue;
+        }
+      }
+      for (uint64_t i = 0; i < size / 8 && out.size() < max; i++) {
+        if (buffer[i] == vptr) out.push_back(at + i * 8);
+      }
+      at += size;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The kernel thread id of the pthread_t the Worker holds.
+void ReadThread(Memory& memory, WorkerInfo& info) {
+  for (uint64_t w : WorkerWords(memory, info.worker)) {
+    if (!IsPthread(memory, w)) continue;
+    info.pthread = w;
+    uint32_t tid = 0;
+    // Linux thread ids are below 2^22 (pid_max's limit).
+    if (memory.Read(w + kPthreadTid, &tid, 4) && tid > 0 && tid <= (1u << 22)) info.lwp = tid;
+    return;
+  }
+}
+
+}  // namespace
+
+WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const EnvironmentInfo& env,
+                          const std::vector<uint64_t>& workers) {
+  WorkerInfo info;
+  JsObjects js(target.heap());
+  for (uint64_t context : env.contexts) {
+    uint64_t process = js.ProcessObject(context);
+    if (!process) continue;
+    auto argv = js.Strings(js.Get(process, "argv"), 4);
+    if (argv && argv->size() >= 2) info.script = (*argv)[1];
+    break;
+  }
+  // The Worker whose env_ is this Environment.
+  for (uint64_t w : workers) {
+    std::vector<uint64_t> words = WorkerWords(target.memory(), w);
+    if (std::find(words.begin(), words.end(), env.address) != words.end()) info.worker = w;
+  }
+  if (!info.worker) {
+    info.error = "no node::worker::Worker points to the Environment";
+    return info;
+  }
+  info.handle = js.Wrapper(info.worker, layout.persistent_handle);
+  if (info.handle) {
+    info.thread_id = js.Number(js.Get(info.handle, "threadId"));
+    info.thread_name = js.String(js.Get(info.handle, "threadName"), 256).value_or("");
+  }
+  ReadThread(target.memory(), info);
+  return info;
+}
+
+std::string WorkerText(const WorkerInfo& w) {
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
+  if (w.thread_id) add("threadId " + FormatJsNumber(*w.thread_id));
+  if (!w.thread_name.empty() && w.thread_name != "WorkerThread") add("name \"" + w.thread_name + "\"");
+  if (!w.script.empty()) add("\"" + w.script + "\"");
+  if (w.lwp) add("LWP " + std::to_string(w.lwp));
+  return out;
+}
+
+}  // namespace nodegdb
