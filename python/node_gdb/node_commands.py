@@ -12,6 +12,7 @@ import gdb
 
 from . import loader, session
 from .common import one_line_errors
+from .options import Option, Options
 
 
 def _maps_from_gdb():
@@ -37,24 +38,36 @@ def _find_environments(target):
     return target, search, pid
 
 
+VERBOSE_OPTIONS = Options(Option("verbose", doc="more detail on each line", aliases=("v", "-verbose")))
+NO_OPTIONS = Options()
+
+
 def _parse_args(arg, command):
-    """-v and an optional Environment address (any GDB expression)."""
-    verbose = False
-    rest = []
-    for word in gdb.string_to_argv(arg):
-        if word in ("-v", "--verbose"):
-            verbose = True
-        elif word.startswith("-"):
-            raise gdb.GdbError("usage: %s [-v] [ENVIRONMENT-ADDRESS]" % command)
-        else:
-            rest.append(word)
+    """-v (GDB style: -verbose, --) and an optional Environment address
+    (any GDB expression)."""
+    given, rest = VERBOSE_OPTIONS.parse(arg)
     env = 0
-    if rest:
-        env = int(gdb.parse_and_eval(" ".join(rest)).cast(gdb.lookup_type("unsigned long")))
-    return verbose, env
+    if rest.strip():
+        env = int(gdb.parse_and_eval(rest).cast(gdb.lookup_type("unsigned long")))
+    return given["verbose"], env
 
 
-class NodeHandles(gdb.Command):
+def _no_args(arg, command):
+    _, rest = NO_OPTIONS.parse(arg)
+    if rest.strip():
+        raise gdb.GdbError("%s takes no arguments" % command)
+
+
+class _NodeCommand(gdb.Command):
+    """A node-* command: its options complete, then GDB's expressions."""
+
+    options = VERBOSE_OPTIONS
+
+    def complete(self, text, word):
+        return self.options.complete(text, word)
+
+
+class NodeHandles(_NodeCommand):
     """List the libuv handles of every Node Environment: node-handles [-v] [ENV]
 
 One line per HandleWrap of each Environment's handle_wrap_queue_ (main thread
@@ -71,7 +84,7 @@ wrapper object (usable with `v8 print`).
 ENV limits the output to one Environment (an address from node-environments)."""
 
     def __init__(self):
-        super().__init__("node-handles", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("node-handles", gdb.COMMAND_DATA)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
@@ -81,7 +94,7 @@ ENV limits the output to one Environment (an address from node-environments)."""
         gdb.write(search.summary + "\n" + text)
 
 
-class NodeHttp(gdb.Command):
+class NodeHttp(_NodeCommand):
     """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
 
 For each listening server (its JS object, fd and address), the requests its
@@ -95,7 +108,7 @@ does not hold. -v adds each request's net.Socket and the ServerResponse of
 a request being handled. ENV limits the output to one Environment."""
 
     def __init__(self):
-        super().__init__("node-http", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("node-http", gdb.COMMAND_DATA)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
@@ -105,7 +118,7 @@ a request being handled. ENV limits the output to one Environment."""
         gdb.write(search.summary + "\n" + text)
 
 
-class NodeRequests(gdb.Command):
+class NodeRequests(_NodeCommand):
     """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
 
 One line per ReqWrap of each Environment's req_wrap_queue_: the C++ object,
@@ -116,7 +129,7 @@ bytes left to write) and its JS object. -v adds the C++ class and the
 uv_req_t."""
 
     def __init__(self):
-        super().__init__("node-requests", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("node-requests", gdb.COMMAND_DATA)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
@@ -126,7 +139,7 @@ uv_req_t."""
         gdb.write(search.summary + "\n" + text)
 
 
-class NodeEnvironments(gdb.Command):
+class NodeEnvironments(_NodeCommand):
     """List Node's Environments (main thread and Workers) and how they were found.
 
 Native contexts are found by scanning writable memory for the V8 maps of
@@ -134,28 +147,34 @@ native contexts; each holds its Environment* in an embedder data slot.
 A Worker's line also says its threadId, the script it runs and the LWP of
 its thread (as `info threads` and `thread apply all bt` name it)."""
 
+    options = NO_OPTIONS
+
     def __init__(self):
         super().__init__("node-environments", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
+        _no_args(arg, "node-environments")
         target, search, _pid = environments()
         gdb.write(search.summary + "\n" + loader.import_core().node_environments(target, search))
         for line in search.rejected:
             gdb.write("  ignored: %s\n" % line)
 
 
-class NodeInfo(gdb.Command):
+class NodeInfo(_NodeCommand):
     """Show what the Node process was: versions, pid, execPath, argv, execArgv, threads.
 
 Read from the process's memory: the versions from node::per_process::metadata
 and process.versions, the rest from the main thread's `process` object."""
+
+    options = NO_OPTIONS
 
     def __init__(self):
         super().__init__("node-info", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
+        _no_args(arg, "node-info")
         target, search, _pid = environments()
         inferior = gdb.selected_inferior()
         source = "from the core file" if session.is_core() else "of the live process"

@@ -272,7 +272,7 @@ def test_one_environment_and_bad_arguments(ne):
     assert out[0].count("Environment 0x") == 1 and ("Environment %#x (main thread)" % main) in out[0], out[0]
     assert out[1].count("Environment 0x") == 1, out[1]
     assert out[2].startswith("0x1234 is none of the Environments found (2 Environments"), out[2]
-    assert out[3] == "usage: node-handles [-v] [ENVIRONMENT-ADDRESS]", out[3]
+    assert out[3] == "Unrecognized option at: --bogus", out[3]  # GDB-style options
     assert len(out[4].splitlines()) == 1, out[4]
 
 

@@ -222,7 +222,7 @@ def test_worker_is_named(nh):
 def test_bad_arguments(nh):
     out = nh.gdb.outputs(["node-http 0x1234", "node-http --bogus"])
     assert out[0].startswith("0x1234 is none of the Environments found (2 Environments"), out[0]
-    assert out[1] == "usage: node-http [-v] [ENVIRONMENT-ADDRESS]", out[1]
+    assert out[1] == "Unrecognized option at: --bogus", out[1]  # GDB-style options
 
 
 # ---------------------------------------------------------------------------
