@@ -53,6 +53,11 @@ struct V8Rules {
   // has_context_cells; function scopes keep an unused-parameter-bits slot,
   // and can_only_access_fixed_formal_parameters is derived from the flags.
   bool scope_info_v14_flags() const { return major >= 14; }
+  // V8 12: a PromiseReaction starts with continuation_preserved_embedder_data
+  // (then next, reject_handler, fulfill_handler, promise_or_capability); V8
+  // 11 had it last (checked on the reactions of pending promises in cores of
+  // Node 20 and 22-26).
+  bool promise_reaction_embedder_data_first() const { return major >= 12; }
   // V8 13: an API object (JS_API_OBJECT_TYPE...) keeps a cpp_heap_wrappable
   // word before its embedder fields (checked: a TCP wrapper's Map[72] with 5
   // embedder fields on Node 24 and 26, Map[56] with 4 on Node 20 and 22).

@@ -1,4 +1,4 @@
-// The heap walk (`v8 findjsobjects`, `findjsinstances`, `findrefs`): V8's
+// The heap walk (`v8 findjsobjects`, `findjsinstances`, `findrefs`, `v8 async`): V8's
 // pages found by their chunk headers in the seed's memory, every object
 // stepped over by its size and named as the census names it, and the
 // reference and property searches. Heap seeds (tools/make_fuzz_seeds.py
@@ -6,6 +6,7 @@
 #include "core/heap/heap_census.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_walk.h"
+#include "core/stack/async_functions.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -35,6 +36,7 @@ NODEGDB_FUZZ_TARGET(heap) {
     Census census(namer);
     walker.Walk(census, Bounded).Summary();
   });
+  fuzz::Try([&] { AsyncStacksText(FindAsyncStacks(fuzz.heap(), walker, Bounded), true); });
   for (uint64_t root : fuzz.roots()) {
     fuzz::Try([&] { FindReferences(walker, namer, root, Bounded, 100, nullptr); });
     fuzz::Try([&] { namer.ClassOfAddress(root & ~uint64_t{7}); });

@@ -12,6 +12,7 @@
 #include "core/heap/heap_census.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_walk.h"
+#include "core/stack/async_functions.h"
 #include "core/target.h"
 #include "core/view/v8_view.h"
 #include "python/bindings/bindings.h"
@@ -185,6 +186,14 @@ class HeapSession {
     return text;
   }
 
+  // v8 async: the suspended async functions and generators, as text.
+  py::tuple AsyncStacksTextOf(bool verbose, py::object progress_callback) {
+    Progress progress(progress_callback);
+    AsyncStacks stacks = FindAsyncStacks(target_->heap(), *walker_, progress.fn());
+    progress.Check(stacks.report);
+    return py::make_tuple(AsyncStacksText(stacks, verbose), stacks.report.Summary(), stacks.report.failed_bytes());
+  }
+
   std::string Pages() {
     const HeapPageSet& set = walker_->pages();
     std::string out;
@@ -222,7 +231,9 @@ void RegisterHeap(py::module_& m) {
       .def("property_holders", &HeapSession::PropertyHolders, py::arg("name"), py::arg("progress") = py::none(),
            py::arg("limit") = 10000, "([(object, class, value or None)], summary, bytes not walked)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
-      .def("pages", &HeapSession::Pages);
+      .def("pages", &HeapSession::Pages)
+      .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
+           "(text, walk summary, failed bytes) of the suspended async functions and generators");
 }
 
 }  // namespace nodegdb

@@ -16,6 +16,7 @@ FEATURES = (
     ("bytecode", True),        # v8 bytecode
     ("node_commands", True),   # node-info, node-handles, node-requests, node-environments
     ("heap_commands", True),   # v8 findjsobjects, v8 findjsinstances, v8 findrefs
+    ("async_commands", True),  # v8 async
     ("node_printers", False),  # node::ListHead / ListNode printers: pure GDB
     ("printers", True),        # the V8 handle printers
     ("xmethods", True),        # args[0], args.Length(), local.IsEmpty(), maybe.ToLocalChecked()...

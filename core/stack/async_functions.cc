@@ -1,0 +1,308 @@
+#include "core/stack/async_functions.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/errors.h"
+#include "core/stack/source_positions.h"
+#include "core/v8/context.h"
+#include "core/v8/js_function.h"
+#include "core/v8/shared_function_info.h"
+
+namespace nodegdb {
+
+namespace {
+
+// JSGeneratorObject (V8 11-14, from Torque): after the JSObject header
+// (map, properties, elements) come function, context, receiver,
+// input_or_debug_pos, resume_mode, continuation, parameters_and_registers;
+// a JSAsyncFunctionObject then has its promise. Checked on the cores of all
+// four Node versions (V8 14 appends the cached await closures after it).
+constexpr uint64_t kGeneratorFunction = 24, kGeneratorInputOrDebugPos = 48, kGeneratorContinuation = 64,
+                   kAsyncFunctionPromise = 80;
+// JSPromise: reactions_or_result, flags (status in bits 0-1) after the header.
+constexpr uint64_t kPromiseReactionsOrResult = 24, kPromiseFlags = 32;
+// PromiseReaction (a Struct): next, reject_handler, fulfill_handler, ...;
+// from V8 12 continuation_preserved_embedder_data comes first
+// (V8Rules::promise_reaction_embedder_data_first).
+uint64_t ReactionNext(const V8Rules& r) { return r.promise_reaction_embedder_data_first() ? 16 : 8; }
+uint64_t ReactionFulfillHandler(const V8Rules& r) { return r.promise_reaction_embedder_data_first() ? 32 : 24; }
+// An await closure's context (AwaitContext): scope info, previous, then
+// the generator in the extension slot.
+constexpr int kAwaitContextGeneratorSlot = 2;
+constexpr size_t kMaxReactions = 100000;
+
+struct Types {
+  int generator = -1, async_function = -1, async_generator = -1, promise = -1, reaction = -1;
+  bool generator_guessed = false;  // not from the metadata: see below
+  explicit Types(const Metadata& md)
+      : generator(md.FindType("JS_GENERATOR_OBJECT_TYPE").value_or(-1)),
+        async_function(md.FindType("JS_ASYNC_FUNCTION_OBJECT_TYPE").value_or(-1)),
+        async_generator(md.FindType("JS_ASYNC_GENERATOR_OBJECT_TYPE").value_or(-1)),
+        promise(md.FindType("JS_PROMISE_TYPE").value_or(-1)),
+        reaction(md.FindType("PROMISE_REACTION_TYPE").value_or(-1)) {
+    // The metadata names no JS_GENERATOR_OBJECT_TYPE; V8 numbers the
+    // concrete base class just before its subclasses (0x839 before
+    // JS_ASYNC_FUNCTION_OBJECT_TYPE 0x83a on Node 20, 0x83f before 0x840 on
+    // Node 26, read from suspended generators); Describe() must then also
+    // find a function, or the object is not listed.
+    if (generator < 0 && async_function > 0 && md.TypeName(async_function - 1).empty()) {
+      generator = async_function - 1;
+      generator_guessed = true;
+    }
+  }
+};
+
+// Collects the suspended generators and the pending promises with reactions.
+class Collector : public ObjectVisitor {
+ public:
+  Collector(Heap& heap, const Types& types) : heap_(heap), types_(types) {}
+
+  void Visit(const ObjectRef& o) override {
+    const int type = o.facts ? o.facts->type : -1;
+    const uint64_t tagged = o.address + heap_.layout().tagging.heap_object_tag;
+    try {
+      if (type == types_.generator || type == types_.async_function || type == types_.async_generator) {
+        Tagged continuation = heap_.ReadTagged(o.address + kGeneratorContinuation);
+        if (continuation.is_smi() && continuation.smi >= 0) generators.push_back({tagged, type});
+      } else if (type == types_.promise) {
+        Tagged flags = heap_.ReadTagged(o.address + kPromiseFlags);
+        uint64_t reactions = heap_.ReadWord(o.address + kPromiseReactionsOrResult);
+        if (flags.is_smi() && (flags.smi & 3) == 0 && !heap_.Decode(reactions).is_smi()) {
+          promises.push_back({tagged, reactions});
+        }
+      }
+    } catch (const Error&) {
+      // An unreadable object: the walk's report covers the page; go on.
+    }
+  }
+
+  std::vector<std::pair<uint64_t, int>> generators;      // tagged, instance type
+  std::vector<std::pair<uint64_t, uint64_t>> promises;   // tagged, reactions head
+
+ private:
+  Heap& heap_;
+  const Types& types_;
+};
+
+class AsyncResolver {
+ public:
+  AsyncResolver(Heap& heap, const Types& types) : heap_(heap), types_(types) {}
+
+  SuspendedFunction Describe(uint64_t tagged, int type) {
+    SuspendedFunction f;
+    f.object = tagged;
+    f.kind = type == types_.async_function ? "async function" : type == types_.async_generator ? "async generator"
+                                                                                               : "generator";
+    const uint64_t address = tagged - heap_.layout().tagging.heap_object_tag;
+    try {
+      f.function = heap_.ReadWord(address + kGeneratorFunction);
+      JSFunctionData fn = ReadJSFunction(heap_, heap_.Decode(f.function).address);
+      f.name = fn.sfi.debug_name;
+      if (type == types_.async_function) f.promise = heap_.ReadWord(address + kAsyncFunctionPromise);
+      Locate(address, fn.sfi, f);
+    } catch (const Error& e) {
+      f.note = e.what();
+    }
+    return f;
+  }
+
+  // The generator an await closure resumes (its context's extension), or 0.
+  uint64_t AwaitingGenerator(uint64_t handler) {
+    Tagged h = heap_.Decode(handler);
+    if (h.kind != Tagged::Kind::kStrong || !IsJSFunction(heap_, h.address)) return 0;
+    JSFunctionData fn = ReadJSFunction(heap_, h.address);
+    Tagged context = heap_.Decode(fn.context);
+    if (context.kind != Tagged::Kind::kStrong || !IsContext(heap_, context.address)) return 0;
+    const ContextLayout& l = heap_.LayoutOf<ContextLayout>();
+    Tagged length = heap_.ReadTagged(context.address + static_cast<uint64_t>(l.length));
+    if (!length.is_smi() || length.smi <= kAwaitContextGeneratorSlot) return 0;
+    return heap_.ReadWord(context.address + static_cast<uint64_t>(l.header) + 8 * kAwaitContextGeneratorSlot);
+  }
+
+  // Each fulfill handler on a promise's reaction list (bounded, cycle-safe).
+  std::vector<uint64_t> FulfillHandlers(uint64_t reactions) {
+    std::vector<uint64_t> handlers;
+    std::set<uint64_t> seen;
+    for (Tagged r = heap_.Decode(reactions); r.kind == Tagged::Kind::kStrong && handlers.size() < kMaxReactions;) {
+      if (!seen.insert(r.address).second || heap_.InstanceTypeOf(r.address) != types_.reaction) break;
+      handlers.push_back(heap_.ReadWord(r.address + ReactionFulfillHandler(heap_.rules())));
+      r = heap_.ReadTagged(r.address + ReactionNext(heap_.rules()));
+    }
+    return handlers;
+  }
+
+  std::string PromiseState(uint64_t promise) {
+    Tagged p = heap_.Decode(promise);
+    Tagged flags = heap_.ReadTagged(p.address + kPromiseFlags);
+    if (!flags.is_smi()) return "unreadable";
+    static const char* const kStates[] = {"pending", "fulfilled", "rejected", "unknown"};
+    return kStates[flags.smi & 3];
+  }
+
+ private:
+  // The await or yield: the saved bytecode offset through the function's
+  // source position table.
+  void Locate(uint64_t address, const SharedFunctionInfoData& sfi, SuspendedFunction& f) {
+    if (auto start = LocateFunction(heap_, sfi)) f.script = start->script_name;
+    Tagged pos = heap_.ReadTagged(address + kGeneratorInputOrDebugPos);
+    if (!pos.is_smi() || !sfi.bytecode_array || !sfi.script) {
+      f.note = "no saved position";
+      return;
+    }
+    const Metadata& md = heap_.metadata();
+    const int64_t data = md.FindField("BytecodeArray", {"data"}).value_or(54);
+    const int64_t offset = pos.smi - (data - static_cast<int64_t>(heap_.layout().tagging.heap_object_tag));
+    const uint64_t table_raw = heap_.ReadWord(sfi.bytecode_array + (heap_.rules().bytecode_positions_at_24() ? 24 : 32));
+    std::vector<uint8_t> table = ReadBytes(table_raw);
+    auto entry = PositionAt(DecodeSourcePositionTable(table.data(), table.size(), PositionTableFormatFor(heap_.rules())),
+                            offset);
+    if (!entry) {
+      f.note = table.empty() ? "source positions not collected for this function" : "no position for the offset";
+      return;
+    }
+    if (auto loc = ScriptLocation(heap_, ReadScript(heap_, sfi.script), entry->script_offset)) {
+      f.line = loc->line;
+      f.column = loc->column;
+    }
+  }
+
+  // A (Trusted)ByteArray's bytes (map, length Smi, then the data).
+  std::vector<uint8_t> ReadBytes(uint64_t raw) {
+    Tagged t = heap_.Decode(raw);
+    if (t.kind != Tagged::Kind::kStrong) return {};
+    Tagged length = heap_.ReadTagged(t.address + 8);
+    if (!length.is_smi() || length.smi <= 0 || length.smi > (16 << 20)) return {};
+    std::vector<uint8_t> bytes(static_cast<size_t>(length.smi));
+    heap_.memory().ReadOrThrow(t.address + 16, bytes.data(), bytes.size());
+    return bytes;
+  }
+
+  Heap& heap_;
+  const Types& types_;
+};
+
+std::string FrameKey(const SuspendedFunction& f) {
+  return f.kind + "|" + f.name + "|" + f.script + ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
+}
+
+void LinkAwaits(AsyncStacks& out, AsyncResolver& resolver, const std::vector<std::pair<uint64_t, uint64_t>>& promises) {
+  std::unordered_map<uint64_t, int> by_object, by_promise;
+  for (size_t i = 0; i < out.functions.size(); i++) {
+    by_object[out.functions[i].object] = static_cast<int>(i);
+    if (out.functions[i].promise) by_promise[out.functions[i].promise] = static_cast<int>(i);
+  }
+  for (const auto& [promise, reactions] : promises) {
+    try {
+      for (uint64_t handler : resolver.FulfillHandlers(reactions)) {
+        auto it = by_object.find(resolver.AwaitingGenerator(handler));
+        if (it == by_object.end()) continue;
+        SuspendedFunction& waiter = out.functions[static_cast<size_t>(it->second)];
+        waiter.awaited = promise;
+        waiter.awaited_state = "pending";
+        auto inner = by_promise.find(promise);
+        if (inner != by_promise.end() && out.functions[static_cast<size_t>(inner->second)].awaited_by < 0) {
+          out.functions[static_cast<size_t>(inner->second)].awaited_by = it->second;
+        }
+      }
+    } catch (const Error&) {
+      // A damaged reaction list: what it led to so far stays.
+    }
+  }
+}
+
+void GroupStacks(AsyncStacks& out) {
+  std::set<int> outer;  // functions that await another suspended one
+  for (const SuspendedFunction& f : out.functions) {
+    if (f.awaited_by >= 0) outer.insert(f.awaited_by);
+  }
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < out.functions.size(); i++) {
+    if (outer.count(static_cast<int>(i))) continue;
+    std::vector<int> chain;
+    std::string key;
+    for (int at = static_cast<int>(i); at >= 0 && chain.size() < 10000; at = out.functions[static_cast<size_t>(at)].awaited_by) {
+      if (std::find(chain.begin(), chain.end(), at) != chain.end()) break;  // a cycle in damaged memory
+      chain.push_back(at);
+      key += FrameKey(out.functions[static_cast<size_t>(at)]) + "\n";
+    }
+    auto [it, fresh] = index.emplace(key, out.stacks.size());
+    if (fresh) out.stacks.push_back({chain, 0, {}});
+    AsyncStacks::Stack& stack = out.stacks[it->second];
+    stack.count++;
+    stack.objects.push_back(out.functions[i].object);
+  }
+  std::stable_sort(out.stacks.begin(), out.stacks.end(),
+                   [](const AsyncStacks::Stack& a, const AsyncStacks::Stack& b) { return a.count > b.count; });
+}
+
+std::string Where(const SuspendedFunction& f) {
+  std::string name = f.name.empty() ? "<anonymous>" : f.name;
+  if (f.line) return name + " (" + f.script + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ")";
+  return name + " (" + (f.script.empty() ? std::string("<unknown script>") : f.script) + ", " +
+         (f.note.empty() ? std::string("no position") : f.note) + ")";
+}
+
+}  // namespace
+
+AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress) {
+  Types types(heap.metadata());
+  Collector collector(heap, types);
+  AsyncStacks out;
+  out.report = walker.Walk(collector, progress);
+  AsyncResolver resolver(heap, types);
+  for (const auto& [tagged, type] : collector.generators) {
+    SuspendedFunction f = resolver.Describe(tagged, type);
+    // A guessed type must prove itself: its function must be readable.
+    if (type == types.generator && types.generator_guessed && f.function == 0) continue;
+    if (type == types.generator && types.generator_guessed && !f.note.empty() && f.name.empty()) continue;
+    out.functions.push_back(std::move(f));
+  }
+  LinkAwaits(out, resolver, collector.promises);
+  for (SuspendedFunction& f : out.functions) {
+    if (f.awaited && f.awaited_state.empty()) f.awaited_state = resolver.PromiseState(f.awaited);
+  }
+  GroupStacks(out);
+  return out;
+}
+
+std::string AsyncStacksText(const AsyncStacks& stacks, bool verbose) {
+  if (stacks.functions.empty()) return "nothing suspended: no async function, async generator or generator waits\n";
+  std::map<std::string, size_t> kinds;
+  for (const SuspendedFunction& f : stacks.functions) kinds[f.kind]++;
+  std::string text = std::to_string(stacks.functions.size()) + " suspended";
+  std::string sep = " (";
+  for (const auto& [kind, n] : kinds) {
+    text += sep + std::to_string(n) + " " + kind + (n == 1 ? "" : "s");
+    sep = ", ";
+  }
+  if (!kinds.empty()) text += ")";
+  text += " in " + std::to_string(stacks.stacks.size()) + " stack" + (stacks.stacks.size() == 1 ? "" : "s") +
+          ", innermost first:\n";
+  for (const AsyncStacks::Stack& s : stacks.stacks) {
+    const SuspendedFunction& inner = stacks.functions[static_cast<size_t>(s.chain[0])];
+    text += std::to_string(s.count) + " \u00d7 " + inner.kind + " " + Where(inner);
+    if (inner.awaited) {
+      text += " awaiting a " + inner.awaited_state + " Promise";
+      if (s.count == 1) text += " " + Hex(inner.awaited);
+    } else if (inner.kind == "async function") {
+      text += " (what it awaits was not found)";
+    }
+    text += "\n";
+    for (size_t k = 1; k < s.chain.size(); k++) {
+      text += "      awaited by " + Where(stacks.functions[static_cast<size_t>(s.chain[k])]) + "\n";
+    }
+    if (verbose || s.count == 1) {
+      std::string objects;
+      for (size_t k = 0; k < s.objects.size() && k < (verbose ? s.objects.size() : 1); k++) {
+        objects += (k ? " " : "") + Hex(s.objects[k]);
+      }
+      text += "      " + std::string(s.count == 1 ? "object: " : "objects: ") + objects + "\n";
+    }
+  }
+  return text;
+}
+
+}  // namespace nodegdb

@@ -1,0 +1,59 @@
+// Suspended async functions, async generators and generators: the stacks
+// that wait. Each generator object the heap holds with a saved position is
+// listed with where it waits (its await or yield as file:line:col, from the
+// bytecode offset V8 saved when it suspended), the promise it awaits and
+// that promise's state, and which suspended async function awaits its own
+// promise, as V8's async stack traces follow them (the awaited promise's
+// reactions lead through the await closures' contexts to the awaiting
+// generator). Chains are grouped into stacks, innermost first, and equal
+// stacks are counted together.
+//
+// May fail: the heap walk reports what it could not read (WalkReport); a
+// generator whose fields or position cannot be read is listed with a note,
+// never dropped; reaction lists are bounded and cycle-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/heap/heap_walk.h"
+#include "core/v8/heap.h"
+
+namespace nodegdb {
+
+struct SuspendedFunction {
+  uint64_t object = 0;     // tagged generator object
+  std::string kind;        // "async function", "async generator", "generator"
+  std::string name;        // the function's debug name ("" if anonymous)
+  uint64_t function = 0;   // tagged JSFunction
+  std::string script;      // "" if unknown
+  int64_t line = 0, column = 0;  // 1-based; 0 if unknown
+  std::string note;        // why the position is missing
+  uint64_t promise = 0;    // tagged: an async function's own promise (0 for others)
+  uint64_t awaited = 0;    // tagged promise it awaits, 0 if none found
+  std::string awaited_state;  // "pending", "fulfilled", "rejected" ("" if none)
+  int awaited_by = -1;     // index of the suspended async function awaiting `promise`
+};
+
+struct AsyncStacks {
+  std::vector<SuspendedFunction> functions;  // in heap order
+  // Chains by index into `functions`, innermost first; equal chains (same
+  // names and positions) share one entry with their count.
+  struct Stack {
+    std::vector<int> chain;  // the first instance's chain
+    size_t count = 0;
+    std::vector<uint64_t> objects;  // the innermost generator of each instance
+  };
+  std::vector<Stack> stacks;  // most instances first
+  WalkReport report;
+};
+
+AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress = {});
+
+// The answer as text: one block per stack, `N × name (file:line:col)`
+// innermost first, then each awaiting function; verbose adds each
+// instance's objects.
+std::string AsyncStacksText(const AsyncStacks& stacks, bool verbose);
+
+}  // namespace nodegdb
