@@ -6,10 +6,12 @@
 #include <unordered_map>
 
 #include "core/errors.h"
+#include "core/stack/frames.h"
 #include "core/stack/source_positions.h"
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
 #include "core/v8/shared_function_info.h"
+#include "core/view/js_view.h"
 
 namespace nodegdb {
 
@@ -20,8 +22,8 @@ namespace {
 // input_or_debug_pos, resume_mode, continuation, parameters_and_registers;
 // a JSAsyncFunctionObject then has its promise. Checked on the cores of all
 // four Node versions (V8 14 appends the cached await closures after it).
-constexpr uint64_t kGeneratorFunction = 24, kGeneratorInputOrDebugPos = 48, kGeneratorContinuation = 64,
-                   kAsyncFunctionPromise = 80;
+constexpr uint64_t kGeneratorFunction = 24, kGeneratorContext = 32, kGeneratorInputOrDebugPos = 48,
+                   kGeneratorContinuation = 64, kGeneratorParametersAndRegisters = 72, kAsyncFunctionPromise = 80;
 // JSPromise: reactions_or_result, flags (status in bits 0-1) after the header.
 constexpr uint64_t kPromiseReactionsOrResult = 24, kPromiseFlags = 32;
 // PromiseReaction (a Struct): next, reject_handler, fulfill_handler, ...;
@@ -103,6 +105,7 @@ class AsyncResolver {
       f.name = fn.sfi.debug_name;
       if (type == types_.async_function) f.promise = heap_.ReadWord(address + kAsyncFunctionPromise);
       Locate(address, fn.sfi, f);
+      ReadValues(address, fn.sfi, f);
     } catch (const Error& e) {
       f.note = e.what();
     }
@@ -166,6 +169,28 @@ class AsyncResolver {
     if (auto loc = ScriptLocation(heap_, ReadScript(heap_, sfi.script), entry->script_offset)) {
       f.line = loc->line;
       f.column = loc->column;
+    }
+  }
+
+  // The parameters lead parameters_and_registers; the function's own
+  // context (if its ScopeInfo is the function's) has the context locals.
+  void ReadValues(uint64_t address, const SharedFunctionInfoData& sfi, SuspendedFunction& f) {
+    try {
+      Tagged saved = heap_.ReadTagged(address + kGeneratorParametersAndRegisters);
+      std::vector<std::string> names;
+      if (auto source = FunctionSource(heap_, sfi, 2000)) names = ParameterNamesFromSource(source->units);
+      const ContextLayout& l = heap_.LayoutOf<ContextLayout>();
+      for (int i = 0; saved.kind == Tagged::Kind::kStrong && i < sfi.formal_parameter_count && i < 64; i++) {
+        std::string name = static_cast<size_t>(i) < names.size() ? names[static_cast<size_t>(i)] : "arg" + std::to_string(i);
+        f.arguments.emplace_back(name, heap_.ReadWord(saved.address + static_cast<uint64_t>(l.header) + 8 * static_cast<uint64_t>(i)));
+      }
+      Tagged context = heap_.ReadTagged(address + kGeneratorContext);
+      if (context.kind != Tagged::Kind::kStrong || !IsContext(heap_, context.address)) return;
+      ContextInfo c = ReadContext(heap_, context.address);
+      if (!sfi.scope_info || heap_.Decode(c.scope_info).address != sfi.scope_info) return;
+      for (const ContextVariable& v : c.variables) f.locals.emplace_back(v.name, v.value);
+    } catch (const Error&) {
+      // Values are extras: the position and chain stay.
     }
   }
 
@@ -268,7 +293,29 @@ AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& pr
   return out;
 }
 
-std::string AsyncStacksText(const AsyncStacks& stacks, bool verbose) {
+namespace {
+std::string ValuesText(Heap& heap, const std::vector<std::pair<std::string, uint64_t>>& values, int node_major) {
+  InspectOptions options;
+  options.depth = 0;
+  options.max_string_length = 60;
+  options.max_array_length = 5;
+  options.node_major = node_major;
+  std::string text;
+  for (const auto& [name, raw] : values) {
+    std::string value;
+    try {
+      value = JsView(heap, options).Format(raw);
+    } catch (const Error& e) {
+      value = std::string("<") + e.what() + ">";
+    }
+    for (char& c : value) if (c == '\n') c = ' ';
+    text += (text.empty() ? "" : ", ") + name + " = " + value;
+  }
+  return text;
+}
+}  // namespace
+
+std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose, int node_major) {
   if (stacks.functions.empty()) return "nothing suspended: no async function, async generator or generator waits\n";
   std::map<std::string, size_t> kinds;
   for (const SuspendedFunction& f : stacks.functions) kinds[f.kind]++;
@@ -300,6 +347,14 @@ std::string AsyncStacksText(const AsyncStacks& stacks, bool verbose) {
         objects += (k ? " " : "") + Hex(s.objects[k]);
       }
       text += "      " + std::string(s.count == 1 ? "object: " : "objects: ") + objects + "\n";
+    }
+    if (verbose) {
+      // The first instance's values, function by function.
+      for (int at : s.chain) {
+        const SuspendedFunction& f = stacks.functions[static_cast<size_t>(at)];
+        if (!f.arguments.empty()) text += "      " + f.name + " arguments: " + ValuesText(heap, f.arguments, node_major) + "\n";
+        if (!f.locals.empty()) text += "      " + f.name + " locals: " + ValuesText(heap, f.locals, node_major) + "\n";
+      }
     }
   }
   return text;

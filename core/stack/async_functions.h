@@ -34,6 +34,9 @@ struct SuspendedFunction {
   uint64_t awaited = 0;    // tagged promise it awaits, 0 if none found
   std::string awaited_state;  // "pending", "fulfilled", "rejected" ("" if none)
   int awaited_by = -1;     // index of the suspended async function awaiting `promise`
+  // Its arguments (named from the source) and the context locals of its own
+  // scope, as saved when it suspended: (name, raw tagged word).
+  std::vector<std::pair<std::string, uint64_t>> arguments, locals;
 };
 
 struct AsyncStacks {
@@ -53,7 +56,8 @@ AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& pr
 
 // The answer as text: one block per stack, `N × name (file:line:col)`
 // innermost first, then each awaiting function; verbose adds each
-// instance's objects.
-std::string AsyncStacksText(const AsyncStacks& stacks, bool verbose);
+// instance's objects, and each function's arguments and locals (values in
+// the JS view, util.inspect at depth 0).
+std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose, int node_major = 20);
 
 }  // namespace nodegdb

@@ -36,7 +36,7 @@ NODEGDB_FUZZ_TARGET(heap) {
     Census census(namer);
     walker.Walk(census, Bounded).Summary();
   });
-  fuzz::Try([&] { AsyncStacksText(FindAsyncStacks(fuzz.heap(), walker, Bounded), true); });
+  fuzz::Try([&] { AsyncStacksText(fuzz.heap(), FindAsyncStacks(fuzz.heap(), walker, Bounded), true); });
   for (uint64_t root : fuzz.roots()) {
     fuzz::Try([&] { FindReferences(walker, namer, root, Bounded, 100, nullptr); });
     fuzz::Try([&] { namer.ClassOfAddress(root & ~uint64_t{7}); });

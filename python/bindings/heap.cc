@@ -191,7 +191,7 @@ class HeapSession {
     Progress progress(progress_callback);
     AsyncStacks stacks = FindAsyncStacks(target_->heap(), *walker_, progress.fn());
     progress.Check(stacks.report);
-    return py::make_tuple(AsyncStacksText(stacks, verbose), stacks.report.Summary(), stacks.report.failed_bytes());
+    return py::make_tuple(AsyncStacksText(target_->heap(), stacks, verbose, target_->NodeMajor()), stacks.report.Summary(), stacks.report.failed_bytes());
   }
 
   std::string Pages() {

@@ -62,3 +62,7 @@ def test_verbose_lists_every_instance_and_options_are_checked(async_out):
     objects = re.search(r"^      objects: (.*)$", block, re.M).group(1).split()
     assert len(objects) == expect["stuck"] and len(set(objects)) == expect["stuck"], block[:500]
     assert bad == "Unrecognized option at: -q"
+    # The first instance's arguments (named from the source) and context locals.
+    for name in ("leaf", "query", "service", "handler"):
+        assert "      %s arguments: gate = 'stuck'\n" % name in block, block[:2000]
+    assert re.search(r"^      service locals: .*label = 'svc-stuck'", block, re.M), block[:2000]
