@@ -27,8 +27,4 @@ struct WrappedCppObject {
 // point to, each named by its vtable; none for other objects.
 std::vector<WrappedCppObject> WrappedCppObjects(Program& program, uint64_t object);
 
-// "node::TCPWrap" for the runtime address of a vtable of the binary (where
-// an object's vtable pointer points, inside the vtable symbol), "" if none.
-std::string VtableClass(Program& program, uint64_t vtable_pointer);
-
 }  // namespace nodegdb

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/v8/heap.h"
 
@@ -41,6 +42,9 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit);
 
 // UTF-16 to UTF-8; a lone surrogate becomes U+FFFD.
 std::string Utf16ToUtf8(const std::u16string& units);
+// UTF-8 to UTF-16 (surrogate pairs past U+FFFF); a broken sequence is read
+// as far as it goes, never an error.
+std::u16string Utf8ToUtf16(std::string_view utf8);
 void AppendUtf8(std::string& out, char32_t code_point);
 
 // The string as util.inspect prints it: quotes chosen as Node chooses them,

@@ -23,26 +23,6 @@ constexpr size_t kMaxCollectionEntries = 1u << 24;  // bounds a corrupt Map's wa
 
 // ---- parsing ----
 
-std::u16string Utf8ToUtf16(const std::string& text) {
-  std::u16string out;
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    int extra = c < 0x80 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
-    char32_t cp = extra == 0 ? c : c & (0x3f >> extra);
-    if (i + static_cast<size_t>(extra) >= text.size()) throw Error("a JS path with broken UTF-8");
-    for (int k = 1; k <= extra; k++) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
-    i += static_cast<size_t>(extra) + 1;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      out += static_cast<char16_t>(0xd800 + (cp >> 10));
-      out += static_cast<char16_t>(0xdc00 + (cp & 0x3ff));
-    } else {
-      out += static_cast<char16_t>(cp);
-    }
-  }
-  return out;
-}
-
 class PathParser {
  public:
   explicit PathParser(const std::string& text) : s_(text) {}
