@@ -9,6 +9,7 @@
 //   findrefs -n NAME          objects with an own property NAME
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
@@ -129,28 +130,55 @@ int FindJsInstances(Target& target, const CliArgs& a) {
     }
     std::printf("%s %s\n", Hex(tagged).c_str(), text.c_str());
   }
-  std::printf("%zu instances\n", found.size());
+  std::printf("%zu instances", found.size());
+  if (limit < found.size()) std::printf(" (listed the first %zu; a larger N lists more)", limit);
+  std::printf("\n");
   return 0;
 }
 
-// Who points to TAGGED, or (-n NAME) which objects have an own property NAME.
+// The LIMIT argument of findrefs: a count, or "all"/"unlimited"/0 for no limit.
+size_t ParseRefsLimit(const std::string& text) {
+  if (text == "all" || text == "unlimited") return SIZE_MAX;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(text.c_str(), &end, 0);
+  if (end == text.c_str() || *end != '\0') throw Error("findrefs: LIMIT is a number or 'unlimited', not " + text);
+  return n == 0 ? SIZE_MAX : static_cast<size_t>(n);
+}
+
+// The closing line: the true count, and whether the list stopped before it.
+void PrintRefsTotal(uint64_t total, size_t listed, const char* what) {
+  std::printf("%llu %s", static_cast<unsigned long long>(total), what);
+  if (listed < total) std::printf(" (listed the first %zu; a LIMIT argument, or 'unlimited', lists more)", listed);
+  std::printf("\n");
+}
+
+// Who points to TAGGED, or (-n NAME) which objects have an own property
+// NAME; the first LIMIT (default 1000) of them, and how many there are.
 int FindRefs(Target& target, const CliArgs& a) {
-  if (a.args.empty()) throw Error("usage: findrefs TAGGED | findrefs -n NAME");
+  if (a.args.empty()) throw Error("usage: findrefs TAGGED [LIMIT] | findrefs -n NAME [LIMIT]");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
   WalkReport report;
-  if (a.args[0] == "-n" && a.args.size() > 1) {
+  uint64_t total = 0;
+  const bool by_name = a.args[0] == "-n" && a.args.size() > 1;
+  const size_t limit_at = by_name ? 2 : 1;
+  const size_t limit = a.args.size() > limit_at ? ParseRefsLimit(a.args[limit_at]) : 1000;
+  if (by_name) {
     const std::string& name = a.args[1];
-    for (const PropertyHolder& h : FindPropertyHolders(walker, namer, name, {}, 1000, &report)) {
+    std::vector<PropertyHolder> found = FindPropertyHolders(walker, namer, name, {}, limit, &report, &total);
+    for (const PropertyHolder& h : found) {
       std::printf("%s %s .%s = %s\n", Hex(h.object).c_str(), h.object_class.c_str(), name.c_str(),
                   h.accessor ? "[Getter/Setter]" : Hex(h.value).c_str());
     }
+    PrintRefsTotal(total, found.size(), ("objects with a property " + name).c_str());
   } else {
     uint64_t tagged = std::strtoull(a.args[0].c_str(), nullptr, 0);
-    for (const HeapReference& r : FindReferences(walker, namer, tagged, {}, 1000, &report)) {
+    std::vector<HeapReference> found = FindReferences(walker, namer, tagged, {}, limit, &report, &total);
+    for (const HeapReference& r : found) {
       std::printf("%s %s%s%s\n", Hex(r.holder).c_str(), r.slot_name.c_str(), r.weak ? " (weak)" : "",
                   r.owner ? (" in " + Hex(r.owner)).c_str() : "");
     }
+    PrintRefsTotal(total, found.size(), "references");
   }
   return 0;
 }
@@ -163,7 +191,7 @@ const std::vector<CliCommand>& HeapCliCommands() {
       {"heapwalk", "   (coverage of the walk, objects by V8 type)", HeapWalk},
       {"findjsobjects", "   (objects by class: instances, bytes, name)", FindJsObjects},
       {"findjsinstances", "NAME [N]   (the first N, default 20, instances of NAME)", FindJsInstances},
-      {"findrefs", "TAGGED | -n NAME   (who points to the object; objects with an own property NAME)", FindRefs},
+      {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT]   (who points to the object; objects with an own property NAME; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
   };
   return commands;
 }

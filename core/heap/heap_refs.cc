@@ -122,10 +122,11 @@ class ReferenceScanner : public ObjectVisitor {
     }
   }
   std::vector<Hit> hits;
-  bool full() const { return hits.size() >= limit_; }
+  uint64_t total = 0;  // every reference seen; only the first limit_ are kept
 
  private:
   void Add(const ObjectRef& o, uint64_t offset, bool weak) {
+    ++total;
     if (hits.size() < limit_) hits.push_back({o.address, o.address + offset, weak, o.facts->type, o.map});
   }
   Heap& heap_;
@@ -300,7 +301,8 @@ class Describer {
 }  // namespace
 
 std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
-                                          const ProgressFn& progress, size_t limit, WalkReport* report) {
+                                          const ProgressFn& progress, size_t limit, WalkReport* report,
+                                          uint64_t* total) {
   Heap& heap = walker.heap();
   Tagged t = heap.Decode(target);
   if (t.kind != Tagged::Kind::kStrong) {
@@ -316,6 +318,7 @@ std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer
   ReferenceScanner scanner(heap, plan, target, limit);
   WalkReport first = walker.Walk(scanner, progress);
   if (report) *report = first;
+  if (total) *total = scanner.total;
   if (first.cancelled) return {};
 
   Describer describer(walker, namer);
@@ -347,7 +350,7 @@ class PropertyScanner : public ObjectVisitor {
     first_receiver_ = heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
   }
   void Visit(const ObjectRef& o) override {
-    if (o.facts->type < first_receiver_ || out.size() >= limit_) return;
+    if (o.facts->type < first_receiver_) return;
     try {
       Tagged map = heap_.Decode(o.map);
       auto cached = has_.find(o.map);
@@ -366,6 +369,8 @@ class PropertyScanner : public ObjectVisitor {
       }
       std::optional<OwnProperty> p = FindOwnProperty(heap_, o.address, mi, name_);
       if (!p) return;
+      ++total;  // counted past the limit: the true total costs no naming
+      if (out.size() >= limit_) return;
       PropertyHolder h;
       h.object = o.address + heap_.layout().tagging.heap_object_tag;
       h.object_class = namer_.Name(namer_.ClassOf(o));
@@ -377,6 +382,7 @@ class PropertyScanner : public ObjectVisitor {
     }
   }
   std::vector<PropertyHolder> out;
+  uint64_t total = 0;
 
  private:
   Heap& heap_;
@@ -390,10 +396,12 @@ class PropertyScanner : public ObjectVisitor {
 }  // namespace
 
 std::vector<PropertyHolder> FindPropertyHolders(HeapWalker& walker, ObjectNamer& namer, const std::string& name,
-                                                const ProgressFn& progress, size_t limit, WalkReport* report) {
+                                                const ProgressFn& progress, size_t limit, WalkReport* report,
+                                                uint64_t* total) {
   PropertyScanner scanner(walker.heap(), namer, name, limit);
   WalkReport r = walker.Walk(scanner, progress);
   if (report) *report = r;
+  if (total) *total = scanner.total;
   if (r.cancelled) return {};
   return std::move(scanner.out);
 }

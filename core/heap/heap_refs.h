@@ -29,10 +29,12 @@ struct HeapReference {
   std::string slot_name;    // "HeldWidget.lonely", "Array[0]", "Context.someVar", "(FixedArray)[3]"
 };
 
-// References to `target` (a tagged pointer), at most `limit`. The report
-// of the (first) walk goes to *report.
+// References to `target` (a tagged pointer): the first `limit` found, in
+// heap order, while *total (if given) receives how many the walk found in
+// all. The report of the (first) walk goes to *report.
 std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
-                                          const ProgressFn& progress, size_t limit, WalkReport* report);
+                                          const ProgressFn& progress, size_t limit, WalkReport* report,
+                                          uint64_t* total = nullptr);
 
 struct PropertyHolder {
   uint64_t object = 0;   // tagged
@@ -41,8 +43,10 @@ struct PropertyHolder {
   bool accessor = false;
 };
 
-// Objects with an own property named `name` (string keys), at most `limit`.
+// Objects with an own property named `name` (string keys): the first
+// `limit`, with *total (if given) the count of all of them.
 std::vector<PropertyHolder> FindPropertyHolders(HeapWalker& walker, ObjectNamer& namer, const std::string& name,
-                                                const ProgressFn& progress, size_t limit, WalkReport* report);
+                                                const ProgressFn& progress, size_t limit, WalkReport* report,
+                                                uint64_t* total = nullptr);
 
 }  // namespace nodegdb

@@ -39,6 +39,10 @@ MapInfo ReadMap(Heap& heap, uint64_t map) {
   info.own_descriptors = static_cast<int>((info.bit_field3 & l.own_descriptors_mask) >> l.own_descriptors_shift);
   // Shifts come from the metadata (0..63): widen before shifting a 32-bit field.
   if (l.dictionary_map_shift >= 0) info.dictionary_map = (uint64_t{info.bit_field3} >> l.dictionary_map_shift) & 1;
+  // Neither bit is in the postmortem metadata; their places next to the
+  // listed ones are the same in V8 11 to 14 (MapBitFields2/3 in map.tq).
+  if (l.dictionary_map_shift >= 1) info.is_prototype_map = (uint64_t{info.bit_field3} >> (l.dictionary_map_shift - 1)) & 1;
+  if (l.elements_kind_shift >= 2) info.new_target_is_base = (bit_field2 >> (l.elements_kind_shift - 2)) & 1;
   int words = info.instance_size / 8;
   info.inobject_properties = words > info.inobject_start_words ? words - info.inobject_start_words : 0;
   info.prototype = heap.ReadTagged(map + heap.Need(l.prototype, "Map::prototype"));

@@ -29,6 +29,12 @@ struct MapInfo {
   int inobject_properties = 0;    // number of in-object property slots
   int elements_kind = 0;
   bool dictionary_map = false;    // properties in a NameDictionary
+  // Map::bit_field3's is_prototype_map (the bit below is_dictionary_map) and
+  // bit_field2's new_target_is_base (two bits below elements_kind): V8's
+  // JSReceiver::GetConstructorName trusts the map's constructor only when
+  // the object is no prototype and was built by that constructor itself.
+  bool is_prototype_map = false;
+  bool new_target_is_base = true;
   int own_descriptors = 0;
   uint8_t bit_field = 0;
   uint32_t bit_field3 = 0;

@@ -416,7 +416,7 @@ class Formatter {
   // formatRaw
 
   std::string FormatRaw(const JsDescription& d, int recurse_times) {
-    const std::optional<std::string>& constructor = d.constructor_name;
+    const std::optional<std::string> constructor = ConstructorOf(d, recurse_times);
     const std::string tag = EffectiveTag(d);
     Layout layout;
     for (const JsProperty& p : d.properties) layout.keys.push_back(KeyEntry{p, true});
@@ -473,7 +473,9 @@ class Formatter {
   // Symbol.iterator (or a null prototype). Arrays, maps, sets and typed
   // arrays get it from their own prototypes, so one re-parented to a plain
   // object (constructor "Object") has none; iterators inherit it from
-  // %IteratorPrototype% and keep it (their constructor is "Object").
+  // %IteratorPrototype% and keep it (their constructor is "Object"). A
+  // chain without any usable `constructor` holds no builtin prototype
+  // (each has its own), so none of theirs either.
   static bool IsIterable(JsKind kind, bool object_constructor) {
     switch (kind) {
       case JsKind::kArray:
@@ -508,7 +510,8 @@ class Formatter {
                                         const std::string& tag, int recurse_times,
                                         Layout& layout) {
     const bool object_constructor = constructor && *constructor == "Object";
-    if (IsIterable(d.kind, object_constructor)) return PlanIterable(d, constructor, tag, layout);
+    const bool constructorless = !d.constructor_name && d.constructorless_prototype;
+    if (IsIterable(d.kind, object_constructor || constructorless)) return PlanIterable(d, constructor, tag, layout);
     if (d.kind == JsKind::kArguments || d.kind == JsKind::kArray ||
         d.kind == JsKind::kTypedArray) {
       PrependIndexKeys(d, layout);
@@ -682,6 +685,32 @@ class Formatter {
     for (KeyEntry& e : view) e.enumerable = !rules_.bracket_extra_keys();
     view.insert(view.end(), layout.keys.begin(), layout.keys.end());
     layout.keys = std::move(view);
+  }
+
+  // getConstructorName past a chain without a usable `constructor` that
+  // does not end at the object: V8's name for the object, then the
+  // prototype's name in angle brackets, where a prototype that has none
+  // either is printed flat ("Hdr <[Object: null prototype] {}>"); past the
+  // depth limit "Hdr <Complex prototype>". The same in Node 20 to 26.
+  std::optional<std::string> ConstructorOf(const JsDescription& d, int recurse_times) {
+    if (d.constructor_name || !d.constructorless_prototype) return d.constructor_name;
+    const std::string& res = d.internal_constructor_name;
+    if (recurse_times > depth_ || recurse_times >= kMaxNesting) return res + " <Complex prototype>";
+    const uint64_t proto_raw = *d.constructorless_prototype;
+    try {
+      JsDescription proto = model_.Describe(proto_raw);
+      if (std::optional<std::string> name = ConstructorOf(proto, recurse_times + 1)) return res + " <" + *name + ">";
+      InspectOptions flat = options_;  // inspect(firstProto, { ...ctx, depth: -1 })
+      flat.depth = -1;
+      return res + " <" + Formatter(model_, flat).FormatTop(proto_raw) + ">";
+    } catch (const Error& e) {
+      return res + " <<error: " + e.what() + ">>";
+    }
+  }
+
+  // constructor !== null in formatRaw's sense.
+  static bool HasConstructor(const JsDescription& d) {
+    return d.constructor_name.has_value() || d.constructorless_prototype.has_value();
   }
 
   // -------------------------------------------------------------------------
@@ -1180,7 +1209,7 @@ class Formatter {
   // A null-prototype Map or Set is walked through an entries iterator, which
   // has no `size`: util.inspect then prints every entry, without limit.
   uint64_t MaxCollectionEntries(const JsDescription& d) const {
-    return d.constructor_name ? MaxEntries(d.length) : d.entries.size();
+    return HasConstructor(d) ? MaxEntries(d.length) : d.entries.size();
   }
 
   std::vector<std::string> FormatSet(const JsDescription& d, int recurse_times) {
@@ -1190,7 +1219,7 @@ class Formatter {
     for (size_t i = 0; i < d.entries.size() && i < max_length; ++i) {
       output.push_back(FormatValue(d.entries[i].first, recurse_times));
     }
-    if (d.constructor_name && d.length > max_length) {
+    if (HasConstructor(d) && d.length > max_length) {
       output.push_back(RemainingText(d.length - max_length));
     }
     indentation_lvl_ -= 2;
@@ -1205,7 +1234,7 @@ class Formatter {
       std::string key = FormatValue(d.entries[i].first, recurse_times);
       output.push_back(key + " => " + FormatValue(d.entries[i].second, recurse_times));
     }
-    if (d.constructor_name && d.length > max_length) {
+    if (HasConstructor(d) && d.length > max_length) {
       output.push_back(RemainingText(d.length - max_length));
     }
     indentation_lvl_ -= 2;

@@ -99,11 +99,16 @@ struct JsDescription {
   // What util.inspect's getConstructorName finds: starting at the object,
   // the first own `constructor` data property on the chain holding a
   // function with a non-empty name that the object is an instance of.
-  // nullopt means the chain ended without one at a null prototype. (If it
-  // ended without one at some other prototype, util.inspect prints
-  // "<builtin> <<prototype's constructor name>>"; the model puts that whole
-  // string here.) Map and Set iterators normally get "Object".
+  // nullopt if the chain has none. Map and Set iterators normally get "Object".
   std::optional<std::string> constructor_name;
+  // When there is no such constructor but the chain does not end at the
+  // object (its prototype is not null), util.inspect names the object
+  // "<internal> <<prototype's name>>": `internal_constructor_name` is V8's
+  // JSReceiver::GetConstructorName of the object ("Hdr" for `new Hdr()`),
+  // `constructorless_prototype` the prototype (tagged), which the formatter
+  // names in turn ("Hdr <[Object: null prototype] {}>").
+  std::string internal_constructor_name;
+  std::optional<uint64_t> constructorless_prototype;
   // V8's JSReceiver::GetConstructorName ("Object", "Array", "Map", "Error",
   // ...; a Symbol.toStringTag data property when the object has one):
   // used to name null-prototype objects ("[Foo: null prototype] {}").

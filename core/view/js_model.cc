@@ -239,6 +239,11 @@ void HeapJsModel::DescribeReceiver(uint64_t address, const MapInfo& map, JsDescr
   if (kind.describe) (this->*kind.describe)(Receiver{address, map, tag_getter}, d);
   if (kind.keys == ReceiverKind::Keys::kIndexedAndNamed) AddIndexedAsProperties(address, map, d);
   if (kind.keys != ReceiverKind::Keys::kByDescriber) AddNamedProperties(address, map, d);
+  if (!d.constructor_name && !null_prototype && map.prototype.kind == Tagged::Kind::kStrong) {
+    // After the describer, which may refine builtin_name (typed arrays, SharedArrayBuffer).
+    d.internal_constructor_name = InternalConstructorName(address, map, d.builtin_name);
+    d.constructorless_prototype = map.prototype.raw;
+  }
 }
 
 void HeapJsModel::DescribeArray(const Receiver& r, JsDescription& d) {
@@ -571,6 +576,60 @@ std::optional<std::string> HeapJsModel::FindConstructorName(uint64_t address, co
     for (size_t i = 1; i < candidates.size(); ++i) {
       if (candidates[i].first == proto.address) return name;
     }
+  }
+  return std::nullopt;
+}
+
+std::string HeapJsModel::InternalConstructorName(uint64_t address, const MapInfo& map, const std::string& class_name) {
+  // V8 reads SharedFunctionInfo::DebugName, not a redefined `name`.
+  const auto usable_name = [&](Tagged fn) -> std::string {
+    if (fn.kind != Tagged::Kind::kStrong || !IsJSFunction(heap_, fn.address)) return "";
+    std::string name = ReadJSFunction(heap_, fn.address).sfi.debug_name;
+    return name == "Object" ? "" : name;
+  };
+  // The map's constructor names an object its constructor built itself;
+  // prototypes' maps were given Object's (OptimizeAsPrototype).
+  if (map.new_target_is_base && !map.is_prototype_map) {
+    std::string name = usable_name(MapConstructor(heap_, map));
+    if (!name.empty()) return name;
+  }
+  // Then, object by object up the chain: a Symbol.toStringTag string, or
+  // (on prototypes only) a `constructor` function's name.
+  uint64_t object = address;
+  MapInfo current = map;
+  for (int i = 0; i < kMaxPrototypeChain; ++i) {
+    std::optional<Tagged> tag = OwnDataProperty(object, current, "Symbol(Symbol.toStringTag)", u"");
+    if (tag && tag->kind == Tagged::Kind::kStrong && heap_.KindOf(heap_.InstanceTypeOf(tag->address)) == ObjectKind::kString) {
+      return StringValue(tag);
+    }
+    if (object != address) {
+      std::optional<Tagged> ctor = OwnDataProperty(object, current, "", u"constructor");
+      std::string name = ctor ? usable_name(*ctor) : "";
+      if (!name.empty()) return name;
+    }
+    Tagged proto = current.prototype;
+    if (proto.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(proto.address)) != ObjectKind::kOther) break;
+    object = proto.address;
+    current = ReadMap(heap_, heap_.MapOf(object));
+  }
+  return class_name;
+}
+
+std::optional<Tagged> HeapJsModel::OwnDataProperty(uint64_t address, const MapInfo& map, std::string_view symbol,
+                                                   std::u16string_view name) {
+  if (symbol.empty()) {
+    std::optional<OwnProperty> p = FindOwnProperty(heap_, address, map, name);
+    if (!p || p->details.accessor) return std::nullopt;
+    return p->value;
+  }
+  for (const OwnProperty& p : ReadOwnProperties(heap_, address, map, 1 << 16)) {
+    if (p.key.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(p.key.address)) != ObjectKind::kSymbol) {
+      continue;
+    }
+    KeyText key = ReadKey(heap_, p.key);
+    if (key.is_private || key.text != symbol) continue;
+    if (p.details.accessor) return std::nullopt;
+    return p.value;
   }
   return std::nullopt;
 }

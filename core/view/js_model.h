@@ -69,6 +69,13 @@ class HeapJsModel : public JsModel {
   void DescribeBuffer(uint64_t address, JsDescription& d);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
+  // V8's JSReceiver::GetConstructorName (util's internalGetConstructorName);
+  // `class_name` is JSReceiver::class_name, its last resort.
+  std::string InternalConstructorName(uint64_t address, const MapInfo& map, const std::string& class_name);
+  // The object's own data property `key` (a symbol's description text or a
+  // string), nullopt if absent or an accessor.
+  std::optional<Tagged> OwnDataProperty(uint64_t address, const MapInfo& map, std::string_view symbol,
+                                        std::u16string_view name);
   // value[Symbol.toStringTag] where no code has to run: the first own or
   // inherited property with that key if it is a string data property; ""
   // otherwise. *getter: the first such property was an accessor.

@@ -137,25 +137,28 @@ class HeapSession {
   py::tuple FindRefs(uint64_t tagged, py::object progress_callback, size_t limit) {
     Progress progress(progress_callback);
     WalkReport report;
-    std::vector<HeapReference> refs = FindReferences(*walker_, *namer_, tagged, progress.fn(), limit, &report);
+    uint64_t total = 0;
+    std::vector<HeapReference> refs = FindReferences(*walker_, *namer_, tagged, progress.fn(), limit, &report, &total);
     progress.Check(report);
     py::list out;
     for (const HeapReference& r : refs) {
       out.append(py::make_tuple(r.holder, r.holder_class, r.slot_name, r.weak, r.owner, r.owner_class, r.slot));
     }
-    return py::make_tuple(out, report.Summary(), report.failed_bytes());
+    return py::make_tuple(out, report.Summary(), report.failed_bytes(), total);
   }
 
   py::tuple PropertyHolders(const std::string& name, py::object progress_callback, size_t limit) {
     Progress progress(progress_callback);
     WalkReport report;
-    std::vector<PropertyHolder> holders = FindPropertyHolders(*walker_, *namer_, name, progress.fn(), limit, &report);
+    uint64_t total = 0;
+    std::vector<PropertyHolder> holders =
+        FindPropertyHolders(*walker_, *namer_, name, progress.fn(), limit, &report, &total);
     progress.Check(report);
     py::list out;
     for (const PropertyHolder& h : holders) {
       out.append(py::make_tuple(h.object, h.object_class, h.accessor ? py::object(py::none()) : py::object(py::int_(h.value))));
     }
-    return py::make_tuple(out, report.Summary(), report.failed_bytes());
+    return py::make_tuple(out, report.Summary(), report.failed_bytes(), total);
   }
 
   // One line of the JS view (util.inspect at depth 0), or V8's brief form
@@ -227,9 +230,11 @@ void RegisterHeap(py::module_& m) {
            "tagged addresses [start, end) of the instances of `name`, in address order")
       .def("find_refs", &HeapSession::FindRefs, py::arg("tagged"), py::arg("progress") = py::none(),
            py::arg("limit") = 10000,
-           "([(holder, holder class, slot name, weak, owner, owner class, slot address)], summary, bytes not walked)")
+           "([(holder, holder class, slot name, weak, owner, owner class, slot address)] (the first `limit`), "
+           "summary, bytes not walked, how many references there are)")
       .def("property_holders", &HeapSession::PropertyHolders, py::arg("name"), py::arg("progress") = py::none(),
-           py::arg("limit") = 10000, "([(object, class, value or None)], summary, bytes not walked)")
+           py::arg("limit") = 10000,
+           "([(object, class, value or None)] (the first `limit`), summary, bytes not walked, how many there are)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),

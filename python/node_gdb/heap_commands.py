@@ -57,9 +57,9 @@ def _plural(n, word, plural=None):
     return "%s %s" % (_count(n), word if n == 1 else (plural or word + "s"))
 
 
-def _run(progress, call, *args):
+def _run(progress, call, *args, **kwargs):
     try:
-        return call(*args, progress=progress)
+        return call(*args, progress=progress, **kwargs)
     except KeyboardInterrupt:
         raise progress.interrupted()
 
@@ -162,8 +162,36 @@ def _quote(name):
     return "'%s'" % name if any(c in name for c in " ()'\"") else name
 
 
+DEFAULT_REFS_LIMIT = 10000
+_UNLIMITED = (1 << 63) - 1
+
+
+def _split_refs_options(arg):
+    """(limit, rest of arg) from `v8 findrefs`'s leading -limit N|unlimited;
+    the rest stays text, since EXPR may hold spaces."""
+    limit, rest = DEFAULT_REFS_LIMIT, arg.strip()
+    while rest.startswith("-limit") and (len(rest) == 6 or rest[6].isspace()):
+        parts = rest[6:].split(None, 1)
+        if not parts:
+            raise gdb.GdbError("-limit takes a number or 'unlimited'")
+        value = parts[0]
+        if value == "unlimited":
+            limit = None
+        else:
+            limit = _parse_limit(value, "-limit") or None  # 0 is unlimited, as in GDB's settings
+        rest = parts[1].strip() if len(parts) > 1 else ""
+    return limit, rest
+
+
+def _cut_note(listed, total, command):
+    """The line's tail when the list stopped before the total."""
+    if listed >= total:
+        return ""
+    return "; listed the first %s (%s for all)" % (_count(listed), command)
+
+
 class V8FindRefs(gdb.Command):
-    """Find what refers to an object: v8 findrefs EXPR | v8 findrefs -n NAME
+    """Find what refers to an object: v8 findrefs [-limit N] EXPR | v8 findrefs [-limit N] -n NAME
 
 v8 findrefs EXPR: every object slot and closure-context variable that points
 to the object EXPR (a tagged pointer, e.g. an address from
@@ -173,34 +201,42 @@ global.name. Slots of backing stores (properties, elements, dictionaries)
 are shown with the JS object that owns the store.
 
 v8 findrefs -n NAME: every object that has an own property called NAME, with
-the property's value."""
+the property's value.
+
+-limit N lists at most N results (default 10000; -limit unlimited or
+-limit 0 lists all). The walk always counts every result: the last line
+gives the true total and says when the list stopped before it."""
 
     def __init__(self):
         super().__init__("v8 findrefs", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        words = gdb.string_to_argv(arg)
+        usage = "usage: v8 findrefs [-limit N|unlimited] EXPR | v8 findrefs [-limit N|unlimited] -n NAME"
+        limit, rest = _split_refs_options(arg)
+        words = gdb.string_to_argv(rest)
         if not words:
-            raise gdb.GdbError("usage: v8 findrefs EXPR | v8 findrefs -n NAME")
+            raise gdb.GdbError(usage)
         heap = _heap()
         progress = _Progress("v8 findrefs")
+        cap = _UNLIMITED if limit is None else limit
         if words[0] == "-n":
             if len(words) != 2:
-                raise gdb.GdbError("usage: v8 findrefs -n NAME")
+                raise gdb.GdbError(usage)
             name = words[1]
-            holders, summary, failed = _run(progress, heap.property_holders, name)
+            holders, summary, failed, total = _run(progress, heap.property_holders, name, limit=cap)
             lines = []
             for obj, cls, value in holders:
                 shown = "[Getter/Setter]" if value is None else heap.brief(value, 100)
                 lines.append("%#x %s.%s = %s" % (obj, cls, name, shown))
-            lines.append("%s with a property %s" % (_plural(len(holders), "object"), name))
+            lines.append("%s with a property %s%s" % (_plural(total, "object"), name, _cut_note(
+                len(holders), total, "v8 findrefs -limit unlimited -n %s" % name)))
             gdb.write("\n".join(lines) + "\n")
             if failed:
                 gdb.write(summary)
             return
-        _target, tagged = tagged_argument(arg, "v8 findrefs")
-        refs, summary, failed = _run(progress, heap.find_refs, tagged)
+        _target, tagged = tagged_argument(rest, "v8 findrefs")
+        refs, summary, failed, total = _run(progress, heap.find_refs, tagged, limit=cap)
         lines = []
         for holder, holder_class, slot_name, weak, owner, owner_class, slot in refs:
             shown = owner if owner else holder
@@ -210,7 +246,8 @@ the property's value."""
             if weak:
                 text += "  (weak)"
             lines.append(text)
-        lines.append("%s to %#x %s" % (_plural(len(refs), "reference"), tagged, heap.brief(tagged, 100)))
+        lines.append("%s to %#x %s%s" % (_plural(total, "reference"), tagged, heap.brief(tagged, 100), _cut_note(
+            len(refs), total, "v8 findrefs -limit unlimited %#x" % tagged)))
         gdb.write("\n".join(lines) + "\n")
         if failed:
             gdb.write(summary)

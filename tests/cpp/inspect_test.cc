@@ -267,6 +267,52 @@ TEST(InspectObjects, PlainNullPrototypeAndClassInstances) {
   EXPECT_EQ(Show(m, m.Add(Obj("Foo"))), "Foo {}");
 }
 
+// An object whose chain has no usable `constructor` but a prototype:
+// `internal` is V8's name for it, `proto` the prototype.
+Desc Constructorless(const std::string& internal, const JsSlot& proto, JsKind kind = JsKind::kObject) {
+  Desc d(kind, std::nullopt);
+  d.d.internal_constructor_name = internal;
+  d.d.constructorless_prototype = proto.raw;
+  return d;
+}
+
+TEST(InspectObjects, ChainWithoutConstructor) {
+  FakeModel m;
+  // function Hdr() {}; Hdr.prototype = Object.create(null); const h = new Hdr(); h.k = 1  (20-26)
+  JsSlot bare = m.Add(Obj(std::nullopt));
+  JsSlot h = m.Add(Constructorless("Hdr", bare).Prop("k", Num(1)));
+  EXPECT_EQ(Show(m, h), "Hdr <[Object: null prototype] {}> { k: 1 }");
+  EXPECT_EQ(Show(m, m.Add(Constructorless("Hdr", bare))), "Hdr <[Object: null prototype] {}> {}");
+  // { inner: h } at depth 0: the name stops at the depth limit  (20-26)
+  InspectOptions shallow;
+  shallow.depth = 0;
+  EXPECT_EQ(Show(m, m.Add(Obj().Prop("inner", h)), 20, shallow), "{ inner: [Hdr <Complex prototype>] }");
+  // Object.create(Object.create(null)) with a: 1  (20-26)
+  EXPECT_EQ(Show(m, m.Add(Constructorless("Object", bare).Prop("a", Num(1)))),
+            "Object <[Object: null prototype] {}> { a: 1 }");
+  // The prototype printed flat at depth -1: Object.create(Object.assign(Object.create(null), { p: 'x' }))  (20-26)
+  JsSlot keyed = m.Add(Obj(std::nullopt).Prop("p", m.Add(StrPrim("x"))));
+  EXPECT_EQ(Show(m, m.Add(Constructorless("Object", keyed))), "Object <[Object: null prototype]> {}");
+  // Object.create(Object.create(Object.create(null))): named at each level,
+  // "<Complex prototype>" once past the depth  (20-26)
+  JsSlot middle = m.Add(Constructorless("Object", bare));
+  JsSlot three = m.Add(Constructorless("Object", middle));
+  EXPECT_EQ(Show(m, three), "Object <Object <[Object: null prototype] {}>> {}");
+  EXPECT_EQ(Show(m, three, 20, shallow), "Object <Object <Complex prototype>> {}");
+  // A tagged null-prototype prototype: function T() {}; T.prototype =
+  // Object.create(null, { [Symbol.toStringTag]: { value: 'TG' } }); new T()  (20-26)
+  JsSlot tagged = m.Add(Obj(std::nullopt).Tag("TG"));
+  EXPECT_EQ(Show(m, m.Add(Constructorless("Tagged", tagged).Tag("TG"))),
+            "Tagged <[Object: null prototype] [TG] {}> [TG] {}");
+  // An array re-parented onto such a chain has no Symbol.iterator: printed
+  // as an object with index keys  (20-26)
+  Desc arr = Constructorless("Array", bare, JsKind::kArray).Elements({Num(1), Num(2)});
+  arr.Builtin("Array");
+  EXPECT_EQ(Show(m, m.Add(arr)), "Array <[Object: null prototype] {}> { '0': 1, '1': 2 }");
+  // An unreadable prototype is one bracketed error, not an exception.
+  EXPECT_EQ(Show(m, m.Add(Constructorless("Hdr", JsSlot::Tagged(0x8)))), "Hdr <<error: cannot read 8>> {}");
+}
+
 TEST(InspectObjects, ToStringTag) {
   FakeModel m;
   // Object.defineProperty({}, Symbol.toStringTag, { value: 'Tag' })  (20-26)
