@@ -13,8 +13,18 @@ import gdb
 
 from . import loader, session
 from .common import one_line_errors, tagged_argument
+from .options import Option, Options
 
 DEFAULT_INSTANCE_LIMIT = 50
+NO_OPTIONS = Options()
+INSTANCE_OPTIONS = Options(
+    Option("limit", "uint", "how many instances to list (default 50; unlimited or all for every one)", aliases=("n",)),
+    Option("start", "uint", "the index of the first one (default 0)", aliases=("s",)),
+)
+REFS_OPTIONS = Options(
+    Option("limit", "uint", "how many to list (default 10000; 0 or unlimited for all); the total is always counted"),
+    Option("name", "string", "the objects with an own property NAME instead", aliases=("n",)),
+)
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 
 
@@ -64,18 +74,6 @@ def _run(progress, call, *args, **kwargs):
         raise progress.interrupted()
 
 
-def _parse_limit(text, option):
-    if text in ("all", "0"):
-        return None
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise gdb.GdbError("%s takes a number (or 'all'), not %r" % (option, text))
-    if value < 0:
-        raise gdb.GdbError("%s takes a number >= 0" % option)
-    return value
-
-
 class V8FindJsObjects(gdb.Command):
     """Count the heap's objects by type: v8 findjsobjects
 
@@ -90,9 +88,13 @@ program runs again; Ctrl-C stops a long walk."""
     def __init__(self):
         super().__init__("v8 findjsobjects", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
+    def complete(self, text, word):
+        return NO_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
+
     @one_line_errors
     def invoke(self, arg, from_tty):
-        if arg.strip():
+        _, rest = NO_OPTIONS.parse(arg)
+        if rest.strip():
             raise gdb.GdbError("usage: v8 findjsobjects  (no arguments)")
         heap = _heap()
         rows, summary, _ = _run(_Progress("v8 findjsobjects"), heap.census)
@@ -119,27 +121,27 @@ the last line says how to see the next ones."""
     def __init__(self):
         super().__init__("v8 findjsinstances", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
+    def complete(self, text, word):
+        return INSTANCE_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
+
     @one_line_errors
     def invoke(self, arg, from_tty):
-        words = gdb.string_to_argv(arg)
-        limit, start, names = DEFAULT_INSTANCE_LIMIT, 0, []
-        i = 0
-        while i < len(words):
-            w = words[i]
-            if w in ("-n", "-s") and i + 1 < len(words):
-                if w == "-n":
-                    limit = _parse_limit(words[i + 1], "-n")
-                else:
-                    start = _parse_limit(words[i + 1], "-s") or 0
-                i += 2
-                continue
-            if w.startswith("-") and w not in ("-",):
-                raise gdb.GdbError("usage: v8 findjsinstances NAME [-n LIMIT] [-s START]")
-            names.append(w)
-            i += 1
+        usage = "usage: v8 findjsinstances NAME [-n LIMIT] [-s START]  (names: v8 findjsobjects)"
+        # GDB-style options before NAME, and (as this command always took them) after it.
+        given, rest = INSTANCE_OPTIONS.parse(arg)
+        words = rest.split(None, 1)
+        if not words:
+            raise gdb.GdbError(usage)
+        after, tail = INSTANCE_OPTIONS.parse(words[1] if len(words) > 1 else "")
+        given.update(after)
+        if tail.strip():
+            raise gdb.GdbError(usage)
+        names = gdb.string_to_argv(words[0])
         if len(names) != 1:
-            raise gdb.GdbError("usage: v8 findjsinstances NAME [-n LIMIT] [-s START]  (names: v8 findjsobjects)")
+            raise gdb.GdbError(usage)
         name = names[0]
+        limit = given.get("limit", DEFAULT_INSTANCE_LIMIT)
+        start = given.get("start") or 0
         heap = _heap()
         progress = _Progress("v8 findjsinstances")
         if not heap.has_census:
@@ -164,23 +166,6 @@ def _quote(name):
 
 DEFAULT_REFS_LIMIT = 10000
 _UNLIMITED = (1 << 63) - 1
-
-
-def _split_refs_options(arg):
-    """(limit, rest of arg) from `v8 findrefs`'s leading -limit N|unlimited;
-    the rest stays text, since EXPR may hold spaces."""
-    limit, rest = DEFAULT_REFS_LIMIT, arg.strip()
-    while rest.startswith("-limit") and (len(rest) == 6 or rest[6].isspace()):
-        parts = rest[6:].split(None, 1)
-        if not parts:
-            raise gdb.GdbError("-limit takes a number or 'unlimited'")
-        value = parts[0]
-        if value == "unlimited":
-            limit = None
-        else:
-            limit = _parse_limit(value, "-limit") or None  # 0 is unlimited, as in GDB's settings
-        rest = parts[1].strip() if len(parts) > 1 else ""
-    return limit, rest
 
 
 def _cut_note(listed, total, command):
@@ -210,20 +195,23 @@ gives the true total and says when the list stopped before it."""
     def __init__(self):
         super().__init__("v8 findrefs", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
 
+    def complete(self, text, word):
+        return REFS_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_EXPRESSION)
+
     @one_line_errors
     def invoke(self, arg, from_tty):
         usage = "usage: v8 findrefs [-limit N|unlimited] EXPR | v8 findrefs [-limit N|unlimited] -n NAME"
-        limit, rest = _split_refs_options(arg)
-        words = gdb.string_to_argv(rest)
-        if not words:
+        given, rest = REFS_OPTIONS.parse(arg)
+        limit = given.get("limit", DEFAULT_REFS_LIMIT) or None  # 0 is unlimited, as in GDB's settings
+        if not rest.strip() and "name" not in given:
             raise gdb.GdbError(usage)
         heap = _heap()
         progress = _Progress("v8 findrefs")
         cap = _UNLIMITED if limit is None else limit
-        if words[0] == "-n":
-            if len(words) != 2:
+        if "name" in given:
+            if rest.strip():
                 raise gdb.GdbError(usage)
-            name = words[1]
+            name = given["name"]
             holders, summary, failed, total = _run(progress, heap.property_holders, name, limit=cap)
             lines = []
             for obj, cls, value in holders:

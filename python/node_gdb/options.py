@@ -92,7 +92,7 @@ class Options:
 def _value(option, text):
     if option.kind == "string":
         return text
-    if "unlimited".startswith(text):
+    if "unlimited".startswith(text) or text == "all":  # `all`: what findjsinstances -n always took
         return UNLIMITED
     try:
         number = int(text, 0)
