@@ -713,6 +713,8 @@ RequestList ReadReqWraps(Program& target, const NodeLayout& layout, uint64_t env
 
 namespace {
 
+}  // namespace
+
 std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 
 std::string Brief(uint64_t js_object, const std::string& js_class) {
@@ -732,7 +734,6 @@ std::string Join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
-}  // namespace
 
 std::string FormatHandles(const EnvironmentInfo& env, const HandleList& handles, bool verbose,
                           const RequestList* requests, const LoopInfo* loop) {

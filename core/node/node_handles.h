@@ -126,6 +126,13 @@ std::string FormatHandles(const EnvironmentInfo& env, const HandleList& handles,
                           const RequestList* requests = nullptr, const LoopInfo* loop = nullptr);
 std::string FormatRequests(const EnvironmentInfo& env, const RequestList& requests, bool verbose);
 
+// Text pieces the node-* answers share: a column, a JS object's short form
+// ("<TCP 0x...>"), an Environment's header, non-empty parts joined.
+std::string Pad(const std::string& s, size_t width);
+std::string Brief(uint64_t js_object, const std::string& js_class);
+std::string EnvHeader(const EnvironmentInfo& env);
+std::string Join(const std::vector<std::string>& parts, const char* sep);
+
 // libuv names.
 const char* UvHandleTypeName(int type);  // "TCP", "NAMED_PIPE", ...
 const char* UvReqTypeName(int type);     // "FS", "GETADDRINFO", ...

@@ -4,8 +4,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "core/node/node_env.h"
 #include "core/node/node_queries.h"
+#include "core/node/node_why.h"
 #include "python/bindings/bindings.h"
 
 namespace nodegdb {
@@ -52,6 +55,18 @@ void RegisterNode(py::module_& m) {
         return RequestsText(t, s, verbose, only);
       },
       py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0);
+  m.def(
+      "node_why",
+      [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only, int pid, bool with_async) {
+        std::optional<AsyncStacks> async;
+        if (with_async) {
+          HeapWalker walker(t.heap());
+          async = FindAsyncStacks(t.heap(), walker);
+        }
+        return WhyText(t, s, async ? &*async : nullptr, verbose, only, pid);
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0, py::arg("pid") = 0,
+      py::arg("with_async") = true, "node-why: what keeps each event loop alive, and what waits");
   m.def(
       "node_info",
       [](Target& t, const EnvironmentSearch& s, int64_t pid, const std::string& pid_source) {

@@ -118,6 +118,30 @@ a request being handled. ENV limits the output to one Environment."""
         gdb.write(search.summary + "\n" + text)
 
 
+class NodeWhy(_NodeCommand):
+    """Say why the process is still running: node-why [-v] [ENV]
+
+For each Environment (main thread, Workers): what keeps its event loop
+alive, the ref'd active handles (with the JS object that owns each: the
+server, socket, child process, watcher), Node's own loop handles that are
+ref'd (the timer handle while ref'd timers are pending, the immediate
+handle), and the requests in flight; then what is there without keeping it
+alive (unref'd handles; -v adds inactive ones). Last, for the whole heap,
+the suspended async functions waiting on promises, which never keep a
+process alive (v8 async lists them). An Environment with nothing to keep it
+says so. ENV limits the output to one Environment."""
+
+    def __init__(self):
+        super().__init__("node-why", gdb.COMMAND_DATA)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, "node-why")
+        target, search, pid = environments()
+        text = loader.import_core().node_why(target, search, verbose, env, pid)
+        gdb.write(search.summary + "\n" + text)
+
+
 class NodeRequests(_NodeCommand):
     """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
 
@@ -185,5 +209,6 @@ def register():
     NodeHandles()
     NodeRequests()
     NodeHttp()
+    NodeWhy()
     NodeEnvironments()
     NodeInfo()
