@@ -636,22 +636,36 @@ std::string MethodName(Heap& heap, uint64_t receiver, uint64_t function, const s
 // V8's JSReceiver::GetConstructorName, approximately: the constructor
 // the map records (unless it is Object), else a Symbol.toStringTag string,
 // else a `constructor` on the chain, else the builtin class name.
+// CallSiteInfo's type name: V8's JSReceiver::GetConstructorName, which names
+// a derived class's instance by the class that built it (`Child`, not the
+// `Base` whose constructor allocated it).
 std::string ConstructorNameOf(Heap& heap, uint64_t object, const JsDescription& d) {
+  InspectOptions options;
+  options.depth = 0;
+  options.max_array_length = 0;
+  HeapJsModel model(heap, options);
+  return model.InternalConstructorName(object, ReadMap(heap, heap.MapOf(object)), d.builtin_name);
+}
+
+// JSFunction::GetDebugName: a `name` data property of the function's own
+// (what SetFunctionName gave a method keyed by a symbol, `[kRun]`, or what
+// code defined), else the SharedFunctionInfo's debug name.
+std::string DebugNameOf(Heap& heap, uint64_t function, const JSFunctionData& fn) {
   try {
-    MapInfo map = ReadMap(heap, heap.MapOf(object));
-    Tagged ctor = MapConstructor(heap, map);
-    if (ctor.kind == Tagged::Kind::kStrong && IsJSFunction(heap, ctor.address)) {
-      std::string name = ReadJSFunction(heap, ctor.address).sfi.debug_name;
-      if (!name.empty() && name != "Object") return name;
+    Tagged f = heap.Decode(function);
+    if (f.kind == Tagged::Kind::kStrong) {
+      MapInfo map = ReadMap(heap, heap.MapOf(f.address));
+      if (auto p = FindOwnProperty(heap, f.address, map, u"name")) {
+        if (!p->details.accessor && p->value.kind == Tagged::Kind::kStrong &&
+            heap.IsString(heap.InstanceTypeOf(p->value.address))) {
+          return Utf16ToUtf8(ReadString(heap, p->value.address, 1000).units);
+        }
+      }
     }
   } catch (const Error&) {
-    // no readable constructor: fall back to the toStringTag
+    // an unreadable property: the SharedFunctionInfo's name
   }
-  if (!d.to_string_tag.empty()) return d.to_string_tag;
-  if (d.constructor_name && !d.constructor_name->empty() && d.constructor_name->rfind("<builtin>", 0) != 0) {
-    return *d.constructor_name;
-  }
-  return d.builtin_name;
+  return fn.sfi.debug_name;
 }
 
 // V8's StringEndsWithMethodName: "a.b" and "get b" end with method "b".
@@ -669,7 +683,7 @@ std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunction
   // constructor calls, the bare name for top-level calls (receiver
   // undefined, null or the global proxy), else a method call:
   // "Type.name [as method]" or "Type.method" / "Type.<anonymous>".
-  const std::string& name = fn.sfi.debug_name;
+  const std::string name = DebugNameOf(heap_, info.function, fn);
   bool constructor = false;
   uint64_t caller_fp;
   if (memory_.Read(fp, &caller_fp, 8) && caller_fp > fp) {

@@ -19,6 +19,11 @@ class HeapJsModel : public JsModel {
   HeapJsModel(Heap& heap, const InspectOptions& options) : heap_(heap), options_(options) {}
   JsDescription Describe(uint64_t raw) override;
 
+  // V8's JSReceiver::GetConstructorName (util's internalGetConstructorName,
+  // and CallSiteInfo's type name in stack traces); `class_name` is
+  // JSReceiver::class_name, its last resort.
+  std::string InternalConstructorName(uint64_t address, const MapInfo& map, const std::string& class_name);
+
   // Facts the V8 view shares.
   std::string FunctionName(uint64_t function);  // "" if anonymous
   bool IsFunctionType(int instance_type) const;
@@ -69,9 +74,6 @@ class HeapJsModel : public JsModel {
   void DescribeBuffer(uint64_t address, JsDescription& d);
   std::optional<std::string> ConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
   std::optional<std::string> FindConstructorName(uint64_t address, const MapInfo& map, bool* null_prototype);
-  // V8's JSReceiver::GetConstructorName (util's internalGetConstructorName);
-  // `class_name` is JSReceiver::class_name, its last resort.
-  std::string InternalConstructorName(uint64_t address, const MapInfo& map, const std::string& class_name);
   // The object's own data property `key` (a symbol's description text or a
   // string), nullopt if absent or an accessor.
   std::optional<Tagged> OwnDataProperty(uint64_t address, const MapInfo& map, std::string_view symbol,

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Benchmark: the "why is it still running / what waits" commands
+(`v8 async`, `node-why`, and `node-timers` where it exists) on the big heap
+core of bench/heap_big.js (the same core bench/heap_walk.py makes and caches
+under build/fixtures), against the census walk on the same core as the read
+floor's stand-in (v8 findjsobjects: one pass over every object).
+
+    /usr/bin/python3 bench/waits.py [--version 20] [--orders 1200000] [--note-length 600] [--rounds 3]
+
+Each round is one GDB: the core is loaded and the Target made (not timed),
+then each command is timed once, fresh (no cached walk: every command here
+walks the heap or the Environments itself). Prints the median of the rounds.
+Targets (issue 16): node-timers and node-why under 1 s, v8 async under 2 s
+on the 1.27 GB core.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import fixtures  # noqa: E402
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+
+GDB_SCRIPT = r"""
+python
+import json, time, gdb
+gdb.execute("source %(entry)s", to_string=True)
+from node_gdb import session, node_commands
+session.target()
+node_commands.environments()  # the Environment search is shared by every node-* command: made once, not timed
+times = {}
+for command in %(commands)r:
+    try:
+        gdb.execute("help " + command, to_string=True)
+    except gdb.error:
+        continue  # not in this build
+    t0 = time.perf_counter()
+    gdb.execute(command, to_string=True)
+    times[command] = time.perf_counter() - t0
+print("RESULT " + json.dumps(times))
+end
+"""
+
+COMMANDS = ["v8 findjsobjects", "v8 async", "node-why", "node-timers"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--version", default="20")
+    ap.add_argument("--orders", type=int, default=1200000)
+    ap.add_argument("--note-length", type=int, default=600)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    node = fixtures.node_binary(args.version)
+    name = "heap_big_%d_%d" % (args.orders, args.note_length)
+    _, core = fixtures.make_core(args.version, os.path.join(BENCH, "heap_big.js"), name=name,
+                                 node_args=("--expose-gc", "--max-old-space-size=8000"),
+                                 script_args=(str(args.orders), str(args.note_length)))
+    print("core: %s (%.0f MiB)" % (core, os.path.getsize(core) / (1 << 20)), flush=True)
+    script = os.path.join(fixtures.BUILD, "bench", "waits.gdb")
+    os.makedirs(os.path.dirname(script), exist_ok=True)
+    with open(script, "w") as f:
+        f.write(GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "commands": COMMANDS})
+    rounds = []
+    for _ in range(args.rounds):
+        out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=3600)
+        m = re.search(r"^RESULT (.*)$", out, re.M)
+        if not m:
+            raise SystemExit("GDB run failed:\n" + out[-4000:])
+        rounds.append(json.loads(m.group(1)))
+    for command in COMMANDS:
+        values = [r[command] for r in rounds if command in r]
+        if values:
+            print("%-18s median %.2f s  (min %.2f, max %.2f, %d rounds)" % (
+                command, statistics.median(values), min(values), max(values), len(values)))
+        else:
+            print("%-18s not in this build" % command)
+
+
+if __name__ == "__main__":
+    main()
