@@ -16,7 +16,8 @@ import gdb
 import gdb.unwinder
 from gdb.FrameDecorator import FrameDecorator
 
-from . import loader, session
+from . import loader, parameters, session
+from .options import Option, Options
 from .common import one_line_errors
 
 NAME = "node-gdb-v8"
@@ -189,28 +190,39 @@ def _native_text(frame):
     return "%s ()%s" % (name, " from " + solib if solib else "")
 
 
-def _value_text(target, raw):
+def _value_text(target, raw, given=None):
+    """One line of the JS view: `set v8 depth` and the other settings, or
+    the command's own -depth, -string-length, -array-length."""
+    options = parameters.options(given)
     try:
-        return _clip(target.print_value(raw, depth=0, string_length=200, array_length=10))
+        return _clip(target.print_value(raw, **options))
     except Exception as e:  # the core's Error: an unreadable value
         return "<%s>" % _clip(str(e), 200)
 
 
+BT_OPTIONS = Options(
+    Option("args", doc="also the receiver and arguments of JavaScript frames, as util.inspect prints them",
+           aliases=("a", "-args")),
+    Option("depth", "uint", "how deep those values are shown (default: set v8 depth)"),
+    Option("string-length", "uint", "characters of a string shown (default: set v8 string-length)"),
+    Option("array-length", "uint", "items of an array shown (default: set v8 array-length)"),
+)
+FRAME_OPTIONS = Options(*BT_OPTIONS.options[1:])
+
+
 def _parse_bt_args(arg):
-    show_args = False
-    count = None
-    for word in gdb.string_to_argv(arg):
-        if word in ("-a", "-args", "--args"):
-            show_args = True
-        elif re.fullmatch(r"-?\d+", word) and count is None:
-            count = int(word)
-        else:
-            raise gdb.GdbError("usage: v8 bt [N] [-a]  (N innermost frames, -N outermost; -a: receiver and arguments)")
-    return count, show_args
+    """(count, show_args, value options) of `v8 bt [OPTION]... [N]`."""
+    given, rest = BT_OPTIONS.parse(arg)
+    words = rest.split()
+    if len(words) > 1 or (words and not re.fullmatch(r"-?\d+", words[0])):
+        raise gdb.GdbError("usage: v8 bt [-a] [-depth N] [N]  (N innermost frames, -N outermost; -a: receiver and arguments)")
+    count = int(words[0]) if words else None
+    values = {k: v for k, v in given.items() if k in ("depth", "string-length", "array-length")}
+    return count, given["args"], values
 
 
 class V8Backtrace(gdb.Command):
-    """Backtrace with JavaScript frames: v8 bt [N] [-a]
+    __doc__ = """Backtrace with JavaScript frames: v8 bt [-a] [-depth N] [N]
 
 Every frame of the selected thread, native and JavaScript interleaved, numbered
 as GDB numbers them (frame N selects one). JavaScript frames show the function
@@ -218,14 +230,20 @@ as V8's stack traces name it, script:line:column and the tier:
   #7  0x00007f3c... in innerDeep (/srv/app.js:8:17) [interpreted]
 Builtins show their name, entry and exit frames are marked.
 N: only the N innermost frames (-N: the N outermost). -a: also the receiver
-and the arguments of JavaScript frames, as util.inspect prints them."""
+and the arguments of JavaScript frames, as util.inspect prints them (as
+deep as `set v8 depth` says, or -depth).
+Options:
+%s""" % BT_OPTIONS.help()
 
     def __init__(self):
-        super().__init__("v8 bt", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+        super().__init__("v8 bt", gdb.COMMAND_STACK)
+
+    def complete(self, text, word):
+        return BT_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        count, show_args = _parse_bt_args(arg)
+        count, show_args, values = _parse_bt_args(arg)
         target = session.target()
         if decoder() is None:
             raise gdb.GdbError("cannot read V8 frames of this process")
@@ -250,7 +268,7 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
             frames = frames[count:]
         out = []
         for f in frames:
-            out.append(self._frame_lines(f, target, show_args))
+            out.append(self._frame_lines(f, target, show_args, values))
         if more:
             out.append("(More stack frames follow...)\n")
         elif frames and count is None:
@@ -262,7 +280,7 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
         gdb.write("".join(out))
 
     @staticmethod
-    def _frame_lines(frame, target, show_args):
+    def _frame_lines(frame, target, show_args, values=None):
         head = "#%-2d 0x%016x in " % (frame.level(), frame.pc())
         try:
             info = describe_frame(frame)
@@ -273,12 +291,12 @@ and the arguments of JavaScript frames, as util.inspect prints them."""
         lines = [head + info["summary"] + "\n"]
         if show_args and info["kind"] in ("javascript", "builtin"):
             # The global proxy: its whole util.inspect text would be pages.
-            this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"])
+            this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"], values)
             lines.append("    this = %s\n" % this)
             names = info["parameter_names"]
             for i, raw in enumerate(info["arguments"]):
                 name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i
-                lines.append("    %s = %s\n" % (name, _value_text(target, raw)))
+                lines.append("    %s = %s\n" % (name, _value_text(target, raw, values)))
             if info["argc"] > len(info["arguments"]):
                 lines.append("    ... %d more arguments\n" % (info["argc"] - len(info["arguments"])))
         if show_args and info["note"]:
@@ -294,15 +312,19 @@ script:line:column, tier, receiver and arguments (GDB's own `frame` names
 JIT frames `??`)."""
 
     def __init__(self):
-        super().__init__("v8 frame", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+        super().__init__("v8 frame", gdb.COMMAND_STACK)
+
+    def complete(self, text, word):
+        return FRAME_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
+        given, arg = FRAME_OPTIONS.parse(arg)
         target = session.target()
         try:
             if arg.strip():
                 if not re.fullmatch(r"\d+", arg.strip()):
-                    raise gdb.GdbError("usage: v8 frame [N]  (a frame number, as bt shows it)")
+                    raise gdb.GdbError("usage: v8 frame [-depth N] [N]  (a frame number, as bt shows it)")
                 level = int(arg.strip())
                 frame = gdb.newest_frame()
                 while frame is not None and frame.level() < level:
@@ -314,7 +336,7 @@ JIT frames `??`)."""
                 frame = gdb.selected_frame()
         except gdb.error as e:
             raise gdb.GdbError(str(e))
-        gdb.write(V8Backtrace._frame_lines(frame, target, True))
+        gdb.write(V8Backtrace._frame_lines(frame, target, True, given))
 
 
 def register():

@@ -17,8 +17,9 @@ FRAME = re.compile(r"^\s+at (?:async )?(.+?) \((.+)\)$|^\s+at (.+)$")
 def receivers(version, module_built):
     workdir, core = fixtures.make_core(version, "frame_receivers.js")
     expect = fixtures.load_json(workdir + "/expect.json")
-    v8_bt, bt = Gdb(fixtures.node_binary(version), core).outputs(["v8 bt", "bt"])
-    return expect, v8_bt, bt
+    gdb = Gdb(fixtures.node_binary(version), core)
+    v8_bt, bt, args, args0, frame_cmd = gdb.outputs(["v8 bt", "bt", "v8 bt -a", "v8 bt -a -depth 0", "v8 bt -q"])
+    return expect, v8_bt, bt, (args, args0, frame_cmd)
 
 
 def _v8_names(stack):
@@ -37,7 +38,7 @@ def _our_frames(text):
 
 @pytest.mark.parametrize("which", ["v8 bt", "bt"])
 def test_js_frames_are_named_as_error_stack_names_them(receivers, which):
-    expect, v8_bt, bt = receivers
+    expect, v8_bt, bt, _ = receivers
     want = _v8_names(expect["stack"])
     got = _our_frames(v8_bt if which == "v8 bt" else bt)
     # The innermost frame aborts a few columns after its `new Error()`.
@@ -46,3 +47,12 @@ def test_js_frames_are_named_as_error_stack_names_them(receivers, which):
     ours = [g for g in got if "frame_receivers.js" in g[1]]
     assert [n for n, _ in ours] == [n for n, _ in user], (ours, user)
     assert ours[1:] == user[1:], (ours, user)
+
+
+def test_bt_arguments_follow_the_depth_setting_and_option(receivers):
+    """`v8 bt -a` shows arguments as deep as `set v8 depth` (2) says, and
+    `-depth 0` for one call: util.inspect of the same object at those depths."""
+    expect, _, _, (args, args0, bad) = receivers
+    assert re.search(r"^    child = %s$" % re.escape(expect["child"]["depth2"]), args, re.M), args[-3000:]
+    assert re.search(r"^    child = %s$" % re.escape(expect["child"]["depth0"]), args0, re.M), args0[-3000:]
+    assert bad == "Unrecognized option at: -q"
