@@ -108,6 +108,9 @@ class V8Info(gdb.Command):
 
     @one_line_errors
     def invoke(self, arg, from_tty):
+        _, rest = Options().parse(arg)
+        if rest.strip():
+            raise gdb.GdbError("v8 info takes no arguments")
         target = session.target()
         gdb.write("node-gdb %s: %s\n" % (VERSION, target.banner()))
         gdb.write("binary: %s (load bias %#x)\n" % (target.binary_path, target.load_bias))

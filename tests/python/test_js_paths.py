@@ -7,6 +7,7 @@ convenience variable, GDB's value history, a plain tagged address."""
 import json
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -62,3 +63,16 @@ def test_what_a_path_cannot_reach_is_one_line(paths_core):
     assert out[5].startswith("no element [1] (a hole) on [ 1, <1 empty item>, 3 ]"), out[5]
     assert out[6].startswith(".get(1) needs a Map, not {"), out[6]
     assert out[7] == "bad JS path at column 9 of `.locals[`: an index or a quoted key expected after `[`"
+
+
+def test_paths_under_mi(paths_core):
+    """An IDE's console: the same path through GDB/MI."""
+    gdb, slot, _, paths = paths_core
+    want = next(p["inspect"] for p in paths if p["path"] == ".locals.items[0].name")
+    script = "\n".join(["-gdb-set pagination off",
+                        '-interpreter-exec console "source %s"' % fixtures.GDB_PYTHON_ENTRY,
+                        '-interpreter-exec console "v8 print %s.locals.items[0].name"' % slot.replace('"', '\\"'),
+                        "-gdb-exit"]) + "\n"
+    r = subprocess.run(["gdb", "-nx", "--interpreter=mi2", gdb.binary, gdb.core], input=script,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, env=fixtures.gdb_env())
+    assert '~"%s\\n"' % want.replace("'", "'") in r.stdout, r.stdout[-3000:]
