@@ -67,7 +67,26 @@ class _NodeCommand(gdb.Command):
         return self.options.complete(text, word)
 
 
-class NodeHandles(_NodeCommand):
+class _NodeAnswer(_NodeCommand):
+    """A node-* command whose answer is one function of the C++ module over
+    -v and an optional ENV: the Environment search's summary, then its text."""
+
+    command = ""      # "node-handles"
+    answer = ""       # the _nodegdb function: node_handles, node_http, ...
+    with_pid = True   # it takes a live process's pid (the kernel's socket tables)
+
+    def __init__(self):
+        super().__init__(self.command, gdb.COMMAND_DATA)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        verbose, env = _parse_args(arg, self.command)
+        target, search, pid = environments()
+        args = (target, search, verbose, env) + ((pid,) if self.with_pid else ())
+        gdb.write(search.summary + "\n" + getattr(loader.import_core(), self.answer)(*args))
+
+
+class NodeHandles(_NodeAnswer):
     """List the libuv handles of every Node Environment: node-handles [-v] [ENV]
 
 One line per HandleWrap of each Environment's handle_wrap_queue_ (main thread
@@ -83,18 +102,12 @@ wrapper object (usable with `v8 print`).
 -v adds the C++ class, the libuv structure's address, type and flags.
 ENV limits the output to one Environment (an address from node-environments)."""
 
-    def __init__(self):
-        super().__init__("node-handles", gdb.COMMAND_DATA)
-
-    @one_line_errors
-    def invoke(self, arg, from_tty):
-        verbose, env = _parse_args(arg, "node-handles")
-        target, search, pid = environments()
-        text = loader.import_core().node_handles(target, search, verbose, env, pid)
-        gdb.write(search.summary + "\n" + text)
+    command = "node-handles"
+    answer = "node_handles"
 
 
-class NodeHttp(_NodeCommand):
+
+class NodeHttp(_NodeAnswer):
     """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
 
 For each listening server (its JS object, fd and address), the requests its
@@ -107,18 +120,12 @@ In a live process the kernel's socket tables give the addresses memory
 does not hold. -v adds each request's net.Socket and the ServerResponse of
 a request being handled. ENV limits the output to one Environment."""
 
-    def __init__(self):
-        super().__init__("node-http", gdb.COMMAND_DATA)
-
-    @one_line_errors
-    def invoke(self, arg, from_tty):
-        verbose, env = _parse_args(arg, "node-http")
-        target, search, pid = environments()
-        text = loader.import_core().node_http(target, search, verbose, env, pid)
-        gdb.write(search.summary + "\n" + text)
+    command = "node-http"
+    answer = "node_http"
 
 
-class NodeWhy(_NodeCommand):
+
+class NodeWhy(_NodeAnswer):
     """Say why the process is still running: node-why [-v] [ENV]
 
 For each Environment (main thread, Workers): what keeps its event loop
@@ -131,18 +138,12 @@ the suspended async functions waiting on promises, which never keep a
 process alive (v8 async lists them). An Environment with nothing to keep it
 says so. ENV limits the output to one Environment."""
 
-    def __init__(self):
-        super().__init__("node-why", gdb.COMMAND_DATA)
-
-    @one_line_errors
-    def invoke(self, arg, from_tty):
-        verbose, env = _parse_args(arg, "node-why")
-        target, search, pid = environments()
-        text = loader.import_core().node_why(target, search, verbose, env, pid)
-        gdb.write(search.summary + "\n" + text)
+    command = "node-why"
+    answer = "node_why"
 
 
-class NodeRequests(_NodeCommand):
+
+class NodeRequests(_NodeAnswer):
     """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
 
 One line per ReqWrap of each Environment's req_wrap_queue_: the C++ object,
@@ -152,15 +153,10 @@ path and size, the host being resolved, the address being connected to, the
 bytes left to write) and its JS object. -v adds the C++ class and the
 uv_req_t."""
 
-    def __init__(self):
-        super().__init__("node-requests", gdb.COMMAND_DATA)
+    command = "node-requests"
+    answer = "node_requests"
+    with_pid = False
 
-    @one_line_errors
-    def invoke(self, arg, from_tty):
-        verbose, env = _parse_args(arg, "node-requests")
-        target, search, _pid = environments()
-        text = loader.import_core().node_requests(target, search, verbose, env)
-        gdb.write(search.summary + "\n" + text)
 
 
 class NodeEnvironments(_NodeCommand):
