@@ -36,6 +36,20 @@ class ObjectVisitor {
   virtual void Visit(const ObjectRef& object) = 0;
 };
 
+// Two visitors fed by one walk (a walk costs a pass over the whole heap).
+class TeeVisitor : public ObjectVisitor {
+ public:
+  TeeVisitor(ObjectVisitor& a, ObjectVisitor& b) : a_(a), b_(b) {}
+  void Visit(const ObjectRef& object) override {
+    a_.Visit(object);
+    b_.Visit(object);
+  }
+
+ private:
+  ObjectVisitor& a_;
+  ObjectVisitor& b_;
+};
+
 struct WalkProgress {
   uint64_t bytes_done = 0, bytes_total = 0;  // page areas
   uint64_t objects = 0;

@@ -10,6 +10,9 @@
 #include "core/node/node_js.h"
 #include "core/node/node_worker.h"
 #include "core/node/node_info.h"
+#include "core/node/node_timers.h"
+#include "core/node/node_why.h"
+#include "core/stack/async_functions.h"
 #include "core/platform/proc_sockets.h"
 #include "core/v8/program.h"
 
@@ -126,6 +129,38 @@ std::string RequestsText(Program& target, const EnvironmentSearch& search, bool 
 
 std::string InfoText(Program& target, const EnvironmentSearch& search, int64_t pid, const std::string& pid_source) {
   return FormatNodeProcessInfo(ReadNodeProcessInfo(target, search, pid, pid_source), search);
+}
+
+namespace {
+// What the walk could not read, as one line ("" if it read everything).
+std::string WalkFailures(const WalkReport& report) {
+  if (report.cancelled) return "(the heap walk was interrupted: what it had not reached is missing)\n";
+  if (report.failed_bytes() == 0) return "";
+  return "(the heap walk could not read " + std::to_string(report.failed_bytes()) +
+         " bytes: what lies there is missing)\n";
+}
+}  // namespace
+
+std::string TimersAnswer(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env,
+                         const ProgressFn& progress) {
+  std::vector<EnvironmentInfo> environments = PickEnvironments(search, only_env);
+  HeapWalker walker(target.heap());
+  WalkReport report;
+  std::string out;
+  for (const EnvironmentTimers& t : FindTimers(target, walker, environments, &report, progress)) {
+    out += TimersText(t, verbose);
+  }
+  return out + WalkFailures(report);
+}
+
+std::string WhyAnswer(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid,
+                      bool with_heap) {
+  if (!with_heap) return WhyText(target, search, nullptr, nullptr, verbose, only_env, pid);
+  HeapWalker walker(target.heap());
+  TimersFinder timers(target, walker);
+  AsyncStacks async = FindAsyncStacks(target.heap(), walker, {}, &timers.visitor());
+  std::vector<EnvironmentTimers> found = timers.Finish(PickEnvironments(search, only_env));
+  return WhyText(target, search, &async, &found, verbose, only_env, pid) + WalkFailures(async.report);
 }
 
 }  // namespace nodegdb

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/heap/heap_walk.h"
 #include "core/node/node_env.h"
 
 namespace nodegdb {
@@ -55,5 +56,15 @@ std::string RequestsText(Program& target, const EnvironmentSearch& search, bool 
 // The process facts (node_info.h) as text; `pid` > 0 is the debugger's pid,
 // named by `pid_source`, used when process.pid cannot be read.
 std::string InfoText(Program& target, const EnvironmentSearch& search, int64_t pid, const std::string& pid_source);
+
+// node-timers: one heap walk, then each Environment's timers, immediates,
+// nextTick queue and microtasks (node_timers.h).
+std::string TimersAnswer(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env,
+                         const ProgressFn& progress = {});
+
+// node-why (node_why.h); `with_heap`: one heap walk adds the suspended async
+// functions and each Environment's timers.
+std::string WhyAnswer(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid,
+                      bool with_heap);
 
 }  // namespace nodegdb

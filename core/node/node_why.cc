@@ -42,8 +42,24 @@ std::string RequestText(const ReqWrapInfo& r) {
 
 std::string Count(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
+// The timers part of an Environment's answer: which JS timers and
+// immediates the loop handles above run, which are unref'd, and what runs
+// before the loop goes on (nextTick callbacks, microtasks).
+std::string WhyTimers(const EnvironmentTimers& t, std::string& idle) {
+  std::string out;
+  const std::string refed = TimerLines(t, true, "      ");
+  if (!refed.empty()) out += "  the JS timers and immediates behind them (node-timers shows them all):\n" + refed;
+  const std::string unrefed = TimerLines(t, false, "    ");
+  if (!unrefed.empty()) idle += unrefed;
+  if (!t.ticks.empty() || !t.microtasks.empty()) {
+    out += "  queued to run before the loop goes on: " + Count(t.ticks.size(), "nextTick callback", "nextTick callbacks") +
+           " and " + Count(t.microtasks.size(), "microtask", "microtasks") + "\n";
+  }
+  return out;
+}
+
 std::string WhyEnvironment(Program& target, const NodeLayout& layout, const EnvironmentInfo& e,
-                           const std::map<int, SocketEndpoints>* sockets, bool verbose) {
+                           const std::map<int, SocketEndpoints>* sockets, bool verbose, const EnvironmentTimers* timers) {
   Heap& heap = target.heap();
   HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, sockets);
   RequestList requests = ReadReqWraps(target, layout, e.address);
@@ -63,13 +79,19 @@ std::string WhyEnvironment(Program& target, const NodeLayout& layout, const Envi
   for (const ReqWrapInfo& r : requests.items) alive += RequestText(r);
   const size_t reasons = alive_handles + loop.others.size() + requests.items.size();
   std::string out = EnvHeader(e) + ": ";
-  if (reasons == 0) {
+  if (reasons == 0 && timers && KeepsLoopAlive(*timers)) {
+    // Inside a timer or immediate callback libuv has stopped the handle;
+    // Node re-arms it for the ref'd ones when the callback returns.
+    out += "nothing is active in its event loop right now, but ref'd timers or immediates re-arm it when the "
+           "running JavaScript returns:\n";
+  } else if (reasons == 0) {
     out += "nothing keeps its event loop alive (it would exit once the running JavaScript returns)\n";
   } else {
     out += "its event loop is kept alive by " + Count(alive_handles, "handle", "handles") + ", " +
            Count(loop.others.size(), "loop handle of Node's own", "loop handles of Node's own") + " and " +
            Count(requests.items.size(), "request in flight", "requests in flight") + ":\n" + alive;
   }
+  if (timers) out += WhyTimers(*timers, idle);
   if (!idle.empty()) out += "  there without keeping it alive (unref'd, or ref'd but not active):\n" + idle;
   if (!handles.error.empty()) out += "  handle_wrap_queue_ walk stopped: " + handles.error + "\n";
   if (!requests.error.empty()) out += "  req_wrap_queue_ walk stopped: " + requests.error + "\n";
@@ -102,14 +124,18 @@ std::string AsyncSummary(const AsyncStacks& async) {
 
 }  // namespace
 
-std::string WhyText(Program& target, const EnvironmentSearch& search, const AsyncStacks* async, bool verbose,
-                    uint64_t only_env, int pid) {
+std::string WhyText(Program& target, const EnvironmentSearch& search, const AsyncStacks* async,
+                    const std::vector<EnvironmentTimers>* timers, bool verbose, uint64_t only_env, int pid) {
   NodeLayout layout = NodeLayout::Read(target);
   const std::map<int, SocketEndpoints> sockets = pid > 0 ? ReadProcessSockets(pid) : std::map<int, SocketEndpoints>{};
   std::string out;
   for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
     try {
-      out += WhyEnvironment(target, layout, e, pid > 0 ? &sockets : nullptr, verbose);
+      const EnvironmentTimers* mine = nullptr;
+      for (size_t i = 0; timers && i < timers->size(); i++) {
+        if ((*timers)[i].env.address == e.address) mine = &(*timers)[i];
+      }
+      out += WhyEnvironment(target, layout, e, pid > 0 ? &sockets : nullptr, verbose, mine);
     } catch (const Error& err) {
       out += EnvHeader(e) + ": cannot be read: " + err.what() + "\n";
     }

@@ -15,16 +15,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/node/node_env.h"
+#include "core/node/node_timers.h"
 #include "core/stack/async_functions.h"
 #include "core/v8/program.h"
 
 namespace nodegdb {
 
 // `async`: the heap's suspended async functions (FindAsyncStacks), or null
-// to leave that part out. `pid` > 0: a live process (kernel socket tables).
-std::string WhyText(Program& target, const EnvironmentSearch& search, const AsyncStacks* async, bool verbose,
-                    uint64_t only_env = 0, int pid = 0);
+// to leave that part out; `timers` likewise (FindTimers). `pid` > 0: a live
+// process (kernel socket tables).
+std::string WhyText(Program& target, const EnvironmentSearch& search, const AsyncStacks* async,
+                    const std::vector<EnvironmentTimers>* timers, bool verbose, uint64_t only_env = 0, int pid = 0);
 
 }  // namespace nodegdb

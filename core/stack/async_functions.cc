@@ -263,20 +263,39 @@ void GroupStacks(AsyncStacks& out) {
                    [](const AsyncStacks::Stack& a, const AsyncStacks::Stack& b) { return a.count > b.count; });
 }
 
-std::string Where(const SuspendedFunction& f) {
+}  // namespace
+
+std::string SuspendedWhere(const SuspendedFunction& f) {
   std::string name = f.name.empty() ? "<anonymous>" : f.name;
   if (f.line) return name + " (" + f.script + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ")";
   return name + " (" + (f.script.empty() ? std::string("<unknown script>") : f.script) + ", " +
          (f.note.empty() ? std::string("no position") : f.note) + ")";
 }
 
-}  // namespace
+std::optional<SuspendedFunction> ResumedByHandler(Heap& heap, uint64_t handler) {
+  try {
+    Types types(heap.metadata());
+    AsyncResolver resolver(heap, types);
+    Tagged generator = heap.Decode(resolver.AwaitingGenerator(handler));
+    if (generator.kind != Tagged::Kind::kStrong) return std::nullopt;
+    const int type = heap.InstanceTypeOf(generator.address);
+    if (type != types.generator && type != types.async_function && type != types.async_generator) return std::nullopt;
+    return resolver.Describe(generator.raw, type);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
 
-AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress) {
+AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress, ObjectVisitor* also) {
   Types types(heap.metadata());
   Collector collector(heap, types);
   AsyncStacks out;
-  out.report = walker.Walk(collector, progress);
+  if (also) {
+    TeeVisitor both(collector, *also);
+    out.report = walker.Walk(both, progress);
+  } else {
+    out.report = walker.Walk(collector, progress);
+  }
   AsyncResolver resolver(heap, types);
   for (const auto& [tagged, type] : collector.generators) {
     SuspendedFunction f = resolver.Describe(tagged, type);
@@ -330,7 +349,7 @@ std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose,
           ", innermost first:\n";
   for (const AsyncStacks::Stack& s : stacks.stacks) {
     const SuspendedFunction& inner = stacks.functions[static_cast<size_t>(s.chain[0])];
-    text += std::to_string(s.count) + " \u00d7 " + inner.kind + " " + Where(inner);
+    text += std::to_string(s.count) + " \u00d7 " + inner.kind + " " + SuspendedWhere(inner);
     if (inner.awaited) {
       text += " awaiting a " + inner.awaited_state + " Promise";
       if (s.count == 1) text += " " + Hex(inner.awaited);
@@ -339,7 +358,7 @@ std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose,
     }
     text += "\n";
     for (size_t k = 1; k < s.chain.size(); k++) {
-      text += "      awaited by " + Where(stacks.functions[static_cast<size_t>(s.chain[k])]) + "\n";
+      text += "      awaited by " + SuspendedWhere(stacks.functions[static_cast<size_t>(s.chain[k])]) + "\n";
     }
     if (verbose || s.count == 1) {
       std::string objects;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,16 @@ struct AsyncStacks {
   WalkReport report;
 };
 
-AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress = {});
+// `also`: another visitor fed by the same walk (node-why's timers).
+AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress = {},
+                            ObjectVisitor* also = nullptr);
+
+// "name (file:line:col)" of a suspended function, or why the position is missing.
+std::string SuspendedWhere(const SuspendedFunction& f);
+
+// The suspended function an await closure (a promise reaction's handler)
+// resumes; nullopt if the handler is no await closure.
+std::optional<SuspendedFunction> ResumedByHandler(Heap& heap, uint64_t handler);
 
 // The answer as text: one block per stack, `N × name (file:line:col)`
 // innermost first, then each awaiting function; verbose adds each

@@ -58,15 +58,17 @@ void RegisterNode(py::module_& m) {
   m.def(
       "node_why",
       [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only, int pid, bool with_async) {
-        std::optional<AsyncStacks> async;
-        if (with_async) {
-          HeapWalker walker(t.heap());
-          async = FindAsyncStacks(t.heap(), walker);
-        }
-        return WhyText(t, s, async ? &*async : nullptr, verbose, only, pid);
+        return WhyAnswer(t, s, verbose, only, pid, with_async);
       },
       py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0, py::arg("pid") = 0,
       py::arg("with_async") = true, "node-why: what keeps each event loop alive, and what waits");
+  m.def(
+      "node_timers",
+      [](Target& t, const EnvironmentSearch& s, bool verbose, uint64_t only) {
+        return TimersAnswer(t, s, verbose, only);
+      },
+      py::arg("target"), py::arg("search"), py::arg("verbose") = false, py::arg("env") = 0,
+      "node-timers: each Environment's timers, immediates, nextTick queue and microtasks");
   m.def(
       "node_info",
       [](Target& t, const EnvironmentSearch& s, int64_t pid, const std::string& pid_source) {

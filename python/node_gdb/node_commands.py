@@ -133,7 +133,10 @@ alive, the ref'd active handles (with the JS object that owns each: the
 server, socket, child process, watcher), Node's own loop handles that are
 ref'd (the timer handle while ref'd timers are pending, the immediate
 handle), and the requests in flight; then what is there without keeping it
-alive (unref'd handles; -v adds inactive ones). Last, for the whole heap,
+alive (unref'd handles; -v adds inactive ones). The pending JS timers and
+immediates are listed with the loop handles that run them (ref'd) or as
+not keeping it alive (unref'd), with the nextTick callbacks and microtasks
+still queued. Last, for the whole heap,
 the suspended async functions waiting on promises, which never keep a
 process alive (v8 async lists them). An Environment with nothing to keep it
 says so. ENV limits the output to one Environment."""
@@ -141,6 +144,23 @@ says so. ENV limits the output to one Environment."""
     command = "node-why"
     answer = "node_why"
 
+
+
+class NodeTimers(_NodeAnswer):
+    """List what each Node Environment will run later: node-timers [-v] [ENV]
+
+Timers (setTimeout, setInterval) soonest first: the duration, when each is
+due against the loop's time in the dump (or "overdue by": the loop had not
+run it yet), ref'd or unref'd, the callback by name and file:line:col and
+the Timeout object; the one whose callback is on the stack is "running
+now". Then the pending setImmediate callbacks, the process.nextTick queue
+in order, and the isolate's microtask queue (each job's handler, or the
+async function an await will resume). -v adds each tick and microtask
+object and the queue's address. ENV limits the output to one Environment."""
+
+    command = "node-timers"
+    answer = "node_timers"
+    with_pid = False
 
 
 class NodeRequests(_NodeAnswer):
@@ -206,5 +226,6 @@ def register():
     NodeRequests()
     NodeHttp()
     NodeWhy()
+    NodeTimers()
     NodeEnvironments()
     NodeInfo()
