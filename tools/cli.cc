@@ -226,22 +226,32 @@ int Environments(Target& target, const CliArgs& a) {
   return WithSummary(search, EnvironmentsText(target, search));
 }
 
-int Handles(Target& target, const CliArgs& a) {
+// A node-* answer over [-v]: the search's summary, then the answer's text.
+using NodeAnswer = std::string (*)(Target& target, const EnvironmentSearch& search, bool verbose);
+int Answer(Target& target, const CliArgs& a, NodeAnswer answer) {
   EnvironmentSearch search = Search(target, a);
   std::cout << search.Summary() << "\n";
-  return WithSummary(search, HandlesText(target, search, Verbose(a)));
+  return WithSummary(search, answer(target, search, Verbose(a)));
+}
+
+int Handles(Target& target, const CliArgs& a) {
+  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return HandlesText(t, s, v); });
 }
 
 int Requests(Target& target, const CliArgs& a) {
-  EnvironmentSearch search = Search(target, a);
-  std::cout << search.Summary() << "\n";
-  return WithSummary(search, RequestsText(target, search, Verbose(a)));
+  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return RequestsText(t, s, v); });
 }
 
 int Http(Target& target, const CliArgs& a) {
-  EnvironmentSearch search = Search(target, a);
-  std::cout << search.Summary() << "\n";
-  return WithSummary(search, HttpText(target, search, Verbose(a)));
+  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return HttpText(t, s, v); });
+}
+
+int Why(Target& target, const CliArgs& a) {
+  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return WhyAnswer(t, s, v, 0, 0, true); });
+}
+
+int Timers(Target& target, const CliArgs& a) {
+  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return TimersAnswer(t, s, v, 0); });
 }
 
 int Info(Target& target, const CliArgs& a) {
@@ -272,6 +282,8 @@ const std::vector<CliCommand>& Commands() {
         {"handles", "[-v]", Handles},
         {"requests", "[-v]", Requests},
         {"http", "[-v]", Http},
+        {"why", "[-v]   (node-why)", Why},
+        {"timers", "[-v]   (node-timers)", Timers},
         {"info", "", Info},
     };
     for (const CliCommand& h : HeapCliCommands()) c.push_back(h);

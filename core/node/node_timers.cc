@@ -510,10 +510,11 @@ std::string DueText(const PendingTimer& p, const std::optional<double>& now) {
 
 std::string Arguments(size_t n) { return n ? "  (" + Plural(n, "argument", "arguments") + ")" : ""; }
 
-std::string TimerLine(const PendingTimer& p, const EnvironmentTimers& t, const char* indent) {
+std::string TimerLine(const PendingTimer& p, const EnvironmentTimers& t, const char* indent, bool verbose = false) {
+  const std::string started = verbose && p.start ? "  started at " + Ms(*p.start) : "";
   return indent + Pad(p.repeat ? "setInterval" : "setTimeout", 12) + " " + Pad(Ms(p.duration), 10) + " " +
          Pad(DueText(p, t.now), 22) + " " + Pad(p.refed ? "ref'd" : "unref'd", 7) + "  " + p.callback.Text() +
-         Arguments(p.arguments) + "  Timeout " + Hex(p.object) + "\n";
+         Arguments(p.arguments) + "  Timeout " + Hex(p.object) + started + "\n";
 }
 
 std::string ImmediateLine(const PendingImmediate& p, const char* indent) {
@@ -559,7 +560,7 @@ std::string TimersText(const EnvironmentTimers& t, bool verbose) {
   size_t refed = 0;
   for (const PendingTimer& p : t.timers) refed += p.refed ? 1 : 0;
   out += "  timers: " + (t.timers.empty() ? std::string("none") : Counted(t.timers.size(), refed)) + "\n";
-  for (const PendingTimer& p : t.timers) out += TimerLine(p, t, "    ");
+  for (const PendingTimer& p : t.timers) out += TimerLine(p, t, "    ", verbose);
   refed = 0;
   for (const PendingImmediate& p : t.immediates) refed += p.refed ? 1 : 0;
   out += "  immediates: " + (t.immediates.empty() ? std::string("none") : Counted(t.immediates.size(), refed)) + "\n";

@@ -2,12 +2,14 @@
 // native contexts found by scanning, the Environment* in their embedder
 // data, the ListHead walks of its handle and request queues (with each
 // HandleWrap's and ReqWrap's libuv structure and JS wrapper), its libuv
-// loop, and node-info's facts. Roots are native contexts (tagged),
-// Environment pointers and list heads (untagged).
+// loop, node-info's facts, and node-timers' lists over a bounded heap
+// walk. Roots are native contexts (tagged), Environment pointers and list
+// heads (untagged).
 #include "core/v8/context.h"
 #include "core/node/node_env.h"
 #include "core/node/node_handles.h"
 #include "core/node/node_info.h"
+#include "core/node/node_timers.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -41,6 +43,23 @@ NODEGDB_FUZZ_TARGET(node) {
     const uint64_t page = root & ~uint64_t{0xfff};
     if (page >= 0x1000) ranges.push_back({page - 0x1000, page + 0x2000});
   }
+  // node-timers over a bounded walk: each root's Environment with every
+  // native context root as its own.
+  fuzz::Try([&] {
+    HeapWalker walker(heap);
+    std::vector<EnvironmentInfo> infos;
+    for (uint64_t env : environments) {
+      EnvironmentInfo info;
+      info.address = env;
+      info.loop = EnvironmentLoop(*target, layout, env);
+      for (uint64_t root : fuzz.roots()) {
+        if (heap.Decode(root).kind == Tagged::Kind::kStrong) info.contexts.push_back(root);
+      }
+      infos.push_back(info);
+    }
+    auto bounded = [](const WalkProgress& p) { return p.objects < 100000 && p.bytes_done < (64u << 20); };
+    for (const EnvironmentTimers& t : FindTimers(*target, walker, infos, nullptr, bounded)) TimersText(t, true);
+  });
   for (uint64_t env : environments) {
     fuzz::Try([&] { CheckEnvironment(*target, layout, env); });
     fuzz::Try([&] {
