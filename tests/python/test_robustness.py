@@ -136,7 +136,7 @@ def test_node_commands_with_damaged_queues(damaged):
     The Environment is still found, what precedes the damage is listed, and
     each walk ends with one line saying where and why."""
     commands = ["node-environments", "node-handles", "node-handles -v", "node-requests", "node-requests -v",
-                "node-http", "node-info", "v8 bt", "v8 bt -a"]
+                "node-http", "node-info", "v8 bt", "v8 bt -a", "node-timers", "node-why"]
     results = {c: (text, seconds) for c, text, seconds in damaged.timed(commands)}
     for command, (text, seconds) in results.items():
         assert seconds < PROMPT, "%s took %.1fs" % (command, seconds)
@@ -160,6 +160,15 @@ def test_node_commands_with_damaged_queues(damaged):
         int(damaged.addresses["garbage_next_node"], 16) + 8) in requests, requests
     info = results["node-info"][0]
     assert re.search(r"^argv: +\[ .*corrupt\.js", info, re.M), info
+    # The damaged timer lists: each walk stops with its reason; what precedes
+    # the damage is listed.
+    timers = results["node-timers"][0]
+    assert re.search(r"^    setTimeout +9000 ms .* loopy \(", timers, re.M), timers
+    assert re.search(r"^    setTimeout +9100 ms .* stray \(", timers, re.M), timers
+    assert re.search(r"^  \(timers: the list at 0x[0-9a-f]+ loops or exceeds 100000 items\)$", timers, re.M), timers
+    assert re.search(r"^  \(timers: the list at 0x[0-9a-f]+ links to 0x[0-9a-f]+, which is no Timeout\)$",
+                     timers, re.M), timers
+    assert "the JS timers and immediates behind them" in results["node-why"][0], results["node-why"][0]
     assert "Object.<anonymous> (%s:" % os.path.join(fixtures.FIXTURES, "corrupt.js") in results["v8 bt"][0], \
         results["v8 bt"][0]
 
