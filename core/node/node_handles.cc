@@ -44,6 +44,8 @@ constexpr uint64_t kWriteIndex = 104, kWriteBufs = 112, kWriteNbufs = 120;
 // uv_loop_t: active_handles, the handle queue ({next, prev} nodes at
 // uv_handle_t::handle_queue), active_reqs.count; uv_timer_t::timer_cb.
 constexpr uint64_t kLoopActiveHandles = 8, kLoopHandleQueue = 16, kLoopActiveReqs = 32;
+// uv_loop_t::time (x86-64; arm64's larger pthread_mutex_t moves it to 552).
+constexpr uint64_t kLoopTime = 544;
 constexpr uint64_t kHandleQueueNode = 32, kTimerCb = 96;
 
 enum HandleType {
@@ -519,6 +521,12 @@ HandleList ReadHandleWraps(Program& target, const NodeLayout& layout, uint64_t e
     }
   }
   return list;
+}
+
+std::optional<uint64_t> ReadLoopTime(Memory& memory, uint64_t loop) {
+  uint64_t time = 0;
+  if (!loop || !memory.Read(loop + uv::kLoopTime, &time, 8)) return std::nullopt;
+  return time;
 }
 
 LoopInfo ReadLoop(Program& target, const NodeLayout& layout, const EnvironmentInfo& env, const HandleList& handles,

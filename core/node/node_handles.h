@@ -113,6 +113,10 @@ struct LoopInfo {
   std::vector<LoopHandle> others;  // active and ref'd, not owned by a HandleWrap
   std::string error;               // why the loop could not be read or walked
 };
+// uv_loop_t::time: the loop's clock in ms (uv_now), as of its last update;
+// nullopt if unreadable.
+std::optional<uint64_t> ReadLoopTime(Memory& memory, uint64_t loop);
+
 LoopInfo ReadLoop(Program& target, const NodeLayout& layout, const EnvironmentInfo& env, const HandleList& handles,
                   size_t limit = 100000);
 RequestList ReadReqWraps(Program& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000);

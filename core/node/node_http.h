@@ -5,6 +5,10 @@
 // IncomingMessage being handled (socket._httpMessage, a ServerResponse, and
 // its `req`; else socket.parser.incoming while the request is parsed).
 // These are lib/_http_*.js's own property names, the same in Node 20-26.
+// How long a message still arriving has been arriving comes from the C++
+// Parser behind socket.parser: Node sets its last_message_start_ to
+// uv_hrtime() when a message begins and to 0 once it is complete, so a
+// request received whole has no start time in memory.
 //
 // What may fail: nothing throws; an object that does not hold what is
 // expected gives nullopt (the handle is then listed without HTTP facts).
@@ -21,6 +25,7 @@
 namespace nodegdb {
 
 struct HandleList;
+class Program;
 
 struct HttpClientRequest {
   uint64_t request = 0;   // tagged ClientRequest
@@ -40,9 +45,15 @@ struct HttpIncoming {
   uint64_t message = 0;   // tagged IncomingMessage
   uint64_t response = 0;  // tagged ServerResponse, 0 if not assigned yet
   std::string method, url;
+  std::optional<double> receiving_ms;  // how long its message has been arriving (see above)
 };
 // The request a server-side socket (tagged net.Socket) is handling, if any.
 std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket);
+
+// Fills in.receiving_ms for the server socket (tagged net.Socket) whose
+// request `in` is, against the loop's time `loop_ms` (ReadLoopTime).
+void ReadReceivingTime(Program& target, JsObjects& js, uint64_t socket, std::optional<uint64_t> loop_ms,
+                       HttpIncoming& in);
 
 // A one-line text of a client request: "GET 127.0.0.1:8080 /orders/42".
 std::string ClientRequestText(const HttpClientRequest& r);
@@ -52,6 +63,8 @@ std::string ClientRequestText(const HttpClientRequest& r);
 // each listening server with the requests its connections are handling,
 // then the outgoing requests (and those their agents queue). `verbose` adds the net.Socket of each, and
 // the ServerResponse of a request being handled.
-std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose = false);
+// `target` (if given) reads the Parsers for the receiving times.
+std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose = false,
+                       Program* target = nullptr);
 
 }  // namespace nodegdb

@@ -113,7 +113,7 @@ std::string HttpText(Program& target, const EnvironmentSearch& search, bool verb
   std::string out;
   for (const EnvironmentInfo& e : PickEnvironments(search, only_env)) {
     HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
-    out += FormatHttp(js, e, handles, verbose);
+    out += FormatHttp(js, e, handles, verbose, &target);
   }
   return out;
 }

@@ -22,10 +22,6 @@ namespace nodegdb {
 
 namespace {
 
-// uv_loop_t::time (uint64_t ms; x86-64 Linux, libuv 1.46-1.52, offsetof on
-// the uv.h Node ships). arm64's pthread_mutex_t is 8 bytes larger (552
-// there): the arm64 port must choose by the binary's machine.
-constexpr uint64_t kLoopTime = 544;
 // uv_timer_t: type UV_TIMER (13), timeout (uint64_t ms on the loop's clock).
 constexpr uint32_t kUvTimer = 13;
 constexpr uint64_t kTimerTimeout = 128, kTimerSize = 152;
@@ -133,9 +129,8 @@ class TimersFinder::Impl : public ObjectVisitor {
       t.problems.push_back("its libuv loop was not found: due times are relative to each timer's start");
       return;
     }
-    uint64_t time = 0;
-    if (target_.memory().Read(t.env.loop + kLoopTime, &time, 8)) {
-      t.loop_time = time;
+    if (auto time = nodegdb::ReadLoopTime(target_.memory(), t.env.loop)) {
+      t.loop_time = *time;
     } else {
       t.problems.push_back("the loop's time at " + Hex(t.env.loop) + " could not be read");
     }

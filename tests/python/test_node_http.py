@@ -23,7 +23,8 @@ from conftest import Gdb, assert_no_traceback
 HEX = r"0x[0-9a-f]+"
 ENDPOINTS = r"(?: (\S+) -> (\S+))?"
 SERVER = re.compile(r"^  server <(\w+) (%s)> fd (\d+)  listening (\S+)(?: \((.*)\))?: (\d+) requests?$" % HEX)
-INCOMING = re.compile(r"^    (\S+) (\S+)(\s+)socket fd (\d+)%s  <IncomingMessage (%s)>$" % (ENDPOINTS, HEX))
+INCOMING = re.compile(r"^    (\S+) (\S+)(\s+)socket fd (\d+)%s  <IncomingMessage (%s)>(?:  receiving for (\d+) ms)?$"
+                      % (ENDPOINTS, HEX))
 OUTGOING = re.compile(r"^    (\S+) (\S+) (\S+)(\s+)(?:socket fd (\d+)%s|(no socket yet: queued in its agent))  "
                       r"<ClientRequest (%s)>$" % (ENDPOINTS, HEX))
 HEADER = re.compile(r"^Environment (%s) \((main thread|worker thread)\): (\d+) servers?, (\d+) requests? being handled, "
@@ -95,6 +96,13 @@ def check_incoming(main, expect, where):
         assert int(m.group(6)) == len(wanted), m.group(0)
         for r in reqs:
             i = [i for i in expect["incoming"] if i["fd"] == int(r.group(4))][0]
+            # A message still arriving says for how long (from its Parser's
+            # start and the loop's clock): within 25 ms of the handler's
+            # own hrtime, about 300 ms; a complete one has no start time.
+            if i["complete"]:
+                assert r.group(8) is None, (where, r.group(0), i)
+            else:
+                assert r.group(8) is not None and abs(int(r.group(8)) - i["arriving_ms"]) <= 25, (where, r.group(0), i)
             if r.group(5):
                 assert (r.group(5), r.group(6)) == ("127.0.0.1:%d" % i["server_port"], "127.0.0.1:%d" % i["peer_port"]), \
                     (where, r.group(0), i)
