@@ -272,6 +272,108 @@ std::string SuspendedWhere(const SuspendedFunction& f) {
          (f.note.empty() ? std::string("no position") : f.note) + ")";
 }
 
+uint64_t GeneratorInFrame(Heap& heap, uint64_t function, uint64_t sp, uint64_t fp) {
+  constexpr uint64_t kMaxFrameWords = 4096, kRegisterFileWords = 256;
+  Types types(heap.metadata());
+  if (!fp || sp > fp || fp - sp > 8 * kMaxFrameWords) sp = fp > 8 * kRegisterFileWords ? fp - 8 * kRegisterFileWords : 0;
+  // The interpreter's register file starts below the fixed part of the frame.
+  const uint64_t low = std::min(sp, fp - 8 * kRegisterFileWords);
+  std::vector<uint64_t> words((fp - low) / 8);
+  if (words.empty() || !heap.memory().Read(low, words.data(), words.size() * 8)) return 0;
+  for (auto it = words.rbegin(); it != words.rend(); ++it) {  // nearest fp first
+    Tagged t = heap.Decode(*it);
+    if (t.kind != Tagged::Kind::kStrong) continue;
+    try {
+      const int type = heap.InstanceTypeOf(t.address);
+      if (type != types.async_function && type != types.async_generator) continue;
+      if (heap.ReadWord(t.address + kGeneratorFunction) == function) return t.raw;
+    } catch (const Error&) {
+      // Not an object: another word of the frame.
+    }
+  }
+  return 0;
+}
+
+namespace {
+
+// PromiseAllResolveElementContext: scope info, previous, remaining count,
+// the PromiseCapability, the values; the element's index is its closure's
+// identity hash (properties_or_hash) minus one.
+constexpr int kPromiseAllCapabilitySlot = 3, kPromiseAllContextLength = 5;
+constexpr uint64_t kPropertiesOrHash = 8, kCapabilityPromise = 8;
+// PromiseReaction's promise_or_capability, after next, reject and fulfill.
+uint64_t ReactionPromiseOrCapability(const V8Rules& r) { return r.promise_reaction_embedder_data_first() ? 40 : 32; }
+
+// If `handler` is Promise.all's resolve-element closure: (index, promise it settles).
+std::optional<std::pair<int64_t, uint64_t>> PromiseAllElement(Heap& heap, uint64_t handler) {
+  Tagged h = heap.Decode(handler);
+  if (h.kind != Tagged::Kind::kStrong || !IsJSFunction(heap, h.address)) return std::nullopt;
+  JSFunctionData fn = ReadJSFunction(heap, h.address);
+  if (!fn.sfi.builtin_id || fn.sfi.script) return std::nullopt;
+  Tagged context = heap.Decode(fn.context);
+  if (context.kind != Tagged::Kind::kStrong || !IsContext(heap, context.address)) return std::nullopt;
+  const ContextLayout& l = heap.LayoutOf<ContextLayout>();
+  Tagged length = heap.ReadTagged(context.address + static_cast<uint64_t>(l.length));
+  if (!length.is_smi() || length.smi != kPromiseAllContextLength) return std::nullopt;
+  Tagged capability = heap.ReadTagged(context.address + static_cast<uint64_t>(l.header) + 8 * kPromiseAllCapabilitySlot);
+  if (capability.kind != Tagged::Kind::kStrong ||
+      heap.metadata().TypeName(heap.InstanceTypeOf(capability.address)) != "PROMISE_CAPABILITY_TYPE") {
+    return std::nullopt;
+  }
+  Tagged hash = heap.ReadTagged(h.address + kPropertiesOrHash);
+  const int64_t index = hash.is_smi() ? hash.smi - 1 : -1;
+  return std::make_pair(index, heap.ReadWord(capability.address + kCapabilityPromise));
+}
+
+}  // namespace
+
+std::vector<AsyncFrame> AsyncContinuation(Heap& heap, uint64_t generator, size_t limit) {
+  std::vector<AsyncFrame> out;
+  Types types(heap.metadata());
+  AsyncResolver resolver(heap, types);
+  std::set<uint64_t> seen;
+  try {
+    Tagged g = heap.Decode(generator);
+    if (g.kind != Tagged::Kind::kStrong || heap.InstanceTypeOf(g.address) != types.async_function) return out;
+    uint64_t promise = heap.ReadWord(g.address + kAsyncFunctionPromise);
+    while (out.size() < limit && seen.insert(promise).second) {
+      Tagged p = heap.Decode(promise);
+      if (p.kind != Tagged::Kind::kStrong || heap.InstanceTypeOf(p.address) != types.promise) break;
+      Tagged flags = heap.ReadTagged(p.address + kPromiseFlags);
+      if (!flags.is_smi() || (flags.smi & 3) != 0) break;  // settled: nothing waits any more
+      Tagged reaction = heap.ReadTagged(p.address + kPromiseReactionsOrResult);
+      if (reaction.kind != Tagged::Kind::kStrong || heap.InstanceTypeOf(reaction.address) != types.reaction) break;
+      Tagged next = heap.ReadTagged(reaction.address + ReactionNext(heap.rules()));
+      if (!next.is_smi()) break;  // more than one reaction: V8 does not guess which
+      const uint64_t handler = heap.ReadWord(reaction.address + ReactionFulfillHandler(heap.rules()));
+      Tagged awaiting = heap.Decode(resolver.AwaitingGenerator(handler));
+      if (awaiting.kind == Tagged::Kind::kStrong && heap.InstanceTypeOf(awaiting.address) == types.async_function) {
+        SuspendedFunction f = resolver.Describe(awaiting.raw, types.async_function);
+        out.push_back({"async " + SuspendedWhere(f), awaiting.raw});
+        promise = f.promise;
+        continue;
+      }
+      if (auto element = PromiseAllElement(heap, handler)) {
+        out.push_back({"async Promise.all (index " + std::to_string(element->first) + ")", element->second});
+        promise = element->second;
+        continue;
+      }
+      // A .then() handler: go on from the promise it resolves.
+      Tagged chained = heap.ReadTagged(reaction.address + ReactionPromiseOrCapability(heap.rules()));
+      if (chained.kind != Tagged::Kind::kStrong) break;
+      if (heap.InstanceTypeOf(chained.address) != types.promise) {
+        if (heap.metadata().TypeName(heap.InstanceTypeOf(chained.address)) != "PROMISE_CAPABILITY_TYPE") break;
+        chained = heap.ReadTagged(chained.address + kCapabilityPromise);
+        if (chained.kind != Tagged::Kind::kStrong) break;
+      }
+      promise = chained.raw;
+    }
+  } catch (const Error&) {
+    // What was followed so far stays.
+  }
+  return out;
+}
+
 std::optional<SuspendedFunction> ResumedByHandler(Heap& heap, uint64_t handler) {
   try {
     Types types(heap.metadata());

@@ -64,6 +64,30 @@ std::string SuspendedWhere(const SuspendedFunction& f);
 // resumes; nullopt if the handler is no await closure.
 std::optional<SuspendedFunction> ResumedByHandler(Heap& heap, uint64_t handler);
 
+// ---- async stack traces: what V8 appends after the machine frames ----
+
+// The generator object of a running async function's frame: a
+// JSAsyncFunctionObject (or async generator) whose function is the frame's,
+// among the words of the frame [sp, fp) and its register file below fp
+// (interpreted and baseline frames keep it in a register; optimized code
+// spills it). 0 if none is there.
+uint64_t GeneratorInFrame(Heap& heap, uint64_t function, uint64_t sp, uint64_t fp);
+
+// One "at async ..." line of Error.stack.
+struct AsyncFrame {
+  std::string text;  // "async outer (/srv/app.js:12:5)", "async Promise.all (index 1)"
+  uint64_t object = 0;  // the awaiting generator, or Promise.all's promise
+};
+
+// From a running async function's generator: who awaits its promise, as
+// V8's CaptureAsyncStackTrace follows it (a pending promise with exactly one
+// reaction: an await closure names the awaiting async function, at the
+// await where it is suspended; Promise.all's element closure gives
+// "Promise.all (index N)" and goes on from the promise it settles; a
+// plain .then() goes on from the promise it resolves). Bounded by `limit`,
+// cycle-checked; stops quietly at what it cannot read.
+std::vector<AsyncFrame> AsyncContinuation(Heap& heap, uint64_t generator, size_t limit = 1000);
+
 // The answer as text: one block per stack, `N × name (file:line:col)`
 // innermost first, then each awaiting function; verbose adds each
 // instance's objects, and each function's arguments and locals (values in

@@ -847,4 +847,13 @@ std::vector<std::string> ParameterNamesFromSource(const std::u16string& source, 
   return {};  // no closing parenthesis: not a parameter list
 }
 
+std::vector<AsyncFrame> StackDecoder::AsyncFrames(uint64_t function, uint64_t sp, uint64_t fp) {
+  try {
+    const uint64_t generator = GeneratorInFrame(heap_, function, sp, fp);
+    return generator ? AsyncContinuation(heap_, generator) : std::vector<AsyncFrame>{};
+  } catch (const Error&) {
+    return {};
+  }
+}
+
 }  // namespace nodegdb

@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/stack/async_functions.h"
 #include "core/stack/code_map.h"
 #include "core/v8/js_function.h"
 #include "core/stack/source_positions.h"
@@ -114,6 +115,11 @@ class StackDecoder {
 
   // What the frame is (kind kNative if not a V8 frame). Never throws.
   FrameInfo Describe(const FrameState& state, bool innermost);
+
+  // The "async ..." frames V8's Error.stack appends when the frame (a JS
+  // frame running `function`, between sp and fp) is an async function's:
+  // async_functions.h AsyncContinuation. Empty otherwise; never throws.
+  std::vector<AsyncFrame> AsyncFrames(uint64_t function, uint64_t sp, uint64_t fp);
 
  private:
   struct Shape;

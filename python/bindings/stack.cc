@@ -86,6 +86,15 @@ void RegisterStack(py::module_& m) {
           py::arg("bytecode_offset_register") = py::none(),
           "what the frame is, as a dict (bytecode_offset_register: r9 of the innermost frame)")
       .def(
+          "async_frames",
+          [](StackDecoder& d, uint64_t function, uint64_t sp, uint64_t fp) {
+            py::list out;
+            for (const AsyncFrame& f : d.AsyncFrames(function, sp, fp)) out.append(py::make_tuple(f.text, f.object));
+            return out;
+          },
+          py::arg("function"), py::arg("sp"), py::arg("fp"),
+          "[(\"async outer (file:line:col)\", object)]: what awaits the async function running in that frame")
+      .def(
           "builtin_at",
           [](StackDecoder& d, uint64_t pc) -> py::object {
             auto b = d.code_map().FindBuiltin(pc);

@@ -127,6 +127,33 @@ def describe_frame(frame):
     return None if info["kind"] == "native" else info
 
 
+_ASYNC_SEARCH_FRAMES = 20  # outermost JS frames tried for a running async function
+
+
+def async_frames(frames):
+    """The "async f (file:line:col)" texts V8's Error.stack appends: who
+    awaits the outermost async function running on this stack (GDB frames,
+    innermost first). Empty when none runs or nothing awaits it."""
+    d = decoder()
+    if d is None:
+        return []
+    tried = 0
+    for frame in reversed(frames):
+        try:
+            info = describe_frame(frame)
+        except gdb.error:
+            continue
+        if info is None or info["kind"] != "javascript" or not info["function"]:
+            continue
+        found = d.async_frames(info["function"], _register(frame, "rsp"), _register(frame, "rbp"))
+        if found:
+            return [text for text, _ in found]
+        tried += 1
+        if tried == _ASYNC_SEARCH_FRAMES:
+            break
+    return []
+
+
 class V8FrameDecorator(FrameDecorator):
     """Names V8 frames: `innerDeep (/srv/app.js:8:17) [interpreted]`."""
 
@@ -155,6 +182,121 @@ class V8FrameDecorator(FrameDecorator):
             return frame.name() or "??"
         return super().function()
 
+    # A JS frame's script and line: `bt` prints "at /srv/app.js:28" and
+    # GDB/MI's -stack-list-frames gives file, fullname and line, so that an
+    # IDE can open the JavaScript source.
+    def filename(self):
+        info = self._v8()
+        if info is not None:
+            return info["script"] or None
+        return super().filename()
+
+    def line(self):
+        info = self._v8()
+        if info is not None:
+            return info["line"] or None
+        return super().line()
+
+    def frame_args(self):
+        info = self._v8()
+        if info is None:
+            return super().frame_args()
+        if info["kind"] not in ("javascript", "builtin"):
+            return None
+        return _js_arguments(info)
+
+    def frame_locals(self):
+        if self._v8() is not None:
+            return None
+        return super().frame_locals()
+
+
+class _JsArgument:
+    """A JS argument for GDB's frame printing: its name and its util.inspect
+    text (depth 0), computed when GDB asks for the value."""
+
+    def __init__(self, name, raw):
+        self._name = name
+        self._raw = raw
+
+    def symbol(self):
+        return self._name
+
+    def value(self):
+        target = session.target()
+        text = _value_text(target, self._raw, {"depth": 0}) if target is not None else "0x%x" % self._raw
+        return gdb.Value(text)
+
+
+def _js_arguments(info):
+    names = info["parameter_names"]
+    args = [_JsArgument("this", info["receiver"])] if info["receiver"] and not info["receiver_is_global"] else []
+    for i, raw in enumerate(info["arguments"]):
+        name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i
+        args.append(_JsArgument(name, raw))
+    return args
+
+
+class _AsyncFrameDecorator(FrameDecorator):
+    """An "async f (file:line:col)" line V8's Error.stack appends, shown by
+    `bt` as an elided frame of the outermost frame."""
+
+    def __init__(self, base, text):
+        super().__init__(base)
+        self._text = text
+        m = re.search(r"\((.+):(\d+):\d+\)$", text)
+        self._file, self._line = (m.group(1), int(m.group(2))) if m else (None, None)
+
+    def function(self):
+        return self._text + " [async]"
+
+    def address(self):
+        return None
+
+    def filename(self):
+        return self._file
+
+    def line(self):
+        return self._line
+
+    def frame_args(self):
+        return None
+
+    def frame_locals(self):
+        return None
+
+
+class _WithAsyncFrames(FrameDecorator):
+    def __init__(self, base, elided):
+        super().__init__(base)
+        self._elided = elided
+
+    def elided(self):
+        return iter(self._elided)
+
+
+def _decorate(frame_iter):
+    """V8FrameDecorator on every frame; once GDB has pulled the outermost
+    one (a whole `bt`), the async frames after it, as its elided frames."""
+    seen = []
+    last = None
+    for decorator in frame_iter:
+        if last is not None:
+            yield last
+        frame = decorator.inferior_frame()
+        seen.append(frame)
+        last = V8FrameDecorator(decorator)
+    if last is None:
+        return
+    try:
+        found = async_frames(seen)
+    except (Exception, KeyboardInterrupt):
+        found = []
+    if found:
+        outer = last.inferior_frame()
+        last = _WithAsyncFrames(last, [_AsyncFrameDecorator(outer, text) for text in found])
+    yield last
+
 
 class V8FrameFilter:
     """The frame filter that puts V8FrameDecorator on every frame."""
@@ -165,7 +307,7 @@ class V8FrameFilter:
         self.enabled = True
 
     def filter(self, frame_iter):
-        return map(V8FrameDecorator, frame_iter)
+        return _decorate(frame_iter)
 
 
 # ---- v8 bt ----
@@ -269,6 +411,8 @@ Options:
         out = []
         for f in frames:
             out.append(self._frame_lines(f, target, show_args, values))
+        if not more and (count is None or count < 0):
+            out.extend("    at %s\n" % text for text in async_frames(frames))
         if more:
             out.append("(More stack frames follow...)\n")
         elif frames and count is None:

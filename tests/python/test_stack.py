@@ -98,6 +98,24 @@ def bt_frames(text):
     return frames
 
 
+def gdb_bt_text(r):
+    """What GDB's bt prints after "in " for a V8 frame row: the summary, the
+    JS arguments (non-scalar values print as "..." under GDB's default
+    `print frame-arguments scalars`: the receiver unless it is the global
+    proxy, then each argument by its parameter name) and the JS file:line."""
+    args = []
+    if r["kind"] in ("javascript", "builtin"):
+        if r["receiver"] and not r["receiver_is_global"]:
+            args.append("this")
+        names = r["parameter_names"]
+        for i in range(len(r["arguments"])):
+            args.append(names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i)
+    text = "%s (%s)" % (r["summary"], ", ".join(n + "=..." for n in args))
+    if r["script"] and r["line"]:
+        text += " at %s:%d" % (r["script"], r["line"])
+    return text
+
+
 def check_stack(output, program_output, scenario):
     """The checks every stack (core or live) must pass; returns the rows."""
     assert_no_traceback(output)
@@ -117,7 +135,7 @@ def check_stack(output, program_output, scenario):
     gdb_frames, ours = bt_frames(bt), bt_frames(v8bt)
     assert sorted(gdb_frames) == sorted(ours), (bt, v8bt)
     for r in frame_rows:
-        assert gdb_frames[r["level"]] == r["summary"] + " ()", (r, bt)
+        assert gdb_frames[r["level"]] == gdb_bt_text(r), (r, bt)
         assert ours[r["level"]] == r["summary"], (r, v8bt)
     # JavaScript frames read as "name (script:line:column) [tier]".
     for r in frame_rows:
@@ -315,7 +333,7 @@ def test_live_interrupted_in_hot_loop(version, stack_addon):
     assert js[0]["script"].endswith("stack.js") and js[0]["line"] > 0, js[0]
     assert js[1]["name"] == "Object.<anonymous>", js
     for r in frame_rows:
-        assert bt_frames(bt)[r["level"]] == r["summary"] + " ()", (r, bt)
+        assert bt_frames(bt)[r["level"]] == gdb_bt_text(r), (r, bt)
         assert bt_frames(v8bt)[r["level"]] == r["summary"], (r, v8bt)
 
 
