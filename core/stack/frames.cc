@@ -266,6 +266,11 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
     s.form = Shape::Form::kStandard;
     return s;
   }
+  // A JS frame's pc is in V8's code: a builtin (interpreted frames run in
+  // the interpreter's) or a Code object. Else rbp only happens to point at
+  // a JS frame (GDB's own unwinding through JIT code, a garbage pc): the
+  // frame is not V8's.
+  if (!s.builtin && !CodeAt(state.pc)) return s;
   uint64_t function;
   if (heap_.Decode(marker).is_heap_object() && memory_.Read(fp + static_cast<uint64_t>(off_function_), &function, 8)) {
     Tagged f = heap_.Decode(function);

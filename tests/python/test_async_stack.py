@@ -104,3 +104,18 @@ def test_live_process(live):
     workdir, v8bt = live
     got = [l.strip()[3:] for l in v8bt.splitlines() if l.startswith("    at async ")]
     assert got == error_stack_async(workdir), v8bt
+
+
+def test_without_the_unwinder_only_real_v8_frames_get_js_names(version, core_run):
+    """`disable unwinder global node-gdb-v8`: GDB's own unwinding through
+    JIT code yields garbage frames (pcs like 0x2) whose rbp may still point
+    at a JS frame; only a pc in V8's code may be named as JavaScript."""
+    _, core, _ = core_run
+    out = Gdb(fixtures.node_binary(version), core).outputs(["bt", "disable unwinder global node-gdb-v8", "bt"])
+    named = re.compile(r"^#\d+\s+0x([0-9a-f]+) in .* \[(interpreted|baseline|maglev|turbofan|optimized|builtin [^\]]*)\]")
+    real = {m.group(1) for m in map(named.match, out[0].splitlines()) if m}
+    assert real, out[0]
+    for line in out[2].splitlines():
+        m = named.match(line)
+        if m:
+            assert m.group(1) in real, (line, out[2])
