@@ -434,6 +434,8 @@ Options:
             return head + _native_text(frame) + "\n"
         lines = [head + info["summary"] + "\n"]
         if show_args and info["kind"] in ("javascript", "builtin"):
+            # The addresses to follow with v8 inspect / v8 print (llnode's fn=).
+            lines.append("    function = 0x%x, receiver = 0x%x\n" % (info["function"], info["receiver"]))
             # The global proxy: its whole util.inspect text would be pages.
             this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"], values)
             lines.append("    this = %s\n" % this)

@@ -219,6 +219,9 @@ def test_core_arguments(core_session):
     assert re.search(r"^    this = undefined$", inner, re.M), inner
     assert re.search(r"^    x = \d+$", inner, re.M), inner
     assert re.search(r"^    how = '(abort|addon)'$", inner, re.M), inner
+    # The frame's function and receiver words, to follow with v8 inspect.
+    row = next(r for r in rows(output) if r["name"] == "innerDeep")
+    assert "    function = 0x%x, receiver = 0x%x\n" % (row["function"], row["receiver"]) in inner, inner
     if scenario == "sync":
         run = next(b for b in blocks if re.search(r" in Widget\.run \(", b))
         assert re.search(r"^    this = Widget \{ how: 'abort' \}$", run, re.M), run
