@@ -1,10 +1,13 @@
 // Stack unwinding: from each thread's registers, V8's frames one by one as
 // `bt`, `v8 bt` and the unwinder see them (frame types, JS functions and
 // their arguments, bytecode offsets, source positions, Code objects), up
-// to 64 frames; and the Code lookup and source position tables on their own.
+// to 64 frames, with the async frames after JS ones and the thrown value
+// between each thread's sp and fp; and the Code lookup and source position
+// tables on their own.
 #include "core/stack/code_map.h"
 #include "core/stack/frames.h"
 #include "core/stack/source_positions.h"
+#include "core/stack/thrown_value.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -25,7 +28,11 @@ NODEGDB_FUZZ_TARGET(stack) {
     FrameState state{thread.pc, thread.sp, thread.fp, std::nullopt};
     for (int frame = 0; frame < 64; frame++) {
       const bool innermost = frame == 0;
-      fuzz::Try([&] { decoder->Describe(state, innermost).Summary(); });
+      fuzz::Try([&] {
+        FrameInfo info = decoder->Describe(state, innermost);
+        info.Summary();
+        if (info.function) decoder->AsyncFrames(info.function, state.sp, state.fp);
+      });
       std::optional<UnwindResult> caller;
       fuzz::Try([&] { caller = decoder->Unwind(state, innermost); });
       if (!caller) {
@@ -39,6 +46,9 @@ NODEGDB_FUZZ_TARGET(stack) {
     }
   }
   Heap& heap = target->heap();
+  for (const fuzz::Seed::Thread& thread : fuzz.seed().threads) {
+    fuzz::Try([&] { FindThrownValue(heap, thread.sp, thread.sp + (64 << 10)); });
+  }
   for (uint64_t root : fuzz.roots()) {
     fuzz::Try([&] { ReadCodeObject(heap, root); });
     fuzz::Try([&] { FindCodeForPc(heap, root, 1 << 16); });

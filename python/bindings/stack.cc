@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "core/stack/frames.h"
+#include "core/stack/thrown_value.h"
 #include "core/target.h"
 #include "python/bindings/bindings.h"
 
@@ -55,6 +56,15 @@ py::dict InfoDict(const FrameInfo& f) {
 }  // namespace
 
 void RegisterStack(py::module_& m) {
+  m.def(
+      "thrown_value",
+      [](Target& t, uint64_t sp, uint64_t end) -> py::object {
+        auto v = FindThrownValue(t.heap(), sp, end);
+        if (!v) return py::none();
+        return py::make_tuple(v->value, v->found_at, v->through_handle);
+      },
+      py::arg("target"), py::arg("sp"), py::arg("end"),
+      "(tagged Error, stack address, through a handle) being thrown on the stack [sp, end), or None");
   py::class_<StackDecoder, std::shared_ptr<StackDecoder>>(m, "StackDecoder")
       .def(py::init([](std::shared_ptr<Target> t) { return std::make_shared<StackDecoder>(t); }), py::arg("target"))
       .def(

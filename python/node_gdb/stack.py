@@ -408,7 +408,7 @@ Options:
             frames.pop()
         if count is not None and count < 0:
             frames = frames[count:]
-        out = []
+        out = [throw_banner()]
         for f in frames:
             out.append(self._frame_lines(f, target, show_args, values))
         if not more and (count is None or count < 0):
@@ -485,10 +485,114 @@ JIT frames `??`)."""
         gdb.write(V8Backtrace._frame_lines(frame, target, True, given))
 
 
+# ---- v8 exception ----
+
+# The native frames a throw passes: V8's Isolate::Throw (ThrowInternal in
+# V8 11) and CreateMessageOrAbort, where --abort-on-uncaught-exception
+# aborts; Node's TriggerUncaughtException for errors it reports.
+_THROW_FRAME = re.compile(r"v8::internal::Isolate::(CreateMessageOrAbort|Throw|ThrowInternal|ReThrow)\b|"
+                          r"node::errors::TriggerUncaughtException")
+_THROW_SEARCH_FRAMES = 300
+
+
+def find_throw():
+    """The selected thread's throw: (throw frame, the first JS frame outside
+    it or None, tagged Error or None), or None when no throw frame is there."""
+    try:
+        frame = gdb.newest_frame()
+    except gdb.error:
+        return None
+    innermost_sp = _register(frame, "rsp")
+    throw = None
+    for _ in range(_THROW_SEARCH_FRAMES):
+        if frame is None:
+            break
+        if throw is None and _THROW_FRAME.search(frame.name() or ""):
+            throw = frame
+        elif throw is not None:
+            info = describe_frame(frame)
+            if info is not None and info["kind"] == "javascript":
+                break
+        try:
+            frame = frame.older()
+        except gdb.error:
+            frame = None
+    if throw is None:
+        return None
+    js = frame
+    end = _register(js, "rsp") if js is not None else innermost_sp + (1 << 20)
+    found = loader.import_core().thrown_value(session.target(), innermost_sp, end)
+    return throw, js, (found[0] if found else None)
+
+
+def _error_headline(text):
+    """"Name: message" from util.inspect's text of an Error: its first line,
+    without the brackets of an error shown without its stack and the own
+    properties after them ("[PaymentError: declined] { order: 42 }")."""
+    first = text.split("\n", 1)[0]
+    m = re.match(r"^\[(.*)\](?: \{.*\})?$", first)
+    return m.group(1) if m else first
+
+
+class V8Exception(gdb.Command):
+    """Show the exception the selected thread is throwing: v8 exception
+
+In a process stopped inside V8's throw (a core from
+--abort-on-uncaught-exception: V8 aborts in Isolate::CreateMessageOrAbort),
+the thrown Error as util.inspect prints it (its message and stack), with
+the native frame of the throw and the JavaScript frame that threw. The
+value is found on the stack between them (no postmortem constant locates
+the isolate's pending exception); a thrown value that is not an Error is
+not recognised."""
+
+    def __init__(self):
+        super().__init__("v8 exception", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("v8 exception takes no arguments")
+        if decoder() is None:
+            raise gdb.GdbError("cannot read V8 frames of this process")
+        found = find_throw()
+        if found is None:
+            raise gdb.GdbError("this thread is not throwing: no frame of V8's Isolate::Throw or Node's "
+                               "TriggerUncaughtException on its stack")
+        throw, js, value = found
+        where = "thrown through %s (frame #%d)" % ((throw.name() or "??").split("(", 1)[0], throw.level())
+        if js is not None:
+            info = describe_frame(js)
+            place = " (%s:%d:%d)" % (info["script"], info["line"], info["column"]) if info["line"] else ""
+            where += " by %s%s (frame #%d)" % (info["name"] or "<anonymous>", place, js.level())
+        if value is None:
+            raise gdb.GdbError("an exception is being %s, but no Error object is on the stack there (a thrown "
+                               "value that is not an Error is not recognised)" % where)
+        target = session.target()
+        text = target.print_value(value, **parameters.options(None))
+        gdb.write("Uncaught exception, %s:\n%s\n(0x%x: v8 inspect 0x%x for V8's view)\n" % (where, text, value, value))
+
+
+def throw_banner():
+    """v8 bt's first line on a throwing thread, or ""."""
+    try:
+        found = find_throw()
+    except (gdb.error, RuntimeError):
+        return ""
+    if found is None or found[2] is None:
+        return ""
+    try:
+        text = session.target().print_value(found[2], depth=0)
+    except Exception:  # the core's Error: an unreadable value
+        return ""
+    return "Throwing %s (v8 exception shows it)\n" % _clip(_error_headline(text), 200)
+
+
 def register():
-    """The unwinder, the frame filter, `v8 bt` and `v8 frame` (what they read
-    at a stop is cached in session.py, and dropped on its events)."""
+    """The unwinder, the frame filter, `v8 bt`, `v8 frame` and `v8 exception`
+    (what they read at a stop is cached in session.py, and dropped on its
+    events)."""
     gdb.unwinder.register_unwinder(None, V8Unwinder(), replace=True)
     gdb.frame_filters[NAME] = V8FrameFilter()
     V8Backtrace()
     V8Frame()
+    V8Exception()
