@@ -148,6 +148,8 @@ std::string SourceListing(Heap& heap, const SourceRequest& request) {
     }
   };
   if (request.lines < 0) throw Error("the number of lines must not be negative");
+  // More lines than any script has (kMaxSourceUnits bounds them) is all of them.
+  const int64_t lines_wanted = std::min<int64_t>(request.lines, int64_t{1} << 40);
 
   std::string out;
   if (!request.whole_function) {
@@ -155,7 +157,7 @@ std::string SourceListing(Heap& heap, const SourceRequest& request) {
     const int64_t position = at_start ? sfi.start_position : *request.position;
     readable(position, "position");
     const int64_t index = LineIndexOf(starts, position);
-    const LineRange range = LinesAround(index, request.lines, 1, line_count);
+    const LineRange range = LinesAround(index, lines_wanted, 1, line_count);
     out = title + " at " + script_name + ":" + std::to_string(index + offset) + ":" +
           std::to_string(column_of(position, index)) + (at_start ? " (the function's start)" : "") + "\n";
     std::vector<std::string> lines;
@@ -173,7 +175,7 @@ std::string SourceListing(Heap& heap, const SourceRequest& request) {
   const int64_t first = LineIndexOf(starts, begin);
   // end_position is one past the last character (the closing brace).
   const int64_t last = std::max(first, LineIndexOf(starts, std::max(begin, end - 1)));
-  const int64_t shown_last = std::min(last, first + request.lines - 1);
+  const int64_t shown_last = std::min(last, first + lines_wanted - 1);
   out = title + " at " + script_name + ":" + std::to_string(first + offset) + ":" +
         std::to_string(column_of(begin, first)) + ", lines " + std::to_string(first + offset) + "-" +
         std::to_string(last + offset) + "\n";

@@ -423,7 +423,7 @@ Options:
         given, rest = SOURCE_OPTIONS.parse(arg)
         rest = rest.strip()
         lines = given.get("lines", False)
-        if lines is None:  # -l unlimited
+        if lines is None or (lines is not False and lines > _UNLIMITED_LINES):  # -l unlimited
             lines = _UNLIMITED_LINES
         target = session.target()
         if not rest or re.fullmatch(r"\d+", rest):

@@ -109,7 +109,8 @@ def test_window_sizes(session_core):
     inner = next(r for r in frame_rows if r["name"] == "innerDeep")
     level, line = inner["level"], inner["line"]
     outs = gdb.outputs(["v8 source -l 3 %d" % level, "v8 source -lines 21 %d" % level, "v8 source -l 1 %d" % level,
-                        "v8 source -l 0 %d" % level, "v8 source -l unlimited %d" % level])
+                        "v8 source -l 0 %d" % level, "v8 source -l unlimited %d" % level,
+                        "v8 source -l %d %d" % (10 ** 30, level)])
     expect = [(line - 1, 3), (line - 10, 21), (line, 1)]
     for out, (first, count) in zip(outs, expect):
         _, listed = parse(out)
@@ -120,6 +121,7 @@ def test_window_sizes(session_core):
     _, everything = parse(outs[4])
     assert len(everything) == len(FILE_LINES), len(everything)
     check_file_lines(everything, outs[4])
+    assert outs[5] == outs[4], outs[5][:300]
     # Near the top of the file the window moves down instead of shrinking.
     top = [r for r in fixture_frames(frame_rows) if r["line"] < 50]
     assert top, frame_rows
