@@ -17,6 +17,7 @@
 #include "core/v8/js_function.h"
 #include "core/view/debug_print.h"
 #include "core/view/js_model.h"
+#include "core/view/source_listing.h"
 #include "core/node/node_env.h"
 #include "core/node/node_queries.h"
 #include "core/target.h"
@@ -90,6 +91,23 @@ int Describe(Target& target, const CliArgs& a) {
 
 int Bytecode(Target& target, const CliArgs& a) {
   return ForEachArg(a, [&](const std::string& arg) { std::cout << DisassembleBytecode(target, Number(arg)); });
+}
+
+// v8 source FUNCTION: each function's whole source, numbered; `-l N` first
+// bounds it (default 200 lines).
+int Source(Target& target, const CliArgs& a) {
+  CliArgs rest = a;
+  SourceRequest request;
+  request.whole_function = true;
+  request.lines = 200;
+  if (rest.args.size() >= 2 && rest.args[0] == "-l") {
+    request.lines = static_cast<int64_t>(Number(rest.args[1]));
+    rest.args.erase(rest.args.begin(), rest.args.begin() + 2);
+  }
+  return ForEachArg(rest, [&](const std::string& arg) {
+    request.function = Number(arg);
+    std::cout << SourceListing(target.heap(), request);
+  });
 }
 
 // Names builtins by instruction start (link-time addresses). V8 may run the
@@ -270,6 +288,7 @@ const std::vector<CliCommand>& Commands() {
         {"inspect", "TAGGED...", DebugPrintCommand},
         {"describe", "TAGGED...   (the JS model's raw description)", Describe},
         {"bytecode", "TAGGED...   (v8 bytecode)", Bytecode},
+        {"source", "[-l LINES] TAGGED...   (v8 source FUNCTION)", Source},
         {"jsfunction", "TAGGED...", JsFunction},
         {"sfi", "TAGGED...", Sfi},
         {"script", "TAGGED...", Script},

@@ -1,12 +1,14 @@
 // The Target part of the _nodegdb module: how a Target is made (bindings.h),
 // its views of a tagged value (util.inspect text, structure for GDB's
-// pretty-printers, %DebugPrint facts), the banner and the constants.
+// pretty-printers, %DebugPrint facts, v8 source's listing), the banner and
+// the constants.
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "core/target.h"
 #include "core/view/js_path.h"
+#include "core/view/source_listing.h"
 #include "python/bindings/bindings.h"
 
 namespace nodegdb {
@@ -60,7 +62,23 @@ void RegisterTarget(py::module_& m) {
           py::arg("tagged"), py::arg("path"),
           "(tagged?, raw word, text) where a JS path (.a.b[0], .get('k')) leads from a value")
       .def("inspect", &Target::DebugPrint, py::arg("tagged"), py::arg("string_length") = kV8ViewStringLimit,
-           "V8 view (%DebugPrint facts); string_length: the longest string text shown");
+           "V8 view (%DebugPrint facts); string_length: the longest string text shown")
+      .def(
+          "source",
+          [](Target& t, uint64_t raw, std::optional<int64_t> position, bool whole_function, int64_t lines,
+             const std::string& title) {
+            SourceRequest r;
+            r.function = raw;
+            r.position = position;
+            r.whole_function = whole_function;
+            r.lines = lines;
+            r.title = title;
+            return SourceListing(t.heap(), r);
+          },
+          py::arg("tagged"), py::arg("position") = py::none(), py::arg("whole_function") = false,
+          py::arg("lines") = 10, py::arg("title") = "",
+          "v8 source: numbered source lines of a JSFunction or SharedFunctionInfo, around a source position "
+          "(None: its start) or the whole function");
   AddBytecodeMethods(target);
   target.def("banner", &Target::Banner)
       .def_property_readonly("warning", &Target::warning)

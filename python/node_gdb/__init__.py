@@ -21,7 +21,7 @@ FEATURES = (
     ("printers", True),        # the V8 handle printers
     ("xmethods", True),        # args[0], args.Length(), local.IsEmpty(), maybe.ToLocalChecked()...
     ("session", False),        # the GDB events that drop cached state
-    ("stack", True),           # the unwinder, `bt` names, v8 bt, v8 frame
+    ("stack", True),           # the unwinder, `bt` names, v8 bt, v8 frame, v8 source
 )
 
 _loaded = False

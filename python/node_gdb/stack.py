@@ -1,5 +1,5 @@
 """JavaScript stacks in GDB: a frame unwinder for V8's frames, a frame
-decorator that names them in `bt`, and `v8 bt` / `v8 frame`.
+decorator that names them in `bt`, and `v8 bt` / `v8 frame` / `v8 source`.
 
 GDB has no unwind information for V8's builtins (Node's embedded blob) nor
 for JIT code, so its own `bt` stops at the first JavaScript frame. The
@@ -18,7 +18,7 @@ from gdb.FrameDecorator import FrameDecorator
 
 from . import loader, parameters, session
 from .options import Option, Options
-from .common import one_line_errors
+from .common import js_argument, one_line_errors
 
 NAME = "node-gdb-v8"
 _CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
@@ -587,12 +587,113 @@ def throw_banner():
     return "Throwing %s (v8 exception shows it)\n" % _clip(_error_headline(text), 200)
 
 
+# ---- v8 source ----
+
+SOURCE_OPTIONS = Options(
+    Option("lines", "uint", "lines shown: around a frame's line (default 10), of a function (default 200)",
+           aliases=("l",)),
+)
+SOURCE_USAGE = "usage: v8 source [-l LINES] [N | FUNCTION]  (N: a frame number, as bt shows it)"
+_WHOLE_FUNCTION_LINES = 200
+_UNLIMITED_LINES = 1 << 40
+
+
+def _frame_at_level(level):
+    frame = gdb.newest_frame()
+    while frame is not None and frame.level() < level:
+        frame = frame.older()
+    if frame is None:
+        raise gdb.GdbError("No frame at level %d." % level)
+    return frame
+
+
+def _js_frame_from(frame):
+    """(frame, description) of the first JavaScript frame at or outward of
+    `frame`, or (None, None)."""
+    while frame is not None:
+        info = describe_frame(frame)
+        if info is not None and info["kind"] == "javascript":
+            return frame, info
+        frame = frame.older()
+    return None, None
+
+
+def _frame_source(target, arg, lines):
+    """The listing of frame N (arg), or of the selected frame, or if that
+    one is not JavaScript of the first JavaScript frame outward from it
+    (from frame 0 if there is none outward)."""
+    if decoder() is None:
+        raise gdb.GdbError("cannot read V8 frames of this process")
+    if arg:
+        frame = _frame_at_level(int(arg))
+        info = describe_frame(frame)
+        if info is None:
+            raise gdb.GdbError("#%d %s is not a JavaScript frame: no JavaScript source" % (
+                frame.level(), _native_text(frame)))
+        if info["kind"] != "javascript":
+            raise gdb.GdbError("#%d %s: no JavaScript source" % (frame.level(), info["summary"]))
+    else:
+        frame, info = _js_frame_from(gdb.selected_frame())
+        if frame is None:
+            frame, info = _js_frame_from(gdb.newest_frame())
+        if frame is None:
+            raise gdb.GdbError("no JavaScript frame on this thread's stack")
+    if not info["function"]:
+        raise gdb.GdbError("#%d %s: its function is unknown" % (frame.level(), info["summary"]))
+    position = info["source_position"] if info["source_position"] >= 0 else None
+    title = "#%d %s" % (frame.level(), info["name"] or "<anonymous>")
+    return target.source(info["function"], position, False, lines, title)
+
+
+class V8Source(gdb.Command):
+    __doc__ = """JavaScript source of a frame or a function: v8 source [-l LINES] [N | FUNCTION]
+
+v8 source [N]: the lines around where JavaScript frame N (numbered as bt and
+v8 bt number them) is, its current line marked `=>`, with the script's own
+line numbers. Without N: the selected frame, or if that is not a JavaScript
+frame the first JavaScript frame outward from it (from frame 0 if none).
+v8 source FUNCTION: the whole function (at most 200 lines unless -l), its
+first line marked. FUNCTION is a JSFunction or SharedFunctionInfo (tagged
+value, register or pointer), or a handle to one, and may go on with a JS
+path (`v8 source $fn.prototype.run`).
+The text is the Script's source string in the heap, as V8 compiled it.
+Options:
+%s""" % SOURCE_OPTIONS.help()
+
+    def __init__(self):
+        super().__init__("v8 source", gdb.COMMAND_FILES)
+
+    def complete(self, text, word):
+        return SOURCE_OPTIONS.complete(text, word)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        given, rest = SOURCE_OPTIONS.parse(arg)
+        rest = rest.strip()
+        lines = given.get("lines", False)
+        if lines is None or (lines is not False and lines > _UNLIMITED_LINES):  # -l unlimited
+            lines = _UNLIMITED_LINES
+        target = session.target()
+        if not rest or re.fullmatch(r"\d+", rest):
+            try:
+                text = _frame_source(target, rest, 10 if lines is False else lines)
+            except gdb.error as e:
+                raise gdb.GdbError(str(e))
+        else:
+            target, word, value = js_argument(rest, "v8 source")
+            if word is None:
+                raise gdb.GdbError("v8 source: %s is not a function" % value)
+            text = target.source(word, None, True, _WHOLE_FUNCTION_LINES if lines is False else lines)
+        gdb.write(text)
+
+
 def register():
-    """The unwinder, the frame filter, `v8 bt`, `v8 frame` and `v8 exception`
-    (what they read at a stop is cached in session.py, and dropped on its
-    events)."""
+    """The unwinder, the frame filter, `v8 bt`, `v8 frame`, `v8 exception`
+    and `v8 source` (what they read at a stop is cached in session.py, and
+    dropped on its events)."""
     gdb.unwinder.register_unwinder(None, V8Unwinder(), replace=True)
     gdb.frame_filters[NAME] = V8FrameFilter()
     V8Backtrace()
     V8Frame()
     V8Exception()
+    V8Source()

@@ -1,4 +1,5 @@
-// ScopeInfo, Context, SharedFunctionInfo, Script and JSFunction decoding on a
+// ScopeInfo, Context, SharedFunctionInfo, Script and JSFunction decoding (and
+// v8 source's listing of a function) on a
 // synthetic heap: both ScopeInfo layouts (V8 11-12 and 13+), names in a hash
 // table, context chains (and a cyclic one), source positions to lines and
 // columns, and objects that are not what they claim.
@@ -14,6 +15,7 @@
 #include "core/v8/scope_info.h"
 #include "core/v8/shared_function_info.h"
 #include "core/view/debug_print.h"
+#include "core/view/source_listing.h"
 #include "fake_heap.h"
 
 namespace nodegdb {
@@ -389,6 +391,71 @@ uint64_t MakeSfi(TestHeap& h, uint64_t name_or_scope_info, uint64_t data, uint64
   if (IsClassConstructor(static_cast<int>(kind))) flags |= 1u << 10;
   h.Put32(a + 48, flags);
   return a;
+}
+
+// v8 source: numbered lines of a Script's source around a position, and a
+// whole function from its `function` token, with the script's line offset.
+TEST(SourceListingTest, FunctionAndWindowFromTheHeap) {
+  TestHeap h;
+  const std::string source = "// head\nfunction f(a, b) {\n  return a + b;\n}\nf(1, 2);\n";
+  for (int64_t line_offset : {0, 10}) {
+    uint64_t script = TestHeap::Tag(MakeScript(h, source, line_offset));
+    uint64_t uncompiled = h.Object(kUncompiledType, 24);
+    h.Put64(uncompiled + 8, TestHeap::Tag(h.String("")));
+    h.Put32(uncompiled + 16, 18);  // the `(`
+    h.Put32(uncompiled + 20, 44);  // after the `}`
+    uint64_t sfi = MakeSfi(h, TestHeap::Tag(h.String("f")), TestHeap::Tag(uncompiled), script,
+                           FunctionKind::kNormalFunction, 2);
+    h.Put16(sfi + 44, 10);  // `function` at 8
+    const std::string n2 = std::to_string(2 + line_offset), n3 = std::to_string(3 + line_offset),
+                      n4 = std::to_string(4 + line_offset);
+    SourceRequest whole;
+    whole.function = TestHeap::Tag(sfi);
+    whole.whole_function = true;
+    whole.lines = 200;
+    EXPECT_EQ(SourceListing(h.heap(), whole), "function f at /app/main.js:" + n2 + ":1, lines " + n2 + "-" + n4 +
+                                                  "\n=> " + n2 + "\tfunction f(a, b) {\n   " + n3 +
+                                                  "\t  return a + b;\n   " + n4 + "\t}\n");
+    whole.lines = 2;
+    EXPECT_EQ(SourceListing(h.heap(), whole).substr(SourceListing(h.heap(), whole).rfind("   " + n3)),
+              "   " + n3 + "\t  return a + b;\n... 1 more line (-l 3 for all)\n");
+
+    SourceRequest frame;
+    frame.function = TestHeap::Tag(sfi);
+    frame.position = 36;  // `a + b`
+    frame.lines = 3;
+    frame.title = "#4 f";
+    EXPECT_EQ(SourceListing(h.heap(), frame), "#4 f at /app/main.js:" + n3 + ":10\n   " + n2 +
+                                                  "\tfunction f(a, b) {\n=> " + n3 + "\t  return a + b;\n   " +
+                                                  n4 + "\t}\n");
+    // No position: the function's start; the window kept inside the script.
+    frame.position.reset();
+    frame.lines = 10;
+    std::string at_start = SourceListing(h.heap(), frame);
+    EXPECT_EQ(at_start.substr(0, at_start.find('\n')),
+              "#4 f at /app/main.js:" + n2 + ":11 (the function's start)");
+    EXPECT_NE(at_start.find("=> " + n2 + "\tfunction f"), std::string::npos);
+    EXPECT_NE(at_start.find("   " + std::to_string(1 + line_offset) + "\t// head\n"), std::string::npos);
+    EXPECT_NE(at_start.find("   " + std::to_string(6 + line_offset) + "\t\n"), std::string::npos);
+    // A position past the source is one line, not a listing.
+    frame.position = 1000;
+    EXPECT_THROW(SourceListing(h.heap(), frame), Error);
+  }
+  // Neither a JSFunction nor a SharedFunctionInfo; a function without a Script.
+  SourceRequest bad;
+  bad.function = TestHeap::Tag(h.String("x"));
+  EXPECT_THROW(SourceListing(h.heap(), bad), CorruptObject);
+  bad.function = TestHeap::Smi(3);
+  EXPECT_THROW(SourceListing(h.heap(), bad), Error);
+  uint64_t builtin = MakeSfi(h, TestHeap::Tag(h.String("map")), TestHeap::Smi(5), h.undefined(),
+                             FunctionKind::kNormalFunction, 1);
+  bad.function = TestHeap::Tag(builtin);
+  try {
+    SourceListing(h.heap(), bad);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "function map has no JavaScript source (a V8 builtin)");
+  }
 }
 
 TEST(SharedFunctionInfoTest, UncompiledAndCompiled) {

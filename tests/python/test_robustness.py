@@ -78,13 +78,13 @@ def test_damaged_values_are_one_clear_line(damaged):
     commands = []
     for name in DAMAGED:
         commands += ["v8 print %s" % damaged.addresses[name], "v8 inspect %s" % damaged.addresses[name],
-                     "v8 bytecode %s" % damaged.addresses[name]]
+                     "v8 bytecode %s" % damaged.addresses[name], "v8 source %s" % damaged.addresses[name]]
     for command, text, seconds in damaged.timed(commands):
         name = [n for n in DAMAGED if damaged.addresses[n] in command][0]
         lines = _one_line(text)
         assert len(lines) == 1, "%s (%s) printed more than one line:\n%s" % (command, name, text)
         assert seconds < PROMPT, "%s took %.1fs" % (command, seconds)
-        if not command.startswith("v8 bytecode"):
+        if not command.startswith(("v8 bytecode", "v8 source")):
             assert re.search(DAMAGE_MESSAGES[name], lines[0]), "%s (%s): %s" % (command, name, lines[0])
 
 
@@ -136,7 +136,7 @@ def test_node_commands_with_damaged_queues(damaged):
     The Environment is still found, what precedes the damage is listed, and
     each walk ends with one line saying where and why."""
     commands = ["node-environments", "node-handles", "node-handles -v", "node-requests", "node-requests -v",
-                "node-http", "node-info", "v8 bt", "v8 bt -a", "node-timers", "node-why"]
+                "node-http", "node-info", "v8 bt", "v8 bt -a", "node-timers", "node-why", "v8 source"]
     results = {c: (text, seconds) for c, text, seconds in damaged.timed(commands)}
     for command, (text, seconds) in results.items():
         assert seconds < PROMPT, "%s took %.1fs" % (command, seconds)
@@ -171,6 +171,11 @@ def test_node_commands_with_damaged_queues(damaged):
     assert "the JS timers and immediates behind them" in results["node-why"][0], results["node-why"][0]
     assert "Object.<anonymous> (%s:" % os.path.join(fixtures.FIXTURES, "corrupt.js") in results["v8 bt"][0], \
         results["v8 bt"][0]
+    # The heap's damage is not in the script: its source still lists.
+    source = results["v8 source"][0]
+    assert re.match(r"#\d+ Object\.<anonymous> at %s:\d+:\d+\n" % re.escape(os.path.join(fixtures.FIXTURES, "corrupt.js")),
+                    source), source
+    assert re.search(r"^=> \d+\t", source, re.M), source
 
 
 def test_contexts_with_a_garbage_environment(damaged):
