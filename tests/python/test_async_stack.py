@@ -119,3 +119,14 @@ def test_without_the_unwinder_only_real_v8_frames_get_js_names(version, core_run
         m = named.match(line)
         if m:
             assert m.group(1) in real, (line, out[2])
+
+
+def test_a_deep_stack_comes_out_whole(version, module_built):
+    """10,000 recursive frames above an async function awaited by 1,000
+    others: every frame, then every async frame, at the await's line."""
+    _, core = fixtures.make_core(version, "deep_stack.js", node_args=("--stack-size=20000",))
+    v8bt = Gdb(fixtures.node_binary(version), core).outputs(["v8 bt"])[0]
+    assert len(re.findall(r"^#\d+ +0x[0-9a-f]+ in down \(", v8bt, re.M)) == 10001, v8bt[-2000:]
+    script = os.path.join(fixtures.FIXTURES, "deep_stack.js")
+    awaits = re.findall(r"^    at async chain \((.*)\)$", v8bt, re.M)
+    assert awaits == ["%s:16:5" % script] * 1000, awaits[:3]
