@@ -861,4 +861,30 @@ std::vector<AsyncFrame> StackDecoder::AsyncFrames(uint64_t function, uint64_t sp
   }
 }
 
+std::vector<std::pair<std::string, uint64_t>> FrameContextLocals(Heap& heap, uint64_t context, uint64_t function) {
+  constexpr size_t kMaxScopes = 32;
+  std::vector<std::pair<std::string, uint64_t>> out;
+  try {
+    Tagged f = heap.Decode(function), c = heap.Decode(context);
+    if (f.kind != Tagged::Kind::kStrong || c.kind != Tagged::Kind::kStrong || !IsJSFunction(heap, f.address)) return out;
+    const uint64_t own_scope = ReadJSFunction(heap, f.address).sfi.scope_info;
+    if (!own_scope) return out;
+    ContextChain chain = WalkContextChain(heap, c.address, kMaxScopes);
+    // Only if the function's own scope is on the chain: else the frame's
+    // context is its closure's (the function keeps no context of its own).
+    auto mine = std::find_if(chain.contexts.begin(), chain.contexts.end(),
+                             [&](const ContextInfo& ci) { return heap.Decode(ci.scope_info).address == own_scope; });
+    if (mine == chain.contexts.end()) return out;
+    for (auto it = chain.contexts.begin(); it != std::next(mine); ++it) {
+      for (const ContextVariable& v : it->variables) {
+        if (v.uninitialized || v.number_text || v.name.empty() || v.name[0] == '.') continue;
+        out.emplace_back(v.name, v.value);
+      }
+    }
+  } catch (const Error&) {
+    // What was read so far stays.
+  }
+  return out;
+}
+
 }  // namespace nodegdb

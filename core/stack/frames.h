@@ -154,6 +154,15 @@ class StackDecoder {
   std::map<std::tuple<uint64_t, uint64_t, uint64_t, bool>, FrameInfo> describe_cache_;
 };
 
+// The context locals a JS frame sees of its own function, by name,
+// innermost scope first: the frame's context (a block's, a catch's, the
+// function's) and the outer ones up to the function's own scope (its
+// SharedFunctionInfo's ScopeInfo); (name, value) with the value tagged,
+// uninitialized let/const and ContextCell numbers left out. Empty when the
+// function keeps none in a context (its locals are registers V8 does not
+// name). Never throws.
+std::vector<std::pair<std::string, uint64_t>> FrameContextLocals(Heap& heap, uint64_t context, uint64_t function);
+
 // Parameter names from a function's source text ("(a, b = 1, ...rest) =>"):
 // identifiers as written, destructuring patterns as their text; empty if the
 // text does not start with a parameter list.

@@ -34,6 +34,7 @@ py::dict InfoDict(const FrameInfo& f) {
   d["fp"] = f.fp;
   d["function"] = f.function;
   d["receiver"] = f.receiver;
+  d["context"] = f.context;
   d["receiver_is_global"] = f.receiver_is_global;
   d["argc"] = f.argc;
   d["arguments"] = f.arguments;
@@ -56,6 +57,11 @@ py::dict InfoDict(const FrameInfo& f) {
 }  // namespace
 
 void RegisterStack(py::module_& m) {
+  m.def(
+      "frame_locals",
+      [](Target& t, uint64_t context, uint64_t function) { return FrameContextLocals(t.heap(), context, function); },
+      py::arg("target"), py::arg("context"), py::arg("function"),
+      "[(name, tagged)] the context locals a JS frame sees of its own function, innermost scope first");
   m.def(
       "thrown_value",
       [](Target& t, uint64_t sp, uint64_t end) -> py::object {

@@ -206,9 +206,16 @@ class V8FrameDecorator(FrameDecorator):
         return _js_arguments(info)
 
     def frame_locals(self):
-        if self._v8() is not None:
+        info = self._v8()
+        if info is None:
+            return super().frame_locals()
+        if info["kind"] != "javascript" or not info["context"]:
             return None
-        return super().frame_locals()
+        # Context locals by name (`bt full`, MI -stack-list-locals); the
+        # register-held ones have no name in V8's metadata.
+        target = session.target()
+        found = loader.import_core().frame_locals(target, info["context"], info["function"])
+        return [_JsArgument(name, raw) for name, raw in found] or None
 
 
 class _JsArgument:

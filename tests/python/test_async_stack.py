@@ -130,3 +130,25 @@ def test_a_deep_stack_comes_out_whole(version, module_built):
     script = os.path.join(fixtures.FIXTURES, "deep_stack.js")
     awaits = re.findall(r"^    at async chain \((.*)\)$", v8bt, re.M)
     assert awaits == ["%s:16:5" % script] * 1000, awaits[:3]
+
+
+def test_bt_full_and_mi_show_the_js_context_locals(version, module_built):
+    """Locals a closure captures live in the function's context, named by its
+    ScopeInfo: bt full and MI -stack-list-locals show them, as util.inspect
+    prints them (depth 0) in the same process."""
+    workdir, core = fixtures.make_core(version, "frame_locals.js")
+    expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+    node = fixtures.node_binary(version)
+    full = Gdb(node, core).outputs(["bt full"])[0]
+    block = re.search(r"^#\d+ .* in withClosure \(.*?\n((?:        .*\n)*)", full + "\n", re.M)
+    assert block, full[-3000:]
+    got = dict(re.findall(r'^        (\w+) = "(.*)"$', block.group(1), re.M))
+    for name in ("total", "status", "label", "lines"):
+        assert got.get(name) == expect[name].replace('"', '\\"'), (name, got, expect)
+    level = int(re.search(r"^#(\d+) .* in withClosure \(", full, re.M).group(1))
+    script = "\n".join(["-gdb-set pagination off", "-interpreter-exec console \"source %s\"" % fixtures.GDB_PYTHON_ENTRY,
+                        "-enable-frame-filters", "-stack-list-locals --thread 1 --frame %d 1" % level, "-gdb-exit"]) + "\n"
+    r = subprocess.run(["gdb", "-nx", "--interpreter=mi2", node, core], input=script, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=300, env=fixtures.gdb_env())
+    names = re.findall(r'\{name="(\w+)",value=', r.stdout)
+    assert {"total", "status", "label", "lines"} <= set(names), r.stdout[-2000:]
