@@ -156,7 +156,7 @@ int64_t Or(const std::optional<int64_t>& v, int64_t fallback) { return v ? *v : 
 
 struct CodeLayout {
   int code_type = -1, instruction_stream_type = -1;
-  int64_t instruction_start = 40, instruction_size = 56, flags = 48, position_table = 24;
+  int64_t instruction_start = 40, instruction_size = 56, flags = 48, position_table = 24, deoptimization_data = 16;
   int64_t kind_mask = 15, kind_shift = 0;
   int64_t stream_code = 8, stream_header = 16;
   int baseline_kind = -1, interpreted_kind = -1;
@@ -175,6 +175,7 @@ struct CodeLayout {
     // V8 12+: deoptimization data (or the BytecodeArray) at 8, the position
     // table (or bytecode offset table) at 16, unnamed by the metadata.
     l.position_table = md.rules().code_position_table_at_16() ? 16 : Or(md.FindField("Code", {"source_position_table"}), 24);
+    l.deoptimization_data = md.rules().code_position_table_at_16() ? 8 : Or(md.FindField("Code", {"deoptimization_data"}), 16);
     l.kind_mask = Or(md.Find("v8dbg_CodeKindFieldMask"), 15);
     l.kind_shift = Or(md.Find("v8dbg_CodeKindFieldShift"), 0);
     // InstructionStream: map, then the Code it belongs to; the instructions
@@ -232,6 +233,7 @@ std::optional<CodeObject> ReadCodeObject(Heap& heap, uint64_t raw) {
     uint32_t flags = mem.ReadU32(t.address + static_cast<uint64_t>(l.flags));
     c.kind = static_cast<int>((flags >> l.kind_shift) & static_cast<uint64_t>(l.kind_mask));
     c.position_table = heap.ReadWord(t.address + static_cast<uint64_t>(l.position_table));
+    c.deoptimization_data = heap.ReadWord(t.address + static_cast<uint64_t>(l.deoptimization_data));
     return c;
   } catch (const Error&) {
     return std::nullopt;

@@ -98,6 +98,7 @@ struct CodeObject {
   uint64_t instruction_start = 0, instruction_size = 0;
   int kind = -1;
   uint64_t position_table = 0;  // raw: source position table (optimized) or bytecode offset table (baseline)
+  uint64_t deoptimization_data = 0;  // raw: DeoptimizationData (optimized), the BytecodeArray (baseline)
   bool contains(uint64_t pc) const { return pc >= instruction_start && pc - instruction_start < instruction_size; }
 };
 

@@ -494,6 +494,31 @@ void StackDecoder::DescribeJs(const Shape& s, FrameInfo& info) {
   }
 }
 
+FrameInfo::Inlined StackDecoder::DescribeInlined(const InlinedCall& call) {
+  FrameInfo::Inlined out;
+  try {
+    SharedFunctionInfoData sfi = ReadSharedFunctionInfo(heap_, call.shared);
+    out.name = sfi.debug_name;
+    if (sfi.script) {
+      ScriptInfo script = ReadScript(heap_, sfi.script);
+      out.script = script.name_text;
+      if (auto loc = ScriptLocation(heap_, script, call.script_offset)) {
+        out.line = loc->line;
+        out.column = loc->column;
+      }
+    }
+  } catch (const Error&) {
+    // Named as far as it could be read.
+  }
+  return out;
+}
+
+std::string FrameInfo::Inlined::Text() const {
+  std::string text = name.empty() ? "<anonymous>" : name;
+  if (line) text += " (" + script + ":" + std::to_string(line) + ":" + std::to_string(column) + ")";
+  return text;
+}
+
 void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData& fn) {
   if (!fn.sfi.script) return;
   ScriptInfo script = ReadScript(heap_, fn.sfi.script);
@@ -565,12 +590,23 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
       int64_t offset = static_cast<int64_t>(pc_offset) - (s.innermost ? 0 : 1);
       auto entry = PositionAt(entries, offset);
       if (entry && entry->inlining_id != -1) {
-        // Inside code inlined from another function: the frame's own
-        // function is at its last position before the inlined code.
-        entry = PositionAt(entries, offset, true);
-        info.location_approximate = true;
+        // Inside code inlined from other functions: each is a frame of its
+        // own, and the frame's function is at the outermost inlined call.
+        InliningChain chain = ResolveInlining(heap_, code->deoptimization_data, entry->inlining_id, entry->script_offset);
+        if (chain.error.empty() && chain.outer_offset >= 0) {
+          for (const InlinedCall& call : chain.inlined) info.inlined.push_back(DescribeInlined(call));
+          position = chain.outer_offset;
+        } else {
+          // The frame's own function is at its last position before the
+          // inlined code.
+          entry = PositionAt(entries, offset, true);
+          info.location_approximate = true;
+          info.note = "inlined code: " + chain.error;
+          if (entry) position = entry->script_offset;
+        }
+      } else if (entry) {
+        position = entry->script_offset;
       }
-      if (entry) position = entry->script_offset;
     }
   }
   if (!position || *position < 0) return;

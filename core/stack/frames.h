@@ -35,6 +35,7 @@
 
 #include "core/stack/async_functions.h"
 #include "core/stack/code_map.h"
+#include "core/stack/inlining.h"
 #include "core/v8/js_function.h"
 #include "core/stack/source_positions.h"
 #include "core/v8/program.h"
@@ -84,6 +85,15 @@ struct FrameInfo {
   // type normal) and builtins exposed to JavaScript (native), not V8's
   // internal closures and trampolines.
   bool visible = false;
+  // Optimized frames: the functions inlined where the pc is, innermost
+  // first (each a frame of Error.stack); `line`/`column` above are then
+  // the frame's own function's, at the outermost inlined call.
+  struct Inlined {
+    std::string name, script;
+    int64_t line = 0, column = 0;
+    std::string Text() const;  // "inner (/srv/app.js:3:9)"
+  };
+  std::vector<Inlined> inlined;
   std::string target;  // exit frames: the function called ("abort")
   std::string note;    // why something is missing (one line)
 
@@ -129,6 +139,7 @@ class StackDecoder {
   std::string TypeLabel(const std::string& type_name) const;
   void DescribeJs(const Shape& shape, FrameInfo& info);
   void Locate(const Shape& shape, FrameInfo& info, const JSFunctionData& fn);
+  FrameInfo::Inlined DescribeInlined(const InlinedCall& call);
   std::string StackTraceName(const FrameInfo& info, const JSFunctionData& fn, uint64_t fp);
   std::optional<std::vector<uint8_t>> ReadByteArray(uint64_t raw, size_t limit);
   bool IsBytecodeArray(uint64_t raw);

@@ -51,6 +51,9 @@ py::dict InfoDict(const FrameInfo& f) {
   d["visible"] = f.visible;
   d["target"] = f.target;
   d["note"] = f.note;
+  py::list inlined;
+  for (const FrameInfo::Inlined& i : f.inlined) inlined.append(py::make_tuple(i.Text(), i.script, i.line));
+  d["inlined"] = inlined;
   return d;
 }
 

@@ -174,6 +174,8 @@ class V8FrameDecorator(FrameDecorator):
     def function(self):
         info = self._v8()
         if info is not None:
+            if info["inlined"]:
+                return "%s [inlined into %s]" % (info["inlined"][0][0], info["function_name"] or "<anonymous>")
             return info["summary"]
         frame = self.inferior_frame()
         if frame.function() is None:
@@ -188,21 +190,33 @@ class V8FrameDecorator(FrameDecorator):
     def filename(self):
         info = self._v8()
         if info is not None:
-            return info["script"] or None
+            return (info["inlined"][0][1] if info["inlined"] else info["script"]) or None
         return super().filename()
 
     def line(self):
         info = self._v8()
         if info is not None:
-            return info["line"] or None
+            return (info["inlined"][0][2] if info["inlined"] else info["line"]) or None
         return super().line()
+
+    def elided(self):
+        """An optimized frame's outer inlined functions and the frame's own
+        function, after its innermost inlined one."""
+        info = self._v8()
+        if info is None or not info["inlined"]:
+            return super().elided()
+        frame = self.inferior_frame()
+        into = " [inlined into %s]" % (info["function_name"] or "<anonymous>")
+        rest = [_TextFrameDecorator(frame, text + into, script, line) for text, script, line in info["inlined"][1:]]
+        rest.append(_TextFrameDecorator(frame, info["summary"], info["script"], info["line"], _js_arguments(info)))
+        return iter(rest)
 
     def frame_args(self):
         info = self._v8()
         if info is None:
             return super().frame_args()
-        if info["kind"] not in ("javascript", "builtin"):
-            return None
+        if info["kind"] not in ("javascript", "builtin") or info["inlined"]:
+            return None  # an inlined function's: its arguments are not read (the frame's own go with it below)
         return _js_arguments(info)
 
     def frame_locals(self):
@@ -244,18 +258,18 @@ def _js_arguments(info):
     return args
 
 
-class _AsyncFrameDecorator(FrameDecorator):
-    """An "async f (file:line:col)" line V8's Error.stack appends, shown by
-    `bt` as an elided frame of the outermost frame."""
+class _TextFrameDecorator(FrameDecorator):
+    """A frame GDB shows as an elided one: a name and a JS file and line."""
 
-    def __init__(self, base, text):
+    def __init__(self, base, text, filename=None, line=None, args=None):
         super().__init__(base)
         self._text = text
-        m = re.search(r"\((.+):(\d+):\d+\)$", text)
-        self._file, self._line = (m.group(1), int(m.group(2))) if m else (None, None)
+        self._file = filename or None
+        self._line = line or None
+        self._args = args
 
     def function(self):
-        return self._text + " [async]"
+        return self._text
 
     def address(self):
         return None
@@ -267,7 +281,7 @@ class _AsyncFrameDecorator(FrameDecorator):
         return self._line
 
     def frame_args(self):
-        return None
+        return self._args
 
     def frame_locals(self):
         return None
@@ -301,7 +315,11 @@ def _decorate(frame_iter):
         found = []
     if found:
         outer = last.inferior_frame()
-        last = _WithAsyncFrames(last, [_AsyncFrameDecorator(outer, text) for text in found])
+        decorators = []
+        for text in found:
+            m = re.search(r"\((.+):(\d+):\d+\)$", text)
+            decorators.append(_TextFrameDecorator(outer, text + " [async]", m and m.group(1), m and int(m.group(2))))
+        last = _WithAsyncFrames(last, decorators)
     yield last
 
 
@@ -439,7 +457,14 @@ Options:
             info = None
         if info is None:
             return head + _native_text(frame) + "\n"
-        lines = [head + info["summary"] + "\n"]
+        if info["inlined"]:
+            # Inlined functions first, innermost first, as Error.stack lists them.
+            into = " [inlined into %s]" % (info["function_name"] or "<anonymous>")
+            texts = [text for text, _, _ in info["inlined"]]
+            lines = [head + texts[0] + into + "\n"] + ["    %s%s\n" % (t, into) for t in texts[1:]]
+            lines.append("    " + info["summary"] + "\n")
+        else:
+            lines = [head + info["summary"] + "\n"]
         if show_args and info["kind"] in ("javascript", "builtin"):
             # The addresses to follow with v8 inspect / v8 print (llnode's fn=).
             lines.append("    function = 0x%x, receiver = 0x%x\n" % (info["function"], info["receiver"]))
