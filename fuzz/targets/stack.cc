@@ -6,6 +6,7 @@
 // tables on their own.
 #include "core/stack/code_map.h"
 #include "core/stack/frames.h"
+#include "core/stack/inlining.h"
 #include "core/stack/source_positions.h"
 #include "core/stack/thrown_value.h"
 #include "fuzz/driver.h"
@@ -52,6 +53,7 @@ NODEGDB_FUZZ_TARGET(stack) {
   for (uint64_t root : fuzz.roots()) {
     fuzz::Try([&] { ReadCodeObject(heap, root); });
     fuzz::Try([&] { FindCodeForPc(heap, root, 1 << 16); });
+    fuzz::Try([&] { ResolveInlining(heap, root, static_cast<int>(root % 7), 12); });
   }
   for (const auto& region : fuzz.seed().regions) {
     const std::vector<uint8_t>& bytes = region.second;
