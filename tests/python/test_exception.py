@@ -77,3 +77,15 @@ def test_a_core_that_is_not_throwing_says_so(version, module_built):
     _, core = fixtures.make_core(version, "primitives.js", node_args=("--expose-gc", "--allow-natives-syntax"))
     out = Gdb(fixtures.node_binary(version), core).outputs(["v8 exception"])[0]
     assert out.startswith("this thread is not throwing: ") and len(out.splitlines()) == 1, out
+
+
+def test_live_process(version, module_built, tmp_path):
+    """The same in a live process stopped at the abort of the throw."""
+    out = fixtures.run_gdb(["--args", fixtures.node_binary(version), "--abort-on-uncaught-exception",
+                            fixtures.FIXTURES + "/" + SCRIPT, "type"],
+                           ["run", "echo @@@\\n", "v8 exception", "echo @@@\\n", "kill"], cwd=str(tmp_path), timeout=300)
+    exception = out.split("@@@\n")[1]
+    message, stack = node_says(version, "type")
+    m = HEAD.match(exception.splitlines()[0])
+    assert m and "    at " + m.group(2) == stack[0], exception
+    assert message in exception.splitlines()[1], (message, exception)

@@ -46,3 +46,12 @@ def test_bt_shows_the_outer_ones_as_elided_frames(inlined):
     assert lines[at + 1] == "    %s [inlined into outer] () at %s:%d" % (stack[2], script, line(stack[2])), lines[at + 1]
     assert re.match(r"^    %s \[(turbofan|maglev)\] \(this=\.\.\., x=\.\.\.\) at %s:%d$" % (
         re.escape(stack[3]), re.escape(script), line(stack[3])), lines[at + 2]), lines[at + 2]
+
+
+def test_live_process(version, module_built, tmp_path):
+    out = fixtures.run_gdb(["--args", fixtures.node_binary(version), "--allow-natives-syntax",
+                            os.path.join(fixtures.FIXTURES, SCRIPT)],
+                           ["run", "echo @@@\\n", "v8 bt", "echo @@@\\n", "kill"], cwd=str(tmp_path), timeout=300)
+    v8bt = out.split("@@@\n")[1]
+    stack = [l.strip()[3:] for l in open(os.path.join(str(tmp_path), "error_stack.txt")).read().splitlines()[1:]]
+    assert (" in %s [inlined into outer]" % stack[1]) in v8bt and ("    %s [inlined into outer]\n" % stack[2]) in v8bt, v8bt
