@@ -15,14 +15,13 @@ chain of 1,000 awaiting functions under 1 s.
 """
 
 import argparse
-import json
 import os
-import re
-import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures  # noqa: E402
+import gdb_rounds  # noqa: E402
 
 GDB_SCRIPT = r"""
 python
@@ -60,21 +59,11 @@ def main():
     args = ap.parse_args()
     node = fixtures.node_binary(args.version)
     _, core = fixtures.make_core(args.version, "deep_stack.js", node_args=("--stack-size=20000",))
-    script = os.path.join(fixtures.BUILD, "bench", "stacks.gdb")
-    os.makedirs(os.path.dirname(script), exist_ok=True)
-    with open(script, "w") as f:
-        f.write(GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "commands": COMMANDS})
-    rounds = []
-    for _ in range(args.rounds):
-        out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=3600)
-        m = re.search(r"^RESULT (.*)$", out, re.M)
-        if not m:
-            raise SystemExit("GDB run failed:\n" + out[-4000:])
-        rounds.append(json.loads(m.group(1)))
+    rounds = gdb_rounds.run_rounds(node, core, "stacks", GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY,
+                                                                      "commands": COMMANDS}, args.rounds)
     for command in COMMANDS + ["async frames alone"]:
-        values = [r[command] for r in rounds]
-        print("%-20s median %.2f s  (min %.2f, max %.2f, %d rounds; %d lines)" % (
-            command, statistics.median(values), min(values), max(values), len(values), rounds[0][command + " lines"]))
+        print(gdb_rounds.median_line(command, [r[command] for r in rounds],
+                                     extra="; %d lines" % rounds[0][command + " lines"]))
 
 
 if __name__ == "__main__":

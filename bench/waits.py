@@ -15,14 +15,13 @@ on the 1.27 GB core.
 """
 
 import argparse
-import json
 import os
-import re
-import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures  # noqa: E402
+import gdb_rounds  # noqa: E402
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 
@@ -62,22 +61,12 @@ def main():
                                  node_args=("--expose-gc", "--max-old-space-size=8000"),
                                  script_args=(str(args.orders), str(args.note_length)))
     print("core: %s (%.0f MiB)" % (core, os.path.getsize(core) / (1 << 20)), flush=True)
-    script = os.path.join(fixtures.BUILD, "bench", "waits.gdb")
-    os.makedirs(os.path.dirname(script), exist_ok=True)
-    with open(script, "w") as f:
-        f.write(GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "commands": COMMANDS})
-    rounds = []
-    for _ in range(args.rounds):
-        out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=3600)
-        m = re.search(r"^RESULT (.*)$", out, re.M)
-        if not m:
-            raise SystemExit("GDB run failed:\n" + out[-4000:])
-        rounds.append(json.loads(m.group(1)))
+    rounds = gdb_rounds.run_rounds(node, core, "waits", GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY,
+                                                                     "commands": COMMANDS}, args.rounds)
     for command in COMMANDS:
         values = [r[command] for r in rounds if command in r]
         if values:
-            print("%-18s median %.2f s  (min %.2f, max %.2f, %d rounds)" % (
-                command, statistics.median(values), min(values), max(values), len(values)))
+            print(gdb_rounds.median_line(command, values, width=18))
         else:
             print("%-18s not in this build" % command)
 

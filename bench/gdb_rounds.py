@@ -1,0 +1,34 @@
+"""What the bench/ scripts share: run a GDB script (a `python ... end`
+block that prints one `RESULT {json}` line) on a core, several rounds, one
+fresh GDB each, and take the medians."""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import fixtures  # noqa: E402
+
+
+def run_rounds(node, core, name, script_text, rounds, timeout=3600):
+    """The RESULT dict of each round; `script_text` is written to
+    build/bench/NAME.gdb and sourced by a GDB without node-gdb preloaded."""
+    script = os.path.join(fixtures.BUILD, "bench", name + ".gdb")
+    os.makedirs(os.path.dirname(script), exist_ok=True)
+    with open(script, "w") as f:
+        f.write(script_text)
+    results = []
+    for _ in range(rounds):
+        out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=timeout)
+        m = re.search(r"^RESULT (.*)$", out, re.M)
+        if not m:
+            raise SystemExit("GDB run failed:\n" + out[-4000:])
+        results.append(json.loads(m.group(1)))
+    return results
+
+
+def median_line(label, values, width=20, extra=""):
+    return "%-*s median %.2f s  (min %.2f, max %.2f, %d rounds%s)" % (
+        width, label, statistics.median(values), min(values), max(values), len(values), extra)
