@@ -4,7 +4,7 @@
 // to 64 frames; and the Code lookup and source position tables on their own.
 #include "core/stack/code_map.h"
 #include "core/stack/frames.h"
-#include "core/stack/source_positions.h"
+#include "core/v8/source_positions.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
