@@ -38,6 +38,7 @@ PROGRAMS = [
     ("primitives.js", None, HOLDER_ARGS, ()),
     ("objects.js", None, HOLDER_ARGS, ()),
     ("objects_zoo.js", None, HOLDER_ARGS, ()),
+    ("error_stacks.js", None, HOLDER_ARGS, ()),
     ("functions_contexts.js", None, HOLDER_ARGS + ("--no-flush-bytecode",),
      (os.path.join(fixtures.FIXTURES, "functions_contexts_module.mjs"),)),
     ("bytecode.js", "bytecode", ("--allow-natives-syntax", "--print-bytecode", "--print-bytecode-filter=bc_*"), ()),

@@ -97,6 +97,26 @@ struct V8Rules {
   bool prints_function_data_name() const { return major >= 12; }
   // Only V8 11's SharedFunctionInfo prints its debug info.
   bool prints_sfi_debug_info() const { return major <= 11; }
+  // Unformatted Error stacks (view/call_site_info.cc). V8 12 moved
+  // CallSiteInfo's code_object first (before receiver_or_instance and
+  // function; V8 11 had it third), seen in cores of Node 20 and 22.
+  bool call_site_info_code_object_first() const { return major >= 12; }
+  // V8 12 added CallSiteInfoFlags' is_builtin as bit 6, which moved
+  // is_source_position_computed to bit 7 (V8 11: bit 6; seen in the flags,
+  // 96, of a Promise.all frame in a Node 20 core).
+  bool call_site_flags_have_builtin_bit() const { return major >= 12; }
+  // V8 12's StringEndsWithMethodName also takes " " before the method name,
+  // so a getter's frame is "get size" (V8 11: "get size [as size]").
+  bool method_name_may_follow_space() const { return major >= 12; }
+  // V8 13 captures an Error's stack as a raw FixedArray, six slots per
+  // frame (code wrapper, receiver, function, offset, parameters, flags),
+  // and makes CallSiteInfo objects only when asked for frames; V8 11-12
+  // store CallSiteInfo objects (seen in cores of Node 20-26).
+  bool error_stack_raw_frames() const { return major >= 13; }
+  // V8 13 names a function receiver's type after the function
+  // ("Module._load"); V8 11-12 only class constructors (others are
+  // "Function"). Used by Error.stack lines and by stack frames' names.
+  bool frames_name_function_receivers() const { return major >= 13; }
 
   // ---- heap/: pages, object sizes, the walk ----
   // (each fact is used by core/heap/)
@@ -132,9 +152,6 @@ struct V8Rules {
   // V8 12 moved BytecodeArray's source position table to 24 (from 32),
   // after the wrapper (unnamed by the metadata; seen in cores of each).
   bool bytecode_positions_at_24() const { return major >= 12; }
-  // V8 13 names a function receiver's type after the function
-  // ("Module._load"); V8 11-12 only class constructors.
-  bool frames_name_function_receivers() const { return major >= 13; }
   // V8 14 flags the code offsets of source position tables (a breakable
   // bit); V8 11-13 sign them.
   bool flagged_position_offsets() const { return major >= 14; }

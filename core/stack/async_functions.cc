@@ -7,7 +7,7 @@
 
 #include "core/errors.h"
 #include "core/stack/frames.h"
-#include "core/stack/source_positions.h"
+#include "core/v8/source_positions.h"
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
 #include "core/v8/shared_function_info.h"

@@ -3,15 +3,13 @@
 #include <algorithm>
 
 #include "core/v8/js_function.h"
-#include "core/view/js_model.h"
 #include "core/v8/js_object.h"
-#include "core/view/js_view.h"
 #include "core/v8/map.h"
 #include "core/v8/property.h"
-#include "core/view/v8_view.h"
 #include "core/v8/scope_info.h"
 #include "core/v8/shared_function_info.h"
 #include "core/v8/string.h"
+#include "core/view/call_site_info.h"
 
 namespace nodegdb {
 
@@ -32,19 +30,6 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 bool IsInterpreterBuiltin(const std::string& name) {
   return name.rfind("InterpreterEntryTrampoline", 0) == 0 || name.rfind("InterpreterEnterAt", 0) == 0 ||
          EndsWith(name, "Handler");
-}
-
-// JavaScript's IdentifierName, close enough for naming frames: ASCII
-// letters, digits, $ and _, and anything non-ASCII.
-bool IsIdentifier(const std::string& s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); i++) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ok = c >= 0x80 || c == '$' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -617,115 +602,13 @@ void StackDecoder::Locate(const Shape& s, FrameInfo& info, const JSFunctionData&
   }
 }
 
-namespace {
-
-// Where V8's CallSiteInfo::GetMethodName would find the function on the
-// receiver: first under the function's own name (without a "get "/"set "
-// prefix) along the prototype chain, else under the one enumerable own key
-// of an object on the chain holding it ("" if none, or more than one).
-std::string MethodName(Heap& heap, uint64_t receiver, uint64_t function, const std::string& own_name) {
-  V8View view(heap);
-  auto receiver_map = [&](uint64_t object, MapInfo* map) {
-    try {
-      *map = ReadMap(heap, heap.MapOf(object));
-      return view.IsReceiverType(map->instance_type) && map->instance_type != heap.metadata().FindType("JS_PROXY_TYPE").value_or(-1);
-    } catch (const Error&) {
-      return false;
-    }
-  };
-  constexpr int kMaxDepth = 64;
-  std::string name = own_name;
-  if (name.rfind("get ", 0) == 0 || name.rfind("set ", 0) == 0) name = name.substr(4);
-  bool ascii = !name.empty();
-  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    std::u16string key(name.begin(), name.end());
-    uint64_t object = receiver;
-    for (int depth = 0; depth < kMaxDepth; depth++) {
-      MapInfo map;
-      if (!receiver_map(object, &map)) break;
-      if (auto p = FindOwnProperty(heap, object, map, key)) {
-        if (!p->details.accessor && p->value.raw == function) return name;
-        break;  // the first property found decides
-      }
-      if (map.prototype.kind != Tagged::Kind::kStrong) break;
-      object = map.prototype.address;
-    }
-  }
-  const PropertyLayout& pl = heap.LayoutOf<PropertyLayout>();
-  std::string found;
-  uint64_t object = receiver;
-  std::vector<uint64_t> seen;
-  for (int depth = 0; depth < kMaxDepth; depth++) {
-    if (std::find(seen.begin(), seen.end(), object) != seen.end()) break;
-    seen.push_back(object);
-    MapInfo map;
-    if (!receiver_map(object, &map)) break;
-    for (const OwnProperty& p : ReadOwnProperties(heap, object, map, 4096)) {
-      if (p.details.accessor || !p.details.enumerable(pl) || p.value.raw != function) continue;
-      KeyText key = ReadKey(heap, p.key);
-      if (key.is_symbol || key.is_private) continue;
-      if (!found.empty()) return "";  // ambiguous: V8 names none
-      found = key.text;
-    }
-    if (map.prototype.kind != Tagged::Kind::kStrong) break;
-    object = map.prototype.address;
-  }
-  return found;
-}
-
-// V8's JSReceiver::GetConstructorName, approximately: the constructor
-// the map records (unless it is Object), else a Symbol.toStringTag string,
-// else a `constructor` on the chain, else the builtin class name.
-// CallSiteInfo's type name: V8's JSReceiver::GetConstructorName, which names
-// a derived class's instance by the class that built it (`Child`, not the
-// `Base` whose constructor allocated it).
-std::string ConstructorNameOf(Heap& heap, uint64_t object, const JsDescription& d) {
-  InspectOptions options;
-  options.depth = 0;
-  options.max_array_length = 0;
-  HeapJsModel model(heap, options);
-  return model.InternalConstructorName(object, ReadMap(heap, heap.MapOf(object)), d.builtin_name);
-}
-
-// JSFunction::GetDebugName: a `name` data property of the function's own
-// (what SetFunctionName gave a method keyed by a symbol, `[kRun]`, or what
-// code defined), else the SharedFunctionInfo's debug name.
-std::string DebugNameOf(Heap& heap, uint64_t function, const JSFunctionData& fn) {
-  try {
-    Tagged f = heap.Decode(function);
-    if (f.kind == Tagged::Kind::kStrong) {
-      MapInfo map = ReadMap(heap, heap.MapOf(f.address));
-      if (auto p = FindOwnProperty(heap, f.address, map, u"name")) {
-        if (!p->details.accessor && p->value.kind == Tagged::Kind::kStrong &&
-            heap.IsString(heap.InstanceTypeOf(p->value.address))) {
-          return Utf16ToUtf8(ReadString(heap, p->value.address, 1000).units);
-        }
-      }
-    }
-  } catch (const Error&) {
-    // an unreadable property: the SharedFunctionInfo's name
-  }
-  return fn.sfi.debug_name;
-}
-
-// V8's StringEndsWithMethodName: "a.b" and "get b" end with method "b".
-bool EndsWithMethodName(const std::string& function_name, const std::string& method) {
-  if (function_name == method) return true;
-  if (function_name.size() <= method.size()) return false;
-  char before = function_name[function_name.size() - method.size() - 1];
-  return EndsWith(function_name, method) && (before == '.' || before == ' ');
-}
-
-}  // namespace
-
 std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunctionData& fn, uint64_t fp) {
-  // V8's stack trace serialization (call-site-info.cc): "new F" for
-  // constructor calls, the bare name for top-level calls (receiver
-  // undefined, null or the global proxy), else a method call:
-  // "Type.name [as method]" or "Type.method" / "Type.<anonymous>".
-  const std::string name = DebugNameOf(heap_, info.function, fn);
-  bool constructor = false;
+  // As V8's stack trace serialization names the call (view/call_site_info.h):
+  // "new F" for constructor calls (the caller is a construct frame), the
+  // bare name for top-level calls, else a method call.
+  CallSiteParts parts;
+  parts.function_name = FunctionDebugName(heap_, info.function, fn);
+  parts.method_after_space = rules_.method_name_may_follow_space();
   uint64_t caller_fp;
   if (memory_.Read(fp, &caller_fp, 8) && caller_fp > fp) {
     uint64_t marker;
@@ -733,68 +616,17 @@ std::string StackDecoder::StackTraceName(const FrameInfo& info, const JSFunction
       int type = MarkerType(marker);
       if (type >= 0) {
         std::string t = TypeName(type);
-        constructor = t == "ConstructFrame" || t == "FastConstructFrame";
+        parts.is_constructor = t == "ConstructFrame" || t == "FastConstructFrame";
       }
     }
   }
-  if (constructor) return "new " + (name.empty() ? std::string("<anonymous>") : name);
-
-  std::string type_name, method;
-  Tagged r = heap_.Decode(info.receiver);
-  try {
-    if (r.is_smi()) {
-      type_name = "Number";
-    } else if (r.kind == Tagged::Kind::kStrong) {
-      int type = heap_.InstanceTypeOf(r.address);
-      ObjectKind kind = heap_.KindOf(type);
-      if (type == global_proxy_type_) {
-        return name;  // top level
-      } else if (kind == ObjectKind::kString) {
-        type_name = "String";
-      } else if (kind == ObjectKind::kHeapNumber) {
-        type_name = "Number";
-      } else if (kind == ObjectKind::kSymbol) {
-        type_name = "Symbol";
-      } else if (kind == ObjectKind::kOddball || kind == ObjectKind::kHole) {
-        InspectOptions options;
-        options.depth = 0;
-        std::string text = JsView(heap_, options).Format(info.receiver);
-        if (text != "true" && text != "false") return name;  // undefined, null: top level
-        type_name = "Boolean";
-      } else if (IsJSFunctionType(heap_, type)) {
-        // A function as receiver (a static method): V8 13+ names the type
-        // after the function ("Module._load"), V8 11-12 only class
-        // constructors, others are "Function" (seen in Error.stack of each).
-        JSFunctionData receiver_fn = ReadJSFunction(heap_, r.address);
-        const std::string& receiver_name = receiver_fn.sfi.debug_name;
-        bool named = rules_.frames_name_function_receivers() || receiver_fn.is_class_constructor;
-        type_name = named && !receiver_name.empty() ? receiver_name : "Function";
-        method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
-      } else if (kind == ObjectKind::kOther) {
-        InspectOptions options;
-        options.depth = 0;
-        options.max_array_length = 0;
-        HeapJsModel model(heap_, options);
-        JsDescription d = model.Describe(info.receiver);
-        if (d.kind == JsKind::kPrimitive) {
-          if (!d.text.empty() && d.text.back() == 'n' && d.is_number) type_name = "BigInt";
-        } else if (d.kind == JsKind::kGlobalProxy) {
-          return name;
-        } else {
-          type_name = ConstructorNameOf(heap_, r.address, d);
-          method = MethodName(heap_, r.address, info.function, fn.sfi.name_text);
-        }
-      }
-    }
-  } catch (const Error&) {
-    // an unreadable receiver: the function's own name is shown
+  if (!parts.is_constructor) {
+    CallSiteReceiverNames receiver = NameReceiver(heap_, info.receiver, info.function, fn);
+    parts.is_method_call = !receiver.top_level;
+    parts.type_name = receiver.type_name;
+    parts.method_name = receiver.method_name;
   }
-  if (!name.empty()) {
-    std::string out = (!type_name.empty() && IsIdentifier(name) && name != type_name ? type_name + "." : "") + name;
-    if (!method.empty() && !EndsWithMethodName(name, method)) out += " [as " + method + "]";
-    return out;
-  }
-  return (type_name.empty() ? "" : type_name + ".") + (method.empty() ? std::string("<anonymous>") : method);
+  return CallSiteName(parts);
 }
 
 // ---- parameter names ----

@@ -37,7 +37,7 @@
 #include "core/stack/code_map.h"
 #include "core/stack/inlining.h"
 #include "core/v8/js_function.h"
-#include "core/stack/source_positions.h"
+#include "core/v8/source_positions.h"
 #include "core/v8/program.h"
 
 namespace nodegdb {

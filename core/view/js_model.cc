@@ -15,6 +15,7 @@
 #include "core/v8/property.h"
 #include "core/v8/string.h"
 #include "core/v8/symbol.h"
+#include "core/view/call_site_info.h"
 #include "core/view/v8_view.h"
 
 namespace nodegdb {
@@ -430,11 +431,12 @@ std::string HeapJsModel::StringValue(const std::optional<Tagged>& value) {
 }
 
 void HeapJsModel::DescribeError(const Receiver& r, JsDescription& d) {
-  // The formatted stack: an own `stack` data property, or the private
-  // error_stack_symbol once the stack has been formatted (before that it
-  // holds call-site records, which only running code can format). That
-  // symbol is the error's first private key; V8 13+ adds a second one that
-  // holds the message string itself, which is not a stack.
+  // The stack: an own `stack` data property, or what the private
+  // error_stack_symbol holds: the formatted stack once something read
+  // `err.stack`, before that the call sites V8 captured, which are written
+  // here as V8 would format them (view/call_site_info.h). That symbol is the
+  // error's first private key; V8 13+ adds a second one that holds the
+  // message string itself, which is not a stack.
   bool first_private = true;
   uint64_t private_stack = 0, message = 0;
   std::string own_stack, private_text;
@@ -445,6 +447,7 @@ void HeapJsModel::DescribeError(const Receiver& r, JsDescription& d) {
     if (key.is_private) first_private = false;
     if (!key.is_symbol && key.text == "cause") d.error_cause = JsSlot::Tagged(p.value.raw);
     if (!key.is_symbol && key.text == "errors") d.error_errors = JsSlot::Tagged(p.value.raw);
+    if (stack_symbol) private_stack = p.value.raw;
     if (p.value.kind != Tagged::Kind::kStrong || !heap_.IsString(heap_.InstanceTypeOf(p.value.address))) continue;
     std::string text = Utf16ToUtf8(ReadString(heap_, p.value.address, options_.max_string_length).units);
     if (!key.is_symbol && key.text == "message") {
@@ -452,23 +455,76 @@ void HeapJsModel::DescribeError(const Receiver& r, JsDescription& d) {
       message = p.value.raw;
     }
     if (!key.is_symbol && key.text == "stack") own_stack = text;
-    if (stack_symbol) {
-      private_stack = p.value.raw;
-      private_text = std::move(text);
-    }
-  }
-  if (!own_stack.empty()) {
-    d.text = std::move(own_stack);
-  } else if (private_stack && private_stack != message) {
-    d.text = std::move(private_text);
+    if (stack_symbol) private_text = std::move(text);
   }
   d.error_name = StringValue(LookupDataProperty(r.address, r.map, u"name"));
-  if (d.text.empty()) {
-    // Error.prototype.toString: what util.inspect shows for an error
-    // without a stack, in brackets.
-    std::string name = d.error_name.empty() ? "Error" : d.error_name;
-    d.text = d.error_message.empty() ? name : name + ": " + d.error_message;
+  if (!own_stack.empty()) {
+    d.text = std::move(own_stack);
+  } else if (!private_text.empty() && private_stack != message) {
+    d.text = std::move(private_text);
+  } else if (private_stack && private_stack != message) {
+    d.text = UnformattedStack(r, private_stack, d);
   }
+  if (d.text.empty()) d.text = ErrorToString(r, d);  // util.inspect shows it in brackets
+}
+
+std::string HeapJsModel::ErrorToString(const Receiver& r, const JsDescription& d) {
+  // Error.prototype.toString: name ("Error" if undefined) and message
+  // ("" if undefined), whichever are not empty, joined by ": ".
+  std::optional<Tagged> name_value = LookupDataProperty(r.address, r.map, u"name");
+  std::string name = name_value ? d.error_name : "Error";
+  std::string message = d.error_message;
+  if (message.empty()) message = StringValue(LookupDataProperty(r.address, r.map, u"message"));
+  if (name.empty()) return message;
+  if (message.empty()) return name;
+  return name + ": " + message;
+}
+
+std::string HeapJsModel::UnformattedStack(const Receiver& r, uint64_t raw, const JsDescription& d) {
+  // Frames name their receivers, which may be errors with unformatted
+  // stacks themselves: one level of that is enough.
+  static thread_local int depth = 0;
+  if (depth > 0) return "";
+  struct Guard {
+    Guard() { ++depth; }
+    ~Guard() { --depth; }
+  } guard;
+  std::optional<std::vector<CallSiteRecord>> frames;
+  try {
+    frames = ReadUnformattedStack(heap_, raw);
+  } catch (const Error&) {
+    return "";  // a damaged stack: the bracket form
+  }
+  if (!frames) return "";
+  // Node's prepareStackTrace callback: ErrorPrototypeToString(error) (Node's
+  // own errors: "name [code]: message"), then "\n    at " and each frame.
+  std::string first = ErrorToString(r, d);
+  if (IsNodeError(r)) {
+    std::string code = StringValue(LookupDataProperty(r.address, r.map, u"code"));
+    first = d.error_name + " [" + code + "]: " + d.error_message;
+  }
+  if (frames->empty()) return first;
+  return first + "\n" + CallSiteLines(heap_, *frames);
+}
+
+bool HeapJsModel::IsNodeError(const Receiver& r) {
+  // `kIsNodeError in error`: Node's errors have or inherit that symbol-keyed property.
+  uint64_t object = r.address;
+  MapInfo current = r.map;
+  for (int i = 0; i < kMaxPrototypeChain; ++i) {
+    for (const OwnProperty& p : ReadOwnProperties(heap_, object, current, 1 << 16)) {
+      if (p.key.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(p.key.address)) != ObjectKind::kSymbol) {
+        continue;
+      }
+      KeyText key = ReadKey(heap_, p.key);
+      if (!key.is_private && key.text == "Symbol(kIsNodeError)") return true;  // a value or (Node 22+) a getter
+    }
+    Tagged proto = current.prototype;
+    if (proto.kind != Tagged::Kind::kStrong || heap_.KindOf(heap_.InstanceTypeOf(proto.address)) != ObjectKind::kOther) break;
+    object = proto.address;
+    current = ReadMap(heap_, heap_.MapOf(object));
+  }
+  return false;
 }
 
 std::string HeapJsModel::FunctionName(uint64_t function) {

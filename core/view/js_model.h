@@ -60,6 +60,11 @@ class HeapJsModel : public JsModel {
   void DescribeDataView(const Receiver& r, JsDescription& d);
   void DescribeArrayBuffer(const Receiver& r, JsDescription& d);
   void DescribeError(const Receiver& r, JsDescription& d);
+  // Error.prototype.toString of the error; the stack V8 would format from
+  // the call sites in `raw` ("" if it holds none); whether Node made it.
+  std::string ErrorToString(const Receiver& r, const JsDescription& d);
+  std::string UnformattedStack(const Receiver& r, uint64_t raw, const JsDescription& d);
+  bool IsNodeError(const Receiver& r);
 
   void DescribeTypedArray(uint64_t address, const MapInfo& map, JsDescription& d);
   // A JSArrayBufferView's buffer, byte offset and byte length (length-tracking

@@ -4,6 +4,7 @@
 
 #include "core/v8/heap_number.h"
 #include "core/v8/context.h"
+#include "core/view/call_site_info.h"
 #include "core/view/debug_print.h"
 #include "core/v8/js_function.h"
 #include "core/view/js_model.h"
@@ -61,6 +62,8 @@ std::string V8View::BriefOther(uint64_t address, int type) {
   if (IsSharedFunctionInfo(heap_, address)) return StripBrackets(BriefSharedFunctionInfo(heap_, address));
   if (IsScopeInfo(heap_, address)) return StripBrackets(BriefScopeInfo(heap_, address));
   if (IsJSFunctionType(heap_, type)) return StripBrackets(BriefJSFunction(heap_, address));
+  // Structs print their class: "<CallSiteInfo>", "<ErrorStackData>".
+  if (cls == "CallSiteInfo" || cls == "ErrorStackData" || cls == "StackTraceInfo" || cls == "StackFrameInfo") return cls;
   if (!IsReceiverType(type)) return name;
   HeapJsModel model(heap_, InspectOptions{});
   if (cls == "JSArray") return "JSArray[" + std::to_string(ReadJsArrayLength(heap_, address)) + "]";
@@ -239,6 +242,7 @@ std::string V8View::DebugPrint(uint64_t raw) {
   if (IsSharedFunctionInfo(heap_, a)) return DebugPrintSharedFunctionInfo(heap_, a);
   if (IsScript(heap_, a)) return DebugPrintScript(heap_, a);
   if (IsScopeInfo(heap_, a)) return DebugPrintScopeInfo(heap_, a);
+  if (IsCallSiteInfo(heap_, a)) return DebugPrintCallSiteInfo(heap_, *this, a);
   {
     std::string cls = md.TypeClass(type);
     if (cls == "FixedArray" || cls == "FixedDoubleArray" || cls == "WeakFixedArray" || cls == "PropertyArray" ||

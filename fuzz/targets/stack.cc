@@ -7,8 +7,8 @@
 #include "core/stack/code_map.h"
 #include "core/stack/frames.h"
 #include "core/stack/inlining.h"
-#include "core/stack/source_positions.h"
 #include "core/stack/thrown_value.h"
+#include "core/v8/source_positions.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;

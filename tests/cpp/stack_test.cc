@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/stack/frames.h"
-#include "core/stack/source_positions.h"
+#include "core/v8/source_positions.h"
 
 using namespace nodegdb;
 

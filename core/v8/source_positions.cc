@@ -1,4 +1,4 @@
-#include "core/stack/source_positions.h"
+#include "core/v8/source_positions.h"
 
 #include <string_view>
 
