@@ -138,9 +138,9 @@ class TimersFinder::Impl : public ObjectVisitor {
 
   // The Environment's uv_timer_t (its loop field is the loop, its type
   // UV_TIMER), within its first bytes as the other loop handles: address or 0.
-  uint64_t TimerHandle(const EnvironmentTimers& t) {
-    std::vector<uint64_t> words(kEnvScanBytes / 8);
-    if (!target_.memory().Read(t.env.address, words.data(), kEnvScanBytes)) return 0;
+  // The Environment's uv_timer_t among its first words (its loop field is
+  // the loop, its type UV_TIMER), as the other loop handles: address or 0.
+  static uint64_t TimerHandle(const EnvironmentTimers& t, const std::vector<uint64_t>& words) {
     for (size_t i = 1; i + 2 < words.size(); i++) {
       if (words[i] == t.env.loop && static_cast<uint32_t>(words[i + 1]) == kUvTimer) return t.env.address + 8 * (i - 1);
     }
@@ -149,23 +149,26 @@ class TimersFinder::Impl : public ObjectVisitor {
 
   void FindTimerBase(EnvironmentTimers& t, uint64_t isolate_heap) {
     if (!t.loop_time || t.timers.empty()) return;
-    const uint64_t handle = TimerHandle(t);
-    uint64_t timeout = 0;
-    if (!handle || !target_.memory().Read(handle + kTimerTimeout, &timeout, 8)) return;
-    std::set<uint64_t> bases;
-    for (uint64_t list : Found(Kind::kTimersList, isolate_heap)) {
-      auto expiry = js_.Number(js_.Get(list, "expiry"));
-      if (expiry && *expiry >= 0 && *expiry <= static_cast<double>(timeout)) bases.insert(timeout - static_cast<uint64_t>(*expiry));
-    }
     std::vector<uint64_t> words(kEnvScanBytes / 8);
-    if (!target_.memory().Read(t.env.address, words.data(), kEnvScanBytes)) return;
-    for (size_t i = 0; i < words.size(); i++) {
-      const uint64_t at = t.env.address + 8 * i;
-      if (at >= handle && at < handle + kTimerSize) continue;  // the handle's own timeout
-      if (bases.count(words[i]) && words[i] <= *t.loop_time) {
-        t.timer_base = words[i];
-        t.now = static_cast<double>(*t.loop_time - words[i]);
-        return;
+    const uint64_t handle =
+        target_.memory().Read(t.env.address, words.data(), kEnvScanBytes) ? TimerHandle(t, words) : 0;
+    uint64_t timeout = 0;
+    if (handle && target_.memory().Read(handle + kTimerTimeout, &timeout, 8)) {
+      std::set<uint64_t> bases;
+      for (uint64_t list : Found(Kind::kTimersList, isolate_heap)) {
+        auto expiry = js_.Number(js_.Get(list, "expiry"));
+        if (expiry && *expiry >= 0 && *expiry <= static_cast<double>(timeout)) {
+          bases.insert(timeout - static_cast<uint64_t>(*expiry));
+        }
+      }
+      for (size_t i = 0; i < words.size(); i++) {
+        const uint64_t at = t.env.address + 8 * i;
+        if (at >= handle && at < handle + kTimerSize) continue;  // the handle's own timeout
+        if (bases.count(words[i]) && words[i] <= *t.loop_time) {
+          t.timer_base = words[i];
+          t.now = static_cast<double>(*t.loop_time - words[i]);
+          return;
+        }
       }
     }
     t.problems.push_back("Node's timer clock base was not found: due times are on that clock, not against the dump");
