@@ -171,19 +171,28 @@ namespace {
 // trailer) fields before them take 1.6 KB (Node 20, 22) to 10 KB (24, 26).
 constexpr size_t kParserScanBytes = 16384;
 
+bool IsConnectionsList(Program& target, uint64_t word) {
+  if (word < 0x10000 || word % 8) return false;
+  const std::string cls = CppClassOf(target, word);
+  return cls.size() >= 15 && cls.compare(cls.size() - 15, 15, "ConnectionsList") == 0;
+}
+
 // last_message_start_ of the Parser behind a server socket's parser: an
 // uv_hrtime() (ns) while a message arrives, 0 after it; nullopt if unknown.
-std::optional<uint64_t> MessageStart(Program& target, JsObjects& js, uint64_t socket) {
+// `slot`: where the ConnectionsList* was in the last Parser (they all share
+// one layout), tried first; updated when found elsewhere.
+std::optional<uint64_t> MessageStart(Program& target, JsObjects& js, uint64_t socket, size_t& slot) {
   auto parser = js.Get(socket, "parser");
   if (!parser || parser->kind != Tagged::Kind::kStrong) return std::nullopt;
   for (const WrappedCppObject& cpp : WrappedCppObjects(target, parser->address)) {
     if (cpp.cls.find("Parser") == std::string::npos) continue;
     std::vector<uint64_t> words(kParserScanBytes / 8);
     if (!target.memory().Read(cpp.address, words.data(), kParserScanBytes)) return std::nullopt;
+    if (slot > 0 && slot < words.size() && IsConnectionsList(target, words[slot])) return words[slot - 1];
     for (size_t i = 1; i < words.size(); i++) {
-      if (words[i] < 0x10000 || words[i] % 8) continue;
-      const std::string cls = CppClassOf(target, words[i]);
-      if (cls.size() >= 15 && cls.compare(cls.size() - 15, 15, "ConnectionsList") == 0) return words[i - 1];
+      if (!IsConnectionsList(target, words[i])) continue;
+      slot = i;
+      return words[i - 1];
     }
   }
   return std::nullopt;
@@ -192,8 +201,9 @@ std::optional<uint64_t> MessageStart(Program& target, JsObjects& js, uint64_t so
 }  // namespace
 
 void ReadReceivingTime(Program& target, JsObjects& js, uint64_t socket, std::optional<uint64_t> loop_ms,
-                       HttpIncoming& in) {
-  auto start = MessageStart(target, js, socket);
+                       HttpIncoming& in, size_t* parser_slot) {
+  size_t local = 0;
+  auto start = MessageStart(target, js, socket, parser_slot ? *parser_slot : local);
   if (!start || *start == 0 || !loop_ms) return;
   // The loop's clock (ms) is uv_hrtime's, coarser and updated once per
   // loop iteration: a message begun since reads as 0 ms.
@@ -224,6 +234,7 @@ struct HttpInFlight {
 // the agents seen queue.
 HttpInFlight CollectHttp(JsObjects& js, const HandleList& handles, Program* target, std::optional<uint64_t> loop_ms) {
   HttpInFlight http;
+  size_t parser_slot = 0;
   for (const HandleWrapInfo& h : handles.items) {
     if (h.owner && HasDetail(h, "listening")) http.servers.push_back({&h, {}});
   }
@@ -239,7 +250,7 @@ HttpInFlight CollectHttp(JsObjects& js, const HandleList& handles, Program* targ
     }
     auto in = ReadIncoming(js, h.owner);
     if (!in) continue;
-    if (target) ReadReceivingTime(*target, js, h.owner, loop_ms, *in);
+    if (target) ReadReceivingTime(*target, js, h.owner, loop_ms, *in, &parser_slot);
     auto server = js.Get(h.owner, "server");
     HttpServer* found = nullptr;
     for (HttpServer& s : http.servers) {

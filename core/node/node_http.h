@@ -52,8 +52,10 @@ std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket);
 
 // Fills in.receiving_ms for the server socket (tagged net.Socket) whose
 // request `in` is, against the loop's time `loop_ms` (ReadLoopTime).
+// `parser_slot` (optional) carries where the last Parser's field was, so
+// that the next one is read without a search.
 void ReadReceivingTime(Program& target, JsObjects& js, uint64_t socket, std::optional<uint64_t> loop_ms,
-                       HttpIncoming& in);
+                       HttpIncoming& in, size_t* parser_slot = nullptr);
 
 // A one-line text of a client request: "GET 127.0.0.1:8080 /orders/42".
 std::string ClientRequestText(const HttpClientRequest& r);
