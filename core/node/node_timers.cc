@@ -192,7 +192,6 @@ class TimersFinder::Impl : public ObjectVisitor {
       JSFunctionData fn = ReadJSFunction(heap_, address);
       c.function = value->raw;
       c.name = prefix + fn.sfi.debug_name;
-      if (c.name == prefix && !prefix.empty()) c.name = prefix;
       if (auto loc = LocateFunction(heap_, fn.sfi)) {
         c.where = loc->script_name;
         if (loc->location) {

@@ -274,10 +274,13 @@ std::string SuspendedWhere(const SuspendedFunction& f) {
 
 uint64_t GeneratorInFrame(Heap& heap, uint64_t function, uint64_t sp, uint64_t fp) {
   constexpr uint64_t kMaxFrameWords = 4096, kRegisterFileWords = 256;
+  if (fp < 8 * kRegisterFileWords || fp % 8) return 0;
   Types types(heap.metadata());
-  if (!fp || sp > fp || fp - sp > 8 * kMaxFrameWords) sp = fp > 8 * kRegisterFileWords ? fp - 8 * kRegisterFileWords : 0;
-  // The interpreter's register file starts below the fixed part of the frame.
-  const uint64_t low = std::min(sp, fp - 8 * kRegisterFileWords);
+  // The interpreter's register file starts below the fixed part of the
+  // frame; an sp that is no plausible bound of the frame is not used.
+  const uint64_t register_file = fp - 8 * kRegisterFileWords;
+  const bool sp_bounds_frame = sp <= fp && fp - sp <= 8 * kMaxFrameWords;
+  const uint64_t low = sp_bounds_frame ? std::min(sp, register_file) : register_file;
   std::vector<uint64_t> words((fp - low) / 8);
   if (words.empty() || !heap.memory().Read(low, words.data(), words.size() * 8)) return 0;
   for (auto it = words.rbegin(); it != words.rend(); ++it) {  // nearest fp first

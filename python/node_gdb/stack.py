@@ -175,7 +175,7 @@ class V8FrameDecorator(FrameDecorator):
         info = self._v8()
         if info is not None:
             if info["inlined"]:
-                return "%s [inlined into %s]" % (info["inlined"][0][0], info["function_name"] or "<anonymous>")
+                return info["inlined"][0][0] + _inlined_into(info)
             return info["summary"]
         frame = self.inferior_frame()
         if frame.function() is None:
@@ -206,7 +206,7 @@ class V8FrameDecorator(FrameDecorator):
         if info is None or not info["inlined"]:
             return super().elided()
         frame = self.inferior_frame()
-        into = " [inlined into %s]" % (info["function_name"] or "<anonymous>")
+        into = _inlined_into(info)
         rest = [_TextFrameDecorator(frame, text + into, script, line) for text, script, line in info["inlined"][1:]]
         rest.append(_TextFrameDecorator(frame, info["summary"], info["script"], info["line"], _js_arguments(info)))
         return iter(rest)
@@ -249,13 +249,21 @@ class _JsArgument:
         return gdb.Value(text)
 
 
-def _js_arguments(info):
+def _named_arguments(info):
+    """(name, tagged) of a JS frame's arguments: each by its parameter's name
+    from the source, else (a rest parameter, extra arguments) arguments[i]."""
     names = info["parameter_names"]
-    args = [_JsArgument("this", info["receiver"])] if info["receiver"] and not info["receiver_is_global"] else []
     for i, raw in enumerate(info["arguments"]):
-        name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i
-        args.append(_JsArgument(name, raw))
-    return args
+        yield (names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i), raw
+
+
+def _inlined_into(info):
+    return " [inlined into %s]" % (info["function_name"] or "<anonymous>")
+
+
+def _js_arguments(info):
+    args = [_JsArgument("this", info["receiver"])] if info["receiver"] and not info["receiver_is_global"] else []
+    return args + [_JsArgument(name, raw) for name, raw in _named_arguments(info)]
 
 
 class _TextFrameDecorator(FrameDecorator):
@@ -459,7 +467,7 @@ Options:
             return head + _native_text(frame) + "\n"
         if info["inlined"]:
             # Inlined functions first, innermost first, as Error.stack lists them.
-            into = " [inlined into %s]" % (info["function_name"] or "<anonymous>")
+            into = _inlined_into(info)
             texts = [text for text, _, _ in info["inlined"]]
             lines = [head + texts[0] + into + "\n"] + ["    %s%s\n" % (t, into) for t in texts[1:]]
             lines.append("    " + info["summary"] + "\n")
@@ -471,9 +479,7 @@ Options:
             # The global proxy: its whole util.inspect text would be pages.
             this = "globalThis" if info["receiver_is_global"] else _value_text(target, info["receiver"], values)
             lines.append("    this = %s\n" % this)
-            names = info["parameter_names"]
-            for i, raw in enumerate(info["arguments"]):
-                name = names[i] if i < len(names) and not names[i].startswith("...") else "arguments[%d]" % i
+            for name, raw in _named_arguments(info):
                 lines.append("    %s = %s\n" % (name, _value_text(target, raw, values)))
             if info["argc"] > len(info["arguments"]):
                 lines.append("    ... %d more arguments\n" % (info["argc"] - len(info["arguments"])))
