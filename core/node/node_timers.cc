@@ -17,6 +17,7 @@
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
 #include "core/v8/shared_function_info.h"
+#include "core/view/js_model.h"
 
 namespace nodegdb {
 
@@ -180,10 +181,9 @@ class TimersFinder::Impl : public ObjectVisitor {
     JsCallback c;
     if (!value || value->kind != Tagged::Kind::kStrong) return c;
     try {
+      // Where it is: the (innermost bound) target function's source.
       uint64_t address = value->address;
-      std::string prefix;
       for (int i = 0; i < 16 && heap_.InstanceTypeOf(address) == bound_type_; i++) {
-        prefix += "bound ";
         Tagged next = heap_.ReadTagged(address + kBoundTarget);
         if (next.kind != Tagged::Kind::kStrong) return c;
         address = next.address;
@@ -191,7 +191,8 @@ class TimersFinder::Impl : public ObjectVisitor {
       if (!IsJSFunction(heap_, address)) return c;
       JSFunctionData fn = ReadJSFunction(heap_, address);
       c.function = value->raw;
-      c.name = prefix + fn.sfi.debug_name;
+      // Its name as util.inspect gives it ("bound f", an own `name` first).
+      c.name = HeapJsModel(heap_, InspectOptions{}).Describe(value->raw).function.name;
       if (auto loc = LocateFunction(heap_, fn.sfi)) {
         c.where = loc->script_name;
         if (loc->location) {
