@@ -30,7 +30,7 @@ set(PYBIND11_NOPYTHON ON)
 find_package(pybind11 CONFIG REQUIRED)
 
 add_library(_nodegdb MODULE python/bindings/module.cc python/bindings/target.cc python/bindings/bytecode.cc
-            python/bindings/node.cc python/bindings/stack.cc python/bindings/heap.cc)
+            python/bindings/node.cc python/bindings/stack.cc python/bindings/heap.cc python/bindings/report.cc)
 target_link_libraries(_nodegdb PRIVATE nodegdb_core pybind11::headers)
 target_include_directories(_nodegdb PRIVATE ${GDB_PYTHON_INCLUDE})
 set_target_properties(_nodegdb PROPERTIES

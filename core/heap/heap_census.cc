@@ -203,9 +203,14 @@ class InstanceVisitor : public ObjectVisitor {
 
 }  // namespace
 
-void HeapCensus::Build(const ProgressFn& progress) {
+void HeapCensus::Build(const ProgressFn& progress, ObjectVisitor* also) {
   CensusVisitor visitor(namer_, per_class_);
-  report_ = walker_.Walk(visitor, progress);
+  if (!also) {
+    report_ = walker_.Walk(visitor, progress);
+    return;
+  }
+  TeeVisitor both(visitor, *also);
+  report_ = walker_.Walk(both, progress);
 }
 
 std::vector<CensusRow> HeapCensus::Rows() const {

@@ -70,8 +70,9 @@ struct CensusRow {
 class HeapCensus {
  public:
   HeapCensus(HeapWalker& walker, ObjectNamer& namer) : walker_(walker), namer_(namer) {}
-  // Walks the heap (progress as HeapWalker::Walk). Throws Error if no page was found.
-  void Build(const ProgressFn& progress);
+  // Walks the heap (progress as HeapWalker::Walk), feeding `also` (if
+  // given) the same objects. Throws Error if no page was found.
+  void Build(const ProgressFn& progress, ObjectVisitor* also = nullptr);
 
   const WalkReport& report() const { return report_; }
   // Biggest first (bytes, then count, then name).

@@ -352,6 +352,12 @@ std::string SpaceName(int generation, int space) {
   return name ? name : "space " + std::to_string(space);
 }
 
+std::vector<std::string> SpaceNames(int generation) {
+  std::vector<std::string> names;
+  for (int space = 0; const char* name = SpaceNameOrNull(generation, space); space++) names.push_back(name);
+  return names;
+}
+
 bool IsLargeObjectSpace(int generation, int space) {
   const char* name = SpaceNameOrNull(generation, space);
   return name && std::strstr(name, "large object") != nullptr;

@@ -59,6 +59,8 @@ constexpr uint64_t kToPageFlag = 1u << 4;
 // "large object", ...); "space N" for unknown ones.
 std::string SpaceName(int generation, int space);
 bool IsLargeObjectSpace(int generation, int space);
+// Every AllocationSpace of a generation, by id ("read-only", "new", ...).
+std::vector<std::string> SpaceNames(int generation);
 constexpr int kNewSpaceId = 1;  // RO_SPACE = 0, NEW_SPACE = 1 in every generation
 
 // A linear allocation area: [start, top) are allocated objects, [top,

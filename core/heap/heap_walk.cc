@@ -243,6 +243,7 @@ uint64_t HeapWalker::Step(const HeapPage& page, uint64_t a, uint64_t end, Object
   }
   if (facts.filler) {
     report.free_bytes += size;
+    space.free_bytes += size;
     return size;
   }
   ObjectRef ref;
@@ -323,9 +324,11 @@ void HeapWalker::WalkMarked(const HeapPage& page, uint64_t start, uint64_t end, 
     uint64_t object = next_marked(a);
     if (object >= end) {
       report.garbage_bytes += end - a;
+      space.garbage_bytes += end - a;
       return;
     }
     report.garbage_bytes += object - a;
+    space.garbage_bytes += object - a;
     uint64_t size = Step(page, object, end, visitor, report, space);
     if (!size) return;
     a = object + size;
@@ -333,29 +336,55 @@ void HeapWalker::WalkMarked(const HeapPage& page, uint64_t start, uint64_t end, 
 }
 
 void HeapWalker::WalkPage(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report) {
+  const std::string name = page.read_only ? "read-only" : SpaceName(page.generation, page.space);
+  WalkReport::Space& space = report.spaces[name];
+  const WalkReport::Space before = space;
+  WalkPageObjects(page, visitor, report, space);
+  // The same figures per isolate (Node's report gives each thread's heap).
+  WalkReport::Space& mine = report.isolate_spaces[page.heap][name];
+  mine.pages += space.pages - before.pages;
+  mine.area_bytes += space.area_bytes - before.area_bytes;
+  mine.committed_bytes += space.committed_bytes - before.committed_bytes;
+  mine.objects += space.objects - before.objects;
+  mine.object_bytes += space.object_bytes - before.object_bytes;
+  mine.free_bytes += space.free_bytes - before.free_bytes;
+  mine.garbage_bytes += space.garbage_bytes - before.garbage_bytes;
+  mine.unused_bytes += space.unused_bytes - before.unused_bytes;
+  mine.out_bytes += space.out_bytes - before.out_bytes;
+}
+
+void HeapWalker::WalkPageObjects(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report,
+                                 WalkReport::Space& space) {
   const uint64_t area = page.area_end - page.area_start;
-  WalkReport::Space& space = report.spaces[page.read_only ? "read-only" : SpaceName(page.generation, page.space)];
   space.pages++;
+  space.committed_bytes += std::max(page.size, area);
   space.area_bytes += area;
   report.pages++;
   report.area_bytes += area;
   switch (page.plan) {
     case HeapPage::Plan::kFromSpace:
       report.skipped[kFromSpace] += area;
+      space.out_bytes += area;
       return;
     case HeapPage::Plan::kUnusedToSpace:
       report.skipped[kUnusedToSpace] += area;
+      space.unused_bytes += area;
       return;
     case HeapPage::Plan::kToSpaceTopUnknown:
       report.failed[kTopUnknown] += area;
+      space.out_bytes += area;
       return;
     case HeapPage::Plan::kReleased:
       report.skipped[kReleased] += area;
+      space.out_bytes += area;
       return;
     case HeapPage::Plan::kWalk:
       break;
   }
-  if (page.walk_end < page.area_end) report.skipped[kUnusedToSpace] += page.area_end - page.walk_end;
+  if (page.walk_end < page.area_end) {
+    report.skipped[kUnusedToSpace] += page.area_end - page.walk_end;
+    space.unused_bytes += page.area_end - page.walk_end;
+  }
   uint64_t a = page.area_start;
   auto walk = [&](uint64_t end) {
     if (end <= a) return;
@@ -371,6 +400,7 @@ void HeapWalker::WalkPage(const HeapPage& page, ObjectVisitor& visitor, WalkRepo
     walk(top);
     uint64_t stop = std::min(limit, page.walk_end);
     report.skipped[kUnallocated] += stop - top;
+    space.unused_bytes += stop - top;
     a = stop;
   }
   walk(page.walk_end);

@@ -73,8 +73,15 @@ struct WalkReport {
   std::vector<std::string> problems;  // the first few failures, with addresses
   struct Space {
     uint64_t pages = 0, area_bytes = 0, objects = 0, object_bytes = 0;
+    uint64_t committed_bytes = 0;  // whole chunks, headers included (what V8 counts as committed)
+    uint64_t free_bytes = 0;       // free space and fillers walked over
+    uint64_t garbage_bytes = 0;    // unmarked objects on pages not swept yet
+    uint64_t unused_bytes = 0;     // allocatable but not allocated: LAB tails, to-space past the top
+    uint64_t out_bytes = 0;        // pages out of use: from-space, released, unreadable to-space
   };
   std::map<std::string, Space> spaces;
+  // The same by isolate: its Heap* (HeapPage::heap), then the space.
+  std::map<uint64_t, std::map<std::string, Space>> isolate_spaces;
   bool cancelled = false;
 
   uint64_t walked_bytes() const { return object_bytes + free_bytes + garbage_bytes; }
@@ -95,6 +102,7 @@ class HeapWalker {
 
  private:
   void WalkPage(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report);
+  void WalkPageObjects(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report, WalkReport::Space& space);
   // Visits the object at `address` (which must end by `end`) and returns its
   // size; 0 if the walk of this page cannot go on (the reason is reported).
   uint64_t Step(const HeapPage& page, uint64_t address, uint64_t end, ObjectVisitor& visitor, WalkReport& report,

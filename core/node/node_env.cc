@@ -115,13 +115,7 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
   const uint64_t tag_mask = heap.layout().tagging.heap_object_tag_mask;
   const int map_type = heap.layout().map_type;
   const int64_t type_offset = heap.layout().map_instance_type;
-  // Not among the v8dbg_type_ constants: the context types are a named
-  // range (context.h knows their order).
-  std::optional<int> native_type = md.FindType("NATIVE_CONTEXT_TYPE");
-  for (int t = static_cast<int>(md.Find("v8dbg_FirstContextType").value_or(0));
-       !native_type && t <= md.Find("v8dbg_LastContextType").value_or(-1); t++) {
-    if (ContextKindOf(heap, t) == ContextKind::kNative) native_type = t;
-  }
+  std::optional<int> native_type = NativeContextType(heap);
   std::optional<int64_t> map_native_context = md.FindField("Map", {"native_context", "native_context_or_null"});
   if (map_type < 0) throw MissingConstant("v8dbg_type_Map__MAP_TYPE");
   if (!native_type) throw MissingConstant("v8dbg_FirstContextType / v8dbg_LastContextType");

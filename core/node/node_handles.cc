@@ -46,6 +46,10 @@ constexpr uint64_t kWriteIndex = 104, kWriteBufs = 112, kWriteNbufs = 120;
 constexpr uint64_t kLoopActiveHandles = 8, kLoopHandleQueue = 16, kLoopActiveReqs = 32;
 // uv_loop_t::time (x86-64; arm64's larger pthread_mutex_t moves it to 552).
 constexpr uint64_t kLoopTime = 544;
+// uv_loop_t::closing_handles (x86-64; 8 bytes later on arm64, as kLoopTime).
+constexpr uint64_t kLoopClosingHandles = 360;
+// uv_stream_t::write_queue_size; uv_timer_t::timeout and repeat.
+constexpr uint64_t kStreamWriteQueueSize = 96, kTimerTimeout = 128, kTimerRepeat = 136;
 constexpr uint64_t kHandleQueueNode = 32, kTimerCb = 96;
 
 enum HandleType {
@@ -813,6 +817,87 @@ std::string FormatRequests(const EnvironmentInfo& env, const RequestList& reques
   }
   if (!requests.error.empty()) out += "  req_wrap_queue_ walk stopped: " + requests.error + "\n";
   return out;
+}
+
+static UvHandleFacts ReadUvHandleFacts(Memory& memory, uint64_t address) {
+  UvHandleFacts h;
+  h.address = address;
+  h.type = ReadI32(memory, address + uv::kHandleType);
+  h.flags = memory.ReadU32(address + uv::kHandleFlags);
+  auto i32 = [&](uint64_t offset) -> std::optional<int64_t> {
+    uint32_t v;
+    if (!memory.Read(address + offset, &v, 4)) return std::nullopt;
+    return static_cast<int32_t>(v);
+  };
+  auto u64 = [&](uint64_t offset) -> std::optional<uint64_t> {
+    uint64_t v;
+    if (!memory.Read(address + offset, &v, 8)) return std::nullopt;
+    return v;
+  };
+  switch (h.type) {
+    case uv::kTcp:
+    case uv::kNamedPipe:
+    case uv::kTty:
+      h.fd = i32(uv::kStreamFd);
+      h.write_queue_size = u64(uv::kStreamWriteQueueSize);
+      break;
+    case uv::kUdp:
+      h.fd = i32(uv::kUdpFd);
+      break;
+    case uv::kPoll:
+      h.fd = i32(uv::kPollFd);
+      break;
+    case uv::kTimer:
+      h.timeout = u64(uv::kTimerTimeout);
+      h.repeat = u64(uv::kTimerRepeat);
+      break;
+    case uv::kProcess:
+      h.pid = i32(uv::kProcessPid);
+      break;
+    case uv::kSignal:
+      h.signum = i32(uv::kSignalNum);
+      break;
+    default:
+      break;
+  }
+  return h;
+}
+
+LoopHandles ReadLoopHandles(Memory& memory, uint64_t loop, size_t limit) {
+  LoopHandles out;
+  if (!loop) {
+    out.error = "no libuv loop";
+    return out;
+  }
+  out.now = ReadLoopTime(memory, loop);
+  uint32_t active_handles = 0, active_reqs = 0;
+  uint64_t closing = 0;
+  if (memory.Read(loop + uv::kLoopActiveHandles, &active_handles, 4) &&
+      memory.Read(loop + uv::kLoopActiveReqs, &active_reqs, 4) &&
+      memory.Read(loop + uv::kLoopClosingHandles, &closing, 8)) {
+    out.alive = active_handles > 0 || active_reqs > 0 || closing != 0;
+  }
+  ListWalk walk = WalkList(memory, loop + uv::kLoopHandleQueue, 0, 8, limit);
+  if (!walk.error.empty()) out.error = "the loop's handle queue: " + walk.error;
+  size_t unreadable = 0;
+  for (uint64_t node : walk.nodes) {
+    try {
+      out.handles.push_back(ReadUvHandleFacts(memory, node - uv::kHandleQueueNode));
+    } catch (const Error&) {
+      unreadable++;
+    }
+  }
+  if (unreadable) {
+    out.error += std::string(out.error.empty() ? "" : "; ") + std::to_string(unreadable) + " handles unreadable";
+  }
+  return out;
+}
+
+const char* UvHandleTypeShortName(int type) {
+  static const char* names[] = {"unknown", "async", "check", "fs_event", "fs_poll", "handle", "idle",  "pipe", "poll",
+                                "prepare", "process", "stream", "tcp", "timer", "tty", "udp", "signal", "file"};
+  if (type < 0 || type >= static_cast<int>(sizeof names / sizeof names[0])) return "unknown";
+  return names[type];
 }
 
 const char* UvHandleTypeName(int type) {

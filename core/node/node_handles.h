@@ -117,6 +117,35 @@ struct LoopInfo {
 // nullopt if unreadable.
 std::optional<uint64_t> ReadLoopTime(Memory& memory, uint64_t loop);
 
+// Every handle in the loop's handle queue, in queue order: what uv_walk
+// visits and Node's diagnostic report lists (its `libuv` section), with
+// what memory says of each type. Unreadable handles are left out and
+// counted in `error`.
+struct UvHandleFacts {
+  uint64_t address = 0;
+  int type = 0;
+  uint32_t flags = 0;
+  std::optional<int64_t> fd;                  // streams, UDP, poll
+  std::optional<uint64_t> write_queue_size;   // streams
+  std::optional<uint64_t> timeout, repeat;    // timers: due on the loop clock (ms), repeat (ms)
+  std::optional<int64_t> pid, signum;         // processes, signals
+  // libuv's handle flags (src/uv-common.h).
+  bool active() const { return flags & 0x4; }
+  bool referenced() const { return flags & 0x8; }
+  bool internal() const { return flags & 0x10; }  // uv_walk skips these
+  bool readable() const { return flags & 0x4000; }
+  bool writable() const { return flags & 0x8000; }
+};
+struct LoopHandles {
+  std::vector<UvHandleFacts> handles;
+  std::optional<uint64_t> now;         // uv_loop_t::time, ms
+  std::optional<bool> alive;           // uv_loop_alive(): active handles or requests, or handles closing
+  std::string error;
+};
+LoopHandles ReadLoopHandles(Memory& memory, uint64_t loop, size_t limit = 100000);
+// uv_handle_type_name(): "tcp", "pipe", "timer", ...
+const char* UvHandleTypeShortName(int type);
+
 LoopInfo ReadLoop(Program& target, const NodeLayout& layout, const EnvironmentInfo& env, const HandleList& handles,
                   size_t limit = 100000);
 RequestList ReadReqWraps(Program& target, const NodeLayout& layout, uint64_t env, size_t limit = 100000);

@@ -287,4 +287,16 @@ uint64_t NodeEnvironment(Heap& heap, const ContextInfo& native_context, int64_t 
   return w;
 }
 
+std::optional<int> NativeContextType(Heap& heap) {
+  const Metadata& md = heap.metadata();
+  // Not among the v8dbg_type_ constants in every version: the context
+  // types are a named range (ContextKindOf knows their order).
+  std::optional<int> type = md.FindType("NATIVE_CONTEXT_TYPE");
+  for (int t = static_cast<int>(md.Find("v8dbg_FirstContextType").value_or(0));
+       !type && t <= md.Find("v8dbg_LastContextType").value_or(-1); t++) {
+    if (ContextKindOf(heap, t) == ContextKind::kNative) type = t;
+  }
+  return type;
+}
+
 }  // namespace nodegdb

@@ -52,6 +52,9 @@ const char* ContextClassName(ContextKind kind);  // "FunctionContext" (as in V8'
 // Is `instance_type` one of the context types; which one.
 bool IsContextType(Heap& heap, int instance_type);
 ContextKind ContextKindOf(Heap& heap, int instance_type);
+// NATIVE_CONTEXT_TYPE's value: a v8dbg_type_ constant where there is one,
+// else found in the named range of context types; nullopt if neither.
+std::optional<int> NativeContextType(Heap& heap);
 
 // A ContextCell's contents (V8 14): the state and the value it boxes.
 struct ContextCellInfo {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "core/heap/heap_walk.h"
 #include "core/target.h"
 
 namespace nodegdb {
@@ -30,5 +31,45 @@ void AddBytecodeMethods(TargetClass& t);   // bytecode.cc: Target.bytecode
 void RegisterNode(py::module_& m);         // node.cc: EnvironmentSearch, node_handles, ...
 void RegisterStack(py::module_& m);        // stack.cc: StackDecoder
 void RegisterHeap(py::module_& m);         // heap.cc: HeapSession
+void RegisterReport(py::module_& m);       // report.cc: build_report (node-report)
+
+// Python's progress callback, plus Ctrl-C: GDB turns SIGINT into a pending
+// KeyboardInterrupt, which PyErr_CheckSignals raises here; the walk then
+// stops at the next page and the interrupt is raised again once the C++
+// stack is unwound.
+class Progress {
+ public:
+  explicit Progress(py::object callback) : callback_(std::move(callback)) {}
+  ProgressFn fn() {
+    return [this](const WalkProgress& p) {
+      if (PyErr_CheckSignals() != 0) {
+        PyErr_Clear();
+        interrupted_ = true;
+        return false;
+      }
+      if (callback_.is_none()) return true;
+      try {
+        return py::cast<bool>(callback_(p.bytes_done, p.bytes_total, p.objects));
+      } catch (py::error_already_set& e) {
+        if (e.matches(PyExc_KeyboardInterrupt)) {
+          interrupted_ = true;
+          return false;
+        }
+        throw;
+      }
+    };
+  }
+  // Raises KeyboardInterrupt if the walk was interrupted.
+  void Check(const WalkReport& report) {
+    if (interrupted_ || report.cancelled) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+      throw py::error_already_set();
+    }
+  }
+
+ private:
+  py::object callback_;
+  bool interrupted_ = false;
+};
 
 }  // namespace nodegdb

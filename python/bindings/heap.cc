@@ -23,45 +23,6 @@ namespace nodegdb {
 
 namespace {
 
-// Python's progress callback, plus Ctrl-C: GDB turns SIGINT into a pending
-// KeyboardInterrupt, which PyErr_CheckSignals raises here; the walk then
-// stops at the next page and the interrupt is raised again once the C++
-// stack is unwound.
-class Progress {
- public:
-  explicit Progress(py::object callback) : callback_(std::move(callback)) {}
-  ProgressFn fn() {
-    return [this](const WalkProgress& p) {
-      if (PyErr_CheckSignals() != 0) {
-        PyErr_Clear();
-        interrupted_ = true;
-        return false;
-      }
-      if (callback_.is_none()) return true;
-      try {
-        return py::cast<bool>(callback_(p.bytes_done, p.bytes_total, p.objects));
-      } catch (py::error_already_set& e) {
-        if (e.matches(PyExc_KeyboardInterrupt)) {
-          interrupted_ = true;
-          return false;
-        }
-        throw;
-      }
-    };
-  }
-  // Raises KeyboardInterrupt if the walk was interrupted.
-  void Check(const WalkReport& report) {
-    if (interrupted_ || report.cancelled) {
-      PyErr_SetNone(PyExc_KeyboardInterrupt);
-      throw py::error_already_set();
-    }
-  }
-
- private:
-  py::object callback_;
-  bool interrupted_ = false;
-};
-
 class HeapSession {
  public:
   explicit HeapSession(std::shared_ptr<Target> target)

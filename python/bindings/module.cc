@@ -102,4 +102,5 @@ PYBIND11_MODULE(_nodegdb, m) {
   RegisterTarget(m);
   RegisterNode(m);
   RegisterStack(m);
+  RegisterReport(m);
 }

@@ -22,6 +22,7 @@ FEATURES = (
     ("xmethods", True),        # args[0], args.Length(), local.IsEmpty(), maybe.ToLocalChecked()...
     ("session", False),        # the GDB events that drop cached state
     ("stack", True),           # the unwinder, `bt` names, v8 bt, v8 frame, v8 source
+    ("report", True),          # node-report
 )
 
 _loaded = False
