@@ -337,20 +337,12 @@ void HeapWalker::WalkMarked(const HeapPage& page, uint64_t start, uint64_t end, 
 
 void HeapWalker::WalkPage(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report) {
   const std::string name = page.read_only ? "read-only" : SpaceName(page.generation, page.space);
-  WalkReport::Space& space = report.spaces[name];
-  const WalkReport::Space before = space;
-  WalkPageObjects(page, visitor, report, space);
-  // The same figures per isolate (Node's report gives each thread's heap).
-  WalkReport::Space& mine = report.isolate_spaces[page.heap][name];
-  mine.pages += space.pages - before.pages;
-  mine.area_bytes += space.area_bytes - before.area_bytes;
-  mine.committed_bytes += space.committed_bytes - before.committed_bytes;
-  mine.objects += space.objects - before.objects;
-  mine.object_bytes += space.object_bytes - before.object_bytes;
-  mine.free_bytes += space.free_bytes - before.free_bytes;
-  mine.garbage_bytes += space.garbage_bytes - before.garbage_bytes;
-  mine.unused_bytes += space.unused_bytes - before.unused_bytes;
-  mine.out_bytes += space.out_bytes - before.out_bytes;
+  // One page's figures, added to its space and to its isolate's space
+  // (Node's report gives each thread's heap).
+  WalkReport::Space figures;
+  WalkPageObjects(page, visitor, report, figures);
+  report.spaces[name].Add(figures);
+  report.isolate_spaces[page.heap][name].Add(figures);
 }
 
 void HeapWalker::WalkPageObjects(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report,

@@ -78,6 +78,11 @@ struct WalkReport {
     uint64_t garbage_bytes = 0;    // unmarked objects on pages not swept yet
     uint64_t unused_bytes = 0;     // allocatable but not allocated: LAB tails, to-space past the top
     uint64_t out_bytes = 0;        // pages out of use: from-space, released, unreadable to-space
+    void Add(const Space& o) {
+      pages += o.pages, area_bytes += o.area_bytes, objects += o.objects, object_bytes += o.object_bytes;
+      committed_bytes += o.committed_bytes, free_bytes += o.free_bytes, garbage_bytes += o.garbage_bytes;
+      unused_bytes += o.unused_bytes, out_bytes += o.out_bytes;
+    }
   };
   std::map<std::string, Space> spaces;
   // The same by isolate: its Heap* (HeapPage::heap), then the space.

@@ -124,10 +124,9 @@ def _exception(target):
         return "", []
     if found is None or found[2] is None:
         return "", []
-    text = target.print_value(found[2], depth=0)
     full = target.print_value(found[2], **parameters.options(None))
     lines = [l.strip()[3:] for l in full.split("\n") if l.strip().startswith("at ")]
-    return _error_headline(text), lines
+    return _error_headline(full), lines
 
 
 def _request(target, signal, walk_heap, filename):
