@@ -101,3 +101,14 @@ def _value(option, text):
     if number < 0:
         raise gdb.GdbError("-%s takes a number or `unlimited`, not %s" % (option.name, text))
     return number
+
+
+# `-json` on every command that answers with data: the same answer as one JSON
+# document on standard output (write_json), for scripts and CI.
+JSON = Option("json", doc="the answer as one JSON document on standard output")
+
+
+def write_json(text):
+    """Writes one JSON document (text from the core's JsonWriter) and a
+    newline, nothing else, so `gdb -batch -ex 'cmd -json'` output parses."""
+    gdb.write(text if text.endswith("\n") else text + "\n")
