@@ -83,6 +83,18 @@ def pick_groups(addresses):
     return [groups[int(i * step)] for i in range(SEEDS_PER_CORE)]
 
 
+def report_roots(version):
+    """For node-report's readers: &environ, &_dl_argv, &_r_debug and each
+    Environment's libuv loop in the node_report core, as GDB and node-gdb
+    find them (untagged addresses)."""
+    workdir, core = fixtures.make_core(version, "node_report.js")
+    commands = ["print/x (unsigned long)&%s" % s for s in ("environ", "_dl_argv", "_r_debug")]
+    out = fixtures.run_gdb([fixtures.node_binary(version), core], commands + ["node-environments"])
+    roots = [int(m, 16) for m in re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", out, re.M)]
+    roots += [int(m, 16) for m in re.findall(r"loop (0x[0-9a-f]+)", out)]
+    return workdir, core, roots
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed_writer")
@@ -111,6 +123,9 @@ def main():
         groups = [(node_roots, ["--threads"])] + [(g, []) for g in pick_groups(tagged_addresses(workdir))]
         groups.append((node_roots[:1], ["--heap"]))
         cores.append((version, workdir, core, groups))
+        workdir, core, roots = report_roots(version)
+        if roots:
+            cores.append((version, workdir, core, [(roots, ["--threads"])]))
     for spec in args.extra_core:
         version, workdir = spec.split(":", 1)
         cores.append((version, workdir, os.path.join(workdir, "core"),

@@ -135,6 +135,11 @@ struct V8Rules {
   bool feedback_metadata_has_closure_counts() const { return major >= 13; }
   // V8 13 shrank FeedbackVector's header to 48 bytes (from 56).
   bool feedback_vector_header_48() const { return major >= 13; }
+  // V8 12+ hands the main thread's allocation buffers back to the free list
+  // before it counts a space (GetHeapSpaceStatistics), so their unallocated
+  // tails are `available`; V8 11 counts them as `used`. Checked against
+  // process.report.getReport() in the same tick on Node 20-26.
+  bool lab_tails_count_as_available() const { return major >= 12; }
   // V8 13 dropped WasmTypeInfo's native type and instance: its supertypes
   // length moved to +16 (from +32).
   bool wasm_type_info_compact() const { return major >= 13; }

@@ -70,11 +70,13 @@ class NativeContextCounter : public ObjectVisitor {
 };
 
 // V8's figures (Heap::GetHeapSpaceStatistics) from a walk's tallies. A
-// paged space's used bytes are what is not on its free list (V8 counts
-// allocation areas other threads hold as used); new space's what was
+// paged space's used bytes are what is not on its free list, and where V8
+// says so (lab_tails_count_as_available) not in its allocation buffers'
+// unallocated tails either; new space's used bytes are what was
 // allocated up to its top, out of the to-space's area; a large object
 // space's the objects.
-void SpaceFigures(const std::string& v8_name, const WalkReport::Space& w, HeapSpaceFacts& s) {
+void SpaceFigures(const V8Rules& rules, const std::string& v8_name, const WalkReport::Space& w,
+                  HeapSpaceFacts& s) {
   s.memory_size = w.committed_bytes;
   if (v8_name.find("large object") != std::string::npos) {
     s.used = w.object_bytes;
@@ -84,12 +86,13 @@ void SpaceFigures(const std::string& v8_name, const WalkReport::Space& w, HeapSp
     s.available = to_space > s.used ? to_space - s.used : 0;
   } else {
     const uint64_t in_use = w.area_bytes - w.out_bytes;
-    s.available = w.free_bytes;
-    s.used = in_use > w.free_bytes ? in_use - w.free_bytes : 0;
+    s.available = w.free_bytes + (rules.lab_tails_count_as_available() ? w.unused_bytes : 0);
+    s.used = in_use > s.available ? in_use - s.available : 0;
   }
 }
 
-IsolateHeapFacts IsolateFacts(int generation, const std::map<std::string, WalkReport::Space>& spaces,
+IsolateHeapFacts IsolateFacts(const V8Rules& rules, int generation,
+                              const std::map<std::string, WalkReport::Space>& spaces,
                               uint64_t native_contexts) {
   IsolateHeapFacts facts;
   facts.native_contexts = native_contexts;
@@ -97,7 +100,7 @@ IsolateHeapFacts IsolateFacts(int generation, const std::map<std::string, WalkRe
     HeapSpaceFacts s;
     s.name = NodeSpaceName(name);
     auto it = spaces.find(name);
-    if (it != spaces.end()) SpaceFigures(name, it->second, s);
+    if (it != spaces.end()) SpaceFigures(rules, name, it->second, s);
     facts.spaces.push_back(s);
   }
   return facts;
@@ -124,7 +127,7 @@ void AddHeap(Program& target, DiagnosticReport& r, const ProgressFn& progress) {
     if (!page) continue;
     auto it = walk.isolate_spaces.find(page->heap);
     if (it == walk.isolate_spaces.end()) continue;
-    e.heap = IsolateFacts(walk.generation, it->second, counter.counts[page->heap]);
+    e.heap = IsolateFacts(target.heap().rules(), walk.generation, it->second, counter.counts[page->heap]);
   }
 }
 

@@ -135,6 +135,9 @@ void UvHandle(JsonWriter& w, const UvHandleFacts& h, const LoopHandles& loop) {
   if (h.signum) w.Field("signum", *h.signum).Field("signal", SignalName(static_cast<int>(*h.signum)));
   if (h.fd) {
     w.Field("fd", *h.fd);
+    // Node names the standard streams (node_report_utils.cc).
+    static const char* const kStdio[] = {"stdin", "stdout", "stderr"};
+    if (*h.fd >= 0 && *h.fd <= 2) w.Field("stdio", kStdio[*h.fd]);
     if (h.write_queue_size) {
       w.Field("writeQueueSize", *h.write_queue_size).Field("readable", h.readable()).Field("writable", h.writable());
     }

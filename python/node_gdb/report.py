@@ -27,7 +27,9 @@ REPORT_OPTIONS = Options(
     Option("json", "string", "also write the report as JSON (Node's diagnostic report shape) to FILE; "
            "- for standard output (then only the JSON is written)"),
     Option("no-heap", doc="leave out the heap walk (heap spaces, biggest types, node-why's heap part)"),
+    Option("output", "string", "write the text report to FILE instead of the screen"),
 )
+USAGE = "usage: node-report [-json FILE|-] [-output FILE] [-no-heap]"
 
 
 def _arch():
@@ -172,7 +174,7 @@ def build(json_file=None, walk_heap=True, quiet=False):
 
 
 class NodeReport(gdb.Command):
-    __doc__ = """Report on the whole process for triage: node-report [-json FILE] [-no-heap]
+    __doc__ = """Report on the whole process for triage: node-report [-json FILE|-] [-output FILE] [-no-heap]
 
 What happened first (the signal and the thread it hit, the exception being
 thrown), then the crashed thread's JavaScript and native stack with the
@@ -184,7 +186,7 @@ report (process.report.getReport(): header, javascriptStack,
 javascriptHeap, nativeStack, libuv, workers, environmentVariables,
 sharedObjects, requests), every value read from the memory; what a dump
 cannot hold is listed in nodeGdb.omitted. -json - writes only the JSON, to
-standard output.
+standard output. -output FILE writes the text report to FILE.
 Options:
 %s""" % REPORT_OPTIONS.help()
 
@@ -198,7 +200,7 @@ Options:
     def invoke(self, arg, from_tty):
         given, rest = REPORT_OPTIONS.parse(arg)
         if rest.strip():
-            raise gdb.GdbError("usage: node-report [-json FILE] [-no-heap]")
+            raise gdb.GdbError(USAGE)
         json_file = given.get("json")
         to_stdout = json_file == "-"
         report = build(None if to_stdout else json_file, not given["no-heap"], quiet=to_stdout)
@@ -206,14 +208,21 @@ Options:
             gdb.write(report.json())
             return
         if json_file:
-            try:
-                with open(json_file, "w") as f:
-                    f.write(report.json())
-            except OSError as e:
-                raise gdb.GdbError("node-report: cannot write %s: %s" % (json_file, e.strerror))
-        gdb.write(report.text())
+            _write(json_file, report.json())
+        if given.get("output"):
+            _write(given["output"], report.text())
+        else:
+            gdb.write(report.text())
         if json_file:
             gdb.write("(JSON written to %s)\n" % json_file)
+
+
+def _write(path, text):
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as e:
+        raise gdb.GdbError("node-report: cannot write %s: %s" % (path, e.strerror))
 
 
 def register():

@@ -4,6 +4,7 @@ run with no `source` (and no ~/.gdbinit) loads node-gdb for a node core
 through the system gdbinit hook, and stays silent for other programs. The
 package is removed again at the end."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,3 +83,14 @@ def test_the_package_installs_the_cli_and_the_gdbinit_line(installed_package):
         assert "source /usr/share/node-gdb/python/node-gdb.py" in f.read()
     for name in ("LICENSE", "CHANGELOG.md"):
         assert os.path.isfile("/usr/share/node-gdb/" + name)
+
+
+def test_the_package_installs_node_gdb_report(installed_package):
+    r = subprocess.run(["/usr/bin/node-gdb", "--version"], stdout=subprocess.PIPE, text=True)
+    assert r.stdout.strip() == "node-gdb %s" % fixtures.project_version()
+    workdir, core = fixtures.make_core("20", "node_report.js")
+    r = subprocess.run(["/usr/bin/node-gdb", "report", "--json", "--no-heap", "/usr/bin/node", core],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+    assert json.loads(r.stdout)["environmentVariables"] == expect["environmentVariables"]
