@@ -32,3 +32,25 @@ def run_rounds(node, core, name, script_text, rounds, timeout=3600):
 def median_line(label, values, width=20, extra=""):
     return "%-*s median %.2f s  (min %.2f, max %.2f, %d rounds%s)" % (
         width, label, statistics.median(values), min(values), max(values), len(values), extra)
+
+
+def big_heap_arguments(description=None):
+    """The options every benchmark of bench/heap_big.js's core takes."""
+    import argparse
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--version", default="20")
+    ap.add_argument("--orders", type=int, default=1200000)
+    ap.add_argument("--note-length", type=int, default=600)
+    ap.add_argument("--rounds", type=int, default=3)
+    return ap
+
+
+def big_heap_core(args):
+    """(node binary, core) of bench/heap_big.js for those options; the core
+    is made once and cached under build/fixtures (it is big: delete it)."""
+    node = fixtures.node_binary(args.version)
+    name = "heap_big_%d_%d" % (args.orders, args.note_length)
+    _, core = fixtures.make_core(args.version, os.path.join(os.path.dirname(os.path.abspath(__file__)), "heap_big.js"),
+                                 name=name, node_args=("--expose-gc", "--max-old-space-size=8000"),
+                                 script_args=(str(args.orders), str(args.note_length)))
+    return node, core

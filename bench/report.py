@@ -14,7 +14,6 @@ the waited-for children). Medians of the rounds. Targets (issue 17): the
 report under 3 s, GDB's peak memory under the floor's plus 100 MB.
 """
 
-import argparse
 import os
 import resource
 import statistics
@@ -23,9 +22,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures  # noqa: E402
-
-BENCH = os.path.dirname(os.path.abspath(__file__))
+import gdb_rounds  # noqa: E402
 NODE_GDB = os.path.join(fixtures.REPO, "tools", "node-gdb")
 
 
@@ -47,17 +46,8 @@ def measure(cmd):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--version", default="20")
-    ap.add_argument("--orders", type=int, default=1200000)
-    ap.add_argument("--note-length", type=int, default=600)
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    node = fixtures.node_binary(args.version)
-    name = "heap_big_%d_%d" % (args.orders, args.note_length)
-    _, core = fixtures.make_core(args.version, os.path.join(BENCH, "heap_big.js"), name=name,
-                                 node_args=("--expose-gc", "--max-old-space-size=8000"),
-                                 script_args=(str(args.orders), str(args.note_length)))
+    args = gdb_rounds.big_heap_arguments().parse_args()
+    node, core = gdb_rounds.big_heap_core(args)
     runs = {
         "GDB alone: load the core, info threads (the floor)":
             ["gdb", "-nx", "-batch", "-q", node, core, "-ex", "info threads"],

@@ -14,7 +14,6 @@ Targets (issue 16): node-timers and node-why under 1 s, v8 async under 2 s
 on the 1.27 GB core.
 """
 
-import argparse
 import os
 import sys
 
@@ -23,7 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures  # noqa: E402
 import gdb_rounds  # noqa: E402
 
-BENCH = os.path.dirname(os.path.abspath(__file__))
 
 GDB_SCRIPT = r"""
 python
@@ -49,17 +47,8 @@ COMMANDS = ["v8 findjsobjects", "v8 async", "node-why", "node-timers"]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--version", default="20")
-    ap.add_argument("--orders", type=int, default=1200000)
-    ap.add_argument("--note-length", type=int, default=600)
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    node = fixtures.node_binary(args.version)
-    name = "heap_big_%d_%d" % (args.orders, args.note_length)
-    _, core = fixtures.make_core(args.version, os.path.join(BENCH, "heap_big.js"), name=name,
-                                 node_args=("--expose-gc", "--max-old-space-size=8000"),
-                                 script_args=(str(args.orders), str(args.note_length)))
+    args = gdb_rounds.big_heap_arguments().parse_args()
+    node, core = gdb_rounds.big_heap_core(args)
     print("core: %s (%.0f MiB)" % (core, os.path.getsize(core) / (1 << 20)), flush=True)
     rounds = gdb_rounds.run_rounds(node, core, "waits", GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY,
                                                                      "commands": COMMANDS}, args.rounds)

@@ -106,7 +106,10 @@ std::string Stacks(const DiagnosticReport& r) {
   if (crashed->native.size() > kTextNativeFrames) {
     out += "  ... " + std::to_string(crashed->native.size() - kTextNativeFrames) + " more frames (v8 bt)\n";
   }
-  for (const std::string& d : crashed->details) out += "  " + d + "\n";
+  if (!crashed->details.empty()) {
+    out += "  the JavaScript frames' arguments:\n";
+    for (const std::string& d : crashed->details) out += "    " + d + "\n";
+  }
   return out;
 }
 
@@ -127,7 +130,8 @@ std::string HeapPart(const DiagnosticReport& r) {
     }
     out += "\nHeap of " + std::string(e.env.thread == EnvironmentInfo::Thread::kMain ? "the main thread" : "a Worker") +
            ": " + Bytes(total) + " in its spaces, " + Bytes(used) + " used by live objects, " +
-           std::to_string(e.heap->native_contexts) + " native contexts\n" + rows;
+           std::to_string(e.heap->native_contexts) +
+           (e.heap->native_contexts == 1 ? " native context\n" : " native contexts\n") + rows;
   }
   if (!r.top_types.empty()) {
     out += "  Biggest types (every isolate):\n";
