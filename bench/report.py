@@ -15,11 +15,9 @@ report under 3 s, GDB's peak memory under the floor's plus 100 MB.
 """
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
