@@ -149,16 +149,18 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
     }
   };
 
+  // Bulk reads: a core's pages read by pread do not stay in GDB's resident
+  // memory, so scanning all writable memory costs no more than a buffer.
   for (const MemoryRange& range : ranges) {
     bool range_unreadable = false;
     for (uint64_t at = range.start & ~7ull; at < range.end && found.size() < max_contexts;) {
       uint64_t size = std::min<uint64_t>(kChunk - (at % kPage), range.end - at) & ~7ull;
       if (size == 0) break;
-      if (!heap.memory().Read(at, buffer.data(), size)) {
+      if (!heap.memory().ReadBulk(at, buffer.data(), size)) {
         // Part of the range may be missing (a truncated core): go on page by page.
         size = std::min<uint64_t>(kPage - (at % kPage), range.end - at) & ~7ull;
         if (size == 0) break;
-        if (!heap.memory().Read(at, buffer.data(), size)) {
+        if (!heap.memory().ReadBulk(at, buffer.data(), size)) {
           range_unreadable = true;
           at += size;
           continue;
@@ -166,7 +168,7 @@ std::vector<uint64_t> FindNativeContexts(Heap& heap, const std::vector<MemoryRan
       }
       // The words just past the chunk, when readable (a Map may straddle).
       uint64_t extra = std::min<uint64_t>(reach, range.end - at - size) & ~7ull;
-      if (extra && !heap.memory().Read(at + size, buffer.data() + size / 8, extra)) extra = 0;
+      if (extra && !heap.memory().ReadBulk(at + size, buffer.data() + size / 8, extra)) extra = 0;
       std::memset(reinterpret_cast<uint8_t*>(buffer.data()) + size + extra, 0, reach - extra);
       scanned += size;
       const uint64_t words = size / 8;
