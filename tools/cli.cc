@@ -356,12 +356,15 @@ const std::vector<CliCommand>& Commands() {
 void Usage(const char* program, FILE* out) {
   std::fprintf(out, "usage: %s NODE_BINARY CORE|pid:PID COMMAND [ARGS]\n"
                     "       %s --version | --help\n"
-                    "exit status: %d done; %d the command failed (one line on stderr); %d a wrong command line\n"
-                    "(unknown command or argument); %d the binary, core or process cannot be read; %d the\n"
-                    "binary has no V8 postmortem metadata (v8dbg_ symbols: not node)\n"
+                    "exit status:\n"
+                    "  %d  done\n"
+                    "  %d  the command failed (one line on stderr)\n"
+                    "  %d  a wrong command line (unknown command or argument, missing operand)\n"
+                    "  %d  the binary, the core or the process cannot be opened or read\n"
+                    "  %d  the binary has no V8 postmortem metadata (v8dbg_ symbols: not node)\n"
                     "--json: the answer as one JSON document (the GDB command's -json)\ncommands:\n",
                program, program, kExitOk, kExitFailed, kExitUsage, kExitUnreadable, kExitNoMetadata);
-  for (const CliCommand& c : Commands()) std::fprintf(out, "  %s %s\n", c.name, c.usage);
+  for (const CliCommand& c : Commands()) std::fprintf(out, "  %-16s %s\n", c.name, c.usage);
 }
 
 const CliCommand* FindCommand(const std::string& name) {
