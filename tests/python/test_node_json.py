@@ -416,3 +416,36 @@ def test_cli_exit_codes(version, env_core, tmp_path):
     assert code == 4 and "no V8 postmortem metadata" in err, err
     code, err = run(node, core, "handles", "--json", "0x1234")
     assert code == 1 and "0x1234 is none of the Environments found" in err, err
+
+
+# ---- a damaged core: what is intact, and where each walk stopped ----
+
+def test_damaged_queues_in_json(version, module_built):
+    """tests/fixtures/corrupt.js damages the handle and request queues, the
+    vm context's Environment* and two timer lists (test_robustness.py shows
+    the text): every document still parses, lists what precedes the damage
+    and says where each walk stopped."""
+    import damaged_core
+    _, core, addresses, _ = damaged_core.make(version)
+    gdb = Gdb(fixtures.node_binary(version), core)
+    commands = ["node-environments -json", "node-handles -json", "node-requests -json", "node-http -json",
+                "node-info -json", "node-timers -json", "node-why -json"]
+    envs, handles, requests, http, info, timers, why = documents(gdb.outputs(commands))
+    assert [e["address"] for e in envs["environments"]] == ["0x%016x" % int(addresses["environment"], 16)]
+    assert any("cannot be read" in r for r in envs["search"]["rejected"]), envs["search"]
+    main = handles["environments"][0]
+    assert sorted(h["class"] for h in main["handles"]) == ["FSEvent", "TCP"], main["handles"]
+    assert "(a cycle that misses the head)" in main["handles_error"], main
+    assert "%#x" % int(addresses["self_looped_node"], 16) in main["handles_error"], main
+    reqs = requests["environments"][0]
+    assert reqs["requests"][0]["class"] == "FSReqCallback" and reqs["requests"][0]["what"] == "stat"
+    assert "holds 0x4141414141414140, which cannot be read" in reqs["requests_error"], reqs
+    assert http["environments"][0]["servers"] == [] and http["environments"][0]["outgoing"] == []
+    assert any(a.endswith("corrupt.js") for a in info["argv"]), info
+    t = timers["environments"][0]
+    names = [x["callback"]["name"] for x in t["timers"]]
+    assert "loopy" in names and "stray" in names, names
+    assert any("loops or exceeds 100000 items" in p for p in t["problems"]), t["problems"]
+    assert any("which is no Timeout" in p for p in t["problems"]), t["problems"]
+    w = why["environments"][0]
+    assert "(a cycle that misses the head)" in w["handles_error"] and w["timers"] == t["timers"], w
