@@ -104,7 +104,7 @@ class _NodeAnswer(_NodeCommand):
 
 
 class NodeHandles(_NodeAnswer):
-    """List the libuv handles of every Node Environment: node-handles [-v] [ENV]
+    """List the libuv handles of every Node Environment: node-handles [-v] [-json] [ENV]
 
 One line per HandleWrap of each Environment's handle_wrap_queue_ (main thread
 first, then Workers): the C++ object, its JavaScript class (TCP, Pipe, TTY,
@@ -125,7 +125,7 @@ ENV limits the output to one Environment (an address from node-environments)."""
 
 
 class NodeHttp(_NodeAnswer):
-    """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
+    """List the HTTP requests in flight in every Node Environment: node-http [-v] [-json] [ENV]
 
 For each listening server (its JS object, fd and address), the requests its
 connections are handling: method and URL of each IncomingMessage, the
@@ -143,7 +143,7 @@ a request being handled. ENV limits the output to one Environment."""
 
 
 class NodeWhy(_NodeAnswer):
-    """Say why the process is still running: node-why [-v] [ENV]
+    """Say why the process is still running: node-why [-v] [-json] [ENV]
 
 For each Environment (main thread, Workers): what keeps its event loop
 alive, the ref'd active handles (with the JS object that owns each: the
@@ -164,7 +164,7 @@ says so. ENV limits the output to one Environment."""
 
 
 class NodeTimers(_NodeAnswer):
-    """List what each Node Environment will run later: node-timers [-v] [ENV]
+    """List what each Node Environment will run later: node-timers [-v] [-json] [ENV]
 
 Timers (setTimeout, setInterval) soonest first: the duration, when each is
 due against the loop's time in the dump (or "overdue by": the loop had not
@@ -181,7 +181,7 @@ object and the queue's address. ENV limits the output to one Environment."""
 
 
 class NodeRequests(_NodeAnswer):
-    """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
+    """List the libuv requests in flight in every Node Environment: node-requests [-v] [-json] [ENV]
 
 One line per ReqWrap of each Environment's req_wrap_queue_: the C++ object,
 its JavaScript class (FSReqCallback, GetAddrInfoReqWrap, TCPConnectWrap,
