@@ -449,3 +449,28 @@ def test_damaged_queues_in_json(version, module_built):
     assert any("which is no Timeout" in p for p in t["problems"]), t["problems"]
     w = why["environments"][0]
     assert "(a cycle that misses the head)" in w["handles_error"] and w["timers"] == t["timers"], w
+
+
+# ---- a live process: the kernel's socket tables fill in what memory lacks ----
+
+def test_live_process_json(version, module_built, tmp_path):
+    """node_env.js run under GDB and stopped at its abort: the ref'd handles
+    are process._getActiveHandles() (stdout and stderr are pipes there:
+    Node counts them too), and the ports listen(0) and bind(0) got, which
+    only the kernel knows, are in the JSON as in the text."""
+    node = fixtures.node_binary(version)
+    out = fixtures.run_gdb(["--args", node, os.path.join(fixtures.FIXTURES, "node_env.js")],
+                           ["run", "echo @@@\\n", "node-handles -json", "echo @@@\\n", "node-info -json",
+                            "echo @@@\\n", "kill"], cwd=str(tmp_path), timeout=600)
+    handles, info = documents(out.split("@@@\n")[1:3])
+    expect = fixtures.load_json(str(tmp_path / "expect.json"))
+    main, worker = by_thread(handles, "main"), by_thread(handles, "worker")
+    assert main["ref_count"] == len(expect["main"]["handles"]), main
+    assert worker["ref_count"] == len(expect["worker"]["handles"]), worker
+    m = expect["main"]
+    by_fd = {h["fd"]: h for h in main["handles"] if h["fd"] is not None}
+    for server in ("serverA", "serverB"):
+        assert "listening 127.0.0.1:%d" % m[server]["port"] in by_fd[m[server]["fd"]]["details"]
+    client = by_fd[m["client_fd"]]
+    assert client["peer"] == "127.0.0.1:%d" % m["serverA"]["port"] and client["local"].startswith("127.0.0.1:"), client
+    assert info["pid"] == expect["pid"] and info["argv"] == expect["argv"], info
