@@ -1,14 +1,14 @@
 // node-gdb-cli: the core's decoders without GDB.
 //   node-gdb-cli NODE_BINARY CORE|pid:PID COMMAND [ARGS]
 // The commands are the table at the end of this file and heap_cli.cc's;
-// `node-gdb-cli --help` lists them, `--version` says which node-gdb. Exit codes: 0, 1 when the core reports an
-// Error (the target cannot be read, a command's own usage), 2 for a wrong
-// command line.
+// `node-gdb-cli --help` lists them with the exit codes (cli_commands.h),
+// `--version` says which node-gdb.
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/bytecode/bytecode.h"
@@ -19,6 +19,7 @@
 #include "core/view/js_model.h"
 #include "core/view/source_listing.h"
 #include "core/node/node_env.h"
+#include "core/node/node_json.h"
 #include "core/node/node_queries.h"
 #include "core/target.h"
 #include "tools/cli_commands.h"
@@ -226,84 +227,125 @@ EnvironmentSearch Search(Target& target, const CliArgs& a) {
   return FindEnvironments(target, IsPid(a.source) ? ProcessHeapRanges(pid) : CoreFileHeapRanges(a.source));
 }
 
-bool Verbose(const CliArgs& a) { return !a.args.empty() && a.args[0] == "-v"; }
+// A node-* subcommand's arguments, as the GDB commands take them: -v,
+// --json (or -json), and an optional Environment address.
+struct NodeArgs {
+  bool verbose = false, json = false;
+  uint64_t env = 0;
+};
+NodeArgs ParseNodeArgs(const CliArgs& a, bool takes_verbose, bool takes_env) {
+  NodeArgs n;
+  for (const std::string& arg : a.args) {
+    if (takes_verbose && (arg == "-v" || arg == "--verbose")) {
+      n.verbose = true;
+    } else if (arg == "--json" || arg == "-json") {
+      n.json = true;
+    } else if (takes_env && !n.env && !arg.empty() && arg[0] != '-') {
+      char* end = nullptr;
+      n.env = std::strtoull(arg.c_str(), &end, 0);
+      if (*end || !n.env) throw CliUsageError(a.command + ": " + arg + " is not an Environment address");
+    } else {
+      throw CliUsageError(a.command + ": unknown argument " + arg);
+    }
+  }
+  return n;
+}
 
-// The search's summary, `text`, then the native contexts left out.
-int WithSummary(const EnvironmentSearch& search, const std::string& text) {
-  std::cout << text;
+int Pid(const CliArgs& a) { return IsPid(a.source) ? std::atoi(a.source.c_str() + 4) : 0; }
+
+// The text (the search's summary, the answer, the native contexts left
+// out) or the JSON document alone.
+int Write(const EnvironmentSearch& search, const std::string& answer, bool json) {
+  if (json) {
+    std::cout << answer << "\n";
+    return 0;
+  }
+  std::cout << search.Summary() << "\n" << answer;
   for (const std::string& r : search.rejected) std::cout << "ignored: " << r << "\n";
   return 0;
 }
 
 int Environments(Target& target, const CliArgs& a) {
+  NodeArgs n = ParseNodeArgs(a, false, false);
   EnvironmentSearch search = Search(target, a);
-  std::cout << search.Summary() << "\n";
   // Fails (exit 1) without Node's layout constants, as the handle and
   // request commands do.
   NodeLayout::Read(target);
-  return WithSummary(search, EnvironmentsText(target, search));
-}
-
-// A node-* answer over [-v]: the search's summary, then the answer's text.
-using NodeAnswer = std::string (*)(Target& target, const EnvironmentSearch& search, bool verbose);
-int Answer(Target& target, const CliArgs& a, NodeAnswer answer) {
-  EnvironmentSearch search = Search(target, a);
-  std::cout << search.Summary() << "\n";
-  return WithSummary(search, answer(target, search, Verbose(a)));
+  return Write(search, n.json ? EnvironmentsJson(target, search) : EnvironmentsText(target, search), n.json);
 }
 
 int Handles(Target& target, const CliArgs& a) {
-  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return HandlesText(t, s, v); });
+  NodeArgs n = ParseNodeArgs(a, true, true);
+  EnvironmentSearch search = Search(target, a);
+  return Write(search, n.json ? HandlesJson(target, search, n.env, Pid(a))
+                              : HandlesText(target, search, n.verbose, n.env, Pid(a)), n.json);
 }
 
 int Requests(Target& target, const CliArgs& a) {
-  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return RequestsText(t, s, v); });
+  NodeArgs n = ParseNodeArgs(a, true, true);
+  EnvironmentSearch search = Search(target, a);
+  return Write(search, n.json ? RequestsJson(target, search, n.env) : RequestsText(target, search, n.verbose, n.env),
+               n.json);
 }
 
 int Http(Target& target, const CliArgs& a) {
-  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return HttpText(t, s, v); });
+  NodeArgs n = ParseNodeArgs(a, true, true);
+  EnvironmentSearch search = Search(target, a);
+  return Write(search, n.json ? HttpJson(target, search, n.env, Pid(a))
+                              : HttpText(target, search, n.verbose, n.env, Pid(a)), n.json);
 }
 
 int Why(Target& target, const CliArgs& a) {
-  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return WhyAnswer(t, s, v, 0, 0, true); });
+  NodeArgs n = ParseNodeArgs(a, true, true);
+  EnvironmentSearch search = Search(target, a);
+  return Write(search, n.json ? WhyJson(target, search, n.env, Pid(a), true)
+                              : WhyAnswer(target, search, n.verbose, n.env, Pid(a), true), n.json);
 }
 
 int Timers(Target& target, const CliArgs& a) {
-  return Answer(target, a, [](Target& t, const EnvironmentSearch& s, bool v) { return TimersAnswer(t, s, v, 0); });
+  NodeArgs n = ParseNodeArgs(a, true, true);
+  EnvironmentSearch search = Search(target, a);
+  return Write(search, n.json ? TimersJson(target, search, n.env) : TimersAnswer(target, search, n.verbose, n.env),
+               n.json);
 }
 
+// As node-info: no summary line; the pid the core's process status gives
+// when process.pid cannot be read.
 int Info(Target& target, const CliArgs& a) {
+  NodeArgs n = ParseNodeArgs(a, false, false);
   EnvironmentSearch search = Search(target, a);
   auto* core = dynamic_cast<CoreFileMemory*>(&target.memory());
-  std::cout << InfoText(target, search, core ? core->pid() : 0, "from the core");
+  const int64_t pid = core ? core->pid() : Pid(a);
+  const std::string source = core ? "from the core file" : "of the live process";
+  std::cout << (n.json ? InfoJson(target, search, pid, source) + "\n" : InfoText(target, search, pid, source));
   return 0;
 }
 
 const std::vector<CliCommand>& Commands() {
   static const std::vector<CliCommand> commands = [] {
     std::vector<CliCommand> c = {
-        {"banner", "", Banner},
-        {"constants", "[PREFIX]", Constants},
-        {"print", "TAGGED...", Print},
-        {"inspect", "TAGGED...", DebugPrintCommand},
+        {"banner", "   (the node binary, its Node and V8 versions, as v8 info)", Banner},
+        {"constants", "[PREFIX]   (the v8dbg_ and nodedbg_ constants and their values)", Constants},
+        {"print", "TAGGED...   (v8 print: the JS view, as util.inspect)", Print},
+        {"inspect", "TAGGED...   (v8 inspect: the V8 view, as %DebugPrint)", DebugPrintCommand},
         {"describe", "TAGGED...   (the JS model's raw description)", Describe},
         {"bytecode", "TAGGED...   (v8 bytecode)", Bytecode},
         {"source", "[-l LINES] TAGGED...   (v8 source FUNCTION)", Source},
-        {"jsfunction", "TAGGED...", JsFunction},
-        {"sfi", "TAGGED...", Sfi},
-        {"script", "TAGGED...", Script},
-        {"scopeinfo", "TAGGED...", ScopeInfoCommand},
-        {"context", "TAGGED...", ContextCommand},
+        {"jsfunction", "TAGGED...   (a JSFunction's %DebugPrint, builtins named)", JsFunction},
+        {"sfi", "TAGGED...   (a SharedFunctionInfo's %DebugPrint)", Sfi},
+        {"script", "TAGGED...   (a Script's %DebugPrint)", Script},
+        {"scopeinfo", "TAGGED...   (a ScopeInfo's %DebugPrint)", ScopeInfoCommand},
+        {"context", "TAGGED...   (a Context's %DebugPrint)", ContextCommand},
         {"contextchain", "TAGGED...   (a context and its outer ones)", ContextChainCommand},
         {"environment", "TAGGED...   (Node's Environment* of a native context)", EnvironmentCommand},
         {"bytecode-tables", "   (what was read from the binary)", BytecodeTablesCommand},
-        {"environments", "", Environments},
-        {"handles", "[-v]", Handles},
-        {"requests", "[-v]", Requests},
-        {"http", "[-v]", Http},
-        {"why", "[-v]   (node-why)", Why},
-        {"timers", "[-v]   (node-timers)", Timers},
-        {"info", "", Info},
+        {"environments", "[--json]   (node-environments)", Environments},
+        {"handles", "[-v] [--json] [ENV]   (node-handles)", Handles},
+        {"requests", "[-v] [--json] [ENV]   (node-requests)", Requests},
+        {"http", "[-v] [--json] [ENV]   (node-http)", Http},
+        {"why", "[-v] [--json] [ENV]   (node-why)", Why},
+        {"timers", "[-v] [--json] [ENV]   (node-timers)", Timers},
+        {"info", "[--json]   (node-info)", Info},
     };
     for (const CliCommand& h : HeapCliCommands()) c.push_back(h);
     return c;
@@ -314,23 +356,63 @@ const std::vector<CliCommand>& Commands() {
 void Usage(const char* program, FILE* out) {
   std::fprintf(out, "usage: %s NODE_BINARY CORE|pid:PID COMMAND [ARGS]\n"
                     "       %s --version | --help\n"
-                    "exit status: 0 done, 1 the target or the command failed (one line on stderr),\n"
-                    "2 a wrong command line\ncommands:\n", program, program);
-  for (const CliCommand& c : Commands()) std::fprintf(out, "  %s %s\n", c.name, c.usage);
+                    "exit status:\n"
+                    "  %d  done\n"
+                    "  %d  the command failed (one line on stderr)\n"
+                    "  %d  a wrong command line (unknown command or argument, missing operand)\n"
+                    "  %d  the binary, the core or the process cannot be opened or read\n"
+                    "  %d  the binary has no V8 postmortem metadata (v8dbg_ symbols: not node)\n"
+                    "--json: the answer as one JSON document (the GDB command's -json)\ncommands:\n",
+               program, program, kExitOk, kExitFailed, kExitUsage, kExitUnreadable, kExitNoMetadata);
+  for (const CliCommand& c : Commands()) std::fprintf(out, "  %-16s %s\n", c.name, c.usage);
 }
 
-// The memory to read: a live process (pid:PID) or a core file, whose load
-// base of the binary gives the bias of a position-independent one.
-Target OpenTarget(const std::string& binary_path, const std::string& source) {
-  ElfFile binary(binary_path);
-  if (IsPid(source)) return Target(binary_path, std::make_shared<ProcessMemory>(std::atoi(source.c_str() + 4)), 0);
-  auto core = std::make_shared<CoreFileMemory>(source);
-  uint64_t bias = 0;
-  if (binary.is_position_independent()) {
-    uint64_t base = core->LoadBaseOf(binary_path);
-    if (base) bias = base - binary.FirstLoadAddress();
+const CliCommand* FindCommand(const std::string& name) {
+  for (const CliCommand& c : Commands()) {
+    if (name == c.name) return &c;
   }
-  return Target(binary_path, core, bias);
+  return nullptr;
+}
+
+// The binary, then the memory to read: a live process (pid:PID) or a core
+// file, whose load base of the binary gives the bias of a
+// position-independent one. Throws CliExit with the exit code of the step
+// that failed.
+struct CliExit {
+  int code;
+  std::string message;
+};
+
+Target OpenTarget(const std::string& binary_path, const std::string& source) {
+  std::optional<ElfFile> binary;
+  std::shared_ptr<Memory> memory;
+  uint64_t bias = 0;
+  try {
+    binary.emplace(binary_path);
+    if (IsPid(source)) {
+      memory = std::make_shared<ProcessMemory>(std::atoi(source.c_str() + 4));
+    } else {
+      auto core = std::make_shared<CoreFileMemory>(source);
+      if (binary->is_position_independent()) {
+        uint64_t base = core->LoadBaseOf(binary_path);
+        if (base) bias = base - binary->FirstLoadAddress();
+      }
+      memory = core;
+    }
+  } catch (const Error& e) {
+    throw CliExit{kExitUnreadable, e.what()};
+  }
+  try {
+    return Target(binary_path, memory, bias);
+  } catch (const Error& e) {
+    // What Program reads first is the binary's V8 metadata.
+    throw CliExit{kExitNoMetadata, e.what()};
+  }
+}
+
+// Heap subcommands (heap_cli.cc) say their usage as an Error starting "usage:".
+bool IsUsageError(const Error& e) {
+  return dynamic_cast<const CliUsageError*>(&e) || std::string(e.what()).rfind("usage:", 0) == 0;
 }
 
 }  // namespace
@@ -338,26 +420,30 @@ Target OpenTarget(const std::string& binary_path, const std::string& source) {
 int main(int argc, char** argv) {
   if (argc == 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
     std::printf("node-gdb-cli %s\n", NODE_GDB_VERSION);
-    return 0;
+    return kExitOk;
   }
   if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
     Usage(argv[0], stdout);
-    return 0;
+    return kExitOk;
   }
   if (argc < 4) {
     Usage(argv[0], stderr);
-    return 2;
+    return kExitUsage;
+  }
+  CliArgs args{argv[1], argv[2], argv[3], std::vector<std::string>(argv + 4, argv + argc)};
+  const CliCommand* command = FindCommand(args.command);
+  if (!command) {
+    std::fprintf(stderr, "node-gdb-cli: unknown command %s (--help lists them)\n", args.command.c_str());
+    return kExitUsage;
   }
   try {
-    CliArgs args{argv[1], argv[2], argv[3], std::vector<std::string>(argv + 4, argv + argc)};
     Target target = OpenTarget(args.binary, args.source);
-    for (const CliCommand& c : Commands()) {
-      if (args.command == c.name) return c.run(target, args);
-    }
-    std::fprintf(stderr, "unknown command %s\n", args.command.c_str());
-    return 2;
+    return command->run(target, args);
+  } catch (const CliExit& e) {
+    std::fprintf(stderr, "node-gdb-cli: %s\n", e.message.c_str());
+    return e.code;
   } catch (const Error& e) {
     std::fprintf(stderr, "node-gdb-cli: %s\n", e.what());
-    return 1;
+    return IsUsageError(e) ? kExitUsage : kExitFailed;
   }
 }

@@ -68,14 +68,17 @@ std::string Detail(const HandleWrapInfo& h, const std::string& prefix) {
   return "";
 }
 
-// "fd 27 127.0.0.1:8080 -> 127.0.0.1:50412": the socket as node-handles names it.
-std::string SocketText(const HandleWrapInfo& h) {
+}  // namespace
+
+std::string HttpSocketText(const HandleWrapInfo& h) {
   std::string text = Detail(h, "fd ");
   if (!h.local.empty() || !h.peer.empty()) {
     text += " " + (h.local.empty() ? std::string("?") : h.local) + " -> " + (h.peer.empty() ? std::string("?") : h.peer);
   }
   return text;
 }
+
+namespace {
 
 // http.Server (and https.Server, which shares its options) sets these in
 // its constructor; a net.Server has neither.
@@ -213,25 +216,6 @@ void ReadReceivingTime(Program& target, JsObjects& js, uint64_t socket, std::opt
 
 std::string ClientRequestText(const HttpClientRequest& r) { return r.method + " " + r.endpoint + " " + r.path; }
 
-namespace {
-
-using Served = std::pair<const HandleWrapInfo*, HttpIncoming>;
-using Sent = std::pair<const HandleWrapInfo*, HttpClientRequest>;  // no handle: queued in its agent
-
-struct HttpServer {
-  const HandleWrapInfo* handle;
-  std::vector<Served> requests;
-};
-
-struct HttpInFlight {
-  std::vector<HttpServer> servers;
-  std::vector<Served> orphans;  // their server is not among the handles
-  std::vector<Sent> outgoing;
-};
-
-// Sorts each stream handle's HTTP facts: servers, the requests their
-// connections are handling, client requests on sockets, then the requests
-// the agents seen queue.
 HttpInFlight CollectHttp(JsObjects& js, const HandleList& handles, Program* target, std::optional<uint64_t> loop_ms) {
   HttpInFlight http;
   size_t parser_slot = 0;
@@ -271,8 +255,10 @@ HttpInFlight CollectHttp(JsObjects& js, const HandleList& handles, Program* targ
   return http;
 }
 
-// A kernel-chosen port that only the kernel knows (a core): the local
-// address its connections have cached says it.
+namespace {
+
+}  // namespace
+
 std::string ServerListeningText(const HttpServer& s) {
   std::string text = Detail(*s.handle, "listening");
   const std::string chosen = " (kernel-chosen port)";
@@ -287,6 +273,8 @@ std::string ServerListeningText(const HttpServer& s) {
   return text;
 }
 
+namespace {
+
 // The servers and their requests, method and URL padded so that the sockets line up.
 std::string FormatServed(JsObjects& js, const HttpInFlight& http, bool verbose) {
   size_t width = 0;
@@ -294,9 +282,9 @@ std::string FormatServed(JsObjects& js, const HttpInFlight& http, bool verbose) 
     for (const auto& [h, in] : s.requests) width = std::max(width, in.method.size() + 1 + in.url.size());
   }
   for (const auto& [h, in] : http.orphans) width = std::max(width, in.method.size() + 1 + in.url.size());
-  auto line = [&](const Served& served) {
+  auto line = [&](const HttpServed& served) {
     const auto& [h, in] = served;
-    std::string text = "    " + Pad(in.method + " " + in.url, width) + "  socket " + SocketText(*h) + "  " +
+    std::string text = "    " + Pad(in.method + " " + in.url, width) + "  socket " + HttpSocketText(*h) + "  " +
                        Brief(js, in.message);
     if (in.receiving_ms) text += "  receiving for " + FormatJsNumber(std::floor(*in.receiving_ms)) + " ms";
     if (verbose) text += "  " + Brief(js, h->owner) + (in.response ? "  " + Brief(js, in.response) : "");
@@ -306,10 +294,10 @@ std::string FormatServed(JsObjects& js, const HttpInFlight& http, bool verbose) 
   for (const HttpServer& s : http.servers) {
     out += "  server " + Brief(js, s.handle->owner) + " " + Detail(*s.handle, "fd ") + "  " + ServerListeningText(s) +
            ": " + std::to_string(s.requests.size()) + (s.requests.size() == 1 ? " request\n" : " requests\n");
-    for (const Served& served : s.requests) out += line(served);
+    for (const HttpServed& served : s.requests) out += line(served);
   }
   if (!http.orphans.empty()) out += "  requests of servers not among the handles:\n";
-  for (const Served& served : http.orphans) out += line(served);
+  for (const HttpServed& served : http.orphans) out += line(served);
   return out;
 }
 
@@ -319,7 +307,7 @@ std::string FormatSent(JsObjects& js, const HttpInFlight& http, bool verbose) {
   for (const auto& [h, r] : http.outgoing) width = std::max(width, ClientRequestText(r).size());
   std::string out = "  outgoing requests:\n";
   for (const auto& [h, r] : http.outgoing) {
-    std::string where = h ? "socket " + SocketText(*h) : "no socket yet: queued in its agent";
+    std::string where = h ? "socket " + HttpSocketText(*h) : "no socket yet: queued in its agent";
     out += "    " + Pad(ClientRequestText(r), width) + "  " + where + "  " + Brief(js, r.request) +
            (verbose && h ? "  " + Brief(js, h->owner) : "") + "\n";
   }

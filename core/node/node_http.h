@@ -25,6 +25,7 @@
 namespace nodegdb {
 
 struct HandleList;
+struct HandleWrapInfo;
 class Program;
 
 struct HttpClientRequest {
@@ -56,6 +57,31 @@ std::optional<HttpIncoming> ReadIncoming(JsObjects& js, uint64_t socket);
 // that the next one is read without a search.
 void ReadReceivingTime(Program& target, JsObjects& js, uint64_t socket, std::optional<uint64_t> loop_ms,
                        HttpIncoming& in, size_t* parser_slot = nullptr);
+
+// What node-http lists for one Environment, sorted from its handle list:
+// servers with the requests their connections are handling, then client
+// requests on sockets and those their agents queue. The handle pointers
+// point into the HandleList given to CollectHttp.
+using HttpServed = std::pair<const HandleWrapInfo*, HttpIncoming>;
+using HttpSent = std::pair<const HandleWrapInfo*, HttpClientRequest>;  // null handle: queued in its agent
+struct HttpServer {
+  const HandleWrapInfo* handle;
+  std::vector<HttpServed> requests;
+};
+struct HttpInFlight {
+  std::vector<HttpServer> servers;
+  std::vector<HttpServed> orphans;  // their server is not among the handles
+  std::vector<HttpSent> outgoing;
+};
+// `target` (if given) reads the Parsers for the receiving times against
+// the loop's time `loop_ms`.
+HttpInFlight CollectHttp(JsObjects& js, const HandleList& handles, Program* target, std::optional<uint64_t> loop_ms);
+
+// "fd 27 127.0.0.1:8080 -> 127.0.0.1:50412": the socket as node-handles names it.
+std::string HttpSocketText(const HandleWrapInfo& h);
+// "listening 127.0.0.1:8080"; a kernel-chosen port that only the kernel
+// knows (a core) is taken from the local address its connections cached.
+std::string ServerListeningText(const HttpServer& s);
 
 // A one-line text of a client request: "GET 127.0.0.1:8080 /orders/42".
 std::string ClientRequestText(const HttpClientRequest& r);

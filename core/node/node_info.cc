@@ -35,6 +35,8 @@ NodeProcessInfo ReadNodeProcessInfo(Program& target, const EnvironmentSearch& se
     };
     info.argv = text("argv");
     info.exec_argv = text("execArgv");
+    info.argv_list = js.Strings(js.Get(info.process_object, "argv"));
+    info.exec_argv_list = js.Strings(js.Get(info.process_object, "execArgv"));
     info.exec_path = js.String(js.Get(info.process_object, "execPath"));
     if (auto pid = js.Number(js.Get(info.process_object, "pid"))) {
       info.pid = static_cast<int64_t>(*pid);

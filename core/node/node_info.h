@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/node/node_env.h"
 
@@ -19,6 +20,7 @@ struct NodeProcessInfo {
   std::string v8_version;     // process.versions.v8 ("11.3.244.8-node.38"), else the binary's V8 version
   uint64_t process_object = 0;  // tagged, 0 if not found
   std::optional<std::string> argv, exec_argv;  // util.inspect text of the arrays
+  std::optional<std::vector<std::string>> argv_list, exec_argv_list;  // their string elements (-json)
   std::optional<std::string> exec_path;
   std::optional<int64_t> pid;
   std::string pid_source;     // "process.pid", or the caller's source for `pid_hint`

@@ -3,12 +3,13 @@
 // data, the ListHead walks of its handle and request queues (with each
 // HandleWrap's and ReqWrap's libuv structure and JS wrapper), its libuv
 // loop, node-info's facts, and node-timers' lists over a bounded heap
-// walk. Roots are native contexts (tagged), Environment pointers and list
+// walk, each also as the -json answers write them. Roots are native contexts (tagged), Environment pointers and list
 // heads (untagged).
 #include "core/v8/context.h"
 #include "core/node/node_env.h"
 #include "core/node/node_handles.h"
 #include "core/node/node_info.h"
+#include "core/node/node_json.h"
 #include "core/node/node_timers.h"
 #include "fuzz/driver.h"
 
@@ -59,6 +60,16 @@ NODEGDB_FUZZ_TARGET(node) {
     }
     auto bounded = [](const WalkProgress& p) { return p.objects < 100000 && p.bytes_done < (64u << 20); };
     for (const EnvironmentTimers& t : FindTimers(*target, walker, infos, nullptr, bounded)) TimersText(t, true);
+    // The -json answers (node_json.h) over the same Environments.
+    EnvironmentSearch search;
+    search.environments = infos;
+    fuzz::Try([&] { TimersJson(*target, search, 0, bounded); });
+    fuzz::Try([&] { HandlesJson(*target, search); });
+    fuzz::Try([&] { RequestsJson(*target, search); });
+    fuzz::Try([&] { HttpJson(*target, search); });
+    fuzz::Try([&] { WhyJson(*target, search, 0, 0, false); });
+    fuzz::Try([&] { EnvironmentsJson(*target, search); });
+    fuzz::Try([&] { InfoJson(*target, search, 0, ""); });
   });
   for (uint64_t env : environments) {
     fuzz::Try([&] { CheckEnvironment(*target, layout, env); });

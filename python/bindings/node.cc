@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/node/node_env.h"
+#include "core/node/node_json.h"
 #include "core/node/node_queries.h"
 #include "core/node/node_why.h"
 #include "python/bindings/bindings.h"
@@ -73,6 +74,36 @@ void RegisterNode(py::module_& m) {
       "node_info",
       [](Target& t, const EnvironmentSearch& s, int64_t pid, const std::string& pid_source) {
         return InfoText(t, s, pid, pid_source);
+      },
+      py::arg("target"), py::arg("search"), py::arg("pid") = 0, py::arg("pid_source") = "");
+  // The same answers as one JSON document each (-json): core/node/node_json.h.
+  m.def(
+      "node_environments_json", [](Target& t, const EnvironmentSearch& s) { return EnvironmentsJson(t, s); },
+      py::arg("target"), py::arg("search"));
+  m.def(
+      "node_handles_json",
+      [](Target& t, const EnvironmentSearch& s, uint64_t only, int pid) { return HandlesJson(t, s, only, pid); },
+      py::arg("target"), py::arg("search"), py::arg("env") = 0, py::arg("pid") = 0);
+  m.def(
+      "node_requests_json",
+      [](Target& t, const EnvironmentSearch& s, uint64_t only) { return RequestsJson(t, s, only); },
+      py::arg("target"), py::arg("search"), py::arg("env") = 0);
+  m.def(
+      "node_http_json",
+      [](Target& t, const EnvironmentSearch& s, uint64_t only, int pid) { return HttpJson(t, s, only, pid); },
+      py::arg("target"), py::arg("search"), py::arg("env") = 0, py::arg("pid") = 0);
+  m.def(
+      "node_timers_json",
+      [](Target& t, const EnvironmentSearch& s, uint64_t only) { return TimersJson(t, s, only); },
+      py::arg("target"), py::arg("search"), py::arg("env") = 0);
+  m.def(
+      "node_why_json",
+      [](Target& t, const EnvironmentSearch& s, uint64_t only, int pid) { return WhyJson(t, s, only, pid, true); },
+      py::arg("target"), py::arg("search"), py::arg("env") = 0, py::arg("pid") = 0);
+  m.def(
+      "node_info_json",
+      [](Target& t, const EnvironmentSearch& s, int64_t pid, const std::string& pid_source) {
+        return InfoJson(t, s, pid, pid_source);
       },
       py::arg("target"), py::arg("search"), py::arg("pid") = 0, py::arg("pid_source") = "");
 }

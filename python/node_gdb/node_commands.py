@@ -1,5 +1,6 @@
 """GDB commands for Node's own structures: node-info, node-handles,
-node-requests, node-http and node-environments.
+node-requests, node-http, node-why, node-timers and node-environments,
+each also as one JSON document (-json, built by the core: node_json.h).
 
 The C++ core finds every node::Environment (main thread and Workers) through
 the native contexts of the V8 heaps and walks their handle and request
@@ -12,7 +13,7 @@ import gdb
 
 from . import loader, session
 from .common import one_line_errors
-from .options import Option, Options
+from .options import JSON, Option, Options, write_json
 
 
 def _maps_from_gdb():
@@ -38,24 +39,32 @@ def _find_environments(target):
     return target, search, pid
 
 
-VERBOSE_OPTIONS = Options(Option("verbose", doc="more detail on each line", aliases=("v", "-verbose")))
-NO_OPTIONS = Options()
+VERBOSE_OPTIONS = Options(Option("verbose", doc="more detail on each line", aliases=("v", "-verbose")), JSON)
+JSON_OPTIONS = Options(JSON)
 
 
 def _parse_args(arg, command):
-    """-v (GDB style: -verbose, --) and an optional Environment address
-    (any GDB expression)."""
+    """-v, -json (GDB style: -verbose, --) and an optional Environment
+    address (any GDB expression): (verbose, json, env)."""
     given, rest = VERBOSE_OPTIONS.parse(arg)
     env = 0
     if rest.strip():
         env = int(gdb.parse_and_eval(rest).cast(gdb.lookup_type("unsigned long")))
-    return given["verbose"], env
+    return given["verbose"], given["json"], env
 
 
-def _no_args(arg, command):
-    _, rest = NO_OPTIONS.parse(arg)
+def _json_only(arg, command):
+    """Whether -json was given; any other argument is one line."""
+    given, rest = JSON_OPTIONS.parse(arg)
     if rest.strip():
-        raise gdb.GdbError("%s takes no arguments" % command)
+        raise gdb.GdbError("%s takes no arguments but -json" % command)
+    return given["json"]
+
+
+_JSON_DOC = """
+-json writes the same facts (and those -v adds) as one JSON document on
+standard output instead: the Environment search, then one object per
+Environment, addresses as "0x%016x" strings."""
 
 
 class _NodeCommand(gdb.Command):
@@ -78,16 +87,24 @@ class _NodeAnswer(_NodeCommand):
     def __init__(self):
         super().__init__(self.command, gdb.COMMAND_DATA)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__doc__ += _JSON_DOC
+
     @one_line_errors
     def invoke(self, arg, from_tty):
-        verbose, env = _parse_args(arg, self.command)
+        verbose, json, env = _parse_args(arg, self.command)
         target, search, pid = environments()
-        args = (target, search, verbose, env) + ((pid,) if self.with_pid else ())
-        gdb.write(search.summary + "\n" + getattr(loader.import_core(), self.answer)(*args))
+        core = loader.import_core()
+        pid_arg = (pid,) if self.with_pid else ()
+        if json:
+            write_json(getattr(core, self.answer + "_json")(target, search, env, *pid_arg))
+            return
+        gdb.write(search.summary + "\n" + getattr(core, self.answer)(target, search, verbose, env, *pid_arg))
 
 
 class NodeHandles(_NodeAnswer):
-    """List the libuv handles of every Node Environment: node-handles [-v] [ENV]
+    """List the libuv handles of every Node Environment: node-handles [-v] [-json] [ENV]
 
 One line per HandleWrap of each Environment's handle_wrap_queue_ (main thread
 first, then Workers): the C++ object, its JavaScript class (TCP, Pipe, TTY,
@@ -108,7 +125,7 @@ ENV limits the output to one Environment (an address from node-environments)."""
 
 
 class NodeHttp(_NodeAnswer):
-    """List the HTTP requests in flight in every Node Environment: node-http [-v] [ENV]
+    """List the HTTP requests in flight in every Node Environment: node-http [-v] [-json] [ENV]
 
 For each listening server (its JS object, fd and address), the requests its
 connections are handling: method and URL of each IncomingMessage, the
@@ -126,7 +143,7 @@ a request being handled. ENV limits the output to one Environment."""
 
 
 class NodeWhy(_NodeAnswer):
-    """Say why the process is still running: node-why [-v] [ENV]
+    """Say why the process is still running: node-why [-v] [-json] [ENV]
 
 For each Environment (main thread, Workers): what keeps its event loop
 alive, the ref'd active handles (with the JS object that owns each: the
@@ -147,7 +164,7 @@ says so. ENV limits the output to one Environment."""
 
 
 class NodeTimers(_NodeAnswer):
-    """List what each Node Environment will run later: node-timers [-v] [ENV]
+    """List what each Node Environment will run later: node-timers [-v] [-json] [ENV]
 
 Timers (setTimeout, setInterval) soonest first: the duration, when each is
 due against the loop's time in the dump (or "overdue by": the loop had not
@@ -164,7 +181,7 @@ object and the queue's address. ENV limits the output to one Environment."""
 
 
 class NodeRequests(_NodeAnswer):
-    """List the libuv requests in flight in every Node Environment: node-requests [-v] [ENV]
+    """List the libuv requests in flight in every Node Environment: node-requests [-v] [-json] [ENV]
 
 One line per ReqWrap of each Environment's req_wrap_queue_: the C++ object,
 its JavaScript class (FSReqCallback, GetAddrInfoReqWrap, TCPConnectWrap,
@@ -185,17 +202,21 @@ class NodeEnvironments(_NodeCommand):
 Native contexts are found by scanning writable memory for the V8 maps of
 native contexts; each holds its Environment* in an embedder data slot.
 A Worker's line also says its threadId, the script it runs and the LWP of
-its thread (as `info threads` and `thread apply all bt` name it)."""
+its thread (as `info threads` and `thread apply all bt` name it).
+-json: the same as one JSON document on standard output."""
 
-    options = NO_OPTIONS
+    options = JSON_OPTIONS
 
     def __init__(self):
         super().__init__("node-environments", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _no_args(arg, "node-environments")
+        json = _json_only(arg, "node-environments")
         target, search, _pid = environments()
+        if json:
+            write_json(loader.import_core().node_environments_json(target, search))
+            return
         gdb.write(search.summary + "\n" + loader.import_core().node_environments(target, search))
         for line in search.rejected:
             gdb.write("  ignored: %s\n" % line)
@@ -205,19 +226,23 @@ class NodeInfo(_NodeCommand):
     """Show what the Node process was: versions, pid, execPath, argv, execArgv, threads.
 
 Read from the process's memory: the versions from node::per_process::metadata
-and process.versions, the rest from the main thread's `process` object."""
+and process.versions, the rest from the main thread's `process` object.
+-json: the same as one JSON document (argv and execArgv as arrays)."""
 
-    options = NO_OPTIONS
+    options = JSON_OPTIONS
 
     def __init__(self):
         super().__init__("node-info", gdb.COMMAND_STATUS, gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _no_args(arg, "node-info")
+        json = _json_only(arg, "node-info")
         target, search, _pid = environments()
         inferior = gdb.selected_inferior()
         source = "from the core file" if session.is_core() else "of the live process"
+        if json:
+            write_json(loader.import_core().node_info_json(target, search, max(inferior.pid, 0), source))
+            return
         gdb.write(loader.import_core().node_info(target, search, max(inferior.pid, 0), source))
 
 
