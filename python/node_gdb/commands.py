@@ -9,7 +9,7 @@ import json
 
 import gdb
 
-from . import VERSION, bytecode, loader, parameters, session
+from . import VERSION, bytecode, loader, parameters, session, values
 from .common import js_argument, one_line_errors
 from .options import JSON, Option, Options, write_json
 
@@ -63,7 +63,13 @@ Options (each for this command only; any unambiguous prefix works):
     @one_line_errors
     def invoke(self, arg, from_tty):
         given, rest = PRINT_OPTIONS.parse(arg)
-        target, word, text = js_argument(rest, "v8 print")
+        try:
+            target, word, text = js_argument(rest, "v8 print")
+        except values.EmptyHandle:
+            if not given["json"]:
+                raise
+            write_json(json.dumps({"type": "empty", "text": "<empty>"}))  # still one JSON document
+            return
         if given["json"]:
             write_json(_path_end_json(text) if word is None else target.print_json(word, **parameters.options(given)))
             return
