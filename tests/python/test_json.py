@@ -276,3 +276,39 @@ def test_bad_input_is_one_line(json_core):
         assert "internal error" not in out, (command, out)
         assert len(out.strip().splitlines()) == 1, (command, out)
         assert not out.lstrip().startswith("{"), (command, out)
+
+
+# ---- handles: a live process stopped in a -g addon ----
+
+def test_handle_variables_live(version, module_built):
+    """v8 print -json and the API on v8::Local variables (gdb.Values), an
+    empty one included, in the addon of test_handles.py."""
+    node = fixtures.node_binary(version)
+    addon = fixtures.build_addon(version)
+    workdir = os.path.join(fixtures.BUILD, "fixtures", version, "live-json")
+    os.makedirs(workdir, exist_ok=True)
+    commands = ["set breakpoint pending on", "break node_gdb_test_break", "run", "up"]
+    for c in ("v8 print -json empty_local", "v8 print -json object",
+              "python from node_gdb import api; print(api.describe(gdb.parse_and_eval('object'), depth=0)['text'])",
+              "python print(api.js_text(gdb.parse_and_eval('first')))",
+              "python print(hex(api.tagged(gdb.parse_and_eval('object'))))",
+              "python exec('try:\\n api.describe(gdb.parse_and_eval(\"empty_local\"))\\nexcept api.NodeGdbError as e:\\n print(\"RAISED\", e)')"):
+        commands += ["echo @@@\\n", c]
+    commands += ["echo @@@\\n", "kill"]
+    out = fixtures.run_gdb(["--args", node, os.path.join(fixtures.FIXTURES, "addon_main.js"), addon],
+                           commands, cwd=workdir, timeout=600)
+    assert_no_traceback(out)
+    expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
+    parts = [p.strip() for p in out.split("@@@\n")[1:-1]]
+    assert len(parts) == 6, out[-3000:]
+    empty, obj, shallow, first, address, raised = parts
+    assert parse(empty) == {"type": "empty", "text": "<empty>"}
+    obj = parse(obj)
+    assert obj["text"] == expect["object"] and obj["type"] == "object"
+    assert [p["key"] for p in obj["properties"]] == ["point", "list", "map", "text"]
+    point = obj["properties"][0]["value"]
+    assert point["constructor"] == "Point" and [p["value"]["value"] for p in point["properties"]] == [1, 2]
+    assert shallow == expect["object_depth0"]
+    assert first == expect["first"]
+    assert address == obj["address"]
+    assert raised.startswith("RAISED ") and "internal error" not in raised, raised
