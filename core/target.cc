@@ -2,6 +2,8 @@
 
 #include "core/node/base_object.h"
 #include "core/v8/map.h"
+#include "core/view/js_json.h"
+#include "core/view/js_model.h"
 #include "core/view/js_view.h"
 #include "core/view/v8_view.h"
 
@@ -10,6 +12,12 @@ namespace nodegdb {
 std::string Target::Print(uint64_t raw, InspectOptions options) {
   options.node_major = NodeMajor();
   return JsView(heap(), options).Format(raw);
+}
+
+std::string Target::PrintJson(uint64_t raw, InspectOptions options, int indent) {
+  options.node_major = NodeMajor();
+  HeapJsModel model(heap(), options);
+  return JsJson(model, raw, options, indent);
 }
 
 JsStructure Target::Structure(uint64_t raw, InspectOptions options, size_t limit) {

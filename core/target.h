@@ -25,6 +25,8 @@ class Target : public Program {
   // The JS view and the V8 view of a tagged value. `options.node_major`
   // is filled in from the process's Node version.
   std::string Print(uint64_t raw, InspectOptions options = {});
+  // The same value's structure as one JSON document (js_json.h).
+  std::string PrintJson(uint64_t raw, InspectOptions options = {}, int indent = 2);
   // Summary and children of a value, for structured display (GDB children, MI).
   JsStructure Structure(uint64_t raw, InspectOptions options, size_t limit);
   std::string DebugPrint(uint64_t raw, size_t string_limit = kV8ViewStringLimit);

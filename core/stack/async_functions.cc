@@ -11,7 +11,10 @@
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
 #include "core/v8/shared_function_info.h"
+#include "core/view/js_json.h"
+#include "core/view/js_model.h"
 #include "core/view/js_view.h"
+#include "core/view/json_writer.h"
 
 namespace nodegdb {
 
@@ -482,6 +485,68 @@ std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose,
     }
   }
   return text;
+}
+
+namespace {
+
+void ValuesJson(Heap& heap, JsonWriter& out, const std::vector<std::pair<std::string, uint64_t>>& values,
+                int node_major) {
+  InspectOptions options;
+  options.depth = 0;
+  options.max_string_length = 60;
+  options.max_array_length = 5;
+  options.node_major = node_major;
+  HeapJsModel model(heap, options);
+  out.BeginArray();
+  for (const auto& [name, raw] : values) {
+    out.BeginObject().Field("name", name).Key("value");
+    try {
+      JsonWriter one(0);
+      WriteJsJson(model, raw, options, one);
+      out.Raw(one.text());
+    } catch (const Error& e) {
+      out.BeginObject().Field("address", Hex(raw)).Field("error", e.what()).EndObject();
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+void SuspendedJson(Heap& heap, JsonWriter& out, const SuspendedFunction& f, bool verbose, int node_major) {
+  out.BeginObject().Field("kind", f.kind).Field("name", f.name);
+  if (!f.script.empty()) out.Field("script", f.script);
+  if (f.line) out.Field("line", f.line).Field("column", f.column);
+  if (!f.note.empty()) out.Field("note", f.note);
+  out.Field("where", SuspendedWhere(f)).Field("object", Hex(f.object)).Field("function", Hex(f.function));
+  if (f.promise) out.Field("promise", Hex(f.promise));
+  if (f.awaited) out.Field("awaited", Hex(f.awaited)).Field("awaited_state", f.awaited_state);
+  if (verbose) {
+    out.Key("arguments");
+    ValuesJson(heap, out, f.arguments, node_major);
+    out.Key("locals");
+    ValuesJson(heap, out, f.locals, node_major);
+  }
+  out.EndObject();
+}
+}  // namespace
+
+std::string AsyncStacksJson(Heap& heap, const AsyncStacks& stacks, bool verbose, int node_major, int indent) {
+  std::map<std::string, size_t> kinds;
+  for (const SuspendedFunction& f : stacks.functions) kinds[f.kind]++;
+  JsonWriter out(indent);
+  out.BeginObject().Field("suspended", static_cast<uint64_t>(stacks.functions.size())).Key("kinds").BeginObject();
+  for (const auto& [kind, n] : kinds) out.Field(kind, static_cast<uint64_t>(n));
+  out.EndObject().Key("stacks").BeginArray();
+  for (const AsyncStacks::Stack& s : stacks.stacks) {
+    out.BeginObject().Field("count", static_cast<uint64_t>(s.count)).Key("objects").BeginArray();
+    for (size_t k = 0; k < s.objects.size() && k < (verbose ? s.objects.size() : 1); k++) out.String(Hex(s.objects[k]));
+    out.EndArray().Key("functions").BeginArray();
+    // The first instance's chain, innermost first: the awaited-by order.
+    for (int at : s.chain) SuspendedJson(heap, out, stacks.functions[static_cast<size_t>(at)], verbose, node_major);
+    out.EndArray().EndObject();
+  }
+  out.EndArray().Field("walk", stacks.report.Summary()).EndObject();
+  return out.Take();
 }
 
 }  // namespace nodegdb

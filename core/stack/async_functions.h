@@ -94,4 +94,13 @@ std::vector<AsyncFrame> AsyncContinuation(Heap& heap, uint64_t generator, size_t
 // the JS view, util.inspect at depth 0).
 std::string AsyncStacksText(Heap& heap, const AsyncStacks& stacks, bool verbose, int node_major = 20);
 
+// The same answer as one JSON document (`v8 async -json`):
+// {"suspended": N, "kinds": {"async function": n, ...}, "stacks": [{"count",
+// "objects": ["0x..."], "functions": [{"kind", "name", "script", "line",
+// "column", "object", "function", "awaited", "awaited_state", ...}]}]};
+// the walk's summary goes in "walk". verbose: every instance's object, and
+// each function's "arguments" and "locals" as v8 print -json values (depth 0).
+std::string AsyncStacksJson(Heap& heap, const AsyncStacks& stacks, bool verbose, int node_major = 20,
+                            int indent = 2);
+
 }  // namespace nodegdb

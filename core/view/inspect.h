@@ -95,6 +95,11 @@ struct JsDescription {
   std::string text;
   bool is_number = false;  // kPrimitive numbers and bigints (util.inspect right-aligns them)
   bool is_string = false;  // kPrimitive strings
+  // kPrimitive strings, for JSON answers (js_json.h): the string itself as
+  // UTF-8 (lone surrogates as U+FFFD), cut to max_string_length UTF-16
+  // units, and its whole length in UTF-16 units.
+  std::string string_value;
+  uint64_t string_length = 0;
 
   // What util.inspect's getConstructorName finds: starting at the object,
   // the first own `constructor` data property on the chain holding a

@@ -112,14 +112,18 @@ JsDescription HeapJsModel::Describe(uint64_t raw) {
   return DescribeHeapObject(t.address);
 }
 
-std::string HeapJsModel::PrimitiveText(uint64_t address, bool* is_number, bool* is_string) {
+std::string HeapJsModel::PrimitiveText(uint64_t address, JsDescription& d) {
   int type = heap_.InstanceTypeOf(address);
   switch (heap_.KindOf(type)) {
-    case ObjectKind::kString:
-      *is_string = true;
-      return QuoteJsString(ReadString(heap_, address, options_.max_string_length));
+    case ObjectKind::kString: {
+      d.is_string = true;
+      StringContents contents = ReadString(heap_, address, options_.max_string_length);
+      d.string_value = Utf16ToUtf8(contents.units);
+      d.string_length = static_cast<uint64_t>(contents.length);
+      return QuoteJsString(contents);
+    }
     case ObjectKind::kHeapNumber:
-      *is_number = true;
+      d.is_number = true;
       return InspectJsNumber(ReadHeapNumber(heap_, address));
     case ObjectKind::kOddball:
     case ObjectKind::kHole:
@@ -143,7 +147,7 @@ JsDescription HeapJsModel::DescribeHeapObject(uint64_t address) {
   ObjectKind kind = heap_.KindOf(type);
   if (kind != ObjectKind::kOther && kind != ObjectKind::kMap) {
     d.kind = JsKind::kPrimitive;
-    d.text = PrimitiveText(address, &d.is_number, &d.is_string);
+    d.text = PrimitiveText(address, d);
     return d;
   }
   const JSClassLayout& l = heap_.LayoutOf<JSClassLayout>();

@@ -88,7 +88,8 @@ class HeapJsModel : public JsModel {
   // otherwise. *getter: the first such property was an accessor.
   std::string ToStringTag(uint64_t address, const MapInfo& map, bool* getter);
   std::string FindToStringTag(uint64_t address, const MapInfo& map, bool* getter);
-  std::string PrimitiveText(uint64_t raw, bool* is_number, bool* is_string);
+  // The primitive's util.inspect text; strings and numbers also mark `d`.
+  std::string PrimitiveText(uint64_t raw, JsDescription& d);
 
   Heap& heap_;
   InspectOptions options_;

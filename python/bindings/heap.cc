@@ -158,6 +158,15 @@ class HeapSession {
     return py::make_tuple(AsyncStacksText(target_->heap(), stacks, verbose, target_->NodeMajor()), stacks.report.Summary(), stacks.report.failed_bytes());
   }
 
+  // v8 async -json: the same as one JSON document.
+  py::tuple AsyncStacksJsonOf(bool verbose, py::object progress_callback) {
+    Progress progress(progress_callback);
+    AsyncStacks stacks = FindAsyncStacks(target_->heap(), *walker_, progress.fn());
+    progress.Check(stacks.report);
+    return py::make_tuple(AsyncStacksJson(target_->heap(), stacks, verbose, target_->NodeMajor()),
+                          stacks.report.failed_bytes());
+  }
+
   std::string Pages() {
     const HeapPageSet& set = walker_->pages();
     std::string out;
@@ -199,7 +208,9 @@ void RegisterHeap(py::module_& m) {
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
-           "(text, walk summary, failed bytes) of the suspended async functions and generators");
+           "(text, walk summary, failed bytes) of the suspended async functions and generators")
+      .def("async_stacks_json", &HeapSession::AsyncStacksJsonOf, py::arg("verbose") = false,
+           py::arg("progress") = py::none(), "(JSON document, failed bytes) of the same (v8 async -json)");
 }
 
 }  // namespace nodegdb

@@ -54,6 +54,17 @@ py::dict InfoDict(const FrameInfo& f) {
   py::list inlined;
   for (const FrameInfo::Inlined& i : f.inlined) inlined.append(py::make_tuple(i.Text(), i.script, i.line));
   d["inlined"] = inlined;
+  // The same with their parts, for JSON answers (v8 bt -json).
+  py::list parts;
+  for (const FrameInfo::Inlined& i : f.inlined) {
+    py::dict p;
+    p["name"] = i.name;
+    p["script"] = i.script;
+    p["line"] = i.line;
+    p["column"] = i.column;
+    parts.append(p);
+  }
+  d["inlined_frames"] = parts;
   return d;
 }
 

@@ -50,6 +50,13 @@ void RegisterTarget(py::module_& m) {
           },
           py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000, py::arg("array_length") = 100,
           "JS view (util.inspect text)")
+      .def(
+          "print_json",
+          [](Target& t, uint64_t raw, int depth, size_t string_length, size_t array_length, int indent) {
+            return t.PrintJson(raw, Options(depth, string_length, array_length), indent);
+          },
+          py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000, py::arg("array_length") = 100,
+          py::arg("indent") = 2, "JS value's structure as one JSON document (core/view/js_json.h)")
       .def("structure", &StructureTuple, py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000,
            py::arg("array_length") = 100, py::arg("limit") = 1000,
            "(summary, display hint, [(name, tagged word or None, text)]) for structured display")

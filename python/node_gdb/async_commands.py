@@ -7,10 +7,25 @@ import gdb
 
 from .common import one_line_errors
 from .heap_commands import _Progress, _heap, _run
-from .options import Option, Options
+from .options import JSON, Option, Options, write_json
 
 OPTIONS = Options(Option("verbose", doc="every instance's generator object, not only the first",
-                         aliases=("v",)))
+                         aliases=("v",)), JSON)
+
+
+class _QuietProgress(_Progress):
+    """Progress without the "walked X of Y MiB" lines: standard output holds
+    only the JSON document (Ctrl-C still stops the walk)."""
+
+    def __call__(self, done, total, objects):
+        self.done, self.total = done, total
+        return True
+
+
+def async_json(verbose=False):
+    """The `v8 async -json` document (text)."""
+    text, _ = _run(_QuietProgress("v8 async"), _heap().async_stacks_json, verbose)
+    return text
 
 
 class V8Async(gdb.Command):
@@ -22,6 +37,9 @@ its state, and the async functions awaiting its own promise, as V8's async
 stack traces follow them. Equal stacks are counted together
 (`37 × async function query (db.js:40:9)` then `awaited by handler (...)`),
 most first; each block names a generator object to `v8 print` or `v8 inspect`.
+-json: the same groups as one JSON document ({"suspended", "kinds", "stacks":
+[{"count", "objects", "functions": [{"kind", "name", "script", "line",
+"column", "awaited", "awaited_state", ...}]}], "walk"}).
 Options:
 %s""" % OPTIONS.help()
 
@@ -35,7 +53,10 @@ Options:
     def invoke(self, arg, from_tty):
         given, rest = OPTIONS.parse(arg)
         if rest.strip():
-            raise gdb.GdbError("usage: v8 async [-v]")
+            raise gdb.GdbError("usage: v8 async [-v] [-json]")
+        if given["json"]:
+            write_json(async_json(given["verbose"]))
+            return
         text, summary, _ = _run(_Progress("v8 async"), _heap().async_stacks, given["verbose"])
         gdb.write(text + summary)
 

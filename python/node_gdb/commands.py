@@ -5,16 +5,19 @@ that says how to build the C++ module when it is missing.
 Every command reports problems as one line (common.one_line_errors).
 """
 
+import json
+
 import gdb
 
-from . import VERSION, bytecode, loader, parameters, session
+from . import VERSION, bytecode, loader, parameters, session, values
 from .common import js_argument, one_line_errors
-from .options import Option, Options
+from .options import JSON, Option, Options, write_json
 
 PRINT_OPTIONS = Options(
     Option("depth", "uint", "how deep nested objects are shown (default: set v8 depth)"),
     Option("string-length", "uint", "characters of a string shown (default: set v8 string-length)"),
     Option("array-length", "uint", "items of an array, Map or Set shown (default: set v8 array-length)"),
+    JSON,
 )
 
 INSPECT_OPTIONS = Options(
@@ -46,6 +49,8 @@ class V8Print(gdb.Command):
     __doc__ = """Print a V8 value as util.inspect would: v8 print [OPTION]... [--] EXPR
 
 EXPR is a tagged value (integer or pointer) or a V8 handle variable.
+-json: the value's structure (type, constructor, properties, elements,
+entries, the util.inspect text) as one JSON document, within the same limits.
 Options (each for this command only; any unambiguous prefix works):
 %s""" % PRINT_OPTIONS.help()
 
@@ -58,8 +63,34 @@ Options (each for this command only; any unambiguous prefix works):
     @one_line_errors
     def invoke(self, arg, from_tty):
         given, rest = PRINT_OPTIONS.parse(arg)
-        target, word, text = js_argument(rest, "v8 print")
+        try:
+            target, word, text = js_argument(rest, "v8 print")
+        except values.EmptyHandle:
+            if not given["json"]:
+                raise
+            write_json(json.dumps({"type": "empty", "text": "<empty>"}))  # still one JSON document
+            return
+        if given["json"]:
+            write_json(_path_end_json(text) if word is None else target.print_json(word, **parameters.options(given)))
+            return
         gdb.write((text if word is None else target.print_value(word, **parameters.options(given))) + "\n")
+
+
+def _path_end_json(text):
+    """JSON of a path's end that has no tagged word (a number or boolean
+    unboxed in its holder): its text is the JS literal."""
+    value = {"true": True, "false": False}.get(text)
+    if value is None:
+        try:
+            value = float(text)
+            value = int(value) if value.is_integer() and text.lstrip("-").isdigit() else value
+        except ValueError:
+            value = None
+    kind = "boolean" if isinstance(value, bool) else "number" if value is not None else "internal"
+    document = {"type": kind, "text": text}
+    if value is not None and value == value and value not in (float("inf"), float("-inf")):
+        document["value"] = value
+    return json.dumps(document, indent=2)
 
 
 class V8Inspect(gdb.Command):

@@ -17,7 +17,7 @@ import gdb.unwinder
 from gdb.FrameDecorator import FrameDecorator
 
 from . import loader, parameters, session
-from .options import Option, Options
+from .options import JSON, Option, Options, write_json
 from .common import js_argument, one_line_errors
 
 NAME = "node-gdb-v8"
@@ -381,19 +381,47 @@ BT_OPTIONS = Options(
     Option("depth", "uint", "how deep those values are shown (default: set v8 depth)"),
     Option("string-length", "uint", "characters of a string shown (default: set v8 string-length)"),
     Option("array-length", "uint", "items of an array shown (default: set v8 array-length)"),
+    JSON,
 )
-FRAME_OPTIONS = Options(*BT_OPTIONS.options[1:])
+FRAME_OPTIONS = Options(*BT_OPTIONS.options[1:-1])
+
+
+def collect_frames(count=None):
+    """(GDB frames, more follow, why the unwind stopped or None) of the
+    selected thread as `v8 bt [N]` lists them: N innermost, -N outermost."""
+    if decoder() is None:
+        raise gdb.GdbError("cannot read V8 frames of this process")
+    try:
+        frame = gdb.newest_frame()
+    except gdb.error as e:
+        raise gdb.GdbError(str(e))
+    want = None if count is None or count < 0 else count + 1
+    frames = []
+    stop = None
+    while frame is not None and len(frames) < _MAX_FRAMES and (want is None or len(frames) < want):
+        frames.append(frame)
+        try:
+            frame = frame.older()
+        except gdb.error as e:
+            stop = str(e)
+            break
+    more = want is not None and len(frames) == want
+    if more:
+        frames.pop()
+    if count is not None and count < 0:
+        frames = frames[count:]
+    return frames, more, stop
 
 
 def _parse_bt_args(arg):
-    """(count, show_args, value options) of `v8 bt [OPTION]... [N]`."""
+    """(count, show_args, value options, -json) of `v8 bt [OPTION]... [N]`."""
     given, rest = BT_OPTIONS.parse(arg)
     words = rest.split()
     if len(words) > 1 or (words and not re.fullmatch(r"-?\d+", words[0])):
-        raise gdb.GdbError("usage: v8 bt [-a] [-depth N] [N]  (N innermost frames, -N outermost; -a: receiver and arguments)")
+        raise gdb.GdbError("usage: v8 bt [-a] [-json] [-depth N] [N]  (N innermost frames, -N outermost; -a: receiver and arguments)")
     count = int(words[0]) if words else None
     values = {k: v for k, v in given.items() if k in ("depth", "string-length", "array-length")}
-    return count, given["args"], values
+    return count, given["args"], values, given["json"]
 
 
 class V8Backtrace(gdb.Command):
@@ -406,7 +434,10 @@ as V8's stack traces name it, script:line:column and the tier:
 Builtins show their name, entry and exit frames are marked.
 N: only the N innermost frames (-N: the N outermost). -a: also the receiver
 and the arguments of JavaScript frames, as util.inspect prints them (as
-deep as `set v8 depth` says, or -depth).
+deep as `set v8 depth` says, or -depth). -json: the same frames as one JSON
+document ({"thread", "frames": [{"level", "pc", "kind", "function",
+"script", "line", "column", ...}], "async": [...]}; with -a each frame's
+receiver and arguments as v8 print -json describes values).
 Options:
 %s""" % BT_OPTIONS.help()
 
@@ -418,29 +449,13 @@ Options:
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        count, show_args, values = _parse_bt_args(arg)
+        count, show_args, values, as_json = _parse_bt_args(arg)
         target = session.target()
-        if decoder() is None:
-            raise gdb.GdbError("cannot read V8 frames of this process")
-        try:
-            frame = gdb.newest_frame()
-        except gdb.error as e:
-            raise gdb.GdbError(str(e))
-        want = None if count is None or count < 0 else count + 1
-        frames = []
-        stop = None
-        while frame is not None and len(frames) < _MAX_FRAMES and (want is None or len(frames) < want):
-            frames.append(frame)
-            try:
-                frame = frame.older()
-            except gdb.error as e:
-                stop = str(e)
-                break
-        more = want is not None and len(frames) == want
-        if more:
-            frames.pop()
-        if count is not None and count < 0:
-            frames = frames[count:]
+        frames, more, stop = collect_frames(count)
+        if as_json:
+            from . import stack_json
+            write_json(stack_json.backtrace_json(target, frames, count, more, stop, show_args, values))
+            return
         out = [throw_banner()]
         for f in frames:
             out.append(self._frame_lines(f, target, show_args, values))
