@@ -17,7 +17,8 @@ from .options import JSON, Option, Options, write_json
 
 DEFAULT_INSTANCE_LIMIT = 50
 OBJECTS_OPTIONS = Options(
-    Option("d", doc="group each type's instances by shape: the property names of their maps, with counts"),
+    Option("detailed", doc="group each type's instances by shape: the property names of their maps, with counts "
+           "(llnode's -d)", aliases=("d",)),
     JSON,
 )
 INSTANCE_OPTIONS = Options(
@@ -113,7 +114,7 @@ one JSON document."""
             raise gdb.GdbError("usage: v8 findjsobjects [-d] [-json]  (no other arguments)")
         heap = _heap()
         progress = _Progress("v8 findjsobjects", quiet=given["json"])
-        if given["d"]:
+        if given["detailed"]:
             answer, summary, _ = _run(progress, heap.shapes, json=given["json"])
             if given["json"]:
                 return write_json(answer)

@@ -64,6 +64,15 @@ def test_every_equal_string_and_its_holders(strings):
     assert out.splitlines()[-1] == "3 strings equal to '%s', %d holders" % (NEEDLE, total)
 
 
+def test_two_byte_string(strings):
+    assert strings.expect["wide"] == ["Object.text"]
+    out = strings.gdb.outputs(["v8 findrefs -s snow-\u2603-man-77"])[0]
+    lines = out.splitlines()
+    assert re.match(r"^%s 'snow-\u2603-man-77' \((?:SEQ_)?TWO_BYTE_STRING_TYPE\): 1 holder$" % HEX, lines[0]), out
+    assert re.match(r"^  %s Object\.text$" % HEX, lines[1]), out
+    assert lines[-1] == "1 string equal to 'snow-\u2603-man-77', 1 holder"
+
+
 def test_json(strings):
     stdout, _ = strings.stdout_of("v8 findrefs -json -s '%s'" % NEEDLE)
     doc = json.loads(stdout)
