@@ -68,9 +68,13 @@ def test_two_byte_string(strings):
     assert strings.expect["wide"] == ["Object.text"]
     out = strings.gdb.outputs(["v8 findrefs -s snow-\u2603-man-77"])[0]
     lines = out.splitlines()
-    assert re.match(r"^%s 'snow-\u2603-man-77' \((?:SEQ_)?TWO_BYTE_STRING_TYPE\): 1 holder$" % HEX, lines[0]), out
+    # V8's own type names: STRING_TYPE in V8 11, SEQ_TWO_BYTE_STRING_TYPE since V8 12.
+    assert re.match(r"^%s 'snow-\u2603-man-77' \((?:SEQ_TWO_BYTE_)?STRING_TYPE\): 1 holder$" % HEX, lines[0]), out
     assert re.match(r"^  %s Object\.text$" % HEX, lines[1]), out
     assert lines[-1] == "1 string equal to 'snow-\u2603-man-77', 1 holder"
+    stdout, _ = strings.stdout_of("v8 findrefs -json -s snow-\u2603-man-77")
+    (found,) = json.loads(stdout)["strings"]
+    assert found["representation"] == "sequential" and found["one_byte"] is False
 
 
 def test_json(strings):
