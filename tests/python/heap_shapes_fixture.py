@@ -18,12 +18,14 @@ class ShapesCore:
         self.gdb = Gdb(self.binary, self.core)
         self.expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
 
-    def stdout_of(self, command):
+    def stdout_of(self, command, setup=()):
         """(stdout, stderr) of one GDB command in batch mode: what the command
         wrote on each, after what GDB printed loading the core."""
         cmd = ["gdb", "-nx", "-batch", "-iex", "set pagination off", "-iex", "set width 0", "-iex", "set confirm off",
-               "-ex", "source " + fixtures.GDB_PYTHON_ENTRY, "-ex", "echo @@@\\n", "-ex", command,
-               self.binary, self.core]
+               "-ex", "source " + fixtures.GDB_PYTHON_ENTRY]
+        for c in setup:
+            cmd += ["-ex", c]
+        cmd += ["-ex", "echo @@@\\n", "-ex", command, self.binary, self.core]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300,
                            env=fixtures.gdb_env())
         assert_no_traceback(r.stdout + r.stderr)

@@ -119,9 +119,15 @@ def test_no_such_string_and_bad_input(strings):
     assert "non-empty" in out[2]
 
 
-def test_json_progress_keeps_stdout_one_document(strings):
-    stdout, stderr = strings.stdout_of("v8 findrefs -json -s " + NEEDLE)
-    json.loads(stdout)  # nothing else on stdout
+def test_json_progress_goes_to_stderr(strings):
+    # A progress line at every callback of the walk, instead of every 2 seconds.
+    setup = ["python from node_gdb import heap_commands as h; h.PROGRESS_INTERVAL = 0"]
+    for command in ("v8 findrefs -json -s " + NEEDLE, "v8 findjsobjects -d -json"):
+        stdout, stderr = strings.stdout_of(command, setup)
+        json.loads(stdout)  # nothing else on stdout
+        assert re.search(r"(?m)^v8 find\w+: walked \d+ of \d+ MiB", stderr), stderr
+    stdout, _ = strings.stdout_of("v8 findrefs -s " + NEEDLE, setup)
+    assert re.search(r"(?m)^v8 findrefs: walked \d+ of \d+ MiB", stdout), stdout
 
 
 def test_cli(strings):
