@@ -231,6 +231,7 @@ class Describer {
       if (c.has_extension && slot == 2) return "Context.(extension)";
       return std::string(ContextClassName(c.kind)) + "[" + std::to_string(slot) + "]";
     }
+    if (heap_.IsString(type)) return StringSlot(type, offset, r.holder_class);
     if (type == property_cell_ && offset == 24) {
       return "global" + Accessor(heap_, heap_.ReadTagged(hit.holder + 8));
     }
@@ -272,6 +273,18 @@ class Describer {
       return coll + ((slot - 3) % 2 == 0 ? " key" : " value");
     }
     return r.holder_class + OffsetText(offset);
+  }
+
+  // A string's parts: "(ConsString).first", "(SlicedString).parent", "(ThinString).actual".
+  std::string StringSlot(int type, uint64_t offset, const std::string& cls) {
+    const Layout& l = heap_.layout();
+    const int64_t rep = l.string_representation_mask >= 0 ? (type & l.string_representation_mask) : -1;
+    const int64_t at = static_cast<int64_t>(offset);
+    if (rep == l.cons_string_tag && at == l.cons_first) return cls + ".first";
+    if (rep == l.cons_string_tag && at == l.cons_second) return cls + ".second";
+    if (rep == l.sliced_string_tag && at == l.sliced_parent) return cls + ".parent";
+    if (rep == l.thin_string_tag && at == l.thin_actual) return cls + ".actual";
+    return cls + OffsetText(offset);
   }
 
   std::string KeyBrief(const Tagged& key) {

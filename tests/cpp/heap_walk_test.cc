@@ -322,5 +322,26 @@ TEST_F(HeapWalkTest, EqualStringsAndTheirHolders) {
   EXPECT_THROW(FindEqualStrings(walker, namer, "", {}, 10), Error);
 }
 
+TEST_F(HeapWalkTest, AStringHeldByAnotherStringIsNamedByItsPart) {
+  // A flattened cons string keeps its flat copy as its first part.
+  const uint64_t cons_map = NewMap(41, 32);
+  const uint64_t flat = NEW_STRING("needle-text");
+  const uint64_t cons = Take(32);
+  Put(cons, cons_map + 1);
+  int32_t length = 11;
+  std::memcpy(Bytes(cons + 12), &length, 4);
+  Put(cons + 16, flat + 1);
+  Put(cons + 24, NEW_STRING("") + 1);
+  EndPages();
+  HeapWalker walker(*heap_);
+  ObjectNamer namer(*heap_, walker.sizer());
+  StringSearch found = FindEqualStrings(walker, namer, "needle-text", {}, 10);
+  ASSERT_EQ(found.strings.size(), 2u) << found.report.Summary();
+  EXPECT_EQ(found.strings[0].tagged, flat + 1);
+  ASSERT_EQ(found.strings[0].holders.size(), 1u);
+  EXPECT_EQ(found.strings[0].holders[0].slot_name, "(ConsString).first");
+  EXPECT_EQ(found.strings[1].representation, "cons");
+}
+
 }  // namespace
 }  // namespace nodegdb::testing
