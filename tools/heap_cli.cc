@@ -3,10 +3,12 @@
 // node-gdb-cli's command table (tools/cli_commands.h).
 //   heappages                 the pages the walk found
 //   heapwalk                  coverage of the walk, objects by V8 type
-//   findjsobjects             objects by class: instances, bytes, name
-//   findjsinstances NAME [N]  the first N (default 20) instances of NAME
+//   findjsobjects [-d]        objects by class: instances, bytes, name (-d: by shape)
+//   findjsinstances NAME [N] [-v]  the first N (default 20) instances of NAME (-v: whole views)
 //   findrefs TAGGED           who points to the object
 //   findrefs -n NAME          objects with an own property NAME
+//   findrefs -s STRING        strings equal to STRING and their holders
+// --json on the last three: the answer as one JSON document.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -18,7 +20,10 @@
 #include <vector>
 
 #include "core/heap/heap_census.h"
+#include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
+#include "core/heap/heap_shapes.h"
+#include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/target.h"
 #include "tools/cli_commands.h"
@@ -26,6 +31,14 @@
 namespace nodegdb {
 
 namespace {
+
+// Removes `flag` from the arguments; true if it was there.
+bool TakeFlag(std::vector<std::string>& args, const std::string& flag) {
+  auto it = std::find(args.begin(), args.end(), flag);
+  if (it == args.end()) return false;
+  args.erase(it);
+  return true;
+}
 
 class TypeCounter : public ObjectVisitor {
  public:
@@ -99,8 +112,35 @@ struct Census {
   double seconds = 0;
 };
 
-int FindJsObjects(Target& target, const CliArgs&) {
+// findjsobjects [-d] [--json]: the census, or (-d) each class's shapes; one walk either way.
+int FindJsObjects(Target& target, const CliArgs& a) {
+  std::vector<std::string> args = a.args;
+  const bool json = TakeFlag(args, "--json"), shapes = TakeFlag(args, "-d");
+  if (!args.empty()) throw Error("usage: findjsobjects [-d] [--json]");
+  if (shapes) {
+    HeapWalker walker(target.heap());
+    ObjectNamer namer(target.heap(), walker.sizer());
+    WalkReport report;
+    std::vector<ClassShapes> classes = FindShapes(walker, namer, {}, &report);
+    if (json) {
+      std::cout << ShapesJson(classes, report) << "\n";
+      return 0;
+    }
+    for (const ClassShapes& c : classes) {
+      std::printf("%s: %zu shape%s, %llu instance%s\n", c.name.c_str(), c.shapes.size(), c.shapes.size() == 1 ? "" : "s",
+                  static_cast<unsigned long long>(c.instances), c.instances == 1 ? "" : "s");
+      for (const Shape& sh : c.shapes) {
+        std::printf("  %llu \u00d7 %s\n", static_cast<unsigned long long>(sh.instances), ShapeText(sh).c_str());
+      }
+    }
+    std::cout << report.Summary();
+    return 0;
+  }
   Census c(target);
+  if (json) {
+    std::cout << CensusJson(c.census.Rows(), c.census.report()) << "\n";
+    return 0;
+  }
   std::printf(" Instances  Total Size Name\n ---------- ---------- ----\n");
   for (const CensusRow& r : c.census.Rows()) {
     std::printf(" %10llu %10llu %s\n", static_cast<unsigned long long>(r.count), static_cast<unsigned long long>(r.bytes),
@@ -111,15 +151,20 @@ int FindJsObjects(Target& target, const CliArgs&) {
   return 0;
 }
 
+// findjsinstances NAME [N] [-v] [--json]: the first N instances, each with its
+// one-line JS view, or (-v) its whole view as `v8 print` shows it.
 int FindJsInstances(Target& target, const CliArgs& a) {
+  std::vector<std::string> args = a.args;
+  const bool json = TakeFlag(args, "--json"), verbose = TakeFlag(args, "-v");
+  if (args.empty() || args.size() > 2) throw Error("usage: findjsinstances NAME [N] [-v] [--json]");
   Census c(target);
-  if (a.args.empty()) throw Error("usage: findjsinstances NAME [N]");
-  int64_t id = c.namer.Find(a.args[0]);
-  if (id < 0) throw Error("no objects named " + a.args[0]);
+  int64_t id = c.namer.Find(args[0]);
+  if (id < 0) throw Error("no objects named " + args[0]);
   std::vector<uint64_t> found = FindInstances(c.walker, c.namer, static_cast<uint32_t>(id), {});
-  size_t limit = a.args.size() > 1 ? std::strtoull(a.args[1].c_str(), nullptr, 0) : 20;
+  size_t limit = args.size() > 1 ? std::strtoull(args[1].c_str(), nullptr, 0) : 20;
   InspectOptions options;
-  options.depth = 0;
+  if (!verbose) options.depth = 0;
+  std::vector<ShownObject> shown;
   for (size_t i = 0; i < found.size() && i < limit; ++i) {
     uint64_t tagged = found[i] + target.heap().layout().tagging.heap_object_tag;
     std::string text;
@@ -128,8 +173,13 @@ int FindJsInstances(Target& target, const CliArgs& a) {
     } catch (const Error& e) {
       text = std::string("<") + e.what() + ">";
     }
-    std::printf("%s %s\n", Hex(tagged).c_str(), text.c_str());
+    shown.push_back({tagged, text});
   }
+  if (json) {
+    std::cout << InstancesJson(args[0], found.size(), 0, shown) << "\n";
+    return 0;
+  }
+  for (const ShownObject& o : shown) std::printf("%s %s\n", Hex(o.tagged).c_str(), o.view.c_str());
   std::printf("%zu instances", found.size());
   if (limit < found.size()) std::printf(" (listed the first %zu; a larger N lists more)", limit);
   std::printf("\n");
@@ -152,28 +202,80 @@ void PrintRefsTotal(uint64_t total, size_t listed, const char* what) {
   std::printf("\n");
 }
 
+// findrefs -s STRING: each string equal to STRING, then its holders.
+void PrintStringRefs(const std::string& text, const StringSearch& search) {
+  for (const EqualString& e : search.strings) {
+    std::printf("%s %s (%s): %llu holders\n", Hex(e.tagged).c_str(), e.representation.c_str(), e.type.c_str(),
+                static_cast<unsigned long long>(e.total_holders));
+    for (const HeapReference& r : e.holders) {
+      std::printf("  %s %s%s%s\n", Hex(r.owner ? r.owner : r.holder).c_str(), r.slot_name.c_str(), r.weak ? " (weak)" : "",
+                  r.owner ? (" in " + Hex(r.holder)).c_str() : "");
+    }
+  }
+  std::printf("%zu strings equal to the %zu bytes given, ", search.strings.size(), text.size());
+  PrintRefsTotal(search.total_holders, search.listed_holders, "holders");
+}
+
 // Who points to TAGGED, or (-n NAME) which objects have an own property
-// NAME; the first LIMIT (default 1000) of them, and how many there are.
+// NAME, or (-s STRING) the strings equal to STRING and who holds them; the
+// first LIMIT (default 1000) of them, and how many there are.
 int FindRefs(Target& target, const CliArgs& a) {
-  if (a.args.empty()) throw Error("usage: findrefs TAGGED [LIMIT] | findrefs -n NAME [LIMIT]");
+  std::vector<std::string> args = a.args;
+  const bool json = TakeFlag(args, "--json");
+  if (args.empty()) throw Error("usage: findrefs TAGGED [LIMIT] | findrefs -n NAME [LIMIT] | findrefs -s STRING [LIMIT] [--json]");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
   WalkReport report;
   uint64_t total = 0;
-  const bool by_name = a.args[0] == "-n" && a.args.size() > 1;
-  const size_t limit_at = by_name ? 2 : 1;
-  const size_t limit = a.args.size() > limit_at ? ParseRefsLimit(a.args[limit_at]) : 1000;
-  if (by_name) {
-    const std::string& name = a.args[1];
+  if ((args[0] == "-n" || args[0] == "-s") && args.size() < 2) throw Error("findrefs " + args[0] + ": give the NAME or STRING");
+  const bool by_name = args[0] == "-n" && args.size() > 1;
+  const bool by_string = args[0] == "-s" && args.size() > 1;
+  const size_t limit_at = by_name || by_string ? 2 : 1;
+  const size_t limit = args.size() > limit_at ? ParseRefsLimit(args[limit_at]) : 1000;
+  if (by_string) {
+    StringSearch search = FindEqualStrings(walker, namer, args[1], {}, limit);
+    if (json) {
+      std::cout << StringSearchJson(args[1], search) << "\n";
+    } else {
+      PrintStringRefs(args[1], search);
+    }
+  } else if (by_name) {
+    const std::string& name = args[1];
     std::vector<PropertyHolder> found = FindPropertyHolders(walker, namer, name, {}, limit, &report, &total);
+    if (json) {
+      std::vector<std::string> views;
+      InspectOptions options;
+      options.depth = 0;
+      for (const PropertyHolder& h : found) {
+        try {
+          views.push_back(h.accessor ? "" : target.Print(h.value, options));
+        } catch (const Error& e) {
+          views.push_back(std::string("<") + e.what() + ">");
+        }
+      }
+      std::cout << PropertyHoldersJson(name, found, views, total, report) << "\n";
+      return 0;
+    }
     for (const PropertyHolder& h : found) {
       std::printf("%s %s .%s = %s\n", Hex(h.object).c_str(), h.object_class.c_str(), name.c_str(),
                   h.accessor ? "[Getter/Setter]" : Hex(h.value).c_str());
     }
     PrintRefsTotal(total, found.size(), ("objects with a property " + name).c_str());
   } else {
-    uint64_t tagged = std::strtoull(a.args[0].c_str(), nullptr, 0);
+    uint64_t tagged = std::strtoull(args[0].c_str(), nullptr, 0);
     std::vector<HeapReference> found = FindReferences(walker, namer, tagged, {}, limit, &report, &total);
+    if (json) {
+      InspectOptions options;
+      options.depth = 0;
+      std::string view;
+      try {
+        view = target.Print(tagged, options);
+      } catch (const Error& e) {
+        view = std::string("<") + e.what() + ">";
+      }
+      std::cout << ReferencesJson({tagged, view}, found, total, report) << "\n";
+      return 0;
+    }
     for (const HeapReference& r : found) {
       std::printf("%s %s%s%s\n", Hex(r.holder).c_str(), r.slot_name.c_str(), r.weak ? " (weak)" : "",
                   r.owner ? (" in " + Hex(r.owner)).c_str() : "");
@@ -189,9 +291,9 @@ const std::vector<CliCommand>& HeapCliCommands() {
   static const std::vector<CliCommand> commands = {
       {"heappages", "   (the pages the heap walk found)", HeapPages},
       {"heapwalk", "   (coverage of the walk, objects by V8 type)", HeapWalk},
-      {"findjsobjects", "   (objects by class: instances, bytes, name)", FindJsObjects},
-      {"findjsinstances", "NAME [N]   (the first N, default 20, instances of NAME)", FindJsInstances},
-      {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT]   (who points to the object; objects with an own property NAME; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
+      {"findjsobjects", "[-d] [--json]   (objects by class: instances, bytes, name; -d: each class's shapes)", FindJsObjects},
+      {"findjsinstances", "NAME [N] [-v] [--json]   (the first N, default 20, instances of NAME; -v: whole JS views)", FindJsInstances},
+      {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT] | -s STRING [LIMIT] [--json]   (who points to the object; objects with an own property NAME; strings equal to STRING and their holders; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
   };
   return commands;
 }

@@ -43,6 +43,33 @@ struct Hit {
   bool weak;
   int type;
   uint64_t map;
+  uint64_t target;  // tagged (strong)
+};
+
+// The words that refer to one of the targets: two compares for one target,
+// a range check then a set for several.
+class Targets {
+ public:
+  explicit Targets(const std::vector<uint64_t>& targets) : set_(targets.begin(), targets.end()) {
+    for (uint64_t t : targets) lo_ = std::min(lo_, t), hi_ = std::max(hi_, t);
+    if (targets.size() == 1) single_ = targets[0];
+  }
+  // The target `word` refers to (0 if none); *weak if through a weak reference.
+  uint64_t Match(uint64_t word, bool* weak) const {
+    if (single_) {
+      if (word != single_ && word != (single_ | 2)) return 0;
+      *weak = word != single_;
+      return single_;
+    }
+    const uint64_t strong = word & ~uint64_t{2};
+    if ((word & 1) == 0 || strong < lo_ || strong > hi_ || !set_.count(strong)) return 0;
+    *weak = strong != word;
+    return strong;
+  }
+
+ private:
+  std::unordered_set<uint64_t> set_;
+  uint64_t lo_ = UINT64_MAX, hi_ = 0, single_ = 0;
 };
 
 // Which part of an object may hold tagged pointers: [8, end) of its bytes.
@@ -74,8 +101,8 @@ struct ScanPlan {
 
 class ReferenceScanner : public ObjectVisitor {
  public:
-  ReferenceScanner(Heap& heap, const ScanPlan& plan, uint64_t target, size_t limit)
-      : heap_(heap), plan_(plan), strong_(target), weak_(target | 2), limit_(limit) {}
+  ReferenceScanner(Heap& heap, const ScanPlan& plan, const Targets& targets, size_t limit)
+      : heap_(heap), plan_(plan), targets_(targets), limit_(limit) {}
   void Visit(const ObjectRef& o) override {
     uint64_t end = plan_.End(o);
     if (end <= 8) return;
@@ -83,7 +110,7 @@ class ReferenceScanner : public ObjectVisitor {
     for (uint64_t off = 8; off + 8 <= in_buffer; off += 8) {
       uint64_t w;
       std::memcpy(&w, o.bytes + off, 8);
-      if (w == strong_ || w == weak_) Add(o, off, w == weak_);
+      Check(o, off, w);
     }
     // A large object beyond the walk's buffer: the rest in chunks.
     std::vector<uint64_t> chunk;
@@ -92,23 +119,26 @@ class ReferenceScanner : public ObjectVisitor {
       if (n == 0) break;
       chunk.resize(n);
       if (!heap_.memory().ReadBulk(o.address + off, chunk.data(), n * 8)) break;
-      for (uint64_t i = 0; i < n; ++i) {
-        if (chunk[i] == strong_ || chunk[i] == weak_) Add(o, off + 8 * i, chunk[i] == weak_);
-      }
+      for (uint64_t i = 0; i < n; ++i) Check(o, off + 8 * i, chunk[i]);
       off += n * 8;
     }
   }
   std::vector<Hit> hits;
   uint64_t total = 0;  // every reference seen; only the first limit_ are kept
+  std::unordered_map<uint64_t, uint64_t> per_target;  // every reference seen, by target
 
  private:
-  void Add(const ObjectRef& o, uint64_t offset, bool weak) {
+  void Check(const ObjectRef& o, uint64_t offset, uint64_t word) {
+    bool weak = false;
+    const uint64_t target = targets_.Match(word, &weak);
+    if (!target) return;
     ++total;
-    if (hits.size() < limit_) hits.push_back({o.address, o.address + offset, weak, o.facts->type, o.map});
+    ++per_target[target];
+    if (hits.size() < limit_) hits.push_back({o.address, o.address + offset, weak, o.facts->type, o.map, target});
   }
   Heap& heap_;
   const ScanPlan& plan_;
-  uint64_t strong_, weak_;
+  const Targets& targets_;
   size_t limit_;
 };
 
@@ -157,6 +187,7 @@ class Describer {
   HeapReference Describe(const Hit& hit, const std::unordered_map<uint64_t, uint64_t>& owners) {
     const uint64_t tag = heap_.layout().tagging.heap_object_tag;
     HeapReference r;
+    r.target = hit.target;
     r.holder = hit.holder + tag;
     r.slot = hit.slot;
     r.weak = hit.weak;
@@ -200,6 +231,7 @@ class Describer {
       if (c.has_extension && slot == 2) return "Context.(extension)";
       return std::string(ContextClassName(c.kind)) + "[" + std::to_string(slot) + "]";
     }
+    if (heap_.IsString(type)) return StringSlot(type, offset, r.holder_class);
     if (type == property_cell_ && offset == 24) {
       return "global" + Accessor(heap_, heap_.ReadTagged(hit.holder + 8));
     }
@@ -243,6 +275,18 @@ class Describer {
     return r.holder_class + OffsetText(offset);
   }
 
+  // A string's parts: "(ConsString).first", "(SlicedString).parent", "(ThinString).actual".
+  std::string StringSlot(int type, uint64_t offset, const std::string& cls) {
+    const Layout& l = heap_.layout();
+    const int64_t rep = l.string_representation_mask >= 0 ? (type & l.string_representation_mask) : -1;
+    const int64_t at = static_cast<int64_t>(offset);
+    if (rep == l.cons_string_tag && at == l.cons_first) return cls + ".first";
+    if (rep == l.cons_string_tag && at == l.cons_second) return cls + ".second";
+    if (rep == l.sliced_string_tag && at == l.sliced_parent) return cls + ".parent";
+    if (rep == l.thin_string_tag && at == l.thin_actual) return cls + ".actual";
+    return cls + OffsetText(offset);
+  }
+
   std::string KeyBrief(const Tagged& key) {
     if (key.is_smi()) return std::to_string(key.smi);
     if (key.kind != Tagged::Kind::kStrong) return "?";
@@ -277,25 +321,31 @@ class Describer {
 
 }  // namespace
 
-std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
-                                          const ProgressFn& progress, size_t limit, WalkReport* report,
-                                          uint64_t* total) {
+namespace {
+
+ScanPlan PlanFor(HeapWalker& walker) {
   Heap& heap = walker.heap();
-  Tagged t = heap.Decode(target);
-  if (t.kind != Tagged::Kind::kStrong) {
-    throw Error(t.is_smi() && (target & 7) == 0 && target > 0x10000 ? NotTaggedMessage(target)
-                                                                     : Hex(target) + " is not a tagged heap object pointer");
-  }
-  heap.MapOf(t.address);  // a word that is no object is one line, not "0 references"
   ScanPlan plan;
   plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
   plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");
   plan.bytecode_header = heap.metadata().FindField("BytecodeArray", {"data"}).value_or(54);
   plan.instruction_header = heap.metadata().FindField("InstructionStream", {"instruction_start"}).value_or(32);
-  ReferenceScanner scanner(heap, plan, target, limit);
+  return plan;
+}
+
+// The references to any of `targets` (tagged, strong): one walk for the
+// slots, a second for the owners of backing stores among the holders.
+std::vector<HeapReference> Collect(HeapWalker& walker, ObjectNamer& namer, const std::vector<uint64_t>& targets,
+                                   const ProgressFn& progress, size_t limit, WalkReport* report, uint64_t* total,
+                                   std::unordered_map<uint64_t, uint64_t>* per_target) {
+  Heap& heap = walker.heap();
+  ScanPlan plan = PlanFor(walker);
+  Targets matcher(targets);
+  ReferenceScanner scanner(heap, plan, matcher, limit);
   WalkReport first = walker.Walk(scanner, progress);
   if (report) *report = first;
   if (total) *total = scanner.total;
+  if (per_target) *per_target = scanner.per_target;
   if (first.cancelled) return {};
 
   Describer describer(walker, namer);
@@ -316,6 +366,32 @@ std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer
   std::vector<HeapReference> out;
   for (const Hit& h : scanner.hits) out.push_back(describer.Describe(h, owners));
   return out;
+}
+
+}  // namespace
+
+std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
+                                          const ProgressFn& progress, size_t limit, WalkReport* report,
+                                          uint64_t* total) {
+  Heap& heap = walker.heap();
+  Tagged t = heap.Decode(target);
+  if (t.kind != Tagged::Kind::kStrong) {
+    throw Error(t.is_smi() && (target & 7) == 0 && target > 0x10000 ? NotTaggedMessage(target)
+                                                                     : Hex(target) + " is not a tagged heap object pointer");
+  }
+  heap.MapOf(t.address);  // a word that is no object is one line, not "0 references"
+  return Collect(walker, namer, {target}, progress, limit, report, total, nullptr);
+}
+
+std::vector<HeapReference> FindReferencesToAny(HeapWalker& walker, ObjectNamer& namer,
+                                               const std::vector<uint64_t>& targets, const ProgressFn& progress,
+                                               size_t limit, WalkReport* report,
+                                               std::unordered_map<uint64_t, uint64_t>* totals) {
+  if (targets.empty()) {
+    if (totals) totals->clear();
+    return {};
+  }
+  return Collect(walker, namer, targets, progress, limit, report, nullptr, totals);
 }
 
 namespace {

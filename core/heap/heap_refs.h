@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/v8/heap.h"
@@ -20,6 +21,7 @@
 namespace nodegdb {
 
 struct HeapReference {
+  uint64_t target = 0;      // tagged: the object referred to
   uint64_t holder = 0;      // tagged: the object whose slot points to the target
   uint64_t slot = 0;        // the slot's address
   bool weak = false;        // a weak reference (the low bits say so)
@@ -35,6 +37,14 @@ struct HeapReference {
 std::vector<HeapReference> FindReferences(HeapWalker& walker, ObjectNamer& namer, uint64_t target,
                                           const ProgressFn& progress, size_t limit, WalkReport* report,
                                           uint64_t* total = nullptr);
+
+// References to any of `targets` (tagged, strong pointers to heap objects)
+// in the same walks: the first `limit` in heap order (each with its
+// target), and in *totals how many the walk found per target.
+std::vector<HeapReference> FindReferencesToAny(HeapWalker& walker, ObjectNamer& namer,
+                                               const std::vector<uint64_t>& targets, const ProgressFn& progress,
+                                               size_t limit, WalkReport* report,
+                                               std::unordered_map<uint64_t, uint64_t>* totals);
 
 struct PropertyHolder {
   uint64_t object = 0;   // tagged

@@ -3,8 +3,14 @@
 // stepped over by its size and named as the census names it, and the
 // reference and property searches. Heap seeds (tools/make_fuzz_seeds.py
 // --heap groups) hold every page header and the first bytes of each page.
+// Also the shapes (`findjsobjects -d`: every map's descriptors) and the
+// string search (`findrefs -s`: strings of every representation compared,
+// then the references to all of them), with their JSON.
 #include "core/heap/heap_census.h"
+#include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
+#include "core/heap/heap_shapes.h"
+#include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/stack/async_functions.h"
 #include "fuzz/driver.h"
@@ -42,4 +48,9 @@ NODEGDB_FUZZ_TARGET(heap) {
     fuzz::Try([&] { namer.ClassOfAddress(root & ~uint64_t{7}); });
   }
   fuzz::Try([&] { FindPropertyHolders(walker, namer, "name", Bounded, 100, nullptr); });
+  fuzz::Try([&] {
+    WalkReport report;
+    ShapesJson(FindShapes(walker, namer, Bounded, &report), report);
+  });
+  fuzz::Try([&] { StringSearchJson("name", FindEqualStrings(walker, namer, "name", Bounded, 100)); });
 }

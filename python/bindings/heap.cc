@@ -10,7 +10,10 @@
 #include <memory>
 
 #include "core/heap/heap_census.h"
+#include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
+#include "core/heap/heap_shapes.h"
+#include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/stack/async_functions.h"
 #include "core/target.h"
@@ -44,6 +47,45 @@ class HeapSession {
   }
 
   bool has_census() const { return census_ != nullptr; }
+
+  // The census (walked if not yet) as one JSON document.
+  std::string CensusJsonOf(py::object progress_callback) {
+    Census(progress_callback);
+    return CensusJson(census_->Rows(), census_->report());
+  }
+
+  // v8 findjsobjects -d: ([(class, instances, [(instances, shape text)])], summary, failed bytes),
+  // or (JSON, summary, failed bytes). One walk (which also makes the census if there is none); cached.
+  py::tuple Shapes(py::object progress_callback, bool json) {
+    if (!shapes_) {
+      Progress progress(progress_callback);
+      WalkReport report;
+      std::vector<ClassShapes> found;
+      if (!census_) {
+        // No census yet: it comes from the same walk, fed beside the shapes.
+        auto census = std::make_unique<HeapCensus>(*walker_, *namer_);
+        ShapeCounter counter(target_->heap(), *namer_);
+        census->Build(progress.fn(), &counter);
+        progress.Check(census->report());
+        found = counter.Shapes();
+        report = census->report();
+        census_ = std::move(census);
+      } else {
+        found = FindShapes(*walker_, *namer_, progress.fn(), &report);
+        progress.Check(report);
+      }
+      shapes_ = std::make_unique<std::vector<ClassShapes>>(std::move(found));
+      shapes_report_ = report;
+    }
+    if (json) return py::make_tuple(ShapesJson(*shapes_, shapes_report_), shapes_report_.Summary(), shapes_report_.failed_bytes());
+    py::list rows;
+    for (const ClassShapes& c : *shapes_) {
+      py::list shapes;
+      for (const Shape& sh : c.shapes) shapes.append(py::make_tuple(sh.instances, ShapeText(sh)));
+      rows.append(py::make_tuple(c.name, c.instances, shapes));
+    }
+    return py::make_tuple(rows, shapes_report_.Summary(), shapes_report_.failed_bytes());
+  }
 
   // The census walk's figures, exact (benchmarks, tests).
   py::dict CensusReport() const {
@@ -95,12 +137,16 @@ class HeapSession {
   }
 
  public:
-  py::tuple FindRefs(uint64_t tagged, py::object progress_callback, size_t limit) {
+  py::tuple FindRefs(uint64_t tagged, py::object progress_callback, size_t limit, bool json) {
     Progress progress(progress_callback);
     WalkReport report;
     uint64_t total = 0;
     std::vector<HeapReference> refs = FindReferences(*walker_, *namer_, tagged, progress.fn(), limit, &report, &total);
     progress.Check(report);
+    if (json) {
+      std::string text = ReferencesJson({tagged, Brief(tagged, 0)}, refs, total, report);
+      return py::make_tuple(text, report.Summary(), report.failed_bytes(), total);
+    }
     py::list out;
     for (const HeapReference& r : refs) {
       out.append(py::make_tuple(r.holder, r.holder_class, r.slot_name, r.weak, r.owner, r.owner_class, r.slot));
@@ -108,18 +154,78 @@ class HeapSession {
     return py::make_tuple(out, report.Summary(), report.failed_bytes(), total);
   }
 
-  py::tuple PropertyHolders(const std::string& name, py::object progress_callback, size_t limit) {
+  py::tuple PropertyHolders(const std::string& name, py::object progress_callback, size_t limit, bool json) {
     Progress progress(progress_callback);
     WalkReport report;
     uint64_t total = 0;
     std::vector<PropertyHolder> holders =
         FindPropertyHolders(*walker_, *namer_, name, progress.fn(), limit, &report, &total);
     progress.Check(report);
+    if (json) {
+      std::vector<std::string> views;
+      for (const PropertyHolder& h : holders) views.push_back(h.accessor ? "" : Brief(h.value, 0));
+      return py::make_tuple(PropertyHoldersJson(name, holders, views, total, report), report.Summary(),
+                            report.failed_bytes(), total);
+    }
     py::list out;
     for (const PropertyHolder& h : holders) {
       out.append(py::make_tuple(h.object, h.object_class, h.accessor ? py::object(py::none()) : py::object(py::int_(h.value))));
     }
     return py::make_tuple(out, report.Summary(), report.failed_bytes(), total);
+  }
+
+  // v8 findrefs -s: ([(string, type, [(holder, holder class, slot name, weak, owner, owner class, slot)],
+  // holders in all)], summary, failed bytes, holders listed, holders in all, unreadable strings), or with
+  // `json` (JSON text, summary, failed bytes, ...).
+  py::tuple StringRefs(const std::string& text, py::object progress_callback, size_t limit, bool json) {
+    Progress progress(progress_callback);
+    StringSearch search = FindEqualStrings(*walker_, *namer_, text, progress.fn(), limit);
+    progress.Check(search.report);
+    py::object strings;
+    if (json) {
+      strings = py::str(StringSearchJson(text, search));
+    } else {
+      py::list list;
+      for (const EqualString& e : search.strings) {
+        py::list holders;
+        for (const HeapReference& r : e.holders) {
+          holders.append(py::make_tuple(r.holder, r.holder_class, r.slot_name, r.weak, r.owner, r.owner_class, r.slot));
+        }
+        list.append(py::make_tuple(e.tagged, e.type, holders, e.total_holders));
+      }
+      strings = list;
+    }
+    return py::make_tuple(strings, search.report.Summary(), search.report.failed_bytes(), search.listed_holders,
+                          search.total_holders, search.unreadable);
+  }
+
+  // The instances [start, end) of `name` as JSON: each one's JS view, one line
+  // (as the text lists them) or whole with `verbose` (as v8 print shows it).
+  std::string InstancesJsonOf(const std::string& name, size_t start, size_t end, bool verbose, int depth,
+                              size_t string_length, size_t array_length) {
+    const size_t total = Find(name, py::none()).size();
+    std::vector<ShownObject> shown;
+    for (uint64_t tagged : InstanceRange(name, start, end)) {
+      shown.push_back({tagged, verbose ? View(tagged, depth, string_length, array_length) : Brief(tagged, 160)});
+    }
+    return InstancesJson(name, total, std::min(start, total), shown);
+  }
+
+  // The whole JS view, as v8 print shows it; V8's brief form for what it cannot show.
+  std::string View(uint64_t tagged, int depth, size_t string_length, size_t array_length) {
+    InspectOptions options;
+    options.depth = depth;
+    options.max_string_length = string_length;
+    options.max_array_length = array_length;
+    try {
+      return target_->Print(tagged, options);
+    } catch (const Error&) {
+      try {
+        return V8View(target_->heap()).Brief(tagged);
+      } catch (const Error& e) {
+        return std::string("<") + e.what() + ">";
+      }
+    }
   }
 
   // One line of the JS view (util.inspect at depth 0), or V8's brief form
@@ -182,6 +288,8 @@ class HeapSession {
   std::unique_ptr<HeapWalker> walker_;
   std::unique_ptr<ObjectNamer> namer_;
   std::unique_ptr<HeapCensus> census_;
+  std::unique_ptr<std::vector<ClassShapes>> shapes_;
+  WalkReport shapes_report_;
   std::map<uint32_t, std::vector<uint64_t>> instances_;
 };
 
@@ -193,18 +301,32 @@ void RegisterHeap(py::module_& m) {
       .def("census", &HeapSession::Census, py::arg("progress") = py::none(),
            "([(name, instances, bytes, is_js)], coverage summary, bytes not walked); cached")
       .def_property_readonly("has_census", &HeapSession::has_census)
+      .def("census_json", &HeapSession::CensusJsonOf, py::arg("progress") = py::none(),
+           "the census (walked if not yet) as one JSON document")
+      .def("shapes", &HeapSession::Shapes, py::arg("progress") = py::none(), py::arg("json") = false,
+           "([(class, instances, [(instances, shape text)])] or JSON text, summary, bytes not walked); cached")
       .def("census_report", &HeapSession::CensusReport, "the census walk's exact figures (dict)")
       .def("instances", &HeapSession::Instances, py::arg("name"), py::arg("progress") = py::none(),
            "walks for every object named `name` (cached) and returns how many there are")
       .def("instance_range", &HeapSession::InstanceRange, py::arg("name"), py::arg("start"), py::arg("end"),
            "tagged addresses [start, end) of the instances of `name`, in address order")
       .def("find_refs", &HeapSession::FindRefs, py::arg("tagged"), py::arg("progress") = py::none(),
-           py::arg("limit") = 10000,
-           "([(holder, holder class, slot name, weak, owner, owner class, slot address)] (the first `limit`), "
-           "summary, bytes not walked, how many references there are)")
+           py::arg("limit") = 10000, py::arg("json") = false,
+           "([(holder, holder class, slot name, weak, owner, owner class, slot address)] (the first `limit`) "
+           "or JSON text, summary, bytes not walked, how many references there are)")
+      .def("string_refs", &HeapSession::StringRefs, py::arg("text"), py::arg("progress") = py::none(),
+           py::arg("limit") = 10000, py::arg("json") = false,
+           "([(string, type, [holder tuples as find_refs], holders in all)] or JSON text, summary, bytes not "
+           "walked, holders listed, holders in all, unreadable strings)")
+      .def("instances_json", &HeapSession::InstancesJsonOf, py::arg("name"), py::arg("start"), py::arg("end"),
+           py::arg("verbose") = false, py::arg("depth") = 2, py::arg("string_length") = 10000,
+           py::arg("array_length") = 100)
+      .def("view", &HeapSession::View, py::arg("tagged"), py::arg("depth") = 2, py::arg("string_length") = 10000,
+           py::arg("array_length") = 100, "the whole JS view, as v8 print shows it")
       .def("property_holders", &HeapSession::PropertyHolders, py::arg("name"), py::arg("progress") = py::none(),
-           py::arg("limit") = 10000,
-           "([(object, class, value or None)] (the first `limit`), summary, bytes not walked, how many there are)")
+           py::arg("limit") = 10000, py::arg("json") = false,
+           "([(object, class, value or None)] (the first `limit`) or JSON text, summary, bytes not walked, how many "
+           "there are)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),

@@ -11,19 +11,27 @@ import time
 
 import gdb
 
-from . import loader, session
+from . import loader, parameters, session
 from .common import one_line_errors, tagged_argument
-from .options import Option, Options
+from .options import JSON, Option, Options, write_json
 
 DEFAULT_INSTANCE_LIMIT = 50
-NO_OPTIONS = Options()
+OBJECTS_OPTIONS = Options(
+    Option("detailed", doc="group each type's instances by shape: the property names of their maps, with counts "
+           "(llnode's -d)", aliases=("d",)),
+    JSON,
+)
 INSTANCE_OPTIONS = Options(
     Option("limit", "uint", "how many instances to list (default 50; unlimited or all for every one)", aliases=("n",)),
     Option("start", "uint", "the index of the first one (default 0)", aliases=("s",)),
+    Option("verbose", doc="each instance's whole JS view, as v8 print shows it", aliases=("v",)),
+    JSON,
 )
 REFS_OPTIONS = Options(
     Option("limit", "uint", "how many to list (default 10000; 0 or unlimited for all); the total is always counted"),
     Option("name", "string", "the objects with an own property NAME instead", aliases=("n",)),
+    Option("string", doc="the rest is a STRING: every string equal to it and what holds each", aliases=("s",)),
+    JSON,
 )
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines
 
@@ -37,8 +45,10 @@ class _Progress:
     """Prints "walked X of Y MiB" every PROGRESS_INTERVAL seconds, through
     GDB's own output (so it pages and logs as GDB does)."""
 
-    def __init__(self, what):
+    def __init__(self, what, quiet=False):
         self.what = what
+        # With -json, stdout holds only the document: progress goes to stderr.
+        self.stream = gdb.STDERR if quiet else gdb.STDOUT
         self.start = time.monotonic()
         self.last = self.start
         self.done = 0
@@ -50,8 +60,9 @@ class _Progress:
         if now - self.last >= PROGRESS_INTERVAL:
             self.last = now
             gdb.write("%s: walked %d of %d MiB (%d%%), %s objects, %.0f s...\n" % (
-                self.what, done >> 20, total >> 20, 100 * done // max(total, 1), _count(objects), now - self.start))
-            gdb.flush()
+                self.what, done >> 20, total >> 20, 100 * done // max(total, 1), _count(objects), now - self.start),
+                self.stream)
+            gdb.flush(self.stream)
         return True
 
     def interrupted(self):
@@ -75,7 +86,7 @@ def _run(progress, call, *args, **kwargs):
 
 
 class V8FindJsObjects(gdb.Command):
-    """Count the heap's objects by type: v8 findjsobjects
+    """Count the heap's objects by type: v8 findjsobjects [-d] [-json]
 
 Walks every V8 heap page (each object once) and prints one row per type:
 instances, total bytes and the name a JS developer knows it by: the class
@@ -83,21 +94,35 @@ or constructor name for JS objects (HeldWidget, Object, Array, Map, ...) and
 V8's own type in parentheses for its internals ((SeqOneByteString),
 (FixedArray), (FunctionContext), (Code), ...). Biggest first, then the
 totals and what part of the heap was walked. The result is kept until the
-program runs again; Ctrl-C stops a long walk."""
+program runs again; Ctrl-C stops a long walk.
+
+-d groups each JS type's instances by shape: the property names their maps
+give them, with how many instances have each (`1,000 × { x, y }`);
+dictionary-mode objects are one group per type. -json writes the answer as
+one JSON document."""
 
     def __init__(self):
         super().__init__("v8 findjsobjects", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
     def complete(self, text, word):
-        return NO_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
+        return OBJECTS_OPTIONS.complete(text, word, fallback=gdb.COMPLETE_NONE)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        _, rest = NO_OPTIONS.parse(arg)
+        given, rest = OBJECTS_OPTIONS.parse(arg)
         if rest.strip():
-            raise gdb.GdbError("usage: v8 findjsobjects  (no arguments)")
+            raise gdb.GdbError("usage: v8 findjsobjects [-d] [-json]  (no other arguments)")
         heap = _heap()
-        rows, summary, _ = _run(_Progress("v8 findjsobjects"), heap.census)
+        progress = _Progress("v8 findjsobjects", quiet=given["json"])
+        if given["detailed"]:
+            answer, summary, _ = _run(progress, heap.shapes, json=given["json"])
+            if given["json"]:
+                return write_json(answer)
+            gdb.write(_shapes_text(answer) + summary)
+            return
+        if given["json"]:
+            return write_json(_run(progress, heap.census_json))
+        rows, summary, _ = _run(progress, heap.census)
         total_count = sum(r[1] for r in rows)
         total_bytes = sum(r[2] for r in rows)
         width = max(10, len(_count(total_count)), len(_count(total_bytes)))
@@ -110,13 +135,25 @@ program runs again; Ctrl-C stops a long walk."""
         gdb.write("\n".join(out) + "\n" + summary)
 
 
+def _shapes_text(classes):
+    """`Point: 2 shapes, 1,007 instances` and a line per shape under it."""
+    out = []
+    for name, instances, shapes in classes:
+        out.append("%s: %s, %s" % (name, _plural(len(shapes), "shape"), _plural(instances, "instance")))
+        width = max(len(_count(n)) for n, _ in shapes)
+        out.extend("  %*s \u00d7 %s" % (width, _count(n), text) for n, text in shapes)
+    return "\n".join(out) + "\n"
+
+
 class V8FindJsInstances(gdb.Command):
-    """List the objects of one type: v8 findjsinstances NAME [-n LIMIT] [-s START]
+    """List the objects of one type: v8 findjsinstances NAME [-n LIMIT] [-s START] [-v] [-json]
 
 NAME is a name from `v8 findjsobjects` (HeldWidget, Array, (FixedArray)...).
 Prints each instance's address and a one-line JS view, LIMIT at a time
 (default 50; -n all for every one), starting at index START (default 0);
-the last line says how to see the next ones."""
+the last line says how to see the next ones. -v prints each instance's
+whole JS view, as v8 print shows it (set v8 depth and the others apply);
+-json writes the page as one JSON document."""
 
     def __init__(self):
         super().__init__("v8 findjsinstances", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
@@ -126,14 +163,14 @@ the last line says how to see the next ones."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        usage = "usage: v8 findjsinstances NAME [-n LIMIT] [-s START]  (names: v8 findjsobjects)"
+        usage = "usage: v8 findjsinstances NAME [-n LIMIT] [-s START] [-v] [-json]  (names: v8 findjsobjects)"
         # GDB-style options before NAME, and (as this command always took them) after it.
         given, rest = INSTANCE_OPTIONS.parse(arg)
         words = rest.split(None, 1)
         if not words:
             raise gdb.GdbError(usage)
         after, tail = INSTANCE_OPTIONS.parse(words[1] if len(words) > 1 else "")
-        given.update(after)
+        given.update({k: v for k, v in after.items() if v is not False})
         if tail.strip():
             raise gdb.GdbError(usage)
         names = gdb.string_to_argv(words[0])
@@ -143,20 +180,27 @@ the last line says how to see the next ones."""
         limit = given.get("limit", DEFAULT_INSTANCE_LIMIT)
         start = given.get("start") or 0
         heap = _heap()
-        progress = _Progress("v8 findjsinstances")
+        progress = _Progress("v8 findjsinstances", quiet=given["json"])
         if not heap.has_census:
             _run(progress, heap.census)
         total = _run(progress, heap.instances, name)
         end = total if limit is None else min(total, start + limit)
+        view = parameters.options()
+        if given["json"]:
+            return write_json(heap.instances_json(name, start, end, verbose=given["verbose"], **view))
         # A thousand at a time: GDB pages the output, and q stops it.
         for first in range(start, end, 1000):
             chunk = heap.instance_range(name, first, min(end, first + 1000))
-            gdb.write("".join("%#x %s\n" % (tagged, heap.brief(tagged, 160)) for tagged in chunk))
+            if given["verbose"]:
+                gdb.write("".join("%#x %s\n" % (tagged, heap.view(tagged, **view)) for tagged in chunk))
+            else:
+                gdb.write("".join("%#x %s\n" % (tagged, heap.brief(tagged, 160)) for tagged in chunk))
         shown = "%d-%d" % (start + 1, end) if end > start else "none"
         more = ""
         if end < total:
-            more = "; next: v8 findjsinstances %s -s %d%s" % (
-                _quote(name), end, "" if limit == DEFAULT_INSTANCE_LIMIT else " -n %d" % limit)
+            more = "; next: v8 findjsinstances %s -s %d%s%s" % (
+                _quote(name), end, "" if limit == DEFAULT_INSTANCE_LIMIT else " -n %d" % limit,
+                " -v" if given["verbose"] else "")
         gdb.write("%s of %s, shown %s%s\n" % (_plural(total, "instance"), name, shown, more))
 
 
@@ -176,7 +220,7 @@ def _cut_note(listed, total, command):
 
 
 class V8FindRefs(gdb.Command):
-    """Find what refers to an object: v8 findrefs [-limit N] EXPR | v8 findrefs [-limit N] -n NAME
+    """Find what refers to an object: v8 findrefs [-limit N] [-json] EXPR | -n NAME | -s STRING
 
 v8 findrefs EXPR: every object slot and closure-context variable that points
 to the object EXPR (a tagged pointer, e.g. an address from
@@ -188,9 +232,14 @@ are shown with the JS object that owns the store.
 v8 findrefs -n NAME: every object that has an own property called NAME, with
 the property's value.
 
+v8 findrefs -s STRING: every string in the heap equal to STRING (the rest of
+the line, or one quoted word), whatever its representation (sequential,
+cons, sliced, thin, external), and what holds each, named as above.
+
 -limit N lists at most N results (default 10000; -limit unlimited or
 -limit 0 lists all). The walk always counts every result: the last line
-gives the true total and says when the list stopped before it."""
+gives the true total and says when the list stopped before it. -json writes
+the answer as one JSON document."""
 
     def __init__(self):
         super().__init__("v8 findrefs", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
@@ -200,45 +249,96 @@ gives the true total and says when the list stopped before it."""
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        usage = "usage: v8 findrefs [-limit N|unlimited] EXPR | v8 findrefs [-limit N|unlimited] -n NAME"
+        usage = ("usage: v8 findrefs [-limit N|unlimited] [-json] EXPR | v8 findrefs [-limit N|unlimited] [-json] "
+                 "-n NAME | v8 findrefs [-limit N|unlimited] [-json] -s STRING")
         given, rest = REFS_OPTIONS.parse(arg)
         limit = given.get("limit", DEFAULT_REFS_LIMIT) or None  # 0 is unlimited, as in GDB's settings
-        if not rest.strip() and "name" not in given:
+        if ("name" in given) + given["string"] > 1 or (not rest.strip() and "name" not in given):
+            raise gdb.GdbError(usage)
+        if "name" in given and rest.strip():
             raise gdb.GdbError(usage)
         heap = _heap()
-        progress = _Progress("v8 findrefs")
+        progress = _Progress("v8 findrefs", quiet=given["json"])
         cap = _UNLIMITED if limit is None else limit
         if "name" in given:
-            if rest.strip():
-                raise gdb.GdbError(usage)
-            name = given["name"]
-            holders, summary, failed, total = _run(progress, heap.property_holders, name, limit=cap)
-            lines = []
-            for obj, cls, value in holders:
-                shown = "[Getter/Setter]" if value is None else heap.brief(value, 100)
-                lines.append("%#x %s.%s = %s" % (obj, cls, name, shown))
-            lines.append("%s with a property %s%s" % (_plural(total, "object"), name, _cut_note(
-                len(holders), total, "v8 findrefs -limit unlimited -n %s" % name)))
-            gdb.write("\n".join(lines) + "\n")
-            if failed:
-                gdb.write(summary)
-            return
-        _target, tagged = tagged_argument(rest, "v8 findrefs")
-        refs, summary, failed, total = _run(progress, heap.find_refs, tagged, limit=cap)
-        lines = []
-        for holder, holder_class, slot_name, weak, owner, owner_class, slot in refs:
-            shown = owner if owner else holder
-            text = "%#x %s" % (shown, slot_name)
-            if owner:
-                text += "  (in its %s %#x)" % (holder_class, holder)
-            if weak:
-                text += "  (weak)"
-            lines.append(text)
-        lines.append("%s to %#x %s%s" % (_plural(total, "reference"), tagged, heap.brief(tagged, 100), _cut_note(
-            len(refs), total, "v8 findrefs -limit unlimited %#x" % tagged)))
-        gdb.write("\n".join(lines) + "\n")
-        if failed:
-            gdb.write(summary)
+            _property_holders(heap, progress, given["name"], cap, given["json"])
+        elif given["string"]:
+            _string_refs(heap, progress, _string_argument(rest), cap, given["json"])
+        else:
+            _object_refs(heap, progress, rest, cap, given["json"])
+
+
+def _finish(text, summary, failed, json):
+    """Writes the answer; the walk's coverage too when part of it failed
+    (to stderr with -json, so stdout stays one document)."""
+    if json:
+        write_json(text)
+    else:
+        gdb.write(text)
+    if failed:
+        gdb.write(summary, gdb.STDERR if json else gdb.STDOUT)
+
+
+def _property_holders(heap, progress, name, cap, json):
+    holders, summary, failed, total = _run(progress, heap.property_holders, name, limit=cap, json=json)
+    if json:
+        return _finish(holders, summary, failed, True)
+    lines = []
+    for obj, cls, value in holders:
+        shown = "[Getter/Setter]" if value is None else heap.brief(value, 100)
+        lines.append("%#x %s.%s = %s" % (obj, cls, name, shown))
+    lines.append("%s with a property %s%s" % (_plural(total, "object"), name, _cut_note(
+        len(holders), total, "v8 findrefs -limit unlimited -n %s" % name)))
+    _finish("\n".join(lines) + "\n", summary, failed, False)
+
+
+def _ref_line(holder, holder_class, slot_name, weak, owner, owner_class, slot):
+    text = "%#x %s" % (owner if owner else holder, slot_name)
+    if owner:
+        text += "  (in its %s %#x)" % (holder_class, holder)
+    if weak:
+        text += "  (weak)"
+    return text
+
+
+def _object_refs(heap, progress, rest, cap, json):
+    _target, tagged = tagged_argument(rest, "v8 findrefs")
+    refs, summary, failed, total = _run(progress, heap.find_refs, tagged, limit=cap, json=json)
+    if json:
+        return _finish(refs, summary, failed, True)
+    lines = [_ref_line(*r) for r in refs]
+    lines.append("%s to %#x %s%s" % (_plural(total, "reference"), tagged, heap.brief(tagged, 100), _cut_note(
+        len(refs), total, "v8 findrefs -limit unlimited %#x" % tagged)))
+    _finish("\n".join(lines) + "\n", summary, failed, False)
+
+
+def _string_argument(rest):
+    """The STRING of -s: one quoted word ('a b', "a b") or the rest of the line as typed."""
+    text = rest.strip()
+    if text[:1] in ("'", '"'):
+        words = gdb.string_to_argv(text)
+        if len(words) != 1:
+            raise gdb.GdbError("v8 findrefs -s: quote the whole STRING, or give it unquoted")
+        text = words[0]
+    if not text:
+        raise gdb.GdbError("v8 findrefs -s: give a non-empty STRING to look for")
+    return text
+
+
+def _string_refs(heap, progress, text, cap, json):
+    strings, summary, failed, listed, total, unreadable = _run(progress, heap.string_refs, text, limit=cap, json=json)
+    if json:
+        return _finish(strings, summary, failed, True)
+    lines = []
+    for tagged, type_name, holders, count in strings:
+        lines.append("%#x %s (%s): %s" % (tagged, heap.brief(tagged, 100), type_name, _plural(count, "holder")))
+        lines.extend("  " + _ref_line(*r) for r in holders)
+    shown = heap.brief(strings[0][0], 100) if strings else repr(text)
+    tail = "%s equal to %s, %s" % (_plural(len(strings), "string"), shown, _plural(total, "holder"))
+    if unreadable:
+        tail += "; %s of its length could not be read" % _plural(unreadable, "string")
+    lines.append(tail + _cut_note(listed, total, "v8 findrefs -limit unlimited -s ..."))
+    _finish("\n".join(lines) + "\n", summary, failed, False)
 
 
 def register():

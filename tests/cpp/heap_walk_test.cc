@@ -1,7 +1,10 @@
 // The heap walk on synthetic V8 11 pages: pages found by their headers, an
 // allocation buffer's unallocated tail left out, free space stepped over,
 // a page not swept yet read through its mark bits, and an object of a type
-// without a size formula ending its page's walk with the reason.
+// without a size formula ending its page's walk with the reason; and on
+// such pages the searches over the walk: references to any of several
+// targets (strong and weak, limited, counted per target) and the strings
+// equal to a text with their holders.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,8 @@
 #include <vector>
 
 #include "core/v8/heap.h"
+#include "core/heap/heap_refs.h"
+#include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
@@ -111,6 +116,19 @@ class HeapWalkTest : public ::testing::Test {
     Put(o, object_map_ + 1);
     return o;
   }
+  uint64_t NewString(const char* text, size_t length) {
+    uint64_t str = Take((16 + length + 7) / 8 * 8);
+    Put(str, string_map_ + 1);
+    int32_t n = static_cast<int32_t>(length);
+    std::memcpy(Bytes(str + 12), &n, 4);
+    std::memcpy(Bytes(str + 16), text, length);
+    return str;
+  }
+  // Ends both pages with free space.
+  void EndPages() {
+    NewFree(cursor_, kChunk + kV8PageSize - cursor_);
+    NewFree(kChunk + kV8PageSize + kAreaOffset, kV8PageSize - kAreaOffset);
+  }
   void NewFree(uint64_t address, uint64_t size) {
     Put(address, free_space_map_ + 1);
     Put(address + 8, Smi(static_cast<int64_t>(size)));
@@ -122,6 +140,9 @@ class HeapWalkTest : public ::testing::Test {
   uint64_t cursor_;
   uint64_t meta_map_, fixed_array_map_, string_map_, free_space_map_, object_map_, mystery_map_;
 };
+
+// A sequential one-byte string (type 40 in V8 11) of `text`.
+#define NEW_STRING(text) NewString(text, sizeof(text) - 1)
 
 class Counter : public ObjectVisitor {
  public:
@@ -237,6 +258,89 @@ TEST_F(HeapWalkTest, ProgressIsReportedEverySixteenPagesOnly) {
   WalkReport report = walker.Walk(counter, [&](const WalkProgress&) { return ++calls, false; });
   EXPECT_FALSE(report.cancelled);
   EXPECT_EQ(calls, 0);
+}
+
+}  // namespace
+}  // namespace nodegdb::testing
+
+namespace nodegdb::testing {
+namespace {
+
+TEST_F(HeapWalkTest, ReferencesToAnyOfSeveralTargetsInOneWalk) {
+  const uint64_t a = NewObject(), b = NewObject(), c = NewObject();
+  const uint64_t h1 = NewObject();
+  Put(h1 + 24, a + 1);
+  const uint64_t h2 = NewObject();
+  Put(h2 + 16, b + 1);
+  Put(h2 + 24, a + 3);  // weak
+  Put(c + 24, c + 1);   // c holds itself, but is no target
+  EndPages();
+  HeapWalker walker(*heap_);
+  ObjectNamer namer(*heap_, walker.sizer());
+  WalkReport report;
+  std::unordered_map<uint64_t, uint64_t> totals;
+  std::vector<HeapReference> refs = FindReferencesToAny(walker, namer, {a + 1, b + 1}, {}, 10, &report, &totals);
+  ASSERT_EQ(refs.size(), 3u) << report.Summary();
+  EXPECT_EQ(refs[0].holder, h1 + 1);
+  EXPECT_EQ(refs[0].target, a + 1);
+  EXPECT_FALSE(refs[0].weak);
+  EXPECT_EQ(refs[1].holder, h2 + 1);
+  EXPECT_EQ(refs[1].target, b + 1);
+  EXPECT_EQ(refs[1].slot, h2 + 16);
+  EXPECT_EQ(refs[2].target, a + 1);
+  EXPECT_TRUE(refs[2].weak);
+  EXPECT_EQ(totals[a + 1], 2u);
+  EXPECT_EQ(totals[b + 1], 1u);
+  EXPECT_EQ(totals.count(c + 1), 0u);
+  // The limit keeps the first, the totals count them all.
+  refs = FindReferencesToAny(walker, namer, {a + 1, b + 1}, {}, 1, &report, &totals);
+  EXPECT_EQ(refs.size(), 1u);
+  EXPECT_EQ(totals[a + 1] + totals[b + 1], 3u);
+  EXPECT_TRUE(FindReferencesToAny(walker, namer, {}, {}, 10, &report, &totals).empty());
+}
+
+TEST_F(HeapWalkTest, EqualStringsAndTheirHolders) {
+  const uint64_t s1 = NEW_STRING("needle-text"), s2 = NEW_STRING("needle-text");
+  NEW_STRING("needle-texT");  // same length, other text
+  NEW_STRING("needle-tex");   // a prefix
+  const uint64_t holder = NewObject();
+  Put(holder + 24, s2 + 1);
+  EndPages();
+  HeapWalker walker(*heap_);
+  ObjectNamer namer(*heap_, walker.sizer());
+  StringSearch found = FindEqualStrings(walker, namer, "needle-text", {}, 10);
+  ASSERT_EQ(found.strings.size(), 2u) << found.report.Summary();
+  EXPECT_EQ(found.strings[0].tagged, s1 + 1);
+  EXPECT_EQ(found.strings[0].representation, "sequential");
+  EXPECT_TRUE(found.strings[0].one_byte);
+  EXPECT_TRUE(found.strings[0].holders.empty());
+  EXPECT_EQ(found.strings[1].tagged, s2 + 1);
+  ASSERT_EQ(found.strings[1].holders.size(), 1u);
+  EXPECT_EQ(found.strings[1].holders[0].holder, holder + 1);
+  EXPECT_EQ(found.total_holders, 1u);
+  EXPECT_TRUE(FindEqualStrings(walker, namer, "absent-text", {}, 10).strings.empty());
+  EXPECT_THROW(FindEqualStrings(walker, namer, "", {}, 10), Error);
+}
+
+TEST_F(HeapWalkTest, AStringHeldByAnotherStringIsNamedByItsPart) {
+  // A flattened cons string keeps its flat copy as its first part.
+  const uint64_t cons_map = NewMap(41, 32);
+  const uint64_t flat = NEW_STRING("needle-text");
+  const uint64_t cons = Take(32);
+  Put(cons, cons_map + 1);
+  int32_t length = 11;
+  std::memcpy(Bytes(cons + 12), &length, 4);
+  Put(cons + 16, flat + 1);
+  Put(cons + 24, NEW_STRING("") + 1);
+  EndPages();
+  HeapWalker walker(*heap_);
+  ObjectNamer namer(*heap_, walker.sizer());
+  StringSearch found = FindEqualStrings(walker, namer, "needle-text", {}, 10);
+  ASSERT_EQ(found.strings.size(), 2u) << found.report.Summary();
+  EXPECT_EQ(found.strings[0].tagged, flat + 1);
+  ASSERT_EQ(found.strings[0].holders.size(), 1u);
+  EXPECT_EQ(found.strings[0].holders[0].slot_name, "(ConsString).first");
+  EXPECT_EQ(found.strings[1].representation, "cons");
 }
 
 }  // namespace
