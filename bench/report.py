@@ -43,6 +43,25 @@ def measure(cmd):
     return float(seconds), int(rss_kb) * 1024, int(size)
 
 
+# The command alone, in a GDB with the core already loaded and node-gdb
+# sourced (not timed): what a user at the prompt waits for.
+GDB_SCRIPT = r"""
+python
+import json, time, gdb
+gdb.execute("source %(entry)s", to_string=True)
+from node_gdb import session
+session.target()
+times = {}
+for name, command in (("json", "node-report -json /dev/null -output /dev/null"),
+                      ("no-heap", "node-report -no-heap -json /dev/null -output /dev/null")):
+    t0 = time.perf_counter()
+    gdb.execute(command, to_string=True)
+    times[name] = time.perf_counter() - t0
+print("RESULT " + json.dumps(times))
+end
+"""
+
+
 def main():
     args = gdb_rounds.big_heap_arguments().parse_args()
     node, core = gdb_rounds.big_heap_core(args)
@@ -64,6 +83,11 @@ def main():
         rss = statistics.median(r[1] for r in rs)
         print("| %s | %.2f s | %.0f MiB (%+.0f MiB) | %d bytes |" % (
             k, t, rss / 2 ** 20, (rss - floor_rss) / 2 ** 20, rs[0][2]))
+    inside = gdb_rounds.run_rounds(node, core, "report", GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY},
+                                   args.rounds)
+    for name in ("json", "no-heap"):
+        print("| node-report %s inside GDB, the core loaded | %.2f s | | |" % (
+            name, statistics.median(r[name] for r in inside)))
 
 
 if __name__ == "__main__":
