@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "core/arch/arch.h"
 #include "core/platform/elf_file.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
@@ -43,6 +44,9 @@ class Program {
   Heap& heap() { return *heap_; }
   Memory& memory() { return *memory_; }
   uint64_t load_bias() const { return load_bias_; }
+  // The binary's machine (register names, frame and libuv layouts); throws
+  // Error for a machine node-gdb does not know.
+  const Arch& arch() const { return ArchOf(binary_); }
 
   // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
   std::string NodeVersion();
