@@ -32,13 +32,13 @@ std::optional<uint64_t> PcRelative(uint32_t i, uint64_t pc) {
 bool IsAdrp(uint32_t i) { return (i & 0x9f000000) == 0x90000000; }
 
 // add xD, xN, #imm12 (unshifted, 64-bit): the immediate, or -1.
-int64_t AddImmediate(uint32_t i) { return (i & 0xffc00000) == 0x91000000 ? (i >> 10) & 0xfff : -1; }
+int64_t AddImmediate(uint32_t i) { return (i & 0xffc00000) == 0x91000000 ? int64_t{(i >> 10) & 0xfff} : -1; }
 
 // cmp wN/xN, #imm12 (subs zr, unshifted): the immediate, or -1.
-int64_t CompareImmediate(uint32_t i) { return (i & 0x7fc0001f) == 0x7100001f ? (i >> 10) & 0xfff : -1; }
+int64_t CompareImmediate(uint32_t i) { return (i & 0x7fc0001f) == 0x7100001f ? int64_t{(i >> 10) & 0xfff} : -1; }
 
 // sub wD/xD, wN/xN, #imm12 (unshifted): the immediate, or -1.
-int64_t SubImmediate(uint32_t i) { return (i & 0x7fc00000) == 0x51000000 ? (i >> 10) & 0xfff : -1; }
+int64_t SubImmediate(uint32_t i) { return (i & 0x7fc00000) == 0x51000000 ? int64_t{(i >> 10) & 0xfff} : -1; }
 
 // b.cond: the condition (HI 8, HS 2), or -1.
 int Condition(uint32_t i) { return (i & 0xff000010) == 0x54000000 ? static_cast<int>(i & 0xf) : -1; }

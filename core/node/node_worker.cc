@@ -1,3 +1,4 @@
+#include "core/arch/arch.h"
 #include "core/node/node_worker.h"
 
 #include <algorithm>

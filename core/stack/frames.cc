@@ -1,3 +1,4 @@
+#include "core/arch/arch.h"
 #include "core/stack/frames.h"
 
 #include <algorithm>

@@ -14,13 +14,14 @@
 #include <memory>
 #include <string>
 
-#include "core/arch/arch.h"
 #include "core/platform/elf_file.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
 #include "core/v8/heap.h"
 
 namespace nodegdb {
+
+struct Arch;  // core/arch/arch.h
 
 // A node binary and its metadata: loaded once per file (checked by size and
 // modification time) and shared by every Program made for it, since GDB makes
@@ -46,7 +47,7 @@ class Program {
   uint64_t load_bias() const { return load_bias_; }
   // The binary's machine (register names, frame and libuv layouts); throws
   // Error for a machine node-gdb does not know.
-  const Arch& arch() const { return ArchOf(binary_); }
+  const Arch& arch() const;
 
   // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
   std::string NodeVersion();

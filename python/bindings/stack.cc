@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "core/arch/arch.h"
 #include "core/stack/frames.h"
 #include "core/stack/thrown_value.h"
 #include "core/target.h"
