@@ -98,6 +98,16 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _listening(port):
+    """Whether a socket listens on 127.0.0.1:port (the kernel's table)."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A" and int(local.split(":")[1], 16) == port:
+                return True
+    return False
+
+
 def live_run(version, name, program_args, commands, timeout=300):
     """Runs node (arm64, under qemu -g PORT) with `program_args` in
     build/fixtures-arm64/VERSION/NAME, attaches gdb-multiarch with `target
@@ -111,10 +121,9 @@ def live_run(version, name, program_args, commands, timeout=300):
         qemu = subprocess.Popen([*fixtures.QEMU_ARM64, "-g", str(port), node, *program_args], cwd=workdir,
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):  # qemu listens before running the program
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
+        for _ in range(100):  # qemu listens before running the program (one connection only: no probe)
+            if _listening(port):
+                break
             time.sleep(0.1)
         gdb_out = fixtures.run_gdb([node], ["target remote 127.0.0.1:%d" % port] + commands, cwd=workdir,
                                    timeout=timeout, arch=ARCH)
