@@ -158,7 +158,18 @@ std::vector<IndexedLoad> Arm64FindIndexedLoadsWith(const uint8_t* code, size_t s
       if (!IsJumpAdd(Insn(code + 4 * k), l.dest, &base, &dest, &signed_entries)) continue;
       unsigned target = 0;
       bool branches = false;
-      for (size_t b = k + 1; b < n && b <= k + 3; b++) branches |= IsBr(Insn(code + 4 * b), &target) && target == dest;
+      size_t br_at = 0;
+      for (size_t b = k + 1; b < n && b <= k + 3 && !branches; b++) {
+        branches = IsBr(Insn(code + 4 * b), &target) && target == dest;
+        br_at = b;
+      }
+      // clang loads one case's string into x0 before the br (`adrp x0; add
+      // x0, x0, #lo; br`) and jumps that case to a bare `ret`: its stub is
+      // then the pair before the br.
+      std::optional<uint64_t> preloaded;
+      if (branches && br_at >= 2 && Arm64StubStringAt(code + 4 * (br_at - 2), address + 4 * (br_at - 2))) {
+        preloaded = address + 4 * (br_at - 2);
+      }
       auto base_address = AddressIn(code, k, address, base);
       if (!branches || !base_address) break;
       load.is_jump = true;
@@ -168,7 +179,10 @@ std::vector<IndexedLoad> Arm64FindIndexedLoadsWith(const uint8_t* code, size_t s
           if (!read(context, load.table + static_cast<uint64_t>(e * l.size), &raw, static_cast<size_t>(l.size))) break;
           int64_t v = static_cast<int64_t>(raw);
           if (signed_entries && l.size < 8) v = SignExtend(raw, 8 * l.size);
-          load.jump_targets.push_back(*base_address + static_cast<uint64_t>(v * 4));
+          uint64_t stub = *base_address + static_cast<uint64_t>(v * 4);
+          uint32_t first = 0;
+          if (preloaded && read(context, stub, &first, 4) && first == 0xd65f03c0) stub = *preloaded;  // ret
+          load.jump_targets.push_back(stub);
         }
       }
       break;

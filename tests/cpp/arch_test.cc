@@ -100,6 +100,28 @@ TEST(Arm64Tables, FollowsAJumpTableToItsStubsStrings) {
   EXPECT_FALSE(Arm64StubStringAt(b.bytes.data() + 0x40, 0x400040));
 }
 
+TEST(Arm64Tables, ACaseThatReturnsTheStringLoadedBeforeTheBranch) {
+  // clang (Node 26's Bytecodes::ToString): cmp w8, #1; b.hi; adrp x9, f; add
+  // x9, x9, #0x100; adr x10, stubs; ldrh w11, [x9, x8, lsl #1]; add x10, x10,
+  // x11, lsl #2; adrp x0, f; add x0, x0, #0x200; br x10; then stubs: adrp
+  // x0, f; add x0, x0, #0x208; ret. Case 0 jumps to that bare ret: its string
+  // is the one loaded before the br.
+  Buffer b{Bytes({0x7100051f, 0x540003e8, 0x90000009, 0x91040129, 0x100000ca, 0x7868792b, 0x8b0b094a, 0x90000000,
+                  0x91080000, 0xd61f0140, 0x90000000, 0x91082000, 0xd65f03c0}),
+           0x400000};
+  const size_t code_size = b.bytes.size();
+  b.bytes.resize(0x104);
+  const uint16_t entries[2] = {2, 0};
+  std::memcpy(b.bytes.data() + 0x100, entries, 4);
+  auto loads = Arm64FindIndexedLoadsWith(b.bytes.data(), code_size, b.base, ReadBuffer, &b);
+  ASSERT_EQ(loads.size(), 1u);
+  EXPECT_TRUE(loads[0].is_jump);
+  EXPECT_EQ(loads[0].scale, 2);
+  ASSERT_EQ(loads[0].jump_targets, (std::vector<uint64_t>{0x40001c, 0x400028}));
+  EXPECT_EQ(Arm64StubStringAt(b.bytes.data() + 0x1c, 0x40001c), 0x400200u);
+  EXPECT_EQ(Arm64StubStringAt(b.bytes.data() + 0x28, 0x400028), 0x400208u);
+}
+
 TEST(Arm64Tables, IgnoresLoadsWithoutATableAddress) {
   // ldrh w11, [x9, x8, lsl #1] with x9 never set by adrp/add: no table.
   auto code = Bytes({0x7868792b, 0x8b0b094a});
