@@ -76,10 +76,19 @@ namespace {
 void ReadThread(const Arch& arch, Memory& memory, WorkerInfo& info) {
   for (uint64_t w : WorkerWords(memory, info.worker)) {
     if (!IsPthread(arch, memory, w)) continue;
-    info.pthread = w;
     uint32_t tid = 0;
-    // Linux thread ids are below 2^22 (pid_max's limit).
-    if (memory.Read(w + arch.pthread_tid, &tid, 4) && tid > 0 && tid <= (1u << 22)) info.lwp = tid;
+    // Linux thread ids are below 2^22 (pid_max's limit). On arm64 the list
+    // check alone also matches other linked nodes the Worker points to: a
+    // candidate without a thread id is not the thread.
+    if (!memory.Read(w + arch.pthread_tid, &tid, 4) || tid == 0 || tid > (1u << 22)) {
+      if (arch.pthread_self_links) {
+        info.pthread = w;
+        return;
+      }
+      continue;
+    }
+    info.pthread = w;
+    info.lwp = tid;
     return;
   }
 }
