@@ -5,6 +5,7 @@
 // a switch of stubs), frame edges, and the machine lookup. Real binaries are
 // covered by tests/python/test_arm64.py.
 #include <elf.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <vector>
@@ -13,6 +14,8 @@
 
 #include "core/arch/arch.h"
 #include "core/arch/arm64_tables.h"
+#include "core/errors.h"
+#include "core/platform/elf_file.h"
 
 using namespace nodegdb;
 
@@ -169,4 +172,28 @@ TEST(Arch, MachinesByElfNumber) {
   EXPECT_EQ(ArchForMachine(EM_X86_64)->uv_loop_time, 544u);
   EXPECT_EQ(ArchForMachine(EM_ARM), nullptr);
   EXPECT_EQ(ArchForMachine(EM_RISCV), nullptr);
+}
+
+TEST(Arch, AnUnknownMachineIsOneLine) {
+  char path[] = "/tmp/nodegdb_arch_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_type = ET_EXEC;
+  eh.e_machine = EM_RISCV;
+  ASSERT_EQ(write(fd, &eh, sizeof eh), static_cast<ssize_t>(sizeof eh));
+  close(fd);
+  ElfFile file(path);
+  try {
+    ArchOf(file);
+    ADD_FAILURE() << "no error for a RISC-V binary";
+  } catch (const Error& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("ELF machine 243"), std::string::npos) << text;
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+  }
+  unlink(path);
 }
