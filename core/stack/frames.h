@@ -46,7 +46,7 @@ namespace nodegdb {
 struct FrameState {
   uint64_t pc = 0, sp = 0, fp = 0;
   // Innermost frame only: the interpreter's bytecode offset register
-  // (v8dbg_InterpreterBytecodeOffsetRegister, r9), current while a bytecode
+  // (v8dbg_InterpreterBytecodeOffsetRegister: r9 on x64, x19 on arm64), current while a bytecode
   // handler runs, when the frame's slot holds the offset of the last call.
   std::optional<uint64_t> bytecode_offset_register;
   // Innermost frame on machines with a link register (arm64): the return
