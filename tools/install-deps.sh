@@ -5,6 +5,9 @@ set -euo pipefail
 packages=(gdb cmake g++ make pybind11-dev python3-pybind11 python3-pytest python3-dev libgtest-dev)
 # The sanitizer and fuzz build (tools/fuzz.sh): clang with ASan, UBSan and libFuzzer.
 packages+=(clang libclang-rt-dev)
+# arm64 cores and processes (tests/python/test_arm64.py): qemu-user runs the
+# official linux-arm64 node, gdb-multiarch reads it, the cross g++ builds its addon.
+packages+=(qemu-user-static gdb-multiarch libc6-arm64-cross libstdc++6-arm64-cross g++-aarch64-linux-gnu)
 # node and npm may come from elsewhere than Debian: only ask for them if absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

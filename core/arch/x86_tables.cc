@@ -112,7 +112,7 @@ std::vector<IndexedLoad> FindIndexedLoads(const uint8_t* code, size_t size) {
     }
     const int32_t disp = Disp32(code + p + 3);
     if (disp <= 0) continue;
-    IndexedLoad load{static_cast<uint64_t>(disp), scale, is_jump, i, -1};
+    IndexedLoad load{static_cast<uint64_t>(disp), scale, is_jump, i, -1, 0, {}};
     // The closest guard before the load, within a few instructions.
     for (const Guard& g : guards) {
       if (g.end <= i && i - g.end <= 24) {
@@ -138,38 +138,6 @@ std::optional<uint64_t> StubStringAddress(const ElfFile& binary, uint64_t addres
     return address + 7 + static_cast<int64_t>(Disp32(b + 3));
   }
   return std::nullopt;
-}
-
-std::optional<std::string> ReadCString(const ElfFile& binary, uint64_t address, size_t max) {
-  std::string s;
-  char chunk[32];
-  while (s.size() < max) {
-    // Read byte by byte near the end of a section, in chunks elsewhere.
-    size_t n = sizeof chunk;
-    if (!binary.ReadVirtual(address + s.size(), chunk, n)) {
-      n = 1;
-      if (!binary.ReadVirtual(address + s.size(), chunk, 1)) return std::nullopt;
-    }
-    for (size_t i = 0; i < n; i++) {
-      if (chunk[i] == '\0') return s;
-      if (chunk[i] < 0x20 || chunk[i] > 0x7e) return std::nullopt;
-      s += chunk[i];
-      if (s.size() >= max) return std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
-std::vector<uint8_t> FunctionBytes(const ElfFile& binary, const std::string& mangled, uint64_t* address) {
-  std::vector<uint8_t> bytes;
-  binary.ForEachSymbol(mangled, [&](const ElfSymbol& sym) {
-    if (!bytes.empty() || sym.name != mangled || sym.size == 0 || sym.size > (1u << 20)) return;
-    std::vector<uint8_t> b(sym.size);
-    if (!binary.ReadVirtual(sym.value, b.data(), b.size())) return;
-    bytes = std::move(b);
-    if (address) *address = sym.value;
-  });
-  return bytes;
 }
 
 }  // namespace nodegdb

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "core/errors.h"
-#include "core/arch/x86_tables.h"
+#include "core/arch/arch.h"
 
 namespace nodegdb {
 
@@ -112,15 +112,19 @@ std::vector<std::string> ReadMnemonics(const ElfFile& binary, size_t count) {
     throw Error("this node binary lacks v8::internal::interpreter::Bytecodes::ToString(Bytecode) (" + fn +
                 "): the bytecode names come from it");
   }
-  for (const IndexedLoad& load : FindIndexedLoads(code.data(), code.size())) {
-    if (load.scale != 8 || (load.entries >= 0 && static_cast<size_t>(load.entries) != count)) continue;
+  const Arch& arch = ArchOf(binary);
+  for (const IndexedLoad& load : arch.find_tables(&binary, code.data(), code.size(), fn_address)) {
+    if ((!load.is_jump && load.scale != 8) || (load.entries >= 0 && static_cast<size_t>(load.entries) != count)) continue;
     std::vector<std::string> names;
     std::set<std::string> seen;
     for (size_t i = 0; i < count; i++) {
-      uint64_t entry;
-      if (!binary.ReadVirtual(load.table + 8 * i, &entry, 8)) break;
-      std::optional<uint64_t> str = entry;
-      if (load.is_jump) str = StubStringAddress(binary, entry);
+      std::optional<uint64_t> str;
+      if (load.is_jump) {
+        if (auto stub = JumpTarget(binary, load, i)) str = arch.stub_string(binary, *stub);
+      } else {
+        uint64_t entry;
+        if (binary.ReadVirtual(load.table + 8 * i, &entry, 8)) str = entry;
+      }
       if (!str) break;
       std::optional<std::string> name = ReadCString(binary, *str, 64);
       if (!name || !IsMnemonic(*name) || !seen.insert(*name).second) break;
@@ -129,7 +133,7 @@ std::vector<std::string> ReadMnemonics(const ElfFile& binary, size_t count) {
     if (names.size() == count) return names;
   }
   throw Error("cannot find the bytecode name table in " + fn + " at " + Hex(fn_address) +
-              " (only x86-64 builds of node are understood)");
+              " (" + arch.name + " code)");
 }
 
 // Runtime::kIntrinsicFunctions: {FunctionId id; IntrinsicType type; const
@@ -172,9 +176,10 @@ std::vector<std::string> ReadRuntimeNames(const ElfFile& binary) {
 std::vector<int> ReadIntrinsicIds(const ElfFile& binary, size_t runtime_count) {
   const std::string fn =
       "_ZN2v88internal11interpreter16IntrinsicsHelper11ToRuntimeIdENS2_11IntrinsicIdE";
-  std::vector<uint8_t> code = FunctionBytes(binary, fn);
+  uint64_t fn_address = 0;
+  std::vector<uint8_t> code = FunctionBytes(binary, fn, &fn_address);
   if (code.empty()) return {};
-  for (const IndexedLoad& load : FindIndexedLoads(code.data(), code.size())) {
+  for (const IndexedLoad& load : ArchOf(binary).find_tables(&binary, code.data(), code.size(), fn_address)) {
     if (load.scale != 4 || load.is_jump || load.entries <= 0 || load.entries > 256) continue;
     std::vector<int> ids;
     for (int64_t i = 0; i < load.entries; i++) {
@@ -195,12 +200,16 @@ std::vector<int> ReadIntrinsicIds(const ElfFile& binary, size_t runtime_count) {
 // pointers inside Decode, the only one whose entries are snake_case names.
 std::vector<std::string> ReadNativeContextNames(const ElfFile& binary, int* first) {
   std::vector<uint8_t> code;
+  uint64_t fn_address = 0;
   binary.ForEachSymbol("_ZN2v88internal11interpreter15BytecodeDecoder6DecodeE", [&](const ElfSymbol& sym) {
     if (!code.empty() || sym.size == 0 || sym.size > (1u << 20)) return;
     std::vector<uint8_t> b(sym.size);
-    if (binary.ReadVirtual(sym.value, b.data(), b.size())) code = std::move(b);
+    if (binary.ReadVirtual(sym.value, b.data(), b.size())) {
+      code = std::move(b);
+      fn_address = sym.value;
+    }
   });
-  for (const IndexedLoad& load : FindIndexedLoads(code.data(), code.size())) {
+  for (const IndexedLoad& load : ArchOf(binary).find_tables(&binary, code.data(), code.size(), fn_address)) {
     if (load.scale != 8 || load.is_jump || load.entries < 16 || load.entries > 4096) continue;
     std::vector<std::string> names;
     for (int64_t i = 0; i < load.entries; i++) {
@@ -393,17 +402,13 @@ BytecodeTables BytecodeTables::FromBinary(const ElfFile& binary, const Metadata&
   t.frame.closure = words("v8dbg_off_fp_function", t.frame.closure);
   t.frame.register_file_start = words("v8dbg_off_fp_bytecode_offset", t.frame.register_file_start + 1) - 1;
   // Register::FromOperand computes kRegisterFileStartOffset - operand:
-  // BytecodeDecoder::DecodeRegisterOperand holds it as `mov $imm32, %eax`.
-  // (V8 12 put the feedback vector in the frame: -6 became -7.)
+  // BytecodeDecoder::DecodeRegisterOperand holds it as a constant
+  // (`mov $imm32, %eax`, `movn w0, #imm`). (V8 12 put the feedback vector in
+  // the frame: -6 became -7.)
   std::vector<uint8_t> decode_register = FunctionBytes(
       binary, "_ZN2v88internal11interpreter15BytecodeDecoder21DecodeRegisterOperandEmNS1_11OperandTypeENS1_12OperandScaleE");
-  for (size_t i = 0; i + 5 <= decode_register.size(); i++) {
-    int32_t imm;
-    std::memcpy(&imm, decode_register.data() + i + 1, 4);
-    if (decode_register[i] == 0xb8 && imm <= -3 && imm >= -32) {
-      t.frame.register_file_start = imm;
-      break;
-    }
+  if (auto imm = ArchOf(binary).small_negative_constant(decode_register.data(), decode_register.size())) {
+    t.frame.register_file_start = *imm;
   }
   t.frame.first_parameter = words("v8dbg_off_fp_args", t.frame.first_parameter);
   t.v8_version = v8_version;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/platform/memory.h"
-#include "core/arch/x86_tables.h"
+#include "core/arch/switch_table.h"
 
 namespace nodegdb {
 

@@ -1,3 +1,4 @@
+#include "core/arch/arch.h"
 #include "core/node/node_handles.h"
 
 #include <cxxabi.h>
@@ -44,10 +45,8 @@ constexpr uint64_t kWriteIndex = 104, kWriteBufs = 112, kWriteNbufs = 120;
 // uv_loop_t: active_handles, the handle queue ({next, prev} nodes at
 // uv_handle_t::handle_queue), active_reqs.count; uv_timer_t::timer_cb.
 constexpr uint64_t kLoopActiveHandles = 8, kLoopHandleQueue = 16, kLoopActiveReqs = 32;
-// uv_loop_t::time (x86-64; arm64's larger pthread_mutex_t moves it to 552).
-constexpr uint64_t kLoopTime = 544;
-// uv_loop_t::closing_handles (x86-64; 8 bytes later on arm64, as kLoopTime).
-constexpr uint64_t kLoopClosingHandles = 360;
+// uv_loop_t::time and ::closing_handles come after a pthread_mutex_t, whose
+// size is the machine's: Arch::uv_loop_time, Arch::uv_loop_closing_handles.
 // uv_stream_t::write_queue_size; uv_timer_t::timeout and repeat.
 constexpr uint64_t kStreamWriteQueueSize = 96, kTimerTimeout = 128, kTimerRepeat = 136;
 constexpr uint64_t kHandleQueueNode = 32, kTimerCb = 96;
@@ -527,9 +526,9 @@ HandleList ReadHandleWraps(Program& target, const NodeLayout& layout, uint64_t e
   return list;
 }
 
-std::optional<uint64_t> ReadLoopTime(Memory& memory, uint64_t loop) {
+std::optional<uint64_t> ReadLoopTime(Program& target, uint64_t loop) {
   uint64_t time = 0;
-  if (!loop || !memory.Read(loop + uv::kLoopTime, &time, 8)) return std::nullopt;
+  if (!loop || !target.memory().Read(loop + target.arch().uv_loop_time, &time, 8)) return std::nullopt;
   return time;
 }
 
@@ -863,18 +862,19 @@ static UvHandleFacts ReadUvHandleFacts(Memory& memory, uint64_t address) {
   return h;
 }
 
-LoopHandles ReadLoopHandles(Memory& memory, uint64_t loop, size_t limit) {
+LoopHandles ReadLoopHandles(Program& target, uint64_t loop, size_t limit) {
+  Memory& memory = target.memory();
   LoopHandles out;
   if (!loop) {
     out.error = "no libuv loop";
     return out;
   }
-  out.now = ReadLoopTime(memory, loop);
+  out.now = ReadLoopTime(target, loop);
   uint32_t active_handles = 0, active_reqs = 0;
   uint64_t closing = 0;
   if (memory.Read(loop + uv::kLoopActiveHandles, &active_handles, 4) &&
       memory.Read(loop + uv::kLoopActiveReqs, &active_reqs, 4) &&
-      memory.Read(loop + uv::kLoopClosingHandles, &closing, 8)) {
+      memory.Read(loop + target.arch().uv_loop_closing_handles, &closing, 8)) {
     out.alive = active_handles > 0 || active_reqs > 0 || closing != 0;
   }
   ListWalk walk = WalkList(memory, loop + uv::kLoopHandleQueue, 0, 8, limit);

@@ -115,7 +115,7 @@ struct LoopInfo {
 };
 // uv_loop_t::time: the loop's clock in ms (uv_now), as of its last update;
 // nullopt if unreadable.
-std::optional<uint64_t> ReadLoopTime(Memory& memory, uint64_t loop);
+std::optional<uint64_t> ReadLoopTime(Program& target, uint64_t loop);
 
 // Every handle in the loop's handle queue, in queue order: what uv_walk
 // visits and Node's diagnostic report lists (its `libuv` section), with
@@ -142,7 +142,7 @@ struct LoopHandles {
   std::optional<bool> alive;           // uv_loop_alive(): active handles or requests, or handles closing
   std::string error;
 };
-LoopHandles ReadLoopHandles(Memory& memory, uint64_t loop, size_t limit = 100000);
+LoopHandles ReadLoopHandles(Program& target, uint64_t loop, size_t limit = 100000);
 // uv_handle_type_name(): "tcp", "pipe", "timer", ...
 const char* UvHandleTypeShortName(int type);
 

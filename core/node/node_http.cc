@@ -318,7 +318,7 @@ std::string FormatSent(JsObjects& js, const HttpInFlight& http, bool verbose) {
 
 std::string FormatHttp(JsObjects& js, const EnvironmentInfo& env, const HandleList& handles, bool verbose,
                        Program* target) {
-  std::optional<uint64_t> loop_ms = target ? ReadLoopTime(target->memory(), env.loop) : std::nullopt;
+  std::optional<uint64_t> loop_ms = target ? ReadLoopTime(*target, env.loop) : std::nullopt;
   HttpInFlight http = CollectHttp(js, handles, target, loop_ms);
   size_t incoming = http.orphans.size();
   for (const HttpServer& s : http.servers) incoming += s.requests.size();

@@ -130,7 +130,7 @@ class TimersFinder::Impl : public ObjectVisitor {
       t.problems.push_back("its libuv loop was not found: due times are relative to each timer's start");
       return;
     }
-    if (auto time = nodegdb::ReadLoopTime(target_.memory(), t.env.loop)) {
+    if (auto time = nodegdb::ReadLoopTime(target_, t.env.loop)) {
       t.loop_time = *time;
     } else {
       t.problems.push_back("the loop's time at " + Hex(t.env.loop) + " could not be read");

@@ -1,3 +1,4 @@
+#include "core/arch/arch.h"
 #include "core/node/node_worker.h"
 
 #include <algorithm>
@@ -16,15 +17,20 @@ namespace {
 constexpr uint64_t kWorkerSize = 2048;
 constexpr uint64_t kChunk = 1 << 20;
 
-// glibc on x86-64: a pthread_t is the thread's struct pthread, which starts
-// with tcbhead_t { void* tcb; dtv_t* dtv; void* self; ... }, tcb and self
-// pointing to the struct itself; the kernel thread id `tid` is at 0x2d0
-// (glibc 2.26 to 2.40 alike; libthread_db reads the same field).
-constexpr uint64_t kTcbSelf = 16, kPthreadTid = 0x2d0;
-
-bool IsPthread(Memory& memory, uint64_t p) {
-  uint64_t tcb = 0, self = 0;
-  return p && p % 8 == 0 && memory.Read(p, &tcb, 8) && memory.Read(p + kTcbSelf, &self, 8) && tcb == p && self == p;
+// A pthread_t is glibc's struct pthread (Arch::pthread_*: where its tid
+// and self-links are on each machine; libthread_db reads the same fields).
+bool IsPthread(const Arch& arch, Memory& memory, uint64_t p) {
+  if (!p || p % 8) return false;
+  if (arch.pthread_self_links) {
+    // x86-64: tcbhead_t { tcb, dtv, self } starts it, tcb and self pointing to it.
+    uint64_t tcb = 0, self = 0;
+    return memory.Read(p, &tcb, 8) && memory.Read(p + 16, &self, 8) && tcb == p && self == p;
+  }
+  // arm64: no self pointer; its `list` node is linked both ways in glibc's
+  // thread list: list.next->prev is &list.
+  uint64_t next = 0, back = 0;
+  const uint64_t list = p + arch.pthread_list;
+  return memory.Read(list, &next, 8) && next && next % 8 == 0 && memory.Read(next + 8, &back, 8) && back == list;
 }
 
 // The Worker's words (its first kWorkerSize bytes), empty if unreadable.
@@ -67,13 +73,22 @@ std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<Memor
 namespace {
 
 // The kernel thread id of the pthread_t the Worker holds.
-void ReadThread(Memory& memory, WorkerInfo& info) {
+void ReadThread(const Arch& arch, Memory& memory, WorkerInfo& info) {
   for (uint64_t w : WorkerWords(memory, info.worker)) {
-    if (!IsPthread(memory, w)) continue;
-    info.pthread = w;
+    if (!IsPthread(arch, memory, w)) continue;
     uint32_t tid = 0;
-    // Linux thread ids are below 2^22 (pid_max's limit).
-    if (memory.Read(w + kPthreadTid, &tid, 4) && tid > 0 && tid <= (1u << 22)) info.lwp = tid;
+    // Linux thread ids are below 2^22 (pid_max's limit). On arm64 the list
+    // check alone also matches other linked nodes the Worker points to: a
+    // candidate without a thread id is not the thread.
+    if (!memory.Read(w + arch.pthread_tid, &tid, 4) || tid == 0 || tid > (1u << 22)) {
+      if (arch.pthread_self_links) {
+        info.pthread = w;
+        return;
+      }
+      continue;
+    }
+    info.pthread = w;
+    info.lwp = tid;
     return;
   }
 }
@@ -105,7 +120,7 @@ WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const Envir
     info.thread_id = js.Number(js.Get(info.handle, "threadId"));
     info.thread_name = js.String(js.Get(info.handle, "threadName"), 256).value_or("");
   }
-  ReadThread(target.memory(), info);
+  ReadThread(target.arch(), target.memory(), info);
   return info;
 }
 

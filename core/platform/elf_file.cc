@@ -57,6 +57,7 @@ ElfFile::ElfFile(const std::string& path) : file_(std::make_unique<MappedFile>(p
   if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
     throw Error(path + " is not a little-endian 64-bit ELF file");
   type_ = eh.e_type;
+  machine_ = eh.e_machine;
   // Other entry sizes mean a damaged header; a size of 0 would read one entry
   // 65535 times and make every later lookup quadratic.
   if (eh.e_phnum && eh.e_phentsize != sizeof(Elf64_Phdr))

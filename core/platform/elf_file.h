@@ -48,11 +48,13 @@ std::string FindGnuBuildId(const uint8_t* notes, uint64_t size);
 
 class ElfFile {
  public:
-  // Throws Error if the file is not a little-endian x86-64/aarch64 ELF64.
+  // Throws Error if the file is not a little-endian ELF64 (the machine is
+  // checked by its users: arch/arch.h).
   explicit ElfFile(const std::string& path);
 
   const std::string& path() const { return file_->path(); }
   bool is_core() const { return type_ == 4; }
+  uint16_t machine() const { return machine_; }  // e_machine: EM_X86_64, EM_AARCH64...
   bool is_position_independent() const { return type_ == 3; }
   const MappedFile& file() const { return *file_; }
 
@@ -86,6 +88,7 @@ class ElfFile {
   };
   std::unique_ptr<MappedFile> file_;
   uint16_t type_ = 0;
+  uint16_t machine_ = 0;
   std::vector<Section> sections_;
   std::vector<Segment> segments_;
 };

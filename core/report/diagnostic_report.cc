@@ -152,7 +152,7 @@ void AddEnvironments(Program& target, const EnvironmentSearch& search, Diagnosti
     }
     EnvironmentReport e;
     e.env = env;
-    e.loop = ReadLoopHandles(target.memory(), env.loop);
+    e.loop = ReadLoopHandles(target, env.loop);
     int64_t lwp = env.thread == EnvironmentInfo::Thread::kMain ? r.info.pid.value_or(0) : 0;
     if (layout) {
       try {

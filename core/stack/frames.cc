@@ -1,3 +1,4 @@
+#include "core/arch/arch.h"
 #include "core/stack/frames.h"
 
 #include <algorithm>
@@ -66,7 +67,7 @@ std::string FrameInfo::Summary() const {
 // ---- StackDecoder ----
 
 struct StackDecoder::Shape {
-  enum class Form { kNone, kStandard, kFramelessEntry, kPushedFp, kAtReturn };
+  enum class Form { kNone, kStandard, kPushedFp, kAtReturn };  // kAtReturn: also at the entry
   Form form = Form::kNone;
   FrameState state;
   std::optional<CodeMap::Builtin> builtin;
@@ -74,12 +75,14 @@ struct StackDecoder::Shape {
   int marker_type = -1;   // typed frame
   uint64_t function = 0;  // raw JSFunction of a JavaScript frame
   uint64_t return_pop = 0;
+  uint64_t pushed = 16;  // kPushedFp: bytes the caller's fp and return address take
   bool innermost = false;
   bool entering = false;  // rbp is the frame's, its slots are not pushed yet
 };
 
 StackDecoder::StackDecoder(std::shared_ptr<Program> target)
     : target_(std::move(target)),
+      arch_(target_->arch()),
       heap_(target_->heap()),
       memory_(target_->memory()),
       code_map_(target_->binary(), target_->load_bias()),
@@ -200,31 +203,35 @@ StackDecoder::Shape StackDecoder::Analyze(const FrameState& state, bool innermos
   s.builtin = code_map_.FindBuiltin(state.pc);
   if (innermost) {
     // Stopped at the edges of a function, before its frame exists or after
-    // it is gone: push rbp / mov rbp,rsp at the start, ret at the end.
+    // it is gone (arch.h FrameEdge: push rbp / stp x29, x30 at the start,
+    // ret at the end).
     uint8_t code[4] = {0, 0, 0, 0};
-    uint8_t before = 0;
-    // Builtins' code from the binary: memory may hold a debugger's int3.
+    uint8_t before[4] = {0, 0, 0, 0};
+    // Builtins' code from the binary: memory may hold a debugger's breakpoint.
     auto link = code_map_.BuiltinLinkAddress(state.pc);
     auto read_code = [&](uint64_t pc, void* out, size_t size) {
       if (link && target_->binary().ReadVirtual(*link + (pc - state.pc), out, size)) return true;
       return memory_.Read(pc, out, size);
     };
     if (read_code(state.pc, code, sizeof code)) {
-      bool has_before = read_code(state.pc - 1, &before, 1);
-      if (code[0] == 0x55) {
-        s.form = Shape::Form::kFramelessEntry;
-      } else if (has_before && before == 0x55 && code[0] == 0x48 &&
-                 ((code[1] == 0x89 && code[2] == 0xe5) || (code[1] == 0x8b && code[2] == 0xec))) {
+      const bool has_before = read_code(state.pc - 4, before, sizeof before);
+      const EdgeAt edge = arch_.edge_at(before, has_before, code);
+      if (edge.edge == FrameEdge::kEntry || edge.edge == FrameEdge::kReturn) {
+        s.form = Shape::Form::kAtReturn;
+        s.return_pop = edge.return_pop;
+      } else if (edge.edge == FrameEdge::kPushedFp) {
         s.form = Shape::Form::kPushedFp;
-      } else if (code[0] == 0xc3) {
-        s.form = Shape::Form::kAtReturn;
-      } else if (code[0] == 0xc2) {
-        s.form = Shape::Form::kAtReturn;
-        s.return_pop = static_cast<uint64_t>(code[1]) | (static_cast<uint64_t>(code[2]) << 8);
+        s.pushed = edge.pushed;
       }
       if (s.form != Shape::Form::kNone) {
-        uint64_t ret;
-        if (!memory_.Read(state.sp, &ret, 8) || ret == 0) s.form = Shape::Form::kNone;
+        // The return address: in the link register, or at sp.
+        uint64_t ret = 0;
+        if (!arch_.lr.empty()) {
+          ret = s.form == Shape::Form::kAtReturn ? state.lr.value_or(0) : 1;
+        } else if (!memory_.Read(state.sp, &ret, 8)) {
+          ret = 0;
+        }
+        if (ret == 0) s.form = Shape::Form::kNone;
         return s;
       }
     }
@@ -290,19 +297,23 @@ std::optional<UnwindResult> StackDecoder::Unwind(const FrameState& state, bool i
     switch (s.form) {
       case Shape::Form::kNone:
         break;
-      case Shape::Form::kFramelessEntry:
       case Shape::Form::kAtReturn:
-        r.pc = memory_.ReadU64(state.sp);
-        r.sp = state.sp + 8 + s.return_pop;
+        if (!arch_.lr.empty()) {
+          r.pc = *state.lr;  // nothing on the stack: the return address is in lr
+          r.sp = state.sp;
+        } else {
+          r.pc = memory_.ReadU64(state.sp);
+          r.sp = state.sp + 8 + s.return_pop;
+        }
         r.fp = state.fp;
-        r.id_sp = state.sp + 8;
+        r.id_sp = arch_.lr.empty() ? state.sp + 8 : r.sp;
         r.id_pc = start;
         result = r;
         break;
       case Shape::Form::kPushedFp:
         r.fp = memory_.ReadU64(state.sp);
         r.pc = memory_.ReadU64(state.sp + 8);
-        r.sp = state.sp + 16;
+        r.sp = state.sp + s.pushed;
         r.id_sp = r.sp;
         r.id_pc = start;
         result = r;
@@ -321,14 +332,14 @@ std::optional<UnwindResult> StackDecoder::Unwind(const FrameState& state, bool i
         if (r.pc == 0) break;
         const std::string type = s.marker_type >= 0 ? TypeName(s.marker_type) : "";
         if (type == "EntryFrame" || type == "ConstructEntryFrame") {
-          // JSEntry pushed C++'s callee-saved registers below its context.
-          static const char* const kSaved[] = {"r12", "r13", "r14", "r15", "rbx"};
-          uint64_t slot = s.fp + static_cast<uint64_t>(off_marker_) - 16;
-          for (const char* reg : kSaved) {
+          // JSEntry pushed C++'s callee-saved registers (where: arch.h), and
+          // on arm64 they lie between its frame and its C++ caller's sp.
+          for (const auto& [reg, offset] : arch_.entry_saved) {
             uint64_t value;
-            if (memory_.Read(slot, &value, 8)) r.saved.push_back({reg, value});
-            slot -= 8;
+            if (memory_.Read(s.fp + static_cast<uint64_t>(offset), &value, 8)) r.saved.push_back({reg, value});
           }
+          r.sp = s.fp + static_cast<uint64_t>(arch_.entry_caller_sp);
+          r.id_sp = r.sp;
         }
         result = r;
         break;

@@ -1,7 +1,7 @@
 // V8's stack frames: how to unwind them and what they hold.
 //
-// Every V8 frame on x64 links through rbp: [fp] is the caller's fp, [fp+8]
-// the return address, and the caller's sp is fp+16 (v8dbg_off_fp_args; the
+// Every V8 frame links through the frame pointer (rbp on x64, x29 on arm64):
+// [fp] is the caller's fp, [fp+8] the return address, and the caller's sp is fp+16 (v8dbg_off_fp_args; the
 // arguments the caller pushed start there: receiver first, then the
 // parameters). Below fp, v8dbg_off_fp_context_or_frame_type holds either a
 // frame-type marker (type << 1, an even word: entry, exit, internal,
@@ -13,7 +13,8 @@
 // the BytecodeArray's tagged address) at v8dbg_off_fp_bytecode_offset.
 //
 // The entry frame (JSEntry, called from C++) saves C++'s callee-saved
-// registers below its context: r12, r13, r14, r15, rbx (x64 System V).
+// registers: below its context on x64 (r12, r13, r14, r15, rbx), above its
+// {fp, lr} pair on arm64 (x19-x28, d8-d15); where is the machine's (arch.h).
 //
 // Where the pc is tells the tier: V8's interpreter trampolines and bytecode
 // handlers (builtins) for interpreted frames, a Code object of kind
@@ -45,9 +46,12 @@ namespace nodegdb {
 struct FrameState {
   uint64_t pc = 0, sp = 0, fp = 0;
   // Innermost frame only: the interpreter's bytecode offset register
-  // (v8dbg_InterpreterBytecodeOffsetRegister, r9), current while a bytecode
+  // (v8dbg_InterpreterBytecodeOffsetRegister: r9 on x64, x19 on arm64), current while a bytecode
   // handler runs, when the frame's slot holds the offset of the last call.
   std::optional<uint64_t> bytecode_offset_register;
+  // Innermost frame on machines with a link register (arm64): the return
+  // address before the function has saved it.
+  std::optional<uint64_t> lr;
 };
 
 // What GDB needs to go to the caller: the caller's registers and this
@@ -108,6 +112,7 @@ class StackDecoder {
   explicit StackDecoder(std::shared_ptr<Program> target);
 
   CodeMap& code_map() { return code_map_; }
+  const Arch& arch() const { return arch_; }
   void SetMappings(std::vector<FileMapping> mappings) {
     code_map_.SetMappings(std::move(mappings));
     unwind_cache_.clear();
@@ -148,6 +153,7 @@ class StackDecoder {
   std::optional<CodeObject> FunctionCodeAt(const JSFunctionData& fn, uint64_t pc);
 
   std::shared_ptr<Program> target_;
+  const Arch& arch_;
   Heap& heap_;
   Memory& memory_;
   CodeMap code_map_;

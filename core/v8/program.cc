@@ -1,4 +1,5 @@
 #include "core/v8/program.h"
+#include "core/arch/arch.h"
 
 #include <elf.h>
 #include <sys/stat.h>
@@ -31,6 +32,8 @@ std::shared_ptr<const LoadedBinary> LoadedBinary::Get(const std::string& path) {
   cache[path] = Entry{st.st_mtime, st.st_size, binary};
   return binary;
 }
+
+const Arch& Program::arch() const { return ArchOf(binary_); }
 
 Program::Program(const std::string& binary, std::shared_ptr<Memory> memory, uint64_t load_bias)
     : loaded_(LoadedBinary::Get(binary)),

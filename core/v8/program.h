@@ -21,6 +21,8 @@
 
 namespace nodegdb {
 
+struct Arch;  // core/arch/arch.h
+
 // A node binary and its metadata: loaded once per file (checked by size and
 // modification time) and shared by every Program made for it, since GDB makes
 // a new one each time the inferior has run.
@@ -43,6 +45,9 @@ class Program {
   Heap& heap() { return *heap_; }
   Memory& memory() { return *memory_; }
   uint64_t load_bias() const { return load_bias_; }
+  // The binary's machine (register names, frame and libuv layouts); throws
+  // Error for a machine node-gdb does not know.
+  const Arch& arch() const;
 
   // "v20.20.2" from node::per_process::metadata (memory), "" if unreadable.
   std::string NodeVersion();

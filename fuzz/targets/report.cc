@@ -16,7 +16,7 @@ NODEGDB_FUZZ_TARGET(report) {
   if (!target) return;
   std::vector<MemoryRange> ranges;
   for (uint64_t root : fuzz.roots()) {
-    fuzz::Try([&] { ReadLoopHandles(target->memory(), root, 1000); });
+    fuzz::Try([&] { ReadLoopHandles(*target, root, 1000); });
     const uint64_t page = root & ~uint64_t{0xfff};
     if (page >= 0x1000) ranges.push_back({page - 0x1000, page + 0x2000});
   }

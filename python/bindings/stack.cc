@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "core/arch/arch.h"
 #include "core/stack/frames.h"
 #include "core/stack/thrown_value.h"
 #include "core/target.h"
@@ -88,6 +89,23 @@ void RegisterStack(py::module_& m) {
   py::class_<StackDecoder, std::shared_ptr<StackDecoder>>(m, "StackDecoder")
       .def(py::init([](std::shared_ptr<Target> t) { return std::make_shared<StackDecoder>(t); }), py::arg("target"))
       .def(
+          "registers",
+          [](StackDecoder& d) {
+            const Arch& a = d.arch();
+            py::dict r;
+            r["arch"] = a.name;
+            r["gdb_names"] = a.gdb_names;
+            r["pc"] = a.pc;
+            r["sp"] = a.sp;
+            r["fp"] = a.fp;
+            r["lr"] = a.lr.empty() ? py::object(py::none()) : py::object(py::str(a.lr));
+            r["bytecode_offset"] = a.bytecode_offset_register;
+            r["callee_saved"] = a.callee_saved;
+            return r;
+          },
+          "the binary's machine and GDB's names of its registers: pc, sp, fp, lr (None on x86), the "
+          "interpreter's bytecode offset register, C++'s callee-saved registers")
+      .def(
           "set_mappings",
           [](StackDecoder& d, const std::vector<std::tuple<uint64_t, uint64_t, uint64_t, std::string>>& rows) {
             std::vector<FileMapping> mappings;
@@ -98,13 +116,17 @@ void RegisterStack(py::module_& m) {
       .def("maybe_v8", &StackDecoder::MaybeV8, py::arg("pc"), "False for pcs in native code")
       .def(
           "unwind",
-          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost) -> py::object {
-            auto r = d.Unwind(FrameState{pc, sp, fp, std::nullopt}, innermost);
+          [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost,
+             std::optional<uint64_t> lr) -> py::object {
+            FrameState state{pc, sp, fp, std::nullopt};
+            state.lr = lr;
+            auto r = d.Unwind(state, innermost);
             if (!r) return py::none();
             return py::make_tuple(r->pc, r->sp, r->fp, r->id_sp, r->id_pc, r->saved);
           },
-          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false,
-          "(caller pc, sp, fp, frame id sp, frame id pc, [(register, value)]) or None")
+          py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false, py::arg("lr") = py::none(),
+          "(caller pc, sp, fp, frame id sp, frame id pc, [(register, value)]) or None (lr: the link "
+          "register of an innermost arm64 frame)")
       .def(
           "describe",
           [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost, std::optional<uint64_t> r9) {
@@ -114,7 +136,7 @@ void RegisterStack(py::module_& m) {
           },
           py::arg("pc"), py::arg("sp"), py::arg("fp"), py::arg("innermost") = false,
           py::arg("bytecode_offset_register") = py::none(),
-          "what the frame is, as a dict (bytecode_offset_register: r9 of the innermost frame)")
+          "what the frame is, as a dict (bytecode_offset_register: r9 / x19 of the innermost frame)")
       .def(
           "async_frames",
           [](StackDecoder& d, uint64_t function, uint64_t sp, uint64_t fp) {

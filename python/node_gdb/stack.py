@@ -21,7 +21,6 @@ from .options import JSON, Option, Options, write_json
 from .common import js_argument, one_line_errors
 
 NAME = "node-gdb-v8"
-_CALLEE_SAVED = ("rbx", "r12", "r13", "r14", "r15")
 # Kernel-provided code with no file.
 _KERNEL_CODE = ("[vdso]", "[vsyscall]", "[vvar]", "[vvar_vclock]")
 _MAX_FRAMES = 100000
@@ -64,6 +63,23 @@ def _register(frame, name):
     return int(frame.read_register(name)) & 0xFFFFFFFFFFFFFFFF
 
 
+def registers(d=None):
+    """GDB's names of the registers of the binary's machine, from the core
+    (StackDecoder.registers: pc, sp, fp, lr, bytecode_offset, callee_saved,
+    gdb_names); GDB's generic $pc/$sp/$fp when there is no decoder."""
+    d = d or decoder()
+    if d is None:
+        return {"arch": None, "gdb_names": [], "pc": "pc", "sp": "sp", "fp": "fp", "lr": None,
+                "bytecode_offset": None, "callee_saved": []}
+    global _last_registers
+    if _last_registers[0] is not d:
+        _last_registers = (d, d.registers())
+    return _last_registers[1]
+
+
+_last_registers = (None, None)  # (decoder, its registers): one decoder per Target
+
+
 class _FrameId:
     """GDB 13 wants the frame id's sp and pc as gdb.Values."""
 
@@ -73,7 +89,8 @@ class _FrameId:
 
 
 class V8Unwinder(gdb.unwinder.Unwinder):
-    """Unwinds frames of V8's builtins and JIT code through rbp."""
+    """Unwinds frames of V8's builtins and JIT code through the frame
+    pointer (rbp, x29)."""
 
     def __init__(self):
         super().__init__(NAME)
@@ -86,26 +103,29 @@ class V8Unwinder(gdb.unwinder.Unwinder):
 
     @staticmethod
     def _unwind(pending_frame):
-        if pending_frame.architecture().name() != "i386:x86-64":
-            return None
-        pc = _register(pending_frame, "rip")
-        if _native_by_gdb(pc):
-            return None
         d = decoder()
-        if d is None or not d.maybe_v8(pc):
+        if d is None:
             return None
-        sp = _register(pending_frame, "rsp")
-        fp = _register(pending_frame, "rbp")
-        result = d.unwind(pc, sp, fp, pending_frame.level() == 0)
+        regs = registers(d)
+        if pending_frame.architecture().name() not in regs["gdb_names"]:
+            return None
+        pc = _register(pending_frame, regs["pc"])
+        if _native_by_gdb(pc) or not d.maybe_v8(pc):
+            return None
+        sp = _register(pending_frame, regs["sp"])
+        fp = _register(pending_frame, regs["fp"])
+        innermost = pending_frame.level() == 0
+        lr = _register(pending_frame, regs["lr"]) if innermost and regs["lr"] else None
+        result = d.unwind(pc, sp, fp, innermost, lr)
         if result is None:
             return None
         caller_pc, caller_sp, caller_fp, id_sp, id_pc, saved = result
         info = pending_frame.create_unwind_info(_FrameId(id_sp, id_pc))
-        info.add_saved_register("rip", gdb.Value(caller_pc))
-        info.add_saved_register("rsp", gdb.Value(caller_sp))
-        info.add_saved_register("rbp", gdb.Value(caller_fp))
+        info.add_saved_register(regs["pc"], gdb.Value(caller_pc))
+        info.add_saved_register(regs["sp"], gdb.Value(caller_sp))
+        info.add_saved_register(regs["fp"], gdb.Value(caller_fp))
         restored = dict(saved)
-        for reg in _CALLEE_SAVED:
+        for reg in regs["callee_saved"]:
             # JSEntry restores C++'s registers; other V8 frames leave them be.
             value = restored.get(reg)
             info.add_saved_register(reg, gdb.Value(value) if value is not None else pending_frame.read_register(reg))
@@ -122,8 +142,9 @@ def describe_frame(frame):
     if _native_by_gdb(pc) or not d.maybe_v8(pc):
         return None
     innermost = frame.level() == 0
-    info = d.describe(pc, _register(frame, "rsp"), _register(frame, "rbp"), innermost,
-                      _register(frame, "r9") if innermost else None)
+    regs = registers(d)
+    info = d.describe(pc, _register(frame, regs["sp"]), _register(frame, regs["fp"]), innermost,
+                      _register(frame, regs["bytecode_offset"]) if innermost else None)
     return None if info["kind"] == "native" else info
 
 
@@ -145,7 +166,8 @@ def async_frames(frames):
             continue
         if info is None or info["kind"] != "javascript" or not info["function"]:
             continue
-        found = d.async_frames(info["function"], _register(frame, "rsp"), _register(frame, "rbp"))
+        regs = registers(d)
+        found = d.async_frames(info["function"], _register(frame, regs["sp"]), _register(frame, regs["fp"]))
         if found:
             return [text for text, _ in found]
         tried += 1
@@ -555,7 +577,8 @@ def find_throw():
         frame = gdb.newest_frame()
     except gdb.error:
         return None
-    innermost_sp = _register(frame, "rsp")
+    sp = registers()["sp"]
+    innermost_sp = _register(frame, sp)
     throw = None
     for _ in range(_THROW_SEARCH_FRAMES):
         if frame is None:
@@ -573,7 +596,7 @@ def find_throw():
     if throw is None:
         return None
     js = frame
-    end = _register(js, "rsp") if js is not None else innermost_sp + (1 << 20)
+    end = _register(js, sp) if js is not None else innermost_sp + (1 << 20)
     found = loader.import_core().thrown_value(session.target(), innermost_sp, end)
     return throw, js, (found[0] if found else None)
 

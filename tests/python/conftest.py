@@ -49,13 +49,14 @@ def node(version):
 class Gdb:
     """Runs GDB with node-gdb sourced on a binary and a core (or a live run)."""
 
-    def __init__(self, binary, core=None):
+    def __init__(self, binary, core=None, arch="x64"):
         self.binary = binary
         self.core = core
+        self.arch = arch
 
     def run(self, commands, args=None, source=True, check_traceback=True):
         args = args if args is not None else [self.binary] + ([self.core] if self.core else [])
-        out = fixtures.run_gdb(args, commands, source=source)
+        out = fixtures.run_gdb(args, commands, source=source, arch=self.arch)
         if check_traceback:
             assert_no_traceback(out)
         return out
@@ -72,13 +73,16 @@ class Gdb:
         return [p.rstrip("\n") for p in parts[1:-1]] if len(parts) >= 2 else []
 
 
-def _holder_fixture(version, script):
+def holder_fixture(version, script, arch="x64"):
     """(Gdb on the core of a holder-style fixture, expectations, DebugPrint blocks)."""
-    workdir, core = fixtures.make_core(version, script, node_args=("--expose-gc", "--allow-natives-syntax"))
+    workdir, core = fixtures.make_core(version, script, node_args=("--expose-gc", "--allow-natives-syntax"), arch=arch)
     expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
     with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
         blocks = fixtures.parse_debug_print(f.read())
-    return Gdb(fixtures.node_binary(version), core), expect, blocks
+    return Gdb(fixtures.node_binary(version, arch), core, arch), expect, blocks
+
+
+_holder_fixture = holder_fixture
 
 
 @pytest.fixture(scope="session")

@@ -86,12 +86,13 @@ def parse_functions(text):
 
 
 class BytecodeCore:
-    def __init__(self, version, name, extra_args=()):
-        workdir, core = fixtures.make_core(version, "bytecode.js", name=name, node_args=NODE_ARGS + extra_args)
+    def __init__(self, version, name, extra_args=(), arch="x64"):
+        workdir, core = fixtures.make_core(version, "bytecode.js", name=name, node_args=NODE_ARGS + extra_args,
+                                           arch=arch)
         with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
             text = f.read()
         self.version = version
-        self.gdb = Gdb(fixtures.node_binary(version), core)
+        self.gdb = Gdb(fixtures.node_binary(version, arch), core, arch)
         self.v8 = parse_print_bytecode(text)
         self.objects = parse_functions(text)
         self.functions = [o for o in self.objects if o["shared"] is not None]

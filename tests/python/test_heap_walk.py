@@ -25,11 +25,11 @@ SWEEPING = {"concurrent": (), "unswept": ("--no-concurrent-sweeping",)}
 class Census:
     """A heap_census core and what its program recorded."""
 
-    def __init__(self, version, sweeping):
+    def __init__(self, version, sweeping, arch="x64"):
         node_args = ("--expose-gc", "--allow-natives-syntax") + SWEEPING[sweeping]
         workdir, core = fixtures.make_core(version, "heap_census.js", name="heap_census_" + sweeping,
-                                           node_args=node_args)
-        self.gdb = Gdb(fixtures.node_binary(version), core)
+                                           node_args=node_args, arch=arch)
+        self.gdb = Gdb(fixtures.node_binary(version, arch), core, arch)
         self.expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
         with open(os.path.join(workdir, "stdout.txt"), encoding="utf-8", errors="replace") as f:
             text = f.read()

@@ -83,12 +83,15 @@ def resource_name(cpp_class, listening):
 
 
 class Fixture:
-    def __init__(self, version):
+    def __init__(self, version, arch="x64"):
         self.version = version
-        self.binary = fixtures.node_binary(version)
-        self.workdir, self.core = fixtures.make_core(version, "node_env.js")
+        self.binary = fixtures.node_binary(version, arch)
+        # arm64 runs under qemu-user, whose guest cannot exec another arm64
+        # binary: the child process is the machine's own node.
+        env = {"NODE_GDB_CHILD_NODE": fixtures.node_binary(version)} if arch != "x64" else None
+        self.workdir, self.core = fixtures.make_core(version, "node_env.js", arch=arch, env=env)
         self.expect = fixtures.load_json(os.path.join(self.workdir, "expect.json"))
-        self.gdb = Gdb(self.binary, self.core)
+        self.gdb = Gdb(self.binary, self.core, arch)
         out = self.gdb.outputs(["node-info", "node-environments", "node-handles -v", "node-requests -v",
                                 "node-handles", "node-requests"])
         self.info, self.environments, self.handles_text, self.requests_text, self.plain_handles, \
@@ -195,7 +198,7 @@ def test_handles_agree_with_get_active_handles(ne):
     assert "connect pending to 127.0.0.1:%d" % facts["serverA"]["port"] in details(line_with_fd(facts["connecting_fd"]))
     assert line_with_fd(facts["child_stdin_fd"]).group(2) == "Pipe"
     child = [m for m in main["items"] if m.group(2) == "Process"][0]
-    assert details(child).startswith('pid %d  "%s -e ' % (facts["child_pid"], ne.expect["execPath"])), child.group(0)
+    assert details(child).startswith('pid %d  "%s -e ' % (facts["child_pid"], facts["child_command"])), child.group(0)
     udp = [m for m in main["items"] if m.group(2) == "UDP"]
     assert len(udp) == 1 and udp[0].group(3) == "ref", udp
 
