@@ -559,7 +559,7 @@ std::string HttpJson(Program& target, const EnvironmentSearch& search, uint64_t 
   JsObjects js(target.heap());
   return PerEnvironment(search, only_env, [&](JsonWriter& w, const EnvironmentInfo& e) {
     HandleList handles = ReadHandleWraps(target, layout, e.address, 100000, pid > 0 ? &sockets : nullptr);
-    HttpInFlight http = CollectHttp(js, handles, &target, ReadLoopTime(target.memory(), e.loop));
+    HttpInFlight http = CollectHttp(js, handles, &target, ReadLoopTime(target, e.loop));
     HttpFields(w, target.heap(), http);
   });
 }
