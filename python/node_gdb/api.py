@@ -20,6 +20,7 @@ The dicts are the JSON answers of the commands (`v8 print -json`,
 Python API") lists their fields.
 """
 
+import contextlib
 import json
 
 import gdb
@@ -95,6 +96,23 @@ def tagged(value):
     return _word(value, _target())
 
 
+@contextlib.contextmanager
+def _on_thread(thread):
+    """GDB thread number `thread` selected for the block (None: the selected
+    one), and the selection given back after it."""
+    selected = gdb.selected_thread()
+    if thread is not None:
+        found = [t for t in gdb.selected_inferior().threads() if t.num == thread]
+        if not found:
+            raise NodeGdbError("no thread %s" % thread)
+        found[0].switch()
+    try:
+        yield
+    finally:
+        if thread is not None and selected is not None and selected.is_valid():
+            selected.switch()
+
+
 @_guarded
 def js_text(value, depth=None, string_length=None, array_length=None):
     """util.inspect's text of the value (what `v8 print` prints), a str.
@@ -127,19 +145,10 @@ def js_stack(thread=None, args=False, depth=None):
     values as describe() gives them, `depth` deep). thread: a GDB thread
     number (None: the selected thread)."""
     from . import stack, stack_json
-    selected = gdb.selected_thread()
-    if thread is not None:
-        found = [t for t in gdb.selected_inferior().threads() if t.num == thread]
-        if not found:
-            raise NodeGdbError("no thread %s" % thread)
-        found[0].switch()
-    try:
+    with _on_thread(thread):
         frames, more, stop = stack.collect_frames()
         limits = {} if depth is None else {"depth": depth}
         return stack_json.backtrace(_target(), frames, None, more, stop, args, limits)["frames"]
-    finally:
-        if thread is not None and selected is not None and selected.is_valid():
-            selected.switch()
 
 
 @_guarded
@@ -148,18 +157,9 @@ def async_frames(thread=None):
     the selected thread (or thread number `thread`): [{"function", "script",
     "line", "column", "text"}] (the "async" of `v8 bt -json`)."""
     from . import stack, stack_json
-    selected = gdb.selected_thread()
-    if thread is not None:
-        found = [t for t in gdb.selected_inferior().threads() if t.num == thread]
-        if not found:
-            raise NodeGdbError("no thread %s" % thread)
-        found[0].switch()
-    try:
+    with _on_thread(thread):
         frames, _, _ = stack.collect_frames()
         return stack_json.async_records(frames)
-    finally:
-        if thread is not None and selected is not None and selected.is_valid():
-            selected.switch()
 
 
 @_guarded
