@@ -24,8 +24,11 @@ unsigned Rm(uint32_t i) { return (i >> 16) & 31; }
 // adrp xD, PAGE: the page address; adr xD, LABEL: the address.
 std::optional<uint64_t> PcRelative(uint32_t i, uint64_t pc) {
   const uint64_t imm = ((i >> 29) & 3) | (((i >> 5) & 0x7ffff) << 2);
-  if ((i & 0x9f000000) == 0x90000000) return (pc & ~uint64_t{0xfff}) + (SignExtend(imm, 21) << 12);
-  if ((i & 0x9f000000) == 0x10000000) return pc + SignExtend(imm, 21);
+  // Unsigned arithmetic: a negative offset wraps to the lower address (a
+  // left shift of a negative signed value is undefined).
+  const uint64_t offset = static_cast<uint64_t>(SignExtend(imm, 21));
+  if ((i & 0x9f000000) == 0x90000000) return (pc & ~uint64_t{0xfff}) + (offset << 12);
+  if ((i & 0x9f000000) == 0x10000000) return pc + offset;
   return std::nullopt;
 }
 
