@@ -495,16 +495,9 @@ std::pair<std::string, std::string> SplitListening(std::string text) {
 }
 
 std::string EnvironmentsJson(Program& target, const EnvironmentSearch& search) {
-  std::optional<NodeLayout> layout;
-  try {
-    layout = NodeLayout::Read(target);
-  } catch (const Error&) {
-    // Without Node's offsets the Workers are listed without their details, as in the text.
-  }
-  const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
-                                      [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
-  std::vector<uint64_t> workers;
-  if (layout && any_worker) workers = FindWorkerObjects(target, search.scanned);
+  WorkerLookup lookup = LookUpWorkers(target, search);
+  const std::optional<NodeLayout>& layout = lookup.layout;
+  const std::vector<uint64_t>& workers = lookup.workers;
   return PerEnvironment(search, 0, [&](JsonWriter& w, const EnvironmentInfo& e) {
     w.Key("worker");
     if (!layout || e.thread != EnvironmentInfo::Thread::kWorker) {

@@ -72,17 +72,23 @@ std::string WorkerCell(Program& target, const std::optional<NodeLayout>& layout,
 
 }  // namespace
 
-std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
-  std::optional<NodeLayout> layout;
+WorkerLookup LookUpWorkers(Program& target, const EnvironmentSearch& search) {
+  WorkerLookup found;
   try {
-    layout = NodeLayout::Read(target);
+    found.layout = NodeLayout::Read(target);
   } catch (const Error&) {
-    // Without Node's offsets the Workers are listed without their details.
+    return found;
   }
   const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
                                       [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
-  std::vector<uint64_t> workers;
-  if (layout && any_worker) workers = FindWorkerObjects(target, search.scanned);
+  if (any_worker) found.workers = FindWorkerObjects(target, search.scanned);
+  return found;
+}
+
+std::string EnvironmentsText(Program& target, const EnvironmentSearch& search) {
+  WorkerLookup lookup = LookUpWorkers(target, search);
+  const std::optional<NodeLayout>& layout = lookup.layout;
+  const std::vector<uint64_t>& workers = lookup.workers;
   std::vector<std::vector<std::string>> rows;
   for (const EnvironmentInfo& env : search.environments) {
     std::string contexts = env.contexts.size() == 1 ? "native context" : "native contexts";

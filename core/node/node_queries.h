@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ std::vector<EnvironmentInfo> PickEnvironments(const EnvironmentSearch& search, u
 // (node_worker.h): "  0x...  worker thread  loop 0x...  native context 0x...
 // threadId 1 "/srv/w.js" LWP 4242".
 std::string EnvironmentsText(Program& target, const EnvironmentSearch& search);
+
+// What node-environments needs for the Workers' details: Node's offsets (none
+// when the binary lacks them: the Workers are then listed without details)
+// and the node::worker::Worker objects, found only when there is a Worker.
+struct WorkerLookup {
+  std::optional<NodeLayout> layout;
+  std::vector<uint64_t> workers;
+};
+WorkerLookup LookUpWorkers(Program& target, const EnvironmentSearch& search);
 
 // Each picked Environment's handle queue, with its requests and loop facts.
 // `pid` > 0 (a live local process): the sockets the kernel lists fill in
