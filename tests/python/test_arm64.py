@@ -146,13 +146,7 @@ def test_live_stopped_in_addon(version, module_built):
     commands = ["set breakpoint pending on", "break node_gdb_stack_break", "continue",
                 "echo @@@\\n", "bt", "echo @@@\\n", "v8 bt", "echo @@@\\n", "v8 bt -a", "echo @@@\\n"]
     commands += test_stack.ROWS_SCRIPT
-    commands += [
-        "python _f = gdb.newest_frame()",
-        "python exec('while \"Invoke\" not in (_f.name() or \"\"):\\n _f = _f.older()')",
-        "python _unwound = {r: int(_f.read_register(r)) for r in %s}" % regs,
-        "python _f.newer().select(); gdb.execute('finish', to_string=True)",
-        "python _g = gdb.selected_frame(); print('REGS', _g.name(), _unwound == {r: int(_g.read_register(r)) for r in %s})" % regs,
-        "kill"]
+    commands += test_stack.registers_round_trip(regs) + ["kill"]
     out, program_output = live_run(version, "stack-live", [*test_stack.NODE_ARGS, os.path.join(
         fixtures.FIXTURES, "stack.js"), "live", addon], commands)
     assert "Breakpoint 1, " in out, out[-3000:]

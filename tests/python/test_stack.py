@@ -169,6 +169,19 @@ def core_session(request, version, stack_addon):
     return scenario, output, program_output, gdb
 
 
+def registers_round_trip(regs):
+    """GDB commands printing `REGS <function> True` when the registers
+    `regs` (a tuple's text) unwound through every JS frame to JSEntry's
+    caller equal what they are once JSEntry returns there."""
+    return [
+        "python _f = gdb.newest_frame()",
+        "python exec('while \"Invoke\" not in (_f.name() or \"\"):\\n _f = _f.older()')",
+        "python _unwound = {r: int(_f.read_register(r)) for r in %s}" % regs,
+        "python _f.newer().select(); gdb.execute('finish', to_string=True)",
+        "python _g = gdb.selected_frame(); print('REGS', _g.name(), _unwound == {r: int(_g.read_register(r)) for r in %s})" % regs,
+    ]
+
+
 def test_core_stacks_match_error_stack(core_session):
     scenario, output, program_output, _ = core_session
     frame_rows = check_stack(output, program_output, scenario)
@@ -278,13 +291,7 @@ def test_live_stopped_in_addon(version, stack_addon):
     # C++'s callee-saved registers in the caller of JSEntry, as unwound
     # through every JS frame, must be what they are once JSEntry returns.
     regs = '("rbx", "r12", "r13", "r14", "r15", "rbp", "rsp")'
-    commands += [
-        "python _f = gdb.newest_frame()",
-        "python exec('while \"Invoke\" not in (_f.name() or \"\"):\\n _f = _f.older()')",
-        "python _unwound = {r: int(_f.read_register(r)) for r in %s}" % regs,
-        "python _f.newer().select(); gdb.execute('finish', to_string=True)",
-        "python _g = gdb.selected_frame(); print('REGS', _g.name(), _unwound == {r: int(_g.read_register(r)) for r in %s})" % regs,
-        "kill"]
+    commands += registers_round_trip(regs) + ["kill"]
     out = live_output(version, stack_addon, "live", commands)
     assert "Breakpoint 1, " in out, out[-3000:]
     frame_rows = check_stack(out, out, "live")
