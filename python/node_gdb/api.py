@@ -7,6 +7,9 @@ After `source python/node-gdb.py` (or the gdbinit), in GDB's Python:
     d = api.describe(gdb.parse_and_eval("obj"))  # the value's structure, a dict
     for f in api.js_stack():                     # the frames of `v8 bt`
         print(f["level"], f["function"], f.get("script"), f.get("line"))
+    for env in api.handles():                    # node-handles, per Environment
+        print(env["address"], [h["class"] for h in env["handles"]])
+    top = api.heap_census()["types"][0]          # v8 findjsobjects (walks the heap)
 
 A value is a gdb.Value (a v8::Local / Handle / Tagged variable, a pointer
 or an integer holding a tagged word), a Python int (the tagged word), or a
@@ -16,7 +19,9 @@ with one line of text, for any problem: no Node process, a value that is
 not a V8 value, memory that cannot be read.
 
 The dicts are the JSON answers of the commands (`v8 print -json`,
-`v8 bt -json`, `v8 async -json`), parsed; README.md ("JSON answers and the
+`v8 bt -json`, `v8 async -json`, `node-environments -json`,
+`node-handles -json`, `node-requests -json`, `v8 findjsobjects -json`),
+parsed; README.md ("JSON answers and the
 Python API") lists their fields.
 """
 
@@ -27,7 +32,8 @@ import gdb
 
 from . import loader, parameters, session, values
 
-__all__ = ["NodeGdbError", "js_text", "describe", "js_stack", "async_functions", "tagged"]
+__all__ = ["NodeGdbError", "js_text", "describe", "js_stack", "async_frames", "async_functions", "tagged",
+           "environments", "handles", "requests", "heap_census"]
 
 
 class NodeGdbError(session.NodeGdbError):
@@ -172,3 +178,66 @@ def async_functions(verbose=False):
     function's "arguments" and "locals"."""
     from . import async_commands
     return json.loads(async_commands.async_json(verbose))["stacks"]
+
+
+def _env_address(env):
+    """An Environment given as None (all), an int or anything _word takes."""
+    if env is None:
+        return 0
+    if isinstance(env, bool):
+        raise NodeGdbError("a bool is not an Environment address")
+    if isinstance(env, int):
+        return env & 0xFFFFFFFFFFFFFFFF
+    if isinstance(env, str):
+        env = gdb.parse_and_eval(env)
+    if isinstance(env, gdb.Value):
+        return int(env.cast(gdb.lookup_type("unsigned long")))
+    raise NodeGdbError("cannot take an Environment address from a Python %s" % type(env).__name__)
+
+
+def _node_json(answer, env=None, with_pid=False):
+    """The "environments" of a node-* command's JSON answer."""
+    from . import node_commands
+    target, search, pid = node_commands.environments()
+    args = (target, search, _env_address(env)) + ((pid,) if with_pid else ())
+    return json.loads(getattr(loader.import_core(), answer)(*args))["environments"]
+
+
+@_guarded
+def environments():
+    """Node's Environments (`node-environments -json`'s "environments"):
+    [{"address", "thread" ("main thread", "worker thread", "thread unknown"), "loop",
+    "native_contexts", "worker" (a Worker's id, name, script, lwp; None on the
+    main thread)}], the main thread first."""
+    from . import node_commands
+    target, search, _ = node_commands.environments()
+    return json.loads(loader.import_core().node_environments_json(target, search))["environments"]
+
+
+@_guarded
+def handles(env=None):
+    """Each Environment's libuv handles (`node-handles -json`'s
+    "environments"): per Environment {"address", "thread", "handle_count",
+    "ref_count", "loop", "handles": [{"class" (the JS class, else the
+    C++ one), "wrap", "js_object", "uv_type", "ref", "active", "state",
+    "owner", "local", "peer", ...}]}. Addresses are "0x..." strings. env: one Environment's address
+    (None: all of them)."""
+    return _node_json("node_handles_json", env, with_pid=True)
+
+
+@_guarded
+def requests(env=None):
+    """Each Environment's libuv requests in flight (`node-requests -json`'s
+    "environments"): {"address", "thread", "request_count", "requests":
+    [{"class", "wrap", "js_object", "uv_req", "uv_type", "what", ...}]}."""
+    return _node_json("node_requests_json", env)
+
+
+@_guarded
+def heap_census():
+    """The heap's objects counted by type (`v8 findjsobjects -json`; walks
+    the whole heap, Ctrl-C stops it): {"types": [{"name", "instances",
+    "bytes", "js"}] biggest first, "instances", "bytes", "walk" (what the
+    walk covered and what it could not read)}."""
+    from . import heap_commands
+    return json.loads(heap_commands._heap().census_json(progress=None))

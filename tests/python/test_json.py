@@ -22,7 +22,7 @@ USER_SCRIPT = os.path.join(fixtures.FIXTURES, "user_script.py")
 
 @pytest.fixture(scope="session")
 def json_core(version, module_built):
-    """(Gdb, cases, extra, marks, holder slots by case name, program output)."""
+    """(Gdb, cases, extra, marks, holder slots by case name, program output, workdir)."""
     workdir, core = fixtures.make_core(version, "json_values.js", node_args=NODE_ARGS)
     expect = fixtures.load_json(os.path.join(workdir, "expect.json"))
     marks = fixtures.load_json(os.path.join(workdir, "marks.json"))
@@ -31,7 +31,7 @@ def json_core(version, module_built):
     blocks = fixtures.parse_debug_print(output)
     cases = expect["cases"]
     slots = dict(zip((c["name"] for c in cases), holder_slots(blocks, len(cases))))
-    return Gdb(fixtures.node_binary(version), core), cases, expect["extra"], marks, slots, output
+    return Gdb(fixtures.node_binary(version), core), cases, expect["extra"], marks, slots, output, workdir
 
 
 def word(slot):
@@ -48,7 +48,7 @@ def parse(text):
 @pytest.fixture(scope="session")
 def printed(json_core):
     """{case name: the parsed v8 print -json document}."""
-    gdb, cases, _, _, slots, _ = json_core
+    gdb, cases, _, _, slots, _, _ = json_core
     outs = gdb.outputs(["v8 print -json " + word(slots[c["name"]]) for c in cases])
     assert len(outs) == len(cases)
     return {c["name"]: parse(out) for c, out in zip(cases, outs)}
@@ -74,7 +74,7 @@ def check_primitive(e, doc, where):
 
 
 def test_print_json_matches_node(json_core, printed):
-    _, cases, _, _, _, _ = json_core
+    _, cases, _, _, _, _, _ = json_core
     for e in cases:
         doc = printed[e["name"]]
         where = "%s: %s" % (e["name"], json.dumps(doc)[:1500])
@@ -135,7 +135,7 @@ def test_nested_text_is_util_inspect_at_the_depth_left(printed):
 
 
 def test_depth_limit_and_option(json_core, printed):
-    gdb, _, extra, _, slots, _ = json_core
+    gdb, _, extra, _, slots, _, _ = json_core
     c = printed["nested"]["properties"][0]["value"]["properties"][0]["value"]["properties"][0]["value"]
     assert c["truncated"] == "depth", c
     assert c["text"] == extra["depth_cut_text"], c
@@ -154,7 +154,7 @@ def test_cycle_marked(printed):
 
 
 def test_limits_stated(json_core):
-    gdb, _, _, _, slots, _ = json_core
+    gdb, _, _, _, slots, _, _ = json_core
     arr, s = gdb.outputs(["v8 print -array-length 2 -json " + word(slots["array"]),
                           "v8 print -string-length 3 -json " + word(slots["string"])])
     arr, s = parse(arr), parse(s)
@@ -181,7 +181,7 @@ def error_stack(output):
 
 
 def test_bt_json_matches_error_stack(json_core):
-    gdb, _, _, _, _, output = json_core
+    gdb, _, _, _, _, output, _ = json_core
     text, listing = gdb.outputs(["v8 bt -json", "v8 bt"])
     doc = parse(text)
     expected, expected_async = error_stack(output)
@@ -206,7 +206,7 @@ def test_bt_json_matches_error_stack(json_core):
 
 
 def test_bt_json_args_are_values(json_core):
-    gdb, _, _, _, _, _ = json_core
+    gdb, _, _, _, _, _, _ = json_core
     doc = parse(gdb.outputs(["v8 bt -a -json"])[0])
     middle = [f for f in doc["frames"] if f["function"] == "middle"]
     assert middle, doc
@@ -220,7 +220,7 @@ def test_bt_json_args_are_values(json_core):
 # ---- v8 async -json ----
 
 def test_async_json_lists_the_awaiting_function(json_core):
-    gdb, _, _, marks, _, _ = json_core
+    gdb, _, _, marks, _, _, _ = json_core
     text, listing = gdb.outputs(["v8 async -json", "v8 async"])
     doc = parse(text)
     assert doc["suspended"] == sum(doc["kinds"].values())
@@ -239,7 +239,7 @@ def test_async_json_lists_the_awaiting_function(json_core):
 # ---- the Python API, as a user's script uses it ----
 
 def test_user_script(json_core):
-    gdb, cases, _, marks, slots, output = json_core
+    gdb, cases, _, marks, slots, output, _ = json_core
     e = {c["name"]: c for c in cases}["class_instance"]
     out = gdb.run(["set $value = " + word(slots["class_instance"]), "source " + USER_SCRIPT])
     assert_no_traceback(out)
@@ -256,6 +256,16 @@ def test_user_script(json_core):
     assert "SUSPENDED async function outerAsync line %d" % marks["await_outer"] in lines, out
     errors = [l for l in lines if l.startswith("ERROR ")]
     assert len(errors) == 1 and "internal error" not in errors[0], out
+    # Node's side, against what the process said (api.json).
+    api = fixtures.load_json(os.path.join(json_core[6], "api.json"))
+    assert "ENVS 1 main" in lines, out
+    handles = [l for l in lines if l.startswith("HANDLE ")]
+    tcp = [l for l in handles if l.startswith("HANDLE TCP ")]
+    assert len(tcp) == api["resources"].count("TCPServerWrap") == 1, out
+    # A core holds the bound address but not the kernel-chosen port.
+    assert tcp[0].startswith("HANDLE TCP ref=True ") and "listening 127.0.0.1" in tcp[0], out
+    assert "REQUESTS 0" in lines, out
+    assert "CENSUS CensusProbe %d True" % api["probes"] in lines, out
 
 
 def test_api_without_a_process(module_built):
@@ -268,7 +278,7 @@ def test_api_without_a_process(module_built):
 # ---- bad input ----
 
 def test_bad_input_is_one_line(json_core):
-    gdb, _, _, _, _, _ = json_core
+    gdb, _, _, _, _, _, _ = json_core
     for command in ("v8 print -json 0x1", "v8 print -json nosuchvariable", "v8 print -json",
                     "v8 print -json 0xdeadbeef1", "v8 bt -json x", "v8 async -json extra"):
         out = gdb.outputs([command])[0]
