@@ -1,6 +1,7 @@
 #include "core/heap/heap_census.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/view/js_model.h"
 #include "core/v8/js_object.h"
@@ -17,7 +18,12 @@ constexpr uint8_t kNewTargetIsBase = 1u << 0;
 constexpr uint32_t kIsPrototypeMap = 1u << 20;
 }  // namespace
 
-ObjectNamer::ObjectNamer(Heap& heap, ObjectSizer& sizer) : heap_(heap), sizer_(sizer) {
+namespace {
+std::atomic<uint64_t> next_namer_serial{1};  // 0: no namer
+}  // namespace
+
+ObjectNamer::ObjectNamer(Heap& heap, ObjectSizer& sizer)
+    : heap_(heap), sizer_(sizer), serial_(next_namer_serial.fetch_add(1)) {
   first_receiver_type_ = heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
 }
 
@@ -138,11 +144,11 @@ std::string ObjectNamer::JsName(uint64_t object, uint64_t map_word) {
   return BuiltinName(type);
 }
 
-uint32_t ObjectNamer::ClassOf(const ObjectRef& object) {
-  if (object.facts->class_id != UINT32_MAX) return object.facts->class_id;
+uint32_t ObjectNamer::ClassOfSlow(const ObjectRef& object) {
   auto it = by_map_.find(object.map);
   if (it != by_map_.end()) {
     object.facts->class_id = it->second;
+    object.facts->class_namer = serial_;
     return it->second;
   }
   const int type = object.facts->type;
@@ -156,6 +162,7 @@ uint32_t ObjectNamer::ClassOf(const ObjectRef& object) {
   }
   by_map_.emplace(object.map, id);
   object.facts->class_id = id;
+  object.facts->class_namer = serial_;
   return id;
 }
 
@@ -176,7 +183,7 @@ class CensusVisitor : public ObjectVisitor {
   CensusVisitor(ObjectNamer& namer, std::vector<std::pair<uint64_t, uint64_t>>& per_class)
       : namer_(namer), per_class_(per_class) {}
   void Visit(const ObjectRef& o) override {
-    uint32_t id = o.facts->class_id != UINT32_MAX ? o.facts->class_id : namer_.ClassOf(o);
+    uint32_t id = namer_.ClassOf(o);
     if (id >= per_class_.size()) per_class_.resize(id + 1);
     per_class_[id].first++;
     per_class_[id].second += o.size;
@@ -191,7 +198,7 @@ class InstanceVisitor : public ObjectVisitor {
  public:
   InstanceVisitor(ObjectNamer& namer, uint32_t id, std::vector<uint64_t>& out) : namer_(namer), id_(id), out_(out) {}
   void Visit(const ObjectRef& o) override {
-    uint32_t id = o.facts->class_id != UINT32_MAX ? o.facts->class_id : namer_.ClassOf(o);
+    uint32_t id = namer_.ClassOf(o);
     if (id == id_) out_.push_back(o.address);
   }
 

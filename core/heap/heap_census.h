@@ -27,8 +27,11 @@ class ObjectNamer {
  public:
   explicit ObjectNamer(Heap& heap, ObjectSizer& sizer);
 
-  // The class of an object met by a walk (cached per map).
-  uint32_t ClassOf(const ObjectRef& object);
+  // The class of an object met by a walk (cached per map, in its facts).
+  uint32_t ClassOf(const ObjectRef& object) {
+    if (object.facts->class_namer == serial_) return object.facts->class_id;
+    return ClassOfSlow(object);
+  }
   // The class of any object (reads its map).
   uint32_t ClassOfAddress(uint64_t address);
   const std::string& Name(uint32_t id) const { return names_[id]; }
@@ -41,6 +44,7 @@ class ObjectNamer {
   std::string JsName(uint64_t object, uint64_t map);
 
  private:
+  uint32_t ClassOfSlow(const ObjectRef& object);
   uint32_t Intern(const std::string& name, bool js);
   std::string InternalName(int type);
   std::string BuiltinName(int type);
@@ -50,6 +54,7 @@ class ObjectNamer {
 
   Heap& heap_;
   ObjectSizer& sizer_;
+  const uint64_t serial_;  // marks the class ids this namer cached in MapFacts
   int first_receiver_type_ = 0x400;
   std::vector<std::string> names_;
   std::vector<bool> js_;

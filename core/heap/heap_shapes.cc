@@ -92,7 +92,7 @@ void ShapeCounter::Visit(const ObjectRef& o) {
   if (o.facts->type < first_receiver_) return;
   auto it = maps_.find(o.map);
   if (it == maps_.end()) {
-    uint32_t id = o.facts->class_id != UINT32_MAX ? o.facts->class_id : namer_.ClassOf(o);
+    uint32_t id = namer_.ClassOf(o);
     it = maps_.emplace(o.map, std::make_pair(id, uint64_t{0})).first;
   }
   ++it->second.second;

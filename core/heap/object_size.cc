@@ -135,16 +135,17 @@ const MapFacts& ObjectSizer::FactsSlow(uint64_t map, Slot& slot) {
         f.filler = name == "FREE_SPACE_TYPE" || name == "FILLER_TYPE";
       }
     }
-    if (maps_.size() > 1000000) {
-      // A corrupt heap full of fake maps: start over (the cache may hold none of the old ones).
-      maps_.clear();
-      for (Slot& s : recent_) s = Slot{};
+    if (maps_.size() >= kMaxMaps) {
+      // A corrupt heap full of fake maps: answer without keeping it (an
+      // entry handed out must not move or die).
+      overflow_ = f;
+      return overflow_;
     }
     it = maps_.emplace(map, f).first;
   }
   slot.map = map;
-  slot.facts = it->second;
-  return slot.facts;
+  slot.facts = &it->second;
+  return it->second;
 }
 
 uint64_t ObjectSizer::InstructionStreamBody(uint64_t address, const uint8_t* bytes, size_t available) {

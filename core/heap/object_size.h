@@ -54,8 +54,11 @@ struct MapFacts {
   SizeRule rule = SizeRule::kUnknown;
   bool filler = false;  // free space and fillers: not objects
   // The census class of objects with this map (heap_census.h), filled in
-  // on first use: a per-object hash lookup would cost more than the walk.
+  // on first use by the namer whose serial is `class_namer` (each namer
+  // numbers classes its own way; a serial is never reused, an address
+  // would be): a per-object hash lookup would cost more than the walk.
   mutable uint32_t class_id = UINT32_MAX;
+  mutable uint64_t class_namer = 0;
 };
 
 class ObjectSizer {
@@ -64,11 +67,13 @@ class ObjectSizer {
 
   const InstanceTypes& types() const { return types_; }
 
-  // What the tagged word `map` is, cached per map.
-  // The reference stays valid until the next call (it may be a cache slot).
+  // What the tagged word `map` is, cached per map. The reference stays
+  // valid while the sizer lives (visitors fed by one walk look up other
+  // maps while the walk's ObjectRef::facts points here), except past
+  // kMaxMaps maps (a corrupt heap) where it holds the latest answer only.
   const MapFacts& Facts(uint64_t map) {
     Slot& slot = recent_[(map >> 3) & (kRecent - 1)];
-    if (slot.map == map) return slot.facts;
+    if (slot.map == map) return *slot.facts;
     return FactsSlow(map, slot);
   }
 
@@ -81,13 +86,14 @@ class ObjectSizer {
   std::string TypeName(int type) const;
 
  private:
-  // A direct-mapped cache holding copies of the facts: one cache line per
-  // lookup on the walk's hot path.
+  // A direct-mapped cache in front of maps_ (whose entries never move): no
+  // hash lookup on the walk's hot path.
   struct Slot {
     uint64_t map = 1;  // never a map word (not tagged)
-    MapFacts facts;
+    const MapFacts* facts = nullptr;
   };
   static constexpr size_t kRecent = 512;
+  static constexpr size_t kMaxMaps = 1000000;
   const MapFacts& FactsSlow(uint64_t map, Slot& slot);
   SizeRule RuleFor(int type) const;
   uint64_t InstructionStreamBody(uint64_t address, const uint8_t* bytes, size_t available);
@@ -97,6 +103,7 @@ class ObjectSizer {
   V8Rules v8_rules_;
   std::vector<SizeRule> rules_;  // by instance type (0..65535)
   std::unordered_map<uint64_t, MapFacts> maps_;
+  MapFacts overflow_;  // the answer for a map past kMaxMaps, not kept
   // Most objects share a few maps: a small direct-mapped cache in front.
   std::vector<Slot> recent_;
 

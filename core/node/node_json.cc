@@ -14,6 +14,7 @@
 #include "core/node/node_js.h"
 #include "core/node/node_queries.h"
 #include "core/node/node_timers.h"
+#include "core/node/node_why.h"
 #include "core/node/node_worker.h"
 #include "core/platform/proc_sockets.h"
 #include "core/stack/async_functions.h"
@@ -611,9 +612,10 @@ std::string WhyJson(Program& target, const EnvironmentSearch& search, uint64_t o
   std::vector<EnvironmentTimers> found;
   if (with_heap) {
     HeapWalker walker(target.heap());
-    TimersFinder timers(target, walker);
-    async = FindAsyncStacks(target.heap(), walker, {}, &timers.visitor());
-    found = timers.Finish(PickEnvironments(search, only_env));
+    WhyHeapParts parts(target, walker);
+    parts.Finish(PickEnvironments(search, only_env), walker.Walk(parts.visitor()));
+    async = std::move(parts.async);
+    found = std::move(parts.timers);
   }
   return PerEnvironment(
       search, only_env,

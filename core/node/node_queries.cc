@@ -163,10 +163,15 @@ std::string WhyAnswer(Program& target, const EnvironmentSearch& search, bool ver
                       bool with_heap) {
   if (!with_heap) return WhyText(target, search, nullptr, nullptr, verbose, only_env, pid);
   HeapWalker walker(target.heap());
-  TimersFinder timers(target, walker);
-  AsyncStacks async = FindAsyncStacks(target.heap(), walker, {}, &timers.visitor());
-  std::vector<EnvironmentTimers> found = timers.Finish(PickEnvironments(search, only_env));
-  return WhyText(target, search, &async, &found, verbose, only_env, pid) + WalkFailures(async.report);
+  WhyHeapParts parts(target, walker);
+  parts.Finish(PickEnvironments(search, only_env), walker.Walk(parts.visitor()));
+  return WhyAnswer(target, search, parts, verbose, only_env, pid);
+}
+
+std::string WhyAnswer(Program& target, const EnvironmentSearch& search, const WhyHeapParts& parts, bool verbose,
+                      uint64_t only_env, int pid) {
+  return WhyText(target, search, &parts.async, &parts.timers, verbose, only_env, pid) +
+         WalkFailures(parts.async.report);
 }
 
 }  // namespace nodegdb

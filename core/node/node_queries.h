@@ -15,6 +15,7 @@
 
 #include "core/heap/heap_walk.h"
 #include "core/node/node_env.h"
+#include "core/node/node_why.h"
 
 namespace nodegdb {
 
@@ -76,5 +77,8 @@ std::string TimersAnswer(Program& target, const EnvironmentSearch& search, bool 
 // functions and each Environment's timers.
 std::string WhyAnswer(Program& target, const EnvironmentSearch& search, bool verbose, uint64_t only_env, int pid,
                       bool with_heap);
+// The same from heap parts another walk gathered (node-report).
+std::string WhyAnswer(Program& target, const EnvironmentSearch& search, const WhyHeapParts& parts, bool verbose,
+                      uint64_t only_env, int pid);
 
 }  // namespace nodegdb

@@ -24,6 +24,27 @@
 
 namespace nodegdb {
 
+// node-why's heap parts (the suspended async functions and the timers),
+// gathered by one walk: WhyAnswer's own, or node-report's census walk
+// (visitor() fed every object, then Finish with that walk's report).
+class WhyHeapParts {
+ public:
+  WhyHeapParts(Program& target, HeapWalker& walker) : async_(target.heap()), timers_(target, walker) {}
+  ObjectVisitor& visitor() { return both_; }
+  void Finish(const std::vector<EnvironmentInfo>& environments, const WalkReport& report) {
+    async = async_.Finish(report);
+    timers = timers_.Finish(environments);
+  }
+
+  AsyncStacks async;
+  std::vector<EnvironmentTimers> timers;
+
+ private:
+  AsyncStacksFinder async_;
+  TimersFinder timers_;
+  TeeVisitor both_{async_.visitor(), timers_.visitor()};
+};
+
 // `async`: the heap's suspended async functions (FindAsyncStacks), or null
 // to leave that part out; `timers` likewise (FindTimers). `pid` > 0: a live
 // process (kernel socket tables).

@@ -106,15 +106,17 @@ IsolateHeapFacts IsolateFacts(const V8Rules& rules, int generation,
   return facts;
 }
 
-// The heap part: one census walk that also counts native contexts; each
-// Environment gets the figures of the isolate its native context lives in.
-void AddHeap(Program& target, DiagnosticReport& r, const ProgressFn& progress) {
-  HeapWalker walker(target.heap());
+// The heap part: one census walk that also counts native contexts and
+// feeds `also` (node-why's heap parts); each Environment gets the figures
+// of the isolate its native context lives in. Returns the walk's report.
+WalkReport AddHeap(Program& target, HeapWalker& walker, DiagnosticReport& r, const ProgressFn& progress,
+                   ObjectVisitor& also) {
   ObjectNamer namer(target.heap(), walker.sizer());
   HeapCensus census(walker, namer);
   std::optional<int> type = NativeContextType(target.heap());
   NativeContextCounter counter(type ? *type : -2);
-  census.Build(progress, &counter);
+  TeeVisitor both(counter, also);
+  census.Build(progress, &both);
   const WalkReport& walk = census.report();
   r.walk_summary = walk.Summary();
   std::vector<CensusRow> rows = census.Rows();
@@ -129,6 +131,7 @@ void AddHeap(Program& target, DiagnosticReport& r, const ProgressFn& progress) {
     if (it == walk.isolate_spaces.end()) continue;
     e.heap = IsolateFacts(target.heap().rules(), walk.generation, it->second, counter.counts[page->heap]);
   }
+  return walk;
 }
 
 const ThreadStack* ThreadOf(const ReportRequest& request, int64_t lwp) {
@@ -262,15 +265,20 @@ DiagnosticReport BuildReport(Program& target, const EnvironmentSearch& search, c
   AddProcessStrings(target, r);
   AddSharedObjects(target, r);
   AddEnvironments(target, search, r);
+  // One heap walk serves the census, the isolates' figures and node-why.
+  HeapWalker walker(target.heap());
+  WhyHeapParts why(target, walker);
+  bool walked = false;
   if (request.walk_heap) {
     try {
-      AddHeap(target, r, progress);
+      why.Finish(PickEnvironments(search, 0), AddHeap(target, walker, r, progress, why.visitor()));
+      walked = true;
     } catch (const Error& e) {
       r.notes.push_back(std::string("heap: ") + e.what());
     }
   }
   try {
-    r.why = WhyAnswer(target, search, false, 0, 0, request.walk_heap);
+    r.why = walked ? WhyAnswer(target, search, why, false, 0, 0) : WhyAnswer(target, search, false, 0, 0, false);
   } catch (const Error& e) {
     r.notes.push_back(std::string("node-why: ") + e.what());
   }

@@ -394,30 +394,43 @@ std::optional<SuspendedFunction> ResumedByHandler(Heap& heap, uint64_t handler) 
   }
 }
 
-AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress, ObjectVisitor* also) {
-  Types types(heap.metadata());
-  Collector collector(heap, types);
+class AsyncStacksFinder::Impl {
+ public:
+  explicit Impl(Heap& heap) : heap(heap), types(heap.metadata()), collector(heap, types) {}
+  Heap& heap;
+  Types types;
+  Collector collector;
+};
+
+AsyncStacksFinder::AsyncStacksFinder(Heap& heap) : impl_(std::make_unique<Impl>(heap)) {}
+AsyncStacksFinder::~AsyncStacksFinder() = default;
+ObjectVisitor& AsyncStacksFinder::visitor() { return impl_->collector; }
+
+AsyncStacks AsyncStacksFinder::Finish(const WalkReport& report) {
+  const Types& types = impl_->types;
+  AsyncResolver resolver(impl_->heap, types);
   AsyncStacks out;
-  if (also) {
-    TeeVisitor both(collector, *also);
-    out.report = walker.Walk(both, progress);
-  } else {
-    out.report = walker.Walk(collector, progress);
-  }
-  AsyncResolver resolver(heap, types);
-  for (const auto& [tagged, type] : collector.generators) {
+  out.report = report;
+  for (const auto& [tagged, type] : impl_->collector.generators) {
     SuspendedFunction f = resolver.Describe(tagged, type);
     // A guessed type must prove itself: its function must be readable.
     if (type == types.generator && types.generator_guessed && f.function == 0) continue;
     if (type == types.generator && types.generator_guessed && !f.note.empty() && f.name.empty()) continue;
     out.functions.push_back(std::move(f));
   }
-  LinkAwaits(out, resolver, collector.promises);
+  LinkAwaits(out, resolver, impl_->collector.promises);
   for (SuspendedFunction& f : out.functions) {
     if (f.awaited && f.awaited_state.empty()) f.awaited_state = resolver.PromiseState(f.awaited);
   }
   GroupStacks(out);
   return out;
+}
+
+AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress, ObjectVisitor* also) {
+  AsyncStacksFinder finder(heap);
+  if (!also) return finder.Finish(walker.Walk(finder.visitor(), progress));
+  TeeVisitor both(finder.visitor(), *also);
+  return finder.Finish(walker.Walk(both, progress));
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,21 @@ struct AsyncStacks {
   WalkReport report;
 };
 
-// `also`: another visitor fed by the same walk (node-why's timers).
+// The same from a walk someone else runs (node-report's census walk):
+// feed visitor() every object, then Finish() with that walk's report.
+class AsyncStacksFinder {
+ public:
+  explicit AsyncStacksFinder(Heap& heap);
+  ~AsyncStacksFinder();
+  ObjectVisitor& visitor();
+  AsyncStacks Finish(const WalkReport& report);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One walk of its own. `also`: another visitor fed by the same walk.
 AsyncStacks FindAsyncStacks(Heap& heap, HeapWalker& walker, const ProgressFn& progress = {},
                             ObjectVisitor* also = nullptr);
 

@@ -343,5 +343,59 @@ TEST_F(HeapWalkTest, AStringHeldByAnotherStringIsNamedByItsPart) {
   EXPECT_EQ(found.strings[1].representation, "cons");
 }
 
+// Visitors fed by one walk (TeeVisitor) look up other maps and name
+// classes while the walk's ObjectRef is still being visited.
+class Evicter : public ObjectVisitor {
+ public:
+  explicit Evicter(ObjectSizer& sizer) : sizer_(sizer) {}
+  void Visit(const ObjectRef&) override {
+    // Words that are no maps, one per cache slot and more.
+    for (uint64_t w = 0; w < 2048; w++) sizer_.Facts(0x10000001 + 8 * (next_++));
+  }
+
+ private:
+  ObjectSizer& sizer_;
+  uint64_t next_ = 0;
+};
+
+class Namer : public ObjectVisitor {
+ public:
+  explicit Namer(ObjectNamer& namer) : namer_(namer) {}
+  void Visit(const ObjectRef& o) override { names.push_back(namer_.Name(namer_.ClassOf(o))); }
+  std::vector<std::string> names;
+
+ private:
+  ObjectNamer& namer_;
+};
+
+TEST_F(HeapWalkTest, VisitorsOfOneWalkKeepTheirOwnFactsAndClasses) {
+  NewObject();
+  NEW_STRING("abc");
+  NewObject();
+  EndPages();
+  HeapWalker walker(*heap_);
+  Counter alone;
+  walker.Walk(alone);
+
+  Evicter evicter(walker.sizer());
+  Counter after;
+  TeeVisitor both(evicter, after);
+  walker.Walk(both);
+  EXPECT_EQ(after.by_type, alone.by_type);
+
+  // Two namers over one sizer number classes differently; each must get
+  // its own numbers back from the facts it cached them in.
+  ObjectNamer first(*heap_, walker.sizer()), second(*heap_, walker.sizer());
+  second.ClassOfAddress(alone.addresses.back());  // a different first class
+  Namer a(first), b(second);
+  TeeVisitor named(a, b);
+  walker.Walk(named);
+  ASSERT_EQ(a.names.size(), alone.addresses.size());
+  EXPECT_EQ(a.names, b.names);
+  walker.Walk(named);  // the second walk takes the cached ids
+  EXPECT_EQ(std::vector<std::string>(a.names.begin() + alone.addresses.size(), a.names.end()),
+            std::vector<std::string>(b.names.begin() + alone.addresses.size(), b.names.end()));
+}
+
 }  // namespace
 }  // namespace nodegdb::testing
