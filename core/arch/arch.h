@@ -53,6 +53,9 @@ struct Arch {
   // on aarch64), checked with offsetof against uv.h of libuv 1.46-1.52.
   uint64_t uv_loop_closing_handles;
   uint64_t uv_loop_time;
+  // V8's kCodeAlignment: where InstructionStream objects start and how
+  // their size rounds (64 on x64 for loop-header alignment, 32 elsewhere).
+  uint64_t code_alignment;
   // glibc's struct pthread (glibc 2.26-2.40): the kernel thread id's offset;
   // whether it starts with self-pointers (tcbhead_t, x86-64), else where its
   // thread-list node is (arm64: after 24 words of padding).

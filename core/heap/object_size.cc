@@ -274,7 +274,7 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
     case SizeRule::kInstructionStream: {
       uint64_t body = InstructionStreamBody(address, bytes, available);
       if (body == UINT64_MAX || body > kMaxObjectSize) return fail("bad body size");
-      size = RoundUp(static_cast<uint64_t>(instruction_header_) + body, 64);
+      size = RoundUp(static_cast<uint64_t>(instruction_header_) + body, heap_.layout().code_alignment);
       break;
     }
     case SizeRule::kDoubleStringCache: {
