@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/heap/object_slots.h"
@@ -31,7 +32,7 @@ constexpr uint64_t kFirstObjectIndex = 2;  // 0: the synthetic root, 1: (GC root
 
 // What kind of node each instance type makes (from V8's type names).
 enum class Kind : uint8_t {
-  kHidden, kArray, kString, kObject, kClosure, kRegExp, kNumber, kSymbol, kBigInt, kShape, kCode, kContext,
+  kHidden, kArray, kString, kObject, kClosure, kBoundFunction, kRegExp, kNumber, kSymbol, kBigInt, kShape, kCode, kContext,
   kNativeContext
 };
 
@@ -82,17 +83,48 @@ class Strings {
 };
 
 // The first walk: every object's address in walk order, and the native contexts.
+// Objects no edge is made to, as V8's generator leaves out edges to what is
+// not "essential": oddballs (undefined, null, true, false, the hole) and
+// the empty read-only arrays (empty_fixed_array and kin).
+class Inessential {
+ public:
+  explicit Inessential(HeapWalker& walker) {
+    const Layout& l = walker.heap().layout();
+    oddball_ = l.oddball_type, hole_ = l.hole_type;
+    for (const char* t : {"FIXED_ARRAY_TYPE", "WEAK_FIXED_ARRAY_TYPE", "BYTE_ARRAY_TYPE", "DESCRIPTOR_ARRAY_TYPE",
+                          "PROPERTY_ARRAY_TYPE", "TRUSTED_FIXED_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE"}) {
+      empty_types_.push_back(walker.sizer().types().Find(t));
+    }
+  }
+  bool operator()(const ObjectRef& o) const {
+    const int type = o.facts->type;
+    if (type == oddball_ || type == hole_) return true;
+    if (!o.page || !o.page->read_only || o.size > 24) return false;
+    return std::find(empty_types_.begin(), empty_types_.end(), type) != empty_types_.end();
+  }
+
+ private:
+  int oddball_ = -1, hole_ = -1;
+  std::vector<int> empty_types_;
+};
+
+// The first walk: every object's address in walk order, which of them no
+// edge goes to, and the native contexts.
 class AddressCollector : public ObjectVisitor {
  public:
-  explicit AddressCollector(int native_context_type) : native_context_type_(native_context_type) {}
+  AddressCollector(HeapWalker& walker, int native_context_type)
+      : inessential_(walker), native_context_type_(native_context_type) {}
   void Visit(const ObjectRef& o) override {
     order.push_back(o.address);
+    no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
   }
   std::vector<uint64_t> order;
+  std::vector<bool> no_edges_to;  // by walk position
   std::vector<uint64_t> native_contexts;
 
  private:
+  Inessential inessential_;
   int native_context_type_;
 };
 
@@ -104,24 +136,29 @@ struct Edge {
 
 class SnapshotWriter : public ObjectVisitor {
  public:
-  SnapshotWriter(HeapWalker& walker, ObjectNamer& namer, const std::vector<uint64_t>& order, File& nodes,
-                 File& edges, Strings& strings, size_t node_fields)
+  SnapshotWriter(HeapWalker& walker, ObjectNamer& namer, const AddressCollector& found, File& nodes, File& edges,
+                 Strings& strings, size_t node_fields)
       : heap_(walker.heap()),
         walker_(walker),
         namer_(namer),
-        order_(order),
+        order_(found.order),
+        no_edges_to_(found.no_edges_to),
         nodes_(nodes),
         edges_(edges),
         strings_(strings),
         node_fields_(node_fields),
         plan_(SlotPlanFor(walker)) {
-    sorted_.reserve(order.size());
-    for (size_t i = 0; i < order.size(); ++i) sorted_.push_back({order[i], static_cast<uint32_t>(i)});
+    sorted_.reserve(order_.size());
+    for (size_t i = 0; i < order_.size(); ++i) sorted_.push_back({order_[i], static_cast<uint32_t>(i)});
     std::sort(sorted_.begin(), sorted_.end());
     tag_ = heap_.layout().tagging.heap_object_tag;
     first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
     native_context_type_ = NativeContextType(heap_).value_or(-1);
+    for (const char* t : {"JS_MAP_TYPE", "JS_SET_TYPE", "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE"}) {
+      const int type = walker.sizer().types().Find(t);
+      if (type >= 0) collections_.insert(type);
+    }
   }
 
   // The node index of the object at `untagged`, or -1.
@@ -186,6 +223,7 @@ class SnapshotWriter : public ObjectVisitor {
     if (IsJSFunctionType(heap_, type)) return Kind::kClosure;
     const std::string t = walker_.sizer().types().Name(type);
     if (t == "JS_REG_EXP_TYPE") return Kind::kRegExp;
+    if (t == "JS_BOUND_FUNCTION_TYPE") return Kind::kBoundFunction;
     if (type >= first_receiver_) return Kind::kObject;
     if (t == "HEAP_NUMBER_TYPE") return Kind::kNumber;
     if (t == "SYMBOL_TYPE") return Kind::kSymbol;
@@ -280,8 +318,13 @@ class SnapshotWriter : public ObjectVisitor {
         Receiver(o);
         return;
       }
+      case Kind::kBoundFunction:
+        *type = kClosure, *name = "native_bind";  // as V8 names every bound function
+        Receiver(o);
+        return;
       case Kind::kRegExp:
       case Kind::kObject:
+        if (collections_.count(itype)) Named(o, 24, "table");  // JSCollection::table, after the JSObject header
         *type = KindOf(itype) == Kind::kRegExp ? kRegExp : kObject;
         *name = namer_.Name(namer_.ClassOf(o));
         Receiver(o);
@@ -358,6 +401,7 @@ class SnapshotWriter : public ObjectVisitor {
       ++dangling;
       return;
     }
+    if (no_edges_to_[static_cast<size_t>(to) - kFirstObjectIndex]) return;
     if (weak && type == kInternal) type = kWeak;
     edges_buf_.push_back({type, name_or_index, static_cast<uint64_t>(to)});
   }
@@ -376,6 +420,7 @@ class SnapshotWriter : public ObjectVisitor {
   HeapWalker& walker_;
   ObjectNamer& namer_;
   const std::vector<uint64_t>& order_;
+  const std::vector<bool>& no_edges_to_;
   File& nodes_;
   File& edges_;
   Strings& strings_;
@@ -385,6 +430,7 @@ class SnapshotWriter : public ObjectVisitor {
   uint64_t tag_ = 1;
   int first_receiver_ = 0x400, js_array_type_ = -1, native_context_type_ = -1;
   std::unordered_map<int, Kind> kinds_;
+  std::unordered_set<int> collections_;
   size_t position_ = 0;
   bool first_node_ = true, first_edge_ = true;
   std::vector<Edge> edges_buf_;
@@ -418,7 +464,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   SnapshotReport report;
-  AddressCollector collector(NativeContextType(heap).value_or(-1));
+  AddressCollector collector(walker, NativeContextType(heap).value_or(-1));
   WalkReport first = walker.Walk(collector, progress);
   if (first.cancelled) {
     report.cancelled = true;
@@ -440,7 +486,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
 
   Strings strings;
   strings.Id("");
-  SnapshotWriter writer(walker, namer, collector.order, out, edges, strings, node_fields);
+  SnapshotWriter writer(walker, namer, collector, out, edges, strings, node_fields);
   // The synthetic root and (GC roots): the native contexts and their global objects.
   const uint64_t tag = heap.layout().tagging.heap_object_tag;
   std::vector<Edge> root{{kElement, 1, 1}}, gc_roots;
