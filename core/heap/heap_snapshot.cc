@@ -437,17 +437,24 @@ class SnapshotWriter : public ObjectVisitor {
   std::vector<uint64_t> visited_;
 };
 
-// V8's meta, as the V8 of this binary writes it (read from files that Node
-// 20 and 22 wrote: both have trace_node_id; Node 20's V8 11 lists "wasm
-// object" among the node types).
+// V8's meta, as the V8 of this binary writes it (read from the files that
+// v8.writeHeapSnapshot() of Node 20, 22, 24 and 26 wrote): V8 11 (Node 20)
+// lists "wasm object" among the node types; V8 11 and 12 (Node 22) have a
+// trace_node_id field, V8 13 (Node 24) and later do not, though V8 13 still
+// lists five number types after the name's (V8 14: four, one per field).
 std::string Meta(int major, size_t* node_fields) {
-  *node_fields = 7;
+  const bool trace_node_id = major <= 12;
+  *node_fields = trace_node_id ? 7 : 6;
   std::string types =
       "\"hidden\",\"array\",\"string\",\"object\",\"code\",\"closure\",\"regexp\",\"number\",\"native\","
       "\"synthetic\",\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\",\"object shape\"";
   if (major <= 11) types += ",\"wasm object\"";
-  return "{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\",\"trace_node_id\",\"detachedness\"],"
-         "\"node_types\":[[" + types + "],\"string\",\"number\",\"number\",\"number\",\"number\",\"number\"],"
+  std::string fields = trace_node_id ? ",\"trace_node_id\"" : "";
+  const int number_types = major <= 13 ? 5 : 4;
+  std::string field_types;
+  for (int i = 0; i < number_types; ++i) field_types += ",\"number\"";
+  return "{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\"" + fields + ",\"detachedness\"],"
+         "\"node_types\":[[" + types + "],\"string\"" + field_types + "],"
          "\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
          "\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"
          "\"string_or_number\",\"node\"],"

@@ -20,7 +20,7 @@ uint64_t SlotPlan::End(const ObjectRef& o) const {
     default:
       break;
   }
-  if (o.facts->type == fixed_double_array || o.facts->type == heap_number) return 0;
+  if (o.facts->type == fixed_double_array || o.facts->type == heap_number || o.facts->type == wasm_null) return 0;
   return o.size;
 }
 
@@ -29,6 +29,7 @@ SlotPlan SlotPlanFor(HeapWalker& walker) {
   SlotPlan plan;
   plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
   plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");
+  plan.wasm_null = walker.sizer().types().Find("WASM_NULL_TYPE");  // a page of padding (V8 12+), no pointers
   plan.bytecode_header = heap.metadata().FindField("BytecodeArray", {"data"}).value_or(54);
   plan.instruction_header = heap.metadata().FindField("InstructionStream", {"instruction_start"}).value_or(32);
   return plan;

@@ -2,7 +2,7 @@
 // them: every 8-byte word of [8, end) where `end` is the object's size, or
 // less for objects with raw data after their header (bytecode, machine
 // code), or 0 for objects of raw data only (sequential strings, byte arrays,
-// numbers). Shared by the reference search (heap_refs.h) and the heap
+// numbers, WasmNull's padding). Shared by the reference search (heap_refs.h) and the heap
 // snapshot (heap_snapshot.h). A large object's words past the walk's buffer
 // are read in chunks; a chunk that cannot be read ends the visit early.
 #pragma once
@@ -16,7 +16,7 @@
 namespace nodegdb {
 
 struct SlotPlan {
-  int fixed_double_array = -1, heap_number = -1;
+  int fixed_double_array = -1, heap_number = -1, wasm_null = -1;
   int64_t bytecode_header = 54, instruction_header = 32;
   // The end of the part of `o` that may hold tagged pointers (0: none).
   uint64_t End(const ObjectRef& o) const;

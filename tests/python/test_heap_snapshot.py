@@ -135,7 +135,8 @@ def test_fixture_objects_match_v8s(snap):
         {k: v for k, v in v8.node(p_v8).items() if k != "id"}
     assert ours.edge_view(p_ours) == v8.edge_view(p_v8)
     assert [nm for t, nm, _ in ours.out(p_ours) if t == "property"] == ["part", "tags", "__proto__"]
-    # A closure and the context keeping its `secret` (counter is a Smi: no edge).
+    # A closure and the context keeping its `secret` (and `counter`: a Smi, so no edge, but from V8 14 (Node
+    # 26) a ContextCell, which is an edge).
     for g, s in ((g_ours, ours), (g_v8, v8)):
         ticks = s.named(g, "property", "ticks")[0]
         tick = [to for t, _, to in s.out(ticks) if t == "element"][0]
@@ -144,7 +145,7 @@ def test_fixture_objects_match_v8s(snap):
                        [e for e in s.edge_view(tick, ("property", "context")) if e[1] != "__proto__"],
                        s.edge_view(context, ("context",)))
     assert ours.tick_view == v8.tick_view
-    assert ours.tick_view[3] == [("context", "secret", "string", "s0")]
+    assert ("context", "secret", "string", "s0") in ours.tick_view[3]
     # The Map cache: its table, and the same number of Widgets in ours as V8 finds.
     c_ours, c_v8 = ours.named(g_ours, "property", "cache")[0], v8.named(g_v8, "property", "cache")[0]
     assert ours.edge_view(c_ours) == v8.edge_view(c_v8)
