@@ -10,25 +10,13 @@
 // the end. Nothing but the addresses and the (deduplicated, 1,024
 // characters at most) strings is held in memory.
 //
-// Nodes: index 0 is a synthetic root with an element edge to "(GC roots)"
-// (index 1) and shortcut edges to each native context's global object;
-// "(GC roots)" has an element edge to each native context. node-gdb knows
-// no other GC roots (handles, stack), so objects reachable only from them
-// have no path from the root. Node types and names follow V8's generator
-// (heap-snapshot-generator.cc): JS objects by their constructor's name
-// (ObjectNamer), closures by function name, strings by their text, V8
-// internals as "system / Map", "system / Context", ...; ids are the
-// object's address + 1 (odd, as V8's heap object ids are, and stable for
-// one core). Edges: the map (internal "map"), named properties (in-object,
-// PropertyArray, dictionary), "__proto__", elements by index, context
-// variables by their ScopeInfo names, well-known fields by name, and every
-// other tagged slot as an internal edge named by its word index (weak
-// edge if the reference is weak). Smis make no edge, as in V8.
+// The graph (nodes, edges, their names and what node-gdb cannot know, such
+// as V8's GC roots other than the native contexts) is heap_graph.h's.
 //
 // What may fail: no heap pages (Error), the output or temporary file not
-// writable (Error naming it), a cancelled walk (the partial file is removed
-// and the report says cancelled), and the heap changing between the walks
-// of a live process that ran (Error; a stopped one cannot change).
+// writable (Error naming it; a partial file is removed), a cancelled walk
+// (the partial file is removed and the report says cancelled), and what
+// may fail in BuildHeapGraph.
 #pragma once
 
 #include <cstdint>
