@@ -13,6 +13,7 @@
 #include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_shapes.h"
+#include "core/heap/heap_retainers.h"
 #include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
@@ -282,6 +283,19 @@ class HeapSession {
     return py::make_tuple(r.nodes, r.edges, r.strings, r.walk.Summary(), r.walk.failed_bytes());
   }
 
+  // v8 retainers EXPR: (found, text, [(edge type, edge name, node type, node name, tagged)], summary, failed bytes).
+  py::tuple Retainers(uint64_t tagged, py::object progress_callback) {
+    Progress progress(progress_callback);
+    RetainingPath path = FindRetainingPath(*walker_, *namer_, tagged, progress.fn());
+    progress.Check(path.report.walk);
+    py::list steps;
+    for (const RetainerStep& s : path.steps) {
+      steps.append(py::make_tuple(s.edge_type, s.edge_name, s.node_type, s.node_name, s.tagged));
+    }
+    return py::make_tuple(path.found, RetainingPathText(path, tagged), steps, path.report.walk.Summary(),
+                          path.report.walk.failed_bytes());
+  }
+
   std::string Pages() {
     const HeapPageSet& set = walker_->pages();
     std::string out;
@@ -338,6 +352,9 @@ void RegisterHeap(py::module_& m) {
            "there are)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
+      .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("progress") = py::none(),
+           "the shortest path of strong references from the snapshot's root to the object: (found, text, "
+           "[(edge type, edge name, node type, node name, tagged)], walk summary, bytes not walked)")
       .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("progress") = py::none(),
            "writes the heap as a Chrome DevTools .heapsnapshot to `path`: (nodes, edges, strings, walk summary, "
            "bytes not walked)")

@@ -1,5 +1,5 @@
 """GDB commands over a walk of the whole V8 heap: `v8 findjsobjects`,
-`v8 findjsinstances`, `v8 findrefs`, `v8 heapsnapshot`.
+`v8 findjsinstances`, `v8 findrefs`, `v8 heapsnapshot`, `v8 retainers`.
 
 The walk itself is the C++ core's (core/heap/heap_walk.h); this layer
 prints, reports progress on long walks (a line every few seconds), turns
@@ -377,7 +377,35 @@ Ctrl-C stops the walk and removes the partial file."""
             gdb.write(summary)
 
 
+class V8Retainers(gdb.Command):
+    """Show what keeps an object alive: v8 retainers EXPR
+
+Builds the graph `v8 heapsnapshot` writes (two walks of the heap) and
+prints the shortest path of strong references from its root to the object
+EXPR (a tagged pointer), one edge a line: `.name` for a property, `[3]` for
+an element, `context.name` for a closure's variable, `(name)` for an
+internal field. The root holds the native contexts and their global
+objects only: an object that only handles or the stack keep (or garbage)
+has no path, and the command says so. Ctrl-C stops the walk."""
+
+    def __init__(self):
+        super().__init__("v8 retainers", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError("usage: v8 retainers EXPR  (a tagged pointer, e.g. from v8 findjsinstances)")
+        _target, tagged = tagged_argument(arg, "v8 retainers")
+        heap = _heap()
+        progress = _Progress("v8 retainers")
+        found, text, _steps, summary, failed = _run(progress, heap.retainers, tagged)
+        gdb.write(text)
+        if failed:
+            gdb.write(summary)
+
+
 def register():
+    V8Retainers()
     V8HeapSnapshot()
     V8FindJsObjects()
     V8FindJsInstances()

@@ -188,3 +188,39 @@ def test_bad_input_is_one_line(snap):
     assert "cannot write /nonexistent-dir/x.heapsnapshot" in out[1]
     assert "is a directory" in out[2]
     assert not os.path.exists(os.path.join(snap.workdir, "x.heapsnapshot.edges.tmp"))
+
+
+def _fixture_addresses(snap):
+    """Tagged pointers of the probe and of widgets[1], from our snapshot (a node's id is its address + 1,
+    which is its tagged pointer)."""
+    s = snap.ours
+    g = s.global_object()
+    probe = s.named(g, "property", "probe")[0]
+    widgets = s.named(g, "property", "widgets")[0]
+    widget1 = [to for t, nm, to in s.out(widgets) if t == "element" and nm == 1][0]
+    return s.node(probe)["id"], s.node(widget1)["id"]
+
+
+def test_retainers_shortest_path(snap):
+    probe, widget1 = _fixture_addresses(snap)
+    out = snap.gdb.outputs(["v8 retainers %#x" % probe, "v8 retainers %#x" % widget1])
+    lines = out[0].splitlines()
+    assert lines[0] == "(root)"
+    assert lines[1].startswith("  (shortcut) -> global 0x")
+    assert lines[2] == "  .probe -> Gadget %#x" % probe
+    assert lines[3] == "2 edges from the root to %#x (a shortest path of strong references)" % probe
+    lines = out[1].splitlines()
+    assert [l.split(" -> ")[0].strip() for l in lines[1:4]] == ["(shortcut)", ".widgets", "[1]"]
+    assert lines[3] == "  [1] -> Widget %#x" % widget1
+    r = subprocess.run([CLI, snap.binary, snap.core, "retainers", "%#x" % widget1], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout == out[1] + "\n", r.stderr
+
+
+def test_retainers_bad_input_is_one_line(snap):
+    probe, _ = _fixture_addresses(snap)
+    out = snap.gdb.outputs(["v8 retainers", "v8 retainers 0x10", "v8 retainers %#x" % (probe + 8)])
+    for text in out:
+        assert len(text.splitlines()) == 1, text
+    assert out[0].startswith("usage: v8 retainers EXPR")
+    assert "is not a tagged heap object pointer" in out[1]
