@@ -20,8 +20,8 @@ uint32_t GraphStrings::Id(const std::string& s) {
   auto it = ids_.find(s);
   if (it != ids_.end()) return it->second;
   const uint32_t id = static_cast<uint32_t>(list_.size());
-  ids_.emplace(s, id);
   list_.push_back(s);
+  ids_.emplace(std::string_view(list_.back()), id);
   return id;
 }
 

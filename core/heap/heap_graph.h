@@ -30,7 +30,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,15 +57,15 @@ struct GraphEdge {
   uint64_t to;             // node index
 };
 
-// The names of nodes and edges, each once.
+// The names of nodes and edges, each once (held once: the index points into the list).
 class GraphStrings {
  public:
   uint32_t Id(const std::string& s);
-  const std::vector<std::string>& list() const { return list_; }
+  const std::deque<std::string>& list() const { return list_; }
 
  private:
-  std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<std::string> list_;
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::deque<std::string> list_;  // stable addresses for the views
 };
 
 class GraphSink {
