@@ -68,19 +68,38 @@ class Inessential {
 class AddressCollector : public ObjectVisitor {
  public:
   AddressCollector(HeapWalker& walker, int native_context_type)
-      : inessential_(walker), native_context_type_(native_context_type) {}
+      : inessential_(walker), native_context_type_(native_context_type) {
+    first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+    tag_ = walker.heap().layout().tagging.heap_object_tag;
+  }
   void Visit(const ObjectRef& o) override {
     order.push_back(o.address);
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
+    if (o.facts->type >= first_receiver_ && o.available >= 24) {
+      uint64_t w[2];
+      std::memcpy(w, o.bytes + 8, 16);
+      if (w[0] & 1) properties_stores.push_back(w[0] - tag_);
+      if (w[1] & 1) elements_stores.push_back(w[1] - tag_);
+    }
+  }
+  // After the walk: the stores, sorted for binary search.
+  void Sort() {
+    std::sort(properties_stores.begin(), properties_stores.end());
+    std::sort(elements_stores.begin(), elements_stores.end());
   }
   std::vector<uint64_t> order;
   std::vector<bool> no_edges_to;  // by walk position
   std::vector<uint64_t> native_contexts;
+  // What JS objects' properties and elements slots point to (untagged): V8
+  // names these arrays "(object properties)" and "(object elements)".
+  std::vector<uint64_t> properties_stores, elements_stores;
 
  private:
   Inessential inessential_;
   int native_context_type_;
+  int first_receiver_ = 0x400;
+  uint64_t tag_ = 1;
 };
 
 class GraphBuilder : public ObjectVisitor {
@@ -91,6 +110,8 @@ class GraphBuilder : public ObjectVisitor {
         walker_(walker),
         namer_(namer),
         order_(found.order),
+        properties_stores_(found.properties_stores),
+        elements_stores_(found.elements_stores),
         no_edges_to_(found.no_edges_to),
         strings_(strings),
         sink_(sink),
@@ -225,6 +246,11 @@ class GraphBuilder : public ObjectVisitor {
         return;
       case Kind::kArray:
         *type = kArray, *name = "";
+        if (std::binary_search(properties_stores_.begin(), properties_stores_.end(), o.address)) {
+          *name = "(object properties)";
+        } else if (std::binary_search(elements_stores_.begin(), elements_stores_.end(), o.address)) {
+          *name = "(object elements)";
+        }
         return;
       case Kind::kCode:
         *type = kCode, *name = SystemName(o);
@@ -354,6 +380,8 @@ class GraphBuilder : public ObjectVisitor {
   HeapWalker& walker_;
   ObjectNamer& namer_;
   const std::vector<uint64_t>& order_;
+  const std::vector<uint64_t>& properties_stores_;
+  const std::vector<uint64_t>& elements_stores_;
   const std::vector<bool>& no_edges_to_;
   GraphStrings& strings_;
   GraphSink& sink_;
@@ -381,6 +409,7 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     report.cancelled = true;
     return report;
   }
+  collector.Sort();
   GraphBuilder builder(walker, namer, collector, strings, sink);
   // The synthetic root and (GC roots): the native contexts and their global objects.
   const uint64_t tag = heap.layout().tagging.heap_object_tag;

@@ -13,8 +13,9 @@
 // have no path from the root. Node types and names follow V8's generator
 // (heap-snapshot-generator.cc): JS objects by their constructor's name
 // (ObjectNamer), closures by function name (bound functions "native_bind"),
-// strings by their text (at most 1,024 characters), V8 internals as
-// "system / Map", "system / Context", ...; ids are the object's address + 1
+// strings by their text (at most 1,024 characters), JS objects' backing
+// stores "(object properties)" and "(object elements)", other arrays "",
+// V8 internals as "system / Map", "system / Context", ...; ids are the object's address + 1
 // (odd, as V8's heap object ids are, and stable for one core). Edges: the
 // map (internal "map"), named properties (in-object, PropertyArray,
 // dictionary), "__proto__", elements by index, context variables by their
