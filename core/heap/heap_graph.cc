@@ -13,6 +13,7 @@
 #include "core/v8/map.h"
 #include "core/v8/shared_function_info.h"
 #include "core/v8/string.h"
+#include "core/v8/symbol.h"
 
 namespace nodegdb {
 
@@ -234,9 +235,13 @@ class GraphBuilder : public ObjectVisitor {
       case Kind::kNumber:
         *type = kNumber, *name = "heap number";
         return;
-      case Kind::kSymbol:
-        *type = kSymbol, *name = "symbol";
+      case Kind::kSymbol: {
+        // Private symbols (#names, V8's own markers) are hidden nodes in V8's snapshot.
+        KeyText k = ReadKey(heap_, heap_.Decode(o.address + tag_));
+        *type = k.is_private ? kHidden : kSymbol;
+        *name = k.is_private ? "private symbol" : "symbol";
         return;
+      }
       case Kind::kBigInt:
         *type = kBigInt, *name = "bigint";
         return;
@@ -308,14 +313,9 @@ class GraphBuilder : public ObjectVisitor {
     Named(o, 16, "elements");
     MapInfo mi = ReadMap(heap_, heap_.Decode(o.map).address);
     for (const OwnProperty& p : ReadOwnProperties(heap_, o.address, mi, 1 << 16)) {
-      if (p.details.accessor) continue;
-      std::string key;
-      try {
-        KeyText k = ReadKey(heap_, p.key);
-        key = k.is_symbol ? "<" + k.text + ">" : k.text;
-      } catch (const Error&) {
-        key = "?";
-      }
+      // An accessor is a property edge to its AccessorPair (an AccessorInfo is no JS-visible property).
+      if (p.details.accessor && !IsAccessorPair(p.value)) continue;
+      std::string key = KeyName(p.key);
       if (p.where == OwnProperty::Where::kInObject) {
         visited_.push_back(static_cast<uint64_t>(mi.inobject_start_words + p.index) * 8);
       }
@@ -340,6 +340,27 @@ class GraphBuilder : public ObjectVisitor {
       const uint64_t offset = static_cast<uint64_t>(cl.header) + 8 * static_cast<uint64_t>(v.slot);
       visited_.push_back(offset);
       AddEdge(kContext, strings_.Id(v.name), v.raw);
+    }
+  }
+
+  bool IsAccessorPair(const Tagged& value) {
+    if (value.kind != Tagged::Kind::kStrong) return false;
+    try {
+      return walker_.sizer().types().Name(heap_.InstanceTypeOf(value.address)) == "ACCESSOR_PAIR_TYPE";
+    } catch (const Error&) {
+      return false;
+    }
+  }
+
+  // A property key as V8's snapshot names it: the string, or "<symbol desc>" ("<symbol>" without one).
+  std::string KeyName(const Tagged& key) {
+    try {
+      KeyText k = ReadKey(heap_, key);
+      if (!k.is_symbol) return k.text;
+      SymbolInfo info = ReadSymbol(heap_, key.address, kMaxName);
+      return info.description ? "<symbol " + Utf16ToUtf8(info.description->units) + ">" : "<symbol>";
+    } catch (const Error&) {
+      return "?";
     }
   }
 
