@@ -8,7 +8,7 @@
 //   findrefs TAGGED           who points to the object
 //   findrefs -n NAME          objects with an own property NAME
 //   findrefs -s STRING        strings equal to STRING and their holders
-//   heapsnapshot FILE         the heap as a Chrome DevTools .heapsnapshot
+//   heapsnapshot FILE.heapsnapshot  the heap as a Chrome DevTools .heapsnapshot
 //   retainers TAGGED          the shortest path from the snapshot's root to the object
 // --json on the last three: the answer as one JSON document.
 #include <algorithm>
@@ -291,7 +291,7 @@ int FindRefs(Target& target, const CliArgs& a) {
 
 // heapsnapshot FILE: the heap as a Chrome DevTools heap snapshot (two walks).
 int HeapSnapshot(Target& target, const CliArgs& a) {
-  if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE");
+  if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE.heapsnapshot");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
   SnapshotReport r = WriteHeapSnapshot(walker, namer, a.args[0], {});
@@ -321,7 +321,7 @@ const std::vector<CliCommand>& HeapCliCommands() {
       {"heapwalk", "   (coverage of the walk, objects by V8 type)", HeapWalk},
       {"findjsobjects", "[-d] [--json]   (objects by class: instances, bytes, name; -d: each class's shapes)", FindJsObjects},
       {"findjsinstances", "NAME [N] [-v] [--json]   (the first N, default 20, instances of NAME; -v: whole JS views)", FindJsInstances},
-      {"heapsnapshot", "FILE   (the heap as a Chrome DevTools .heapsnapshot, V8's JSON format)", HeapSnapshot},
+      {"heapsnapshot", "FILE.heapsnapshot   (the heap as a Chrome DevTools .heapsnapshot, V8's JSON format)", HeapSnapshot},
       {"retainers", "TAGGED   (the shortest path of strong references from the heap snapshot's root to the object)", Retainers},
       {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT] | -s STRING [LIMIT] [--json]   (who points to the object; objects with an own property NAME; strings equal to STRING and their holders; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
   };

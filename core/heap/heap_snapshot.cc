@@ -158,6 +158,10 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
 }  // namespace
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
                                  const ProgressFn& progress) {
+  const std::string extension = ".heapsnapshot";
+  if (path.size() <= extension.size() || path.compare(path.size() - extension.size(), extension.size(), extension) != 0) {
+    throw Error("the file name must end in .heapsnapshot (the extension DevTools loads): " + path);
+  }
   bool created = false;
   try {
     return Write(walker, namer, path, progress, &created);

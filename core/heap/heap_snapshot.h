@@ -34,7 +34,9 @@ struct SnapshotReport {
   bool cancelled = false;
 };
 
-// Writes the snapshot of everything `walker` walks to `path`. `progress`
+// Writes the snapshot of everything `walker` walks to `path`, which must end
+// in ".heapsnapshot" (the extension DevTools loads; it also keeps a typo from
+// overwriting the core or the binary): Error otherwise. `progress`
 // is called as by HeapWalker::Walk, for both walks (returning false stops).
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
                                  const ProgressFn& progress);

@@ -343,10 +343,11 @@ def _string_refs(heap, progress, text, cap, json):
 
 
 class V8HeapSnapshot(gdb.Command):
-    """Write the heap as a Chrome DevTools heap snapshot: v8 heapsnapshot FILE
+    """Write the heap as a Chrome DevTools heap snapshot: v8 heapsnapshot FILE.heapsnapshot
 
 Walks the whole V8 heap twice (every object once each time) and writes FILE
-in V8's own .heapsnapshot JSON format, which Chrome DevTools (Memory tab,
+(its name must end in .heapsnapshot, the extension DevTools loads) in V8's
+own .heapsnapshot JSON format, which Chrome DevTools (Memory tab,
 Load), memlab and other snapshot readers open: one node per object, named
 as V8 names it (JS objects by constructor, closures by function name,
 strings by text, internals as "system / Map", ...), with its edges: named
@@ -363,10 +364,13 @@ Ctrl-C stops the walk and removes the partial file."""
     def invoke(self, arg, from_tty):
         words = gdb.string_to_argv(arg)
         if len(words) != 1:
-            raise gdb.GdbError("usage: v8 heapsnapshot FILE")
+            raise gdb.GdbError("usage: v8 heapsnapshot FILE.heapsnapshot")
         path = os.path.abspath(os.path.expanduser(words[0]))
         if os.path.isdir(path):
             raise gdb.GdbError("v8 heapsnapshot: %s is a directory; give a file name" % path)
+        if not path.endswith(".heapsnapshot") or path == ".heapsnapshot":
+            raise gdb.GdbError("v8 heapsnapshot: the file name must end in .heapsnapshot (the extension DevTools "
+                               "loads): %s" % words[0])
         heap = _heap()
         progress = _Progress("v8 heapsnapshot")
         start = time.monotonic()

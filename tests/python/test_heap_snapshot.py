@@ -180,14 +180,21 @@ def test_cli_writes_the_same_file(snap):
 
 
 def test_bad_input_is_one_line(snap):
+    core_size = os.path.getsize(snap.core)
     out = snap.gdb.outputs(["v8 heapsnapshot", "v8 heapsnapshot /nonexistent-dir/x.heapsnapshot",
-                            "v8 heapsnapshot " + snap.workdir, "v8 heapsnapshot a b"])
+                            "v8 heapsnapshot " + snap.workdir, "v8 heapsnapshot a b", "v8 heapsnapshot " + snap.core])
     for text in out:
         assert len(text.splitlines()) == 1, text
-    assert out[0] == out[3] == "usage: v8 heapsnapshot FILE"
+    assert out[0] == out[3] == "usage: v8 heapsnapshot FILE.heapsnapshot"
     assert "cannot write /nonexistent-dir/x.heapsnapshot" in out[1]
     assert "is a directory" in out[2]
+    # A name without the extension (the core itself, here) is refused, not overwritten.
+    assert "the file name must end in .heapsnapshot" in out[4]
+    assert os.path.getsize(snap.core) == core_size
     assert not os.path.exists(os.path.join(snap.workdir, "x.heapsnapshot.edges.tmp"))
+    r = subprocess.run([CLI, snap.binary, snap.core, "heapsnapshot", snap.core], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=300)
+    assert r.returncode == 1 and "must end in .heapsnapshot" in r.stderr and os.path.getsize(snap.core) == core_size
 
 
 def _fixture_addresses(snap):
