@@ -16,12 +16,13 @@ const char* const kNodeTypes[] = {"hidden", "array", "string", "object", "code",
                                   "bigint", "object shape"};
 const char* const kEdgeTypes[] = {"context", "element", "property", "internal", "hidden", "shortcut", "weak"};
 
-// The graph in compressed rows: node i's edges are [first[i], first[i + 1]).
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+// The graph in compressed rows: node i's strong edges are [first[i], first[i + 1]).
 class GraphArrays : public GraphSink {
  public:
-  explicit GraphArrays(uint64_t target_id) : target_id_(target_id) { first.push_back(0); }
+  GraphArrays() { first.push_back(0); }
   void Node(int type, uint32_t name, uint64_t id, uint64_t, const std::vector<GraphEdge>& edges) override {
-    if (id == target_id_) target = static_cast<int64_t>(node_type.size());
     node_type.push_back(static_cast<uint8_t>(type));
     node_name.push_back(name);
     node_id.push_back(id);
@@ -29,9 +30,7 @@ class GraphArrays : public GraphSink {
       if (e.type == kWeak) continue;  // a retaining path is made of strong references
       to.push_back(static_cast<uint32_t>(e.to));
       edge_type.push_back(static_cast<uint8_t>(e.type));
-      edge_name.push_back(e.name_or_index > std::numeric_limits<uint32_t>::max()
-                              ? std::numeric_limits<uint32_t>::max()
-                              : static_cast<uint32_t>(e.name_or_index));
+      edge_name.push_back(e.name_or_index > kNone ? kNone : static_cast<uint32_t>(e.name_or_index));
     }
     first.push_back(to.size());
   }
@@ -39,72 +38,102 @@ class GraphArrays : public GraphSink {
   std::vector<uint32_t> to, edge_name, node_name;
   std::vector<uint8_t> edge_type, node_type;
   std::vector<uint64_t> node_id;
-  int64_t target = -1;
-
- private:
-  uint64_t target_id_;
 };
 
 }  // namespace
+
+struct RetainerGraph::Arrays {
+  GraphArrays graph;
+  std::vector<uint32_t> parent_edge;  // by node: the edge that first reached it (kNone: the root, or unreached)
+  std::vector<uint32_t> edge_from;    // by edge: its source node
+  std::vector<std::pair<uint64_t, uint32_t>> by_id;  // (node id, index), sorted
+};
+
+RetainerGraph::RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress)
+    : arrays_(std::make_unique<Arrays>()) {
+  report_ = BuildHeapGraph(walker, namer, strings_, arrays_->graph, progress);
+  if (report_.cancelled) return;
+  const GraphArrays& g = arrays_->graph;
+  const size_t n = g.node_type.size();
+  arrays_->edge_from.resize(g.to.size());
+  for (size_t i = 0; i < n; ++i) {
+    for (uint64_t e = g.first[i]; e < g.first[i + 1]; ++e) arrays_->edge_from[e] = static_cast<uint32_t>(i);
+  }
+  arrays_->by_id.reserve(n);
+  for (size_t i = 0; i < n; ++i) arrays_->by_id.push_back({g.node_id[i], static_cast<uint32_t>(i)});
+  std::sort(arrays_->by_id.begin(), arrays_->by_id.end());
+  // Breadth first from the root: each node's first edge is on a shortest path.
+  std::vector<uint32_t>& parent = arrays_->parent_edge;
+  parent.assign(n, kNone);
+  std::vector<bool> seen(n, false);
+  std::deque<uint32_t> queue{0};
+  seen[0] = true;
+  while (!queue.empty()) {
+    const uint32_t node = queue.front();
+    queue.pop_front();
+    for (uint64_t e = g.first[node]; e < g.first[node + 1]; ++e) {
+      const uint32_t next = g.to[e];
+      if (seen[next]) continue;
+      seen[next] = true;
+      parent[next] = static_cast<uint32_t>(e);
+      queue.push_back(next);
+    }
+  }
+}
+
+RetainerGraph::~RetainerGraph() = default;
+
+RetainingPath RetainerGraph::PathTo(Heap& heap, uint64_t tagged) const {
+  Tagged t = heap.Decode(tagged);
+  if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
+  const GraphArrays& g = arrays_->graph;
+  auto it = std::lower_bound(arrays_->by_id.begin(), arrays_->by_id.end(), std::make_pair(t.address + 1, uint32_t{0}));
+  if (it == arrays_->by_id.end() || it->first != t.address + 1) {
+    heap.MapOf(t.address);  // a word that is no object says so
+    throw Error(Hex(tagged) + " is not an object the heap walk visits (a pointer into an object?)");
+  }
+  const uint32_t target = it->second;
+  RetainingPath path;
+  path.report = report_;
+  if (target != 0 && arrays_->parent_edge[target] == kNone) return path;
+  path.found = true;
+  const uint64_t tag = heap.layout().tagging.heap_object_tag;
+  auto step_for = [&](uint32_t node, uint32_t edge) {
+    RetainerStep s;
+    const uint8_t nt = g.node_type[node];
+    s.node_type = nt < std::size(kNodeTypes) ? kNodeTypes[nt] : "?";
+    s.node_name = strings_.list()[g.node_name[node]];
+    s.tagged = nt == kSynthetic ? 0 : g.node_id[node] - 1 + tag;
+    if (edge != kNone) {
+      const uint8_t et = g.edge_type[edge];
+      s.edge_type = et < std::size(kEdgeTypes) ? kEdgeTypes[et] : "?";
+      const uint32_t name = g.edge_name[edge];
+      s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings_.list()[name];
+    }
+    return s;
+  };
+  for (uint32_t node = target;;) {
+    const uint32_t edge = arrays_->parent_edge[node];
+    path.steps.push_back(step_for(node, edge));
+    if (edge == kNone) break;
+    node = arrays_->edge_from[edge];
+  }
+  std::reverse(path.steps.begin(), path.steps.end());
+  return path;
+}
 
 RetainingPath FindRetainingPath(HeapWalker& walker, ObjectNamer& namer, uint64_t tagged, const ProgressFn& progress) {
   Heap& heap = walker.heap();
   Tagged t = heap.Decode(tagged);
   if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
-  heap.MapOf(t.address);  // a word that is no object is one line
-  RetainingPath path;
-  GraphStrings strings;
-  GraphArrays graph(t.address + 1);
-  path.report = BuildHeapGraph(walker, namer, strings, graph, progress);
-  if (path.report.cancelled) return path;
-  if (graph.target < 0) throw Error(Hex(tagged) + " is not an object the heap walk visits (a pointer into an object?)");
-  const size_t n = graph.node_type.size();
-  const uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  std::vector<uint32_t> parent_edge(n, kNone);  // the edge index that reached the node first
-  std::vector<bool> seen(n, false);
-  std::deque<uint32_t> queue{0};
-  seen[0] = true;
-  const auto target = static_cast<uint32_t>(graph.target);
-  std::vector<uint32_t> edge_from(graph.to.size());
-  for (size_t i = 0; i < n; ++i) {
-    for (uint64_t e = graph.first[i]; e < graph.first[i + 1]; ++e) edge_from[e] = static_cast<uint32_t>(i);
+  heap.MapOf(t.address);  // a word that is no object is one line, before two walks
+  RetainerGraph graph(walker, namer, progress);
+  if (graph.report().cancelled) {
+    RetainingPath path;
+    path.report = graph.report();
+    return path;
   }
-  while (!queue.empty() && !seen[target]) {
-    const uint32_t node = queue.front();
-    queue.pop_front();
-    for (uint64_t e = graph.first[node]; e < graph.first[node + 1]; ++e) {
-      const uint32_t next = graph.to[e];
-      if (seen[next]) continue;
-      seen[next] = true;
-      parent_edge[next] = static_cast<uint32_t>(e);
-      queue.push_back(next);
-    }
-  }
-  if (!seen[target]) return path;
-  path.found = true;
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  auto step_for = [&](uint32_t node, uint32_t edge) {
-    RetainerStep s;
-    const uint8_t nt = graph.node_type[node];
-    s.node_type = nt < std::size(kNodeTypes) ? kNodeTypes[nt] : "?";
-    s.node_name = strings.list()[graph.node_name[node]];
-    s.tagged = nt == kSynthetic ? 0 : graph.node_id[node] - 1 + tag;
-    if (edge != kNone) {
-      const uint8_t et = graph.edge_type[edge];
-      s.edge_type = et < std::size(kEdgeTypes) ? kEdgeTypes[et] : "?";
-      const uint32_t name = graph.edge_name[edge];
-      s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings.list()[name];
-    }
-    return s;
-  };
-  for (uint32_t node = target;;) {
-    const uint32_t edge = parent_edge[node];
-    path.steps.push_back(step_for(node, edge));
-    if (edge == kNone) break;
-    node = edge_from[edge];
-  }
-  std::reverse(path.steps.begin(), path.steps.end());
-  return path;
+  return graph.PathTo(heap, tagged);
 }
 
 std::string EdgeText(const RetainerStep& s) {

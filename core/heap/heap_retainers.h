@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,26 @@ struct RetainingPath {
   GraphReport report;
 };
 
+// The graph and, found once, every node's first edge on a shortest path
+// from the root: built by two walks, then each path costs its length. Kept
+// by a session as long as the heap cannot change.
+class RetainerGraph {
+ public:
+  // Throws as BuildHeapGraph; report().cancelled if a walk was stopped (the graph is then unusable).
+  RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress);
+  ~RetainerGraph();
+  const GraphReport& report() const { return report_; }
+  // The path to `tagged` (throws Error if it is no walked object).
+  RetainingPath PathTo(Heap& heap, uint64_t tagged) const;
+
+ private:
+  struct Arrays;
+  std::unique_ptr<Arrays> arrays_;
+  GraphStrings strings_;
+  GraphReport report_;
+};
+
+// One graph, one path.
 RetainingPath FindRetainingPath(HeapWalker& walker, ObjectNamer& namer, uint64_t tagged, const ProgressFn& progress);
 
 // ".probe", "[3]", "context.secret", "(map)": an edge as the path shows it.

@@ -284,10 +284,19 @@ class HeapSession {
   }
 
   // v8 retainers EXPR: (found, text, [(edge type, edge name, node type, node name, tagged)], summary, failed bytes).
+  // The graph is built on first use and kept (two walks once; each path after that is instant).
   py::tuple Retainers(uint64_t tagged, py::object progress_callback) {
-    Progress progress(progress_callback);
-    RetainingPath path = FindRetainingPath(*walker_, *namer_, tagged, progress.fn());
-    progress.Check(path.report.walk);
+    Heap& heap = target_->heap();
+    Tagged t = heap.Decode(tagged);
+    if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
+    heap.MapOf(t.address);  // a word that is no object is one line, before two walks
+    if (!retainers_) {
+      Progress progress(progress_callback);
+      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn());
+      progress.Check(graph->report().walk);
+      retainers_ = std::move(graph);
+    }
+    RetainingPath path = retainers_->PathTo(heap, tagged);
     py::list steps;
     for (const RetainerStep& s : path.steps) {
       steps.append(py::make_tuple(s.edge_type, s.edge_name, s.node_type, s.node_name, s.tagged));
@@ -314,6 +323,7 @@ class HeapSession {
   std::unique_ptr<std::vector<ClassShapes>> shapes_;
   WalkReport shapes_report_;
   std::map<uint32_t, std::vector<uint64_t>> instances_;
+  std::unique_ptr<RetainerGraph> retainers_;
 };
 
 }  // namespace
