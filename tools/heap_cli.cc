@@ -8,6 +8,8 @@
 //   findrefs TAGGED           who points to the object
 //   findrefs -n NAME          objects with an own property NAME
 //   findrefs -s STRING        strings equal to STRING and their holders
+//   heapsnapshot FILE.heapsnapshot  the heap as a Chrome DevTools .heapsnapshot
+//   retainers TAGGED          the shortest path from the snapshot's root to the object
 // --json on the last three: the answer as one JSON document.
 #include <algorithm>
 #include <chrono>
@@ -23,6 +25,8 @@
 #include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_shapes.h"
+#include "core/heap/heap_retainers.h"
+#include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/target.h"
@@ -285,6 +289,30 @@ int FindRefs(Target& target, const CliArgs& a) {
   return 0;
 }
 
+// heapsnapshot FILE: the heap as a Chrome DevTools heap snapshot (two walks).
+int HeapSnapshot(Target& target, const CliArgs& a) {
+  if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE.heapsnapshot");
+  HeapWalker walker(target.heap());
+  ObjectNamer namer(target.heap(), walker.sizer());
+  SnapshotReport r = WriteHeapSnapshot(walker, namer, a.args[0], {});
+  std::printf("wrote %s: %llu nodes, %llu edges, %llu strings\n", a.args[0].c_str(),
+              static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
+              static_cast<unsigned long long>(r.strings));
+  if (r.walk.failed_bytes()) std::cout << r.walk.Summary();
+  return 0;
+}
+
+// retainers TAGGED: what keeps the object alive, from the heap snapshot's root.
+int Retainers(Target& target, const CliArgs& a) {
+  if (a.args.size() != 1) throw Error("usage: retainers TAGGED");
+  const uint64_t tagged = std::stoull(a.args[0], nullptr, 0);
+  HeapWalker walker(target.heap());
+  ObjectNamer namer(target.heap(), walker.sizer());
+  RetainingPath path = FindRetainingPath(walker, namer, tagged, {});
+  std::cout << RetainingPathText(path, tagged);
+  return path.found ? 0 : 1;
+}
+
 }  // namespace
 
 const std::vector<CliCommand>& HeapCliCommands() {
@@ -293,6 +321,8 @@ const std::vector<CliCommand>& HeapCliCommands() {
       {"heapwalk", "   (coverage of the walk, objects by V8 type)", HeapWalk},
       {"findjsobjects", "[-d] [--json]   (objects by class: instances, bytes, name; -d: each class's shapes)", FindJsObjects},
       {"findjsinstances", "NAME [N] [-v] [--json]   (the first N, default 20, instances of NAME; -v: whole JS views)", FindJsInstances},
+      {"heapsnapshot", "FILE.heapsnapshot   (the heap as a Chrome DevTools .heapsnapshot, V8's JSON format)", HeapSnapshot},
+      {"retainers", "TAGGED   (the shortest path of strong references from the heap snapshot's root to the object)", Retainers},
       {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT] | -s STRING [LIMIT] [--json]   (who points to the object; objects with an own property NAME; strings equal to STRING and their holders; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
   };
   return commands;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/heap/object_slots.h"
 #include "core/v8/context.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
@@ -72,56 +73,12 @@ class Targets {
   uint64_t lo_ = UINT64_MAX, hi_ = 0, single_ = 0;
 };
 
-// Which part of an object may hold tagged pointers: [8, end) of its bytes.
-struct ScanPlan {
-  int fixed_double_array = -1, heap_number = -1;
-  int64_t bytecode_header = 54, instruction_header = 32;
-  uint64_t End(const ObjectRef& o) const {
-    switch (o.facts->rule) {
-      case SizeRule::kSeqOneByteString:
-      case SizeRule::kSeqTwoByteString:
-      case SizeRule::kByteArray:
-      case SizeRule::kFreeSpace:
-      case SizeRule::kBigInt:
-      case SizeRule::kHole:
-      case SizeRule::kFeedbackMetadata:
-      case SizeRule::kPreparseData:
-        return 0;
-      case SizeRule::kBytecodeArray:
-        return static_cast<uint64_t>(bytecode_header);
-      case SizeRule::kInstructionStream:
-        return static_cast<uint64_t>(instruction_header);
-      default:
-        break;
-    }
-    if (o.facts->type == fixed_double_array || o.facts->type == heap_number) return 0;
-    return o.size;
-  }
-};
-
 class ReferenceScanner : public ObjectVisitor {
  public:
-  ReferenceScanner(Heap& heap, const ScanPlan& plan, const Targets& targets, size_t limit)
+  ReferenceScanner(Heap& heap, const SlotPlan& plan, const Targets& targets, size_t limit)
       : heap_(heap), plan_(plan), targets_(targets), limit_(limit) {}
   void Visit(const ObjectRef& o) override {
-    uint64_t end = plan_.End(o);
-    if (end <= 8) return;
-    const uint64_t in_buffer = std::min<uint64_t>(end, o.available);
-    for (uint64_t off = 8; off + 8 <= in_buffer; off += 8) {
-      uint64_t w;
-      std::memcpy(&w, o.bytes + off, 8);
-      Check(o, off, w);
-    }
-    // A large object beyond the walk's buffer: the rest in chunks.
-    std::vector<uint64_t> chunk;
-    for (uint64_t off = in_buffer & ~uint64_t{7}; off < end;) {
-      uint64_t n = std::min<uint64_t>(end - off, 1 << 20) / 8;
-      if (n == 0) break;
-      chunk.resize(n);
-      if (!heap_.memory().ReadBulk(o.address + off, chunk.data(), n * 8)) break;
-      for (uint64_t i = 0; i < n; ++i) Check(o, off + 8 * i, chunk[i]);
-      off += n * 8;
-    }
+    ForEachSlot(heap_, plan_, o, [&](uint64_t off, uint64_t w) { Check(o, off, w); });
   }
   std::vector<Hit> hits;
   uint64_t total = 0;  // every reference seen; only the first limit_ are kept
@@ -137,7 +94,7 @@ class ReferenceScanner : public ObjectVisitor {
     if (hits.size() < limit_) hits.push_back({o.address, o.address + offset, weak, o.facts->type, o.map, target});
   }
   Heap& heap_;
-  const ScanPlan& plan_;
+  const SlotPlan& plan_;
   const Targets& targets_;
   size_t limit_;
 };
@@ -323,23 +280,13 @@ class Describer {
 
 namespace {
 
-ScanPlan PlanFor(HeapWalker& walker) {
-  Heap& heap = walker.heap();
-  ScanPlan plan;
-  plan.fixed_double_array = walker.sizer().types().Find("FIXED_DOUBLE_ARRAY_TYPE");
-  plan.heap_number = walker.sizer().types().Find("HEAP_NUMBER_TYPE");
-  plan.bytecode_header = heap.metadata().FindField("BytecodeArray", {"data"}).value_or(54);
-  plan.instruction_header = heap.metadata().FindField("InstructionStream", {"instruction_start"}).value_or(32);
-  return plan;
-}
-
 // The references to any of `targets` (tagged, strong): one walk for the
 // slots, a second for the owners of backing stores among the holders.
 std::vector<HeapReference> Collect(HeapWalker& walker, ObjectNamer& namer, const std::vector<uint64_t>& targets,
                                    const ProgressFn& progress, size_t limit, WalkReport* report, uint64_t* total,
                                    std::unordered_map<uint64_t, uint64_t>* per_target) {
   Heap& heap = walker.heap();
-  ScanPlan plan = PlanFor(walker);
+  SlotPlan plan = SlotPlanFor(walker);
   Targets matcher(targets);
   ReferenceScanner scanner(heap, plan, matcher, limit);
   WalkReport first = walker.Walk(scanner, progress);

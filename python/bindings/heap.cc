@@ -13,6 +13,8 @@
 #include "core/heap/heap_json.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_shapes.h"
+#include "core/heap/heap_retainers.h"
+#include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/stack/async_functions.h"
@@ -273,6 +275,36 @@ class HeapSession {
                           stacks.report.failed_bytes());
   }
 
+  // v8 heapsnapshot FILE: (nodes, edges, strings, walk summary, failed bytes). Two walks, nothing cached.
+  py::tuple Snapshot(const std::string& path, py::object progress_callback) {
+    Progress progress(progress_callback);
+    SnapshotReport r = WriteHeapSnapshot(*walker_, *namer_, path, progress.fn());
+    progress.Check(r.walk);  // a cancelled walk (either one) left no file
+    return py::make_tuple(r.nodes, r.edges, r.strings, r.walk.Summary(), r.walk.failed_bytes());
+  }
+
+  // v8 retainers EXPR: (found, text, [(edge type, edge name, node type, node name, tagged)], summary, failed bytes).
+  // The graph is built on first use and kept (two walks once; each path after that is instant).
+  py::tuple Retainers(uint64_t tagged, py::object progress_callback) {
+    Heap& heap = target_->heap();
+    Tagged t = heap.Decode(tagged);
+    if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
+    heap.MapOf(t.address);  // a word that is no object is one line, before two walks
+    if (!retainers_) {
+      Progress progress(progress_callback);
+      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn());
+      progress.Check(graph->report().walk);
+      retainers_ = std::move(graph);
+    }
+    RetainingPath path = retainers_->PathTo(heap, tagged);
+    py::list steps;
+    for (const RetainerStep& s : path.steps) {
+      steps.append(py::make_tuple(s.edge_type, s.edge_name, s.node_type, s.node_name, s.tagged));
+    }
+    return py::make_tuple(path.found, RetainingPathText(path, tagged), steps, path.report.walk.Summary(),
+                          path.report.walk.failed_bytes());
+  }
+
   std::string Pages() {
     const HeapPageSet& set = walker_->pages();
     std::string out;
@@ -291,6 +323,7 @@ class HeapSession {
   std::unique_ptr<std::vector<ClassShapes>> shapes_;
   WalkReport shapes_report_;
   std::map<uint32_t, std::vector<uint64_t>> instances_;
+  std::unique_ptr<RetainerGraph> retainers_;
 };
 
 }  // namespace
@@ -329,6 +362,12 @@ void RegisterHeap(py::module_& m) {
            "there are)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
+      .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("progress") = py::none(),
+           "the shortest path of strong references from the snapshot's root to the object: (found, text, "
+           "[(edge type, edge name, node type, node name, tagged)], walk summary, bytes not walked)")
+      .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("progress") = py::none(),
+           "writes the heap as a Chrome DevTools .heapsnapshot to `path`: (nodes, edges, strings, walk summary, "
+           "bytes not walked)")
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
            "(text, walk summary, failed bytes) of the suspended async functions and generators")
       .def("async_stacks_json", &HeapSession::AsyncStacksJsonOf, py::arg("verbose") = false,

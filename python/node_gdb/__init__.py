@@ -15,7 +15,7 @@ FEATURES = (
     ("commands", True),        # the `v8` prefix, v8 print, v8 inspect, v8 info
     ("bytecode", True),        # v8 bytecode
     ("node_commands", True),   # node-info, node-handles, node-requests, node-environments
-    ("heap_commands", True),   # v8 findjsobjects, v8 findjsinstances, v8 findrefs
+    ("heap_commands", True),   # v8 findjsobjects, v8 findjsinstances, v8 findrefs, v8 heapsnapshot, v8 retainers
     ("async_commands", True),  # v8 async
     ("node_printers", False),  # node::ListHead / ListNode printers: pure GDB
     ("printers", True),        # the V8 handle printers

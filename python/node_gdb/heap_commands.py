@@ -1,5 +1,5 @@
 """GDB commands over a walk of the whole V8 heap: `v8 findjsobjects`,
-`v8 findjsinstances`, `v8 findrefs`.
+`v8 findjsinstances`, `v8 findrefs`, `v8 heapsnapshot`, `v8 retainers`.
 
 The walk itself is the C++ core's (core/heap/heap_walk.h); this layer
 prints, reports progress on long walks (a line every few seconds), turns
@@ -7,6 +7,7 @@ Ctrl-C into a clean stop, and keeps one HeapSession per Target
 (session.cached), so results stay until the inferior runs again.
 """
 
+import os
 import time
 
 import gdb
@@ -341,7 +342,75 @@ def _string_refs(heap, progress, text, cap, json):
     _finish("\n".join(lines) + "\n", summary, failed, False)
 
 
+class V8HeapSnapshot(gdb.Command):
+    """Write the heap as a Chrome DevTools heap snapshot: v8 heapsnapshot FILE.heapsnapshot
+
+Walks the whole V8 heap twice (every object once each time) and writes FILE
+(its name must end in .heapsnapshot, the extension DevTools loads) in V8's
+own .heapsnapshot JSON format, which Chrome DevTools (Memory tab,
+Load), memlab and other snapshot readers open: one node per object, named
+as V8 names it (JS objects by constructor, closures by function name,
+strings by text, internals as "system / Map", ...), with its edges: named
+properties, __proto__, elements, closure-context variables, the map and
+other internal fields. The root's children are the native contexts and
+their global objects; node-gdb does not know V8's other GC roots (handles,
+the stack), so what only they hold has no retaining path in the file.
+Ctrl-C stops the walk and removes the partial file."""
+
+    def __init__(self):
+        super().__init__("v8 heapsnapshot", gdb.COMMAND_DATA, gdb.COMPLETE_FILENAME)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        words = gdb.string_to_argv(arg)
+        if len(words) != 1:
+            raise gdb.GdbError("usage: v8 heapsnapshot FILE.heapsnapshot")
+        path = os.path.abspath(os.path.expanduser(words[0]))
+        if os.path.isdir(path):
+            raise gdb.GdbError("v8 heapsnapshot: %s is a directory; give a file name" % path)
+        if not path.endswith(".heapsnapshot") or path == ".heapsnapshot":
+            raise gdb.GdbError("v8 heapsnapshot: the file name must end in .heapsnapshot (the extension DevTools "
+                               "loads): %s" % words[0])
+        heap = _heap()
+        progress = _Progress("v8 heapsnapshot")
+        start = time.monotonic()
+        nodes, edges, strings, summary, failed = _run(progress, heap.snapshot, path)
+        gdb.write("wrote %s: %s, %s, %s in %.1f s\n" % (path, _plural(nodes, "node"), _plural(edges, "edge"),
+                                                      _plural(strings, "string"), time.monotonic() - start))
+        if failed:
+            gdb.write(summary)
+
+
+class V8Retainers(gdb.Command):
+    """Show what keeps an object alive: v8 retainers EXPR
+
+Builds the graph `v8 heapsnapshot` writes (two walks of the heap) and
+prints the shortest path of strong references from its root to the object
+EXPR (a tagged pointer), one edge a line: `.name` for a property, `[3]` for
+an element, `context.name` for a closure's variable, `(name)` for an
+internal field. The root holds the native contexts and their global
+objects only: an object that only handles or the stack keep (or garbage)
+has no path, and the command says so. Ctrl-C stops the walk."""
+
+    def __init__(self):
+        super().__init__("v8 retainers", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    @one_line_errors
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError("usage: v8 retainers EXPR  (a tagged pointer, e.g. from v8 findjsinstances)")
+        _target, tagged = tagged_argument(arg, "v8 retainers")
+        heap = _heap()
+        progress = _Progress("v8 retainers")
+        found, text, _steps, summary, failed = _run(progress, heap.retainers, tagged)
+        gdb.write(text)
+        if failed:
+            gdb.write(summary)
+
+
 def register():
+    V8Retainers()
+    V8HeapSnapshot()
     V8FindJsObjects()
     V8FindJsInstances()
     V8FindRefs()

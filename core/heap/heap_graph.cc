@@ -1,0 +1,458 @@
+#include "core/heap/heap_graph.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/heap/object_slots.h"
+#include "core/v8/context.h"
+#include "core/v8/js_function.h"
+#include "core/v8/js_object.h"
+#include "core/v8/map.h"
+#include "core/v8/shared_function_info.h"
+#include "core/v8/string.h"
+#include "core/v8/symbol.h"
+
+namespace nodegdb {
+
+uint32_t GraphStrings::Id(const std::string& s) {
+  auto it = ids_.find(s);
+  if (it != ids_.end()) return it->second;
+  const uint32_t id = static_cast<uint32_t>(list_.size());
+  list_.push_back(s);
+  ids_.emplace(std::string_view(list_.back()), id);
+  return id;
+}
+
+namespace {
+
+using namespace heap_graph;
+
+constexpr size_t kMaxName = 1024;  // characters of a string's text kept as its node name
+constexpr uint64_t kFirstObjectIndex = 2;  // 0: the synthetic root, 1: (GC roots)
+
+// What kind of node each instance type makes (from V8's type names).
+enum class Kind : uint8_t {
+  kHidden, kArray, kString, kObject, kClosure, kBoundFunction, kRegExp, kNumber, kSymbol, kBigInt, kShape, kCode, kContext,
+  kNativeContext
+};
+
+// Objects no edge is made to, as V8's generator leaves out edges to what is
+// not "essential": oddballs (undefined, null, true, false, the hole) and
+// the empty read-only arrays (empty_fixed_array and kin).
+class Inessential {
+ public:
+  explicit Inessential(HeapWalker& walker) {
+    const Layout& l = walker.heap().layout();
+    oddball_ = l.oddball_type, hole_ = l.hole_type;
+    for (const char* t : {"FIXED_ARRAY_TYPE", "WEAK_FIXED_ARRAY_TYPE", "BYTE_ARRAY_TYPE", "DESCRIPTOR_ARRAY_TYPE",
+                          "PROPERTY_ARRAY_TYPE", "TRUSTED_FIXED_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE"}) {
+      empty_types_.push_back(walker.sizer().types().Find(t));
+    }
+  }
+  bool operator()(const ObjectRef& o) const {
+    const int type = o.facts->type;
+    if (type == oddball_ || type == hole_) return true;
+    if (!o.page || !o.page->read_only || o.size > 24) return false;
+    return std::find(empty_types_.begin(), empty_types_.end(), type) != empty_types_.end();
+  }
+
+ private:
+  int oddball_ = -1, hole_ = -1;
+  std::vector<int> empty_types_;
+};
+
+// The first walk: every object's address in walk order, which of them no
+// edge goes to, and the native contexts.
+class AddressCollector : public ObjectVisitor {
+ public:
+  AddressCollector(HeapWalker& walker, int native_context_type)
+      : inessential_(walker), native_context_type_(native_context_type) {
+    first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+    tag_ = walker.heap().layout().tagging.heap_object_tag;
+  }
+  void Visit(const ObjectRef& o) override {
+    order.push_back(o.address);
+    no_edges_to.push_back(inessential_(o));
+    if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
+    if (o.facts->type >= first_receiver_ && o.available >= 24) {
+      uint64_t w[2];
+      std::memcpy(w, o.bytes + 8, 16);
+      if (w[0] & 1) properties_stores.push_back(w[0] - tag_);
+      if (w[1] & 1) elements_stores.push_back(w[1] - tag_);
+    }
+  }
+  // After the walk: the stores, sorted for binary search.
+  void Sort() {
+    std::sort(properties_stores.begin(), properties_stores.end());
+    std::sort(elements_stores.begin(), elements_stores.end());
+  }
+  std::vector<uint64_t> order;
+  std::vector<bool> no_edges_to;  // by walk position
+  std::vector<uint64_t> native_contexts;
+  // What JS objects' properties and elements slots point to (untagged): V8
+  // names these arrays "(object properties)" and "(object elements)".
+  std::vector<uint64_t> properties_stores, elements_stores;
+
+ private:
+  Inessential inessential_;
+  int native_context_type_;
+  int first_receiver_ = 0x400;
+  uint64_t tag_ = 1;
+};
+
+class GraphBuilder : public ObjectVisitor {
+ public:
+  GraphBuilder(HeapWalker& walker, ObjectNamer& namer, const AddressCollector& found, GraphStrings& strings,
+               GraphSink& sink)
+      : heap_(walker.heap()),
+        walker_(walker),
+        namer_(namer),
+        order_(found.order),
+        properties_stores_(found.properties_stores),
+        elements_stores_(found.elements_stores),
+        no_edges_to_(found.no_edges_to),
+        strings_(strings),
+        sink_(sink),
+        plan_(SlotPlanFor(walker)) {
+    sorted_.reserve(order_.size());
+    for (size_t i = 0; i < order_.size(); ++i) sorted_.push_back({order_[i], static_cast<uint32_t>(i)});
+    std::sort(sorted_.begin(), sorted_.end());
+    tag_ = heap_.layout().tagging.heap_object_tag;
+    first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
+    js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
+    native_context_type_ = NativeContextType(heap_).value_or(-1);
+    for (const char* t : {"JS_MAP_TYPE", "JS_SET_TYPE", "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE"}) {
+      const int type = walker.sizer().types().Find(t);
+      if (type >= 0) collections_.insert(type);
+    }
+  }
+
+  // The node index of the object at `untagged`, or -1.
+  int64_t IndexOf(uint64_t untagged) const {
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::make_pair(untagged, uint32_t{0}));
+    if (it == sorted_.end() || it->first != untagged) return -1;
+    return static_cast<int64_t>(it->second + kFirstObjectIndex);
+  }
+
+  void Emit(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) {
+    sink_.Node(type, name, id, self_size, edges);
+    ++node_count;
+    edge_count += edges.size();
+  }
+
+  void Visit(const ObjectRef& o) override {
+    if (position_ >= order_.size() || order_[position_] != o.address) {
+      throw Error("the heap changed between the snapshot's two walks (did the process run?)");
+    }
+    ++position_;
+    edges_buf_.clear();
+    visited_.clear();
+    int type = kHidden;
+    std::string name;
+    try {
+      Describe(o, &type, &name);
+    } catch (const Error&) {
+      // An object that cannot be decoded keeps its slots as internal edges.
+    }
+    Slots(o);
+    Emit(type, strings_.Id(name), o.address + 1, o.size, edges_buf_);
+  }
+
+  uint64_t node_count = 0, edge_count = 0, dangling = 0;
+
+ private:
+  Kind KindOf(int type) {
+    auto it = kinds_.find(type);
+    if (it != kinds_.end()) return it->second;
+    Kind k = Classify(type);
+    kinds_[type] = k;
+    return k;
+  }
+
+  Kind Classify(int type) {
+    if (heap_.IsString(type)) return Kind::kString;
+    if (type == native_context_type_) return Kind::kNativeContext;
+    if (IsContextType(heap_, type)) return Kind::kContext;
+    if (IsJSFunctionType(heap_, type)) return Kind::kClosure;
+    const std::string t = walker_.sizer().types().Name(type);
+    if (t == "JS_REG_EXP_TYPE") return Kind::kRegExp;
+    if (t == "JS_BOUND_FUNCTION_TYPE") return Kind::kBoundFunction;
+    if (type >= first_receiver_) return Kind::kObject;
+    if (t == "HEAP_NUMBER_TYPE") return Kind::kNumber;
+    if (t == "SYMBOL_TYPE") return Kind::kSymbol;
+    if (t == "BIGINT_TYPE") return Kind::kBigInt;
+    for (const char* s : {"MAP_TYPE", "DESCRIPTOR_ARRAY_TYPE", "STRONG_DESCRIPTOR_ARRAY_TYPE", "TRANSITION_ARRAY_TYPE",
+                          "PROTOTYPE_INFO_TYPE", "ENUM_CACHE_TYPE"}) {
+      if (t == s) return Kind::kShape;
+    }
+    for (const char* s : {"FIXED_ARRAY_TYPE", "FIXED_DOUBLE_ARRAY_TYPE", "NAME_DICTIONARY_TYPE",
+                          "NUMBER_DICTIONARY_TYPE", "ORDERED_HASH_MAP_TYPE", "ORDERED_HASH_SET_TYPE",
+                          "SWISS_NAME_DICTIONARY_TYPE", "GLOBAL_DICTIONARY_TYPE", "SIMPLE_NUMBER_DICTIONARY_TYPE"}) {
+      if (t == s) return Kind::kArray;
+    }
+    for (const char* s : {"SHARED_FUNCTION_INFO_TYPE", "BYTECODE_ARRAY_TYPE", "BYTECODE_WRAPPER_TYPE", "SCOPE_INFO_TYPE",
+                          "FEEDBACK_CELL_TYPE", "FEEDBACK_VECTOR_TYPE", "FEEDBACK_METADATA_TYPE", "CODE_TYPE",
+                          "CODE_WRAPPER_TYPE", "INSTRUCTION_STREAM_TYPE", "UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE",
+                          "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE",
+                          "UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE",
+                          "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE", "PREPARSE_DATA_TYPE",
+                          "CLOSURE_FEEDBACK_CELL_ARRAY_TYPE", "INTERPRETER_DATA_TYPE"}) {
+      if (t == s) return Kind::kCode;
+    }
+    return Kind::kHidden;
+  }
+
+  // "(FixedArray)" -> "system / FixedArray".
+  std::string SystemName(const ObjectRef& o) {
+    std::string n = namer_.Name(namer_.ClassOf(o));
+    if (n.size() > 2 && n.front() == '(' && n.back() == ')') n = n.substr(1, n.size() - 2);
+    return "system / " + n;
+  }
+
+  void Describe(const ObjectRef& o, int* type, std::string* name) {
+    const int itype = o.facts->type;
+    switch (KindOf(itype)) {
+      case Kind::kString: {
+        const Layout& l = heap_.layout();
+        const int64_t rep = l.string_representation_mask >= 0 ? (itype & l.string_representation_mask) : -1;
+        if (rep == l.cons_string_tag) {
+          *type = kConsString, *name = "(concatenated string)";
+          Named(o, l.cons_first, "first");
+          Named(o, l.cons_second, "second");
+        } else if (rep == l.sliced_string_tag) {
+          *type = kSlicedString, *name = "(sliced string)";
+          Named(o, l.sliced_parent, "parent");
+        } else {
+          *type = kString;
+          if (rep == l.thin_string_tag) Named(o, l.thin_actual, "actual");
+          *name = Utf16ToUtf8(ReadString(heap_, o.address, kMaxName).units);
+        }
+        return;
+      }
+      case Kind::kNumber:
+        *type = kNumber, *name = "heap number";
+        return;
+      case Kind::kSymbol: {
+        // Private symbols (#names, V8's own markers) are hidden nodes in V8's snapshot.
+        KeyText k = ReadKey(heap_, heap_.Decode(o.address + tag_));
+        *type = k.is_private ? kHidden : kSymbol;
+        *name = k.is_private ? "private symbol" : "symbol";
+        return;
+      }
+      case Kind::kBigInt:
+        *type = kBigInt, *name = "bigint";
+        return;
+      case Kind::kShape:
+        *type = kObjectShape, *name = SystemName(o);
+        if (itype == heap_.layout().map_type) MapFields(o);
+        return;
+      case Kind::kArray:
+        *type = kArray, *name = "";
+        if (std::binary_search(properties_stores_.begin(), properties_stores_.end(), o.address)) {
+          *name = "(object properties)";
+        } else if (std::binary_search(elements_stores_.begin(), elements_stores_.end(), o.address)) {
+          *name = "(object elements)";
+        }
+        return;
+      case Kind::kCode:
+        *type = kCode, *name = SystemName(o);
+        if (walker_.sizer().types().Name(itype) == "SHARED_FUNCTION_INFO_TYPE") {
+          SharedFunctionInfoData sfi = ReadSharedFunctionInfo(heap_, o.address);
+          *name = sfi.name_text.empty() ? "(shared function info)" : sfi.name_text;
+        }
+        return;
+      case Kind::kContext:
+      case Kind::kNativeContext:
+        *type = KindOf(itype) == Kind::kContext ? kObject : kHidden;
+        *name = KindOf(itype) == Kind::kContext ? "system / Context" : "system / NativeContext";
+        ContextEdges(o);
+        return;
+      case Kind::kClosure: {
+        *type = kClosure;
+        JSFunctionData f = ReadJSFunction(heap_, o.address);
+        *name = f.name;
+        const JSFunctionLayout& fl = heap_.LayoutOf<JSFunctionLayout>();
+        Named(o, fl.shared, "shared");
+        Named(o, fl.context, "context");
+        Named(o, fl.feedback_cell, "feedback_cell");
+        Named(o, fl.code, "code");
+        Named(o, fl.prototype_or_initial_map, "prototype_or_initial_map");
+        Receiver(o);
+        return;
+      }
+      case Kind::kBoundFunction:
+        *type = kClosure, *name = "native_bind";  // as V8 names every bound function
+        Receiver(o);
+        return;
+      case Kind::kRegExp:
+      case Kind::kObject:
+        if (collections_.count(itype)) Named(o, 24, "table");  // JSCollection::table, after the JSObject header
+        *type = KindOf(itype) == Kind::kRegExp ? kRegExp : kObject;
+        *name = namer_.Name(namer_.ClassOf(o));
+        Receiver(o);
+        return;
+      case Kind::kHidden:
+        *type = kHidden, *name = SystemName(o);
+        return;
+    }
+  }
+
+  void MapFields(const ObjectRef& o) {
+    const MapLayout& ml = heap_.LayoutOf<MapLayout>();
+    Named(o, ml.prototype, "prototype");
+    Named(o, ml.constructor_or_back_pointer, "constructor_or_back_pointer");
+    Named(o, ml.instance_descriptors, "descriptors");
+  }
+
+  // A JS object's properties by name, __proto__, its elements by index.
+  void Receiver(const ObjectRef& o) {
+    Named(o, 8, "properties");
+    Named(o, 16, "elements");
+    MapInfo mi = ReadMap(heap_, heap_.Decode(o.map).address);
+    for (const OwnProperty& p : ReadOwnProperties(heap_, o.address, mi, 1 << 16)) {
+      // An accessor is a property edge to its AccessorPair (an AccessorInfo is no JS-visible property).
+      if (p.details.accessor && !IsAccessorPair(p.value)) continue;
+      std::string key = KeyName(p.key);
+      if (p.where == OwnProperty::Where::kInObject) {
+        visited_.push_back(static_cast<uint64_t>(mi.inobject_start_words + p.index) * 8);
+      }
+      AddEdge(kProperty, strings_.Id(key), p.value.raw);
+    }
+    if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, strings_.Id("__proto__"), mi.prototype.raw);
+    uint64_t length = UINT64_MAX;
+    if (o.facts->type == js_array_type_) length = ReadJsArrayLength(heap_, o.address);
+    ElementList elements = ReadElements(heap_, o.address, mi, length, 1 << 22);
+    for (const auto& [index, slot] : elements.items) {
+      if (!slot.number_text) AddEdge(kElement, index, slot.raw);
+    }
+  }
+
+  void ContextEdges(const ObjectRef& o) {
+    ContextInfo c = ReadContext(heap_, o.address);
+    const ContextLayout& cl = heap_.LayoutOf<ContextLayout>();
+    Named(o, cl.header + 8 * cl.idx_scope_info, "scope_info");
+    Named(o, cl.header + 8 * cl.idx_previous, "previous");
+    if (c.has_extension) Named(o, cl.header + 16, "extension");
+    for (const ContextVariable& v : c.variables) {
+      const uint64_t offset = static_cast<uint64_t>(cl.header) + 8 * static_cast<uint64_t>(v.slot);
+      visited_.push_back(offset);
+      AddEdge(kContext, strings_.Id(v.name), v.raw);
+    }
+  }
+
+  bool IsAccessorPair(const Tagged& value) {
+    if (value.kind != Tagged::Kind::kStrong) return false;
+    try {
+      return walker_.sizer().types().Name(heap_.InstanceTypeOf(value.address)) == "ACCESSOR_PAIR_TYPE";
+    } catch (const Error&) {
+      return false;
+    }
+  }
+
+  // A property key as V8's snapshot names it: the string, or "<symbol desc>" ("<symbol>" without one).
+  std::string KeyName(const Tagged& key) {
+    try {
+      KeyText k = ReadKey(heap_, key);
+      if (!k.is_symbol) return k.text;
+      SymbolInfo info = ReadSymbol(heap_, key.address, kMaxName);
+      return info.description ? "<symbol " + Utf16ToUtf8(info.description->units) + ">" : "<symbol>";
+    } catch (const Error&) {
+      return "?";
+    }
+  }
+
+  // An internal edge named `name` for the field at `offset` (if any).
+  void Named(const ObjectRef& o, int64_t offset, const char* name) {
+    if (offset < 8 || static_cast<uint64_t>(offset) + 8 > o.available) return;
+    uint64_t w;
+    std::memcpy(&w, o.bytes + offset, 8);
+    visited_.push_back(static_cast<uint64_t>(offset));
+    AddEdge(kInternal, strings_.Id(name), w);
+  }
+
+  // An edge to what `raw` refers to, if it is a walked object; weak refs become weak edges.
+  void AddEdge(int type, uint64_t name_or_index, uint64_t raw) {
+    if ((raw & 1) == 0) return;  // a Smi
+    const bool weak = (raw & 2) != 0;
+    const int64_t to = IndexOf((raw & ~uint64_t{2}) - tag_);
+    if (to < 0) {
+      ++dangling;
+      return;
+    }
+    if (no_edges_to_[static_cast<size_t>(to) - kFirstObjectIndex]) return;
+    if (weak && type == kInternal) type = kWeak;
+    edges_buf_.push_back({type, name_or_index, static_cast<uint64_t>(to)});
+  }
+
+  // The map, then every tagged slot not named above.
+  void Slots(const ObjectRef& o) {
+    AddEdge(kInternal, strings_.Id("map"), o.map);
+    std::sort(visited_.begin(), visited_.end());
+    ForEachSlot(heap_, plan_, o, [&](uint64_t off, uint64_t w) {
+      if ((w & 1) == 0 || std::binary_search(visited_.begin(), visited_.end(), off)) return;
+      AddEdge((w & 2) ? kWeak : kInternal, strings_.Id(std::to_string(off / 8)), w);
+    });
+  }
+
+  Heap& heap_;
+  HeapWalker& walker_;
+  ObjectNamer& namer_;
+  const std::vector<uint64_t>& order_;
+  const std::vector<uint64_t>& properties_stores_;
+  const std::vector<uint64_t>& elements_stores_;
+  const std::vector<bool>& no_edges_to_;
+  GraphStrings& strings_;
+  GraphSink& sink_;
+  SlotPlan plan_;
+  std::vector<std::pair<uint64_t, uint32_t>> sorted_;
+  uint64_t tag_ = 1;
+  int first_receiver_ = 0x400, js_array_type_ = -1, native_context_type_ = -1;
+  std::unordered_map<int, Kind> kinds_;
+  std::unordered_set<int> collections_;
+  size_t position_ = 0;
+  std::vector<GraphEdge> edges_buf_;
+  std::vector<uint64_t> visited_;
+};
+
+}  // namespace
+
+GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
+                           const ProgressFn& progress) {
+  Heap& heap = walker.heap();
+  if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
+  GraphReport report;
+  AddressCollector collector(walker, NativeContextType(heap).value_or(-1));
+  report.walk = walker.Walk(collector, progress);
+  if (report.walk.cancelled) {
+    report.cancelled = true;
+    return report;
+  }
+  collector.Sort();
+  GraphBuilder builder(walker, namer, collector, strings, sink);
+  // The synthetic root and (GC roots): the native contexts and their global objects.
+  const uint64_t tag = heap.layout().tagging.heap_object_tag;
+  std::vector<GraphEdge> root{{kElement, 1, 1}}, gc_roots;
+  for (uint64_t nc : collector.native_contexts) {
+    const int64_t index = builder.IndexOf(nc);
+    if (index >= 0) gc_roots.push_back({kElement, gc_roots.size() + 1, static_cast<uint64_t>(index)});
+    try {
+      ContextInfo c = ReadContext(heap, nc);
+      const int64_t global = (c.global_object & 1) ? builder.IndexOf(c.global_object - tag) : -1;
+      if (global >= 0) root.push_back({kShortcut, strings.Id(std::to_string(root.size() + 1)), static_cast<uint64_t>(global)});
+    } catch (const Error&) {
+    }
+  }
+  builder.Emit(kSynthetic, strings.Id(""), 1, 0, root);
+  builder.Emit(kSynthetic, strings.Id("(GC roots)"), 3, 0, gc_roots);
+  report.walk = walker.Walk(builder, progress);
+  report.cancelled = report.walk.cancelled;
+  report.nodes = builder.node_count;
+  report.edges = builder.edge_count;
+  report.dangling = builder.dangling;
+  return report;
+}
+
+}  // namespace nodegdb

@@ -1,0 +1,89 @@
+// The heap as V8's heap snapshot sees it: a graph of nodes (one per object
+// of a heap walk, plus a synthetic root and "(GC roots)") and named edges,
+// built in two walks and handed node by node, in node index order, to a
+// sink (the .heapsnapshot writer, heap_snapshot.h; the retaining-path
+// search, heap_retainers.h). The first walk collects every object's address
+// (a sorted vector: an edge finds its target's index by binary search); the
+// second describes each object.
+//
+// Nodes: index 0 is a synthetic root with an element edge to "(GC roots)"
+// (index 1) and shortcut edges to each native context's global object;
+// "(GC roots)" has an element edge to each native context. node-gdb knows
+// no other GC roots (handles, stack), so objects reachable only from them
+// have no path from the root. Node types and names follow V8's generator
+// (heap-snapshot-generator.cc): JS objects by their constructor's name
+// (ObjectNamer), closures by function name (bound functions "native_bind"),
+// strings by their text (at most 1,024 characters), JS objects' backing
+// stores "(object properties)" and "(object elements)", other arrays "",
+// V8 internals as "system / Map", "system / Context", ...; ids are the object's address + 1
+// (odd, as V8's heap object ids are, and stable for one core). Edges: the
+// map (internal "map"), named properties (in-object, PropertyArray,
+// dictionary), "__proto__", elements by index, context variables by their
+// ScopeInfo names, well-known fields by name, and every other tagged slot
+// as an internal edge named by its word index (a weak edge if the
+// reference is weak). As in V8, Smis make no edge, nor do references to
+// oddballs and the empty read-only arrays.
+//
+// What may fail: no heap pages (Error); the heap changing between the two
+// walks of a live process that ran (Error; a stopped one cannot change); a
+// cancelled walk (the report says so, the sink got part of the nodes). An
+// object that cannot be decoded is a node with its slots as internal edges.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_walk.h"
+
+namespace nodegdb {
+
+namespace heap_graph {
+// V8's HeapEntry::Type and HeapGraphEdge::Type, in the order of the snapshot meta's lists.
+enum NodeType : int {
+  kHidden, kArray, kString, kObject, kCode, kClosure, kRegExp, kNumber, kNative, kSynthetic, kConsString,
+  kSlicedString, kSymbol, kBigInt, kObjectShape
+};
+enum EdgeType : int { kContext, kElement, kProperty, kInternal, kHiddenEdge, kShortcut, kWeak };
+
+}  // namespace heap_graph
+
+struct GraphEdge {
+  int type;                // heap_graph::EdgeType
+  uint64_t name_or_index;  // a string id, or an index (element, hidden)
+  uint64_t to;             // node index
+};
+
+// The names of nodes and edges, each once (held once: the index points into the list).
+class GraphStrings {
+ public:
+  uint32_t Id(const std::string& s);
+  const std::deque<std::string>& list() const { return list_; }
+
+ private:
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::deque<std::string> list_;  // stable addresses for the views
+};
+
+class GraphSink {
+ public:
+  virtual ~GraphSink() = default;
+  // Node after node, by index; `type` is a heap_graph::NodeType, `name` a string id.
+  virtual void Node(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) = 0;
+};
+
+struct GraphReport {
+  WalkReport walk;  // of the last walk made
+  uint64_t nodes = 0, edges = 0;
+  uint64_t dangling = 0;  // tagged slots pointing to no walked object (no edge made)
+  bool cancelled = false;
+};
+
+GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
+                           const ProgressFn& progress);
+
+}  // namespace nodegdb

@@ -1,0 +1,66 @@
+// What keeps an object alive: the shortest path of strong edges from the
+// heap graph's synthetic root (heap_graph.h) to it, found by a breadth-first
+// search over the graph two heap walks build (held in memory as compact
+// arrays: a few words per object and per edge). Weak edges are not
+// followed, as DevTools' retainer paths do not follow them.
+//
+// The root knows only the native contexts and their global objects, so an
+// object that only handles or the stack keep (or garbage not yet collected)
+// has no path: `found` is false then. Throws Error if the target is not a
+// tagged pointer to a walked object, or as BuildHeapGraph does.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_graph.h"
+#include "core/heap/heap_walk.h"
+
+namespace nodegdb {
+
+struct RetainerStep {
+  std::string edge_type, edge_name;  // the edge from the step before ("" for the root)
+  std::string node_type, node_name;  // as in the snapshot ("synthetic", "" for the root)
+  uint64_t tagged = 0;               // the object's tagged pointer (0 for synthetic nodes)
+};
+
+struct RetainingPath {
+  bool found = false;
+  std::vector<RetainerStep> steps;  // from the root to the target
+  GraphReport report;
+};
+
+// The graph and, found once, every node's first edge on a shortest path
+// from the root: built by two walks, then each path costs its length. Kept
+// by a session as long as the heap cannot change.
+class RetainerGraph {
+ public:
+  // Throws as BuildHeapGraph; report().cancelled if a walk was stopped (the graph is then unusable).
+  RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress);
+  ~RetainerGraph();
+  const GraphReport& report() const { return report_; }
+  // The path to `tagged` (throws Error if it is no walked object).
+  RetainingPath PathTo(Heap& heap, uint64_t tagged) const;
+
+ private:
+  struct Arrays;
+  std::unique_ptr<Arrays> arrays_;
+  GraphStrings strings_;
+  GraphReport report_;
+};
+
+// One graph, one path.
+RetainingPath FindRetainingPath(HeapWalker& walker, ObjectNamer& namer, uint64_t tagged, const ProgressFn& progress);
+
+// ".probe", "[3]", "context.secret", "(map)": an edge as the path shows it.
+std::string EdgeText(const RetainerStep& step);
+
+// The path as lines: "(root)", then "  .probe -> Gadget 0x...", one per
+// edge, and a last line saying how long it is; or the one line saying
+// there is none.
+std::string RetainingPathText(const RetainingPath& path, uint64_t tagged);
+
+}  // namespace nodegdb

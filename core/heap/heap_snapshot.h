@@ -1,0 +1,44 @@
+// A Chrome DevTools heap snapshot (V8's .heapsnapshot JSON) written from a
+// heap walk of a core or a stopped process, so DevTools, memlab and the
+// like can read what node-gdb sees.
+//
+// Two walks: the first collects every object's address (a sorted vector,
+// so an edge finds its target's node index by binary search); the second
+// writes each object's node and, to a temporary file beside the output,
+// its edges. Then the edges are appended, then the string table; the
+// header's node and edge counts are space-padded placeholders rewritten at
+// the end. Nothing but the addresses and the (deduplicated, 1,024
+// characters at most) strings is held in memory.
+//
+// The graph (nodes, edges, their names and what node-gdb cannot know, such
+// as V8's GC roots other than the native contexts) is heap_graph.h's.
+//
+// What may fail: no heap pages (Error), the output or temporary file not
+// writable (Error naming it; a partial file is removed), a cancelled walk
+// (the partial file is removed and the report says cancelled), and what
+// may fail in BuildHeapGraph.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/heap/heap_census.h"
+#include "core/heap/heap_walk.h"
+
+namespace nodegdb {
+
+struct SnapshotReport {
+  uint64_t nodes = 0, edges = 0, strings = 0;
+  uint64_t dangling = 0;  // tagged slots pointing to no walked object (no edge made)
+  WalkReport walk;        // of the second walk
+  bool cancelled = false;
+};
+
+// Writes the snapshot of everything `walker` walks to `path`, which must end
+// in ".heapsnapshot" (the extension DevTools loads; it also keeps a typo from
+// overwriting the core or the binary): Error otherwise. `progress`
+// is called as by HeapWalker::Walk, for both walks (returning false stops).
+SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
+                                 const ProgressFn& progress);
+
+}  // namespace nodegdb
