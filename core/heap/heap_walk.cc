@@ -26,6 +26,7 @@ const char* const kUnallocated = "allocation buffers not allocated into yet";
 const char* const kReleased = "pages a compacting GC emptied, not freed yet (out of their space's page list)";
 const char* const kReadOnlyUnmapped = "read-only space not mapped";
 const char* const kReadOnlyEnd = "read-only space after its last object";
+const char* const kNeverWritten = "page tails never allocated into (zeros to the page's end)";
 
 std::string Bytes(uint64_t n) {
   char buf[32];
@@ -269,6 +270,11 @@ uint64_t HeapWalker::StepFailed(const HeapPage& page, uint64_t a, uint64_t end, 
       // Read-only pages are filled from their start and never freed: what
       // follows the last object is unused (V8 14 uses 64 KiB of each page).
       report.skipped[kReadOnlyEnd] += end - a;
+    } else if (a > page.area_start && ZerosUntil(a, end)) {
+      // The untouched tail of a page some allocator (a LAB the walk did not
+      // find: code or trusted space's) had not reached: V8 leaves no zero
+      // word where an object or a filler is.
+      report.skipped[kNeverWritten] += end - a;
     } else {
       Fail(page, a, end, "a word that is not a map where an object should start", report);
     }
@@ -287,6 +293,19 @@ uint64_t HeapWalker::StepFailed(const HeapPage& page, uint64_t a, uint64_t end, 
     Fail(page, a, end, "a " + sizer_.TypeName(facts.type) + " object that runs past its page", report);
   }
   return 0;
+}
+
+bool HeapWalker::ZerosUntil(uint64_t address, uint64_t end) {
+  uint64_t words[512];
+  for (uint64_t at = address; at < end;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(sizeof words, end - at));
+    if (!heap_.memory().ReadBulk(at, words, n)) return false;
+    for (size_t i = 0; i < n / 8; i++) {
+      if (words[i]) return false;
+    }
+    at += n;
+  }
+  return true;
 }
 
 void HeapWalker::WalkRange(const HeapPage& page, uint64_t start, uint64_t end, ObjectVisitor& visitor,

@@ -112,6 +112,8 @@ class HeapWalker {
   // size; 0 if the walk of this page cannot go on (the reason is reported).
   uint64_t Step(const HeapPage& page, uint64_t address, uint64_t end, ObjectVisitor& visitor, WalkReport& report,
                 WalkReport::Space& space);
+  // Whether [address, end) holds only zero words.
+  bool ZerosUntil(uint64_t address, uint64_t end);
   uint64_t StepFailed(const HeapPage& page, uint64_t address, uint64_t end, const MapFacts& facts,
                       const uint8_t* bytes, size_t available, WalkReport& report);
   void WalkRange(const HeapPage& page, uint64_t start, uint64_t end, ObjectVisitor& visitor, WalkReport& report,

@@ -240,6 +240,27 @@ TEST_F(HeapWalkTest, AWordThatIsNotAMapEndsItsPage) {
   EXPECT_EQ(report.failed.begin()->second, kChunk + kV8PageSize - bad);
 }
 
+TEST_F(HeapWalkTest, ZerosToThePageEndWereNeverAllocated) {
+  NewObject();
+  const uint64_t tail = cursor_;  // zeros from here to the page's end (an allocator's untouched tail)
+  NewFree(kChunk + kV8PageSize + kAreaOffset, kV8PageSize - kAreaOffset);
+  {
+    HeapWalker walker(*heap_);
+    Counter counter;
+    WalkReport report = walker.Walk(counter);
+    EXPECT_TRUE(report.failed.empty()) << report.Summary();
+    EXPECT_EQ(report.skipped.at("page tails never allocated into (zeros to the page's end)"),
+              kChunk + kV8PageSize - tail);
+  }
+  // Zeros with anything after them are no such tail: the walk stops there.
+  Put(kChunk + kV8PageSize - 8, 0x1234);
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  ASSERT_EQ(report.failed.size(), 1u) << report.Summary();
+  EXPECT_EQ(report.failed.begin()->second, kChunk + kV8PageSize - tail);
+}
+
 TEST_F(HeapWalkTest, HeadersThatDoNotAgreeAreNotPages) {
   // The owner's heap pointer disagrees: no page can be believed.
   Put(kOwner + 8, kHeap + 8);

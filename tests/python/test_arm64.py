@@ -200,9 +200,6 @@ def census(version, module_built):
     return test_heap_walk.Census(version, "concurrent", ARCH)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap on arm64: the walk leaves out some live objects of the new "
-                   "space (a 12 KiB new-space page whose flags have neither FROM_PAGE nor TO_PAGE) and stops early on "
-                   "a code page; not yet understood")
 def test_heap_walk(census):
     """v8 findjsobjects: exact counts (the program's own and its heap
     snapshot's), every page walked to its end."""
