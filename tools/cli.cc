@@ -397,6 +397,7 @@ Target OpenTarget(const std::string& binary_path, const std::string& source) {
         uint64_t base = core->LoadBaseOf(binary_path);
         if (base) bias = base - binary->FirstLoadAddress();
       }
+      core->SetExecutable(binary_path, bias);
       memory = core;
     }
   } catch (const Error& e) {

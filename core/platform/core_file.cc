@@ -16,6 +16,7 @@ constexpr uint32_t kNtPrstatus = 1;
 // Offset of pr_pid in struct elf_prstatus on 64-bit Linux: after
 // pr_info (3 ints), pr_cursig (short + pad), pr_sigpend, pr_sighold (longs).
 constexpr uint64_t kPrstatusPidOffset = 32;
+constexpr uint64_t kPrstatusCursigOffset = 12;
 
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -45,6 +46,9 @@ CoreFileMemory::CoreFileMemory(const std::string& core_path) : core_(core_path) 
   core_.ForEachNote([&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size) {
     if (name == "CORE" && type == kNtPrstatus && pid_ == 0 && size >= kPrstatusPidOffset + 4) {
       std::memcpy(&pid_, desc + kPrstatusPidOffset, 4);
+      int16_t cursig = 0;  // pr_cursig, after pr_info's three ints
+      std::memcpy(&cursig, desc + kPrstatusCursigOffset, 2);
+      signal_ = cursig;
     }
     // A core has one file list; a second (a damaged or overlapping note
     // segment) would only repeat or contradict it.
@@ -126,12 +130,32 @@ bool CoreFileMemory::ReadFromMappedFile(uint64_t address, uint8_t* out, size_t s
   return true;
 }
 
+void CoreFileMemory::SetExecutable(const std::string& path, uint64_t bias) {
+  executable_ = std::make_unique<ElfFile>(path);
+  executable_bias_ = bias;
+}
+
+bool CoreFileMemory::ReadFromExecutable(uint64_t address, uint8_t* out, size_t size, size_t* done) {
+  if (!executable_ || address < executable_bias_) return false;
+  const uint64_t link = address - executable_bias_;
+  for (const ElfFile::Segment& seg : executable_->segments()) {
+    // Writable segments change at run time: only the core knows them.
+    if (seg.type != PT_LOAD || (seg.flags & PF_W) || link < seg.vaddr || link - seg.vaddr >= seg.filesz) continue;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(size, seg.filesz - (link - seg.vaddr)));
+    if (!executable_->file().ReadAt(seg.offset + (link - seg.vaddr), out, n)) return false;
+    *done = n;
+    return true;
+  }
+  return false;
+}
+
 bool CoreFileMemory::ReadPieces(uint64_t address, uint8_t* dst, size_t size, bool use_files) {
   if (address + size < address) return false;
   while (size > 0) {
     size_t done = 0;
     if (!ReadFromCore(address, dst, size, &done) &&
-        !(use_files && ReadFromMappedFile(address, dst, size, &done)))
+        !(use_files && (ReadFromMappedFile(address, dst, size, &done) ||
+                        ReadFromExecutable(address, dst, size, &done))))
       return false;
     dst += done;
     address += done;

@@ -4,7 +4,9 @@
 // p_filesz 0, or shorter than p_memsz): the executable's text and .rodata, and
 // shared libraries. Those bytes are read from the files the core's NT_FILE note
 // names, or from a substitute path the caller supplies (the core came from
-// another machine, or GDB was given the binary under another name).
+// another machine, or GDB was given the binary under another name). A core
+// without that note (qemu-user writes none) still gets the executable's
+// read-only segments from the executable the caller names.
 #pragma once
 
 #include <map>
@@ -44,11 +46,19 @@ class CoreFileMemory : public Memory {
   // `core_path` may be a bare file name: it then stands for any path with it.
   void SubstituteFile(const std::string& core_path, const std::string& local_path);
 
+  // Read the read-only PT_LOAD segments of the executable at `path`, loaded
+  // `bias` above its link addresses, where the core and its NT_FILE files
+  // have nothing (a core without NT_FILE). Throws Error if it cannot be read.
+  void SetExecutable(const std::string& path, uint64_t bias);
+
   // Where the core says `file` (matched by path, or by base name if no path
   // matches) was mapped with offset 0: its load base. 0 if not mapped.
   uint64_t LoadBaseOf(const std::string& file) const;
 
   int pid() const { return pid_; }
+  // The signal that made the core (the first thread's pr_cursig), 0 if none:
+  // what GDB's $_siginfo says, for cores without NT_SIGINFO (qemu-user's).
+  int signal() const { return signal_; }
   // Bytes the PT_LOAD headers promise beyond the end of the file.
   uint64_t truncated_bytes() const { return truncated_bytes_; }
   const std::string& path() const { return core_.path(); }
@@ -62,6 +72,7 @@ class CoreFileMemory : public Memory {
   bool ReadPieces(uint64_t address, uint8_t* dst, size_t size, bool use_files);
   bool ReadFromCore(uint64_t address, uint8_t* out, size_t size, size_t* done);
   bool ReadFromMappedFile(uint64_t address, uint8_t* out, size_t size, size_t* done);
+  bool ReadFromExecutable(uint64_t address, uint8_t* out, size_t size, size_t* done);
   const MappedFile* OpenMapped(const std::string& path);
 
   ElfFile core_;
@@ -69,7 +80,10 @@ class CoreFileMemory : public Memory {
   std::vector<FileMapping> file_mappings_;  // sorted by start
   std::map<std::string, std::string> substitutes_;
   std::map<std::string, std::unique_ptr<MappedFile>> open_files_;  // null: failed to open
+  std::unique_ptr<ElfFile> executable_;
+  uint64_t executable_bias_ = 0;
   int pid_ = 0;
+  int signal_ = 0;
   uint64_t truncated_bytes_ = 0;
   int bulk_fd_ = -2;  // for ReadBulk: -2 not opened yet, -1 failed
 };

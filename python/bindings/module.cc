@@ -64,6 +64,7 @@ std::shared_ptr<Target> TargetFromCore(const std::string& binary, const std::str
                                        py::object fallback_reader) {
   auto core_memory = std::make_shared<CoreFileMemory>(core);
   for (auto& [from, to] : substitutes) core_memory->SubstituteFile(from, to);
+  core_memory->SetExecutable(binary, bias);
   auto layered = std::make_shared<LayeredMemory>();
   layered->Add(core_memory);
   if (!fallback_reader.is_none()) layered->Add(MakeCallbackMemory(fallback_reader, "GDB's memory"));
@@ -99,6 +100,9 @@ PYBIND11_MODULE(_nodegdb, m) {
   m.attr("__version__") = NODE_GDB_VERSION;  // CMake's project version
   m.def("has_metadata", &HasMetadata, "True if the ELF file carries v8dbg_ symbols");
   m.def("symbol_address", &SymbolAddress, "Link-time address of a symbol, or None");
+  m.def(
+      "core_signal", [](const std::string& path) { return CoreFileMemory(path).signal(); }, py::arg("core"),
+      "The signal that made a core file (its first thread's pr_cursig), 0 if none");
   RegisterTarget(m);
   RegisterNode(m);
   RegisterStack(m);

@@ -48,7 +48,16 @@ def _signal():
     try:
         return int(gdb.parse_and_eval("$_siginfo.si_signo"))
     except gdb.error:
-        return 0
+        pass
+    # A core without NT_SIGINFO (qemu-user's): its threads' status says it.
+    path = session.core_file_path() if session.is_core() else None
+    if path:
+        core = loader.import_core()
+        try:
+            return core.core_signal(path)
+        except core.Error:  # an unreadable core: the report says "unknown"
+            return 0
+    return 0
 
 
 def _shared_objects():

@@ -207,3 +207,69 @@ def test_heap_walk(census):
     test_heap_walk.test_counts_are_exact(census)
     test_heap_walk.test_counts_agree_with_heap_snapshot(census)
     test_heap_walk.test_whole_heap_is_walked(census)
+
+
+# ---- node-why, node-timers, node-http, v8 exception, node-report: the same
+# oracles as on x86-64, on arm64 cores ----
+
+def test_node_why(ne):
+    """node-why against getActiveResourcesInfo() of each thread (the core of
+    test_node_handles_and_requests)."""
+    import test_node_why
+    why = ne.expect, ne.gdb.outputs(["node-why", "node-why -q"])
+    test_node_why.test_what_keeps_each_loop_alive_against_getActiveResourcesInfo(why)
+    test_node_why.test_owners_name_the_js_objects(why)
+
+
+def test_node_timers(version, module_built):
+    """node-timers and node-why's timers against what the process listed
+    (libuv's loop time at arm64's offset)."""
+    import test_node_timers
+    workdir, core = fixtures.make_core(version, test_node_timers.SCRIPT, arch=ARCH)
+    expect = fixtures.load_json(workdir + "/expect.json")
+    out = Gdb(fixtures.node_binary(version, ARCH), core, ARCH).outputs(
+        ["node-timers -v", "node-why", "node-timers -q", "node-timers 0x1234", "node-timers"])
+    # Under qemu's emulation the Worker's loop runs on longer (its clock
+    # moves on) between its record and the main thread's abort.
+    test_node_timers.check_all(out[0], expect, now_slack=50)
+    test_node_timers.test_node_why_lists_the_timers_that_keep_each_loop_alive((expect, out))
+
+
+def test_node_http(version, module_built):
+    """node-http: each server's IncomingMessages and the outgoing requests,
+    as the process handed them out."""
+    import test_node_http
+    nh = test_node_http.Fixture(version, ARCH)
+    test_node_http.test_requests_being_handled(nh)
+    test_node_http.test_outgoing_requests(nh)
+    test_node_http.test_objects_named_are_the_requests(nh)
+
+
+def test_v8_exception(version, module_built):
+    """The error an --abort-on-uncaught-exception core was throwing, against
+    what Node prints for the same throw (the same JS on x86-64's node of this
+    version: the message and stack do not depend on the machine)."""
+    import test_exception
+    _, core = fixtures.make_core(version, test_exception.SCRIPT, name="uncaught_type",
+                                 node_args=("--abort-on-uncaught-exception",), script_args=("type",), arch=ARCH)
+    out = Gdb(fixtures.node_binary(version, ARCH), core, ARCH).outputs(["v8 exception", "v8 bt", "v8 exception x"])
+    thrown = "type", test_exception.node_says(version, "type"), out
+    test_exception.test_the_thrown_error_and_where_it_was_thrown(thrown)
+    test_exception.test_v8_bt_says_what_is_thrown_first(thrown)
+
+
+def test_node_report(version, module_built, tmp_path):
+    """node-report -json: Node's own report checks, and every value equal to
+    process.report.getReport() of the same arm64 process."""
+    import test_node_report
+    workdir, core = fixtures.make_core(version, "node_report.js", arch=ARCH)
+    path = tmp_path / "report.json"
+    Gdb(fixtures.node_binary(version, ARCH), core, ARCH).outputs(["node-report -json %s" % path])
+    report = json.loads(path.read_text()), fixtures.load_json(os.path.join(workdir, "expect.json"))
+    assert report[0]["header"]["arch"] == report[1]["header"]["arch"] == "arm64"
+    for check in ("test_every_section_passes_nodes_report_checks", "test_omitted_lists_only_what_node_writes",
+                  "test_header_equals_getreport", "test_environment_equals_getreport",
+                  "test_shared_objects_equal_getreport", "test_libuv_equals_getreport",
+                  "test_heap_spaces_equal_getreport", "test_worker_section_equals_getreport",
+                  "test_stacks_are_the_aborting_thread"):
+        getattr(test_node_report, check)(report)

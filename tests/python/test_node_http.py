@@ -35,8 +35,8 @@ WORKER = re.compile(r'^threadId (\d+) "(.*)" LWP (\d+)$')
 WORKER_SCRIPT = os.path.join(fixtures.FIXTURES, "node_http_worker.js")
 
 
-def make_core(version):
-    return fixtures.make_core(version, "node_http.js", extra_inputs=(WORKER_SCRIPT,))
+def make_core(version, arch="x64"):
+    return fixtures.make_core(version, "node_http.js", extra_inputs=(WORKER_SCRIPT,), arch=arch)
 
 
 def parse_http(text):
@@ -66,11 +66,11 @@ def parse_http(text):
 
 
 class Fixture:
-    def __init__(self, version):
+    def __init__(self, version, arch="x64"):
         self.version = version
-        self.workdir, self.core = make_core(version)
+        self.workdir, self.core = make_core(version, arch)
         self.expect = fixtures.load_json(os.path.join(self.workdir, "expect.json"))
-        self.gdb = Gdb(fixtures.node_binary(version), self.core)
+        self.gdb = Gdb(fixtures.node_binary(version, arch), self.core, arch)
         self.http, self.verbose_http, self.handles, self.environments, self.threads = self.gdb.outputs(
             ["node-http", "node-http -v", "node-handles", "node-environments", "info threads"])
         self.envs, self.unparsed = parse_http(self.http)
