@@ -111,6 +111,8 @@ std::string ObjectSizer::TypeName(int type) const {
   return heap_.TypeName(type);
 }
 
+const MapFacts ObjectSizer::kNotAMap{};
+
 const MapFacts& ObjectSizer::FactsSlow(uint64_t map, Slot& slot) {
   auto it = maps_.find(map);
   if (it == maps_.end()) {

@@ -88,9 +88,12 @@ class ObjectSizer {
  private:
   // A direct-mapped cache in front of maps_ (whose entries never move): no
   // hash lookup on the walk's hot path.
+  // An empty slot answers for the word 0 (a Smi, never a map), so a hit
+  // on it is still right; a tagged word such as 1 may be read as a map.
+  static const MapFacts kNotAMap;
   struct Slot {
-    uint64_t map = 1;  // never a map word (not tagged)
-    const MapFacts* facts = nullptr;
+    uint64_t map = 0;
+    const MapFacts* facts = &kNotAMap;
   };
   static constexpr size_t kRecent = 512;
   static constexpr size_t kMaxMaps = 1000000;
