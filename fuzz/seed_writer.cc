@@ -78,7 +78,9 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
   } else {
     fuzz::FuzzHeap heap(seed, recording);
     for (const fuzz::TargetInfo& t : fuzz::Targets()) {
-      if (std::string(t.name) != "heap") t.run(heap);  // the whole heap: heap seeds only
+      // The whole heap (the walk, the snapshot): heap seeds only.
+      const std::string name = t.name;
+      if (name != "heap" && name != "heap_snapshot") t.run(heap);
     }
   }
   const size_t max_memory = heap_seed ? kMaxHeapSeedMemory : kMaxSeedMemory;

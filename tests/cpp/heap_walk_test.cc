@@ -7,14 +7,21 @@
 // equal to a text with their holders.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/v8/heap.h"
+#include "core/heap/heap_graph.h"
 #include "core/heap/heap_refs.h"
+#include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/platform/memory.h"
@@ -416,6 +423,238 @@ TEST_F(HeapWalkTest, VisitorsOfOneWalkKeepTheirOwnFactsAndClasses) {
   walker.Walk(named);  // the second walk takes the cached ids
   EXPECT_EQ(std::vector<std::string>(a.names.begin() + alone.addresses.size(), a.names.end()),
             std::vector<std::string>(b.names.begin() + alone.addresses.size(), b.names.end()));
+}
+
+}  // namespace
+}  // namespace nodegdb::testing
+
+// The .heapsnapshot writer over the same synthetic pages: the file is JSON
+// that parses, its header's counts equal its arrays' lengths, every edge
+// points at a node, and the objects are there with their edges.
+namespace nodegdb::testing {
+namespace {
+
+// Just enough JSON for a .heapsnapshot: objects, arrays, strings (with the
+// escapes JsonQuote writes), non-negative integers.
+struct Json {
+  enum Kind { kNull, kNumber, kString, kArray, kObject } kind = kNull;
+  uint64_t number = 0;
+  std::string text;
+  std::vector<Json> items;
+  std::map<std::string, Json> fields;
+  const Json& operator[](const std::string& k) const {
+    static const Json none;
+    auto it = fields.find(k);
+    return it == fields.end() ? none : it->second;
+  }
+};
+
+class JsonReader {
+ public:
+  explicit JsonReader(const std::string& s) : s_(s) {}
+  Json Document() {
+    Json j = Value();
+    Space();
+    if (i_ != s_.size()) throw Error("JSON: text after the document at " + std::to_string(i_));
+    return j;
+  }
+
+ private:
+  void Space() {
+    while (i_ < s_.size() && std::strchr(" \n\r\t", s_[i_])) ++i_;
+  }
+  char Peek() {
+    Space();
+    if (i_ >= s_.size()) throw Error("JSON: unexpected end");
+    return s_[i_];
+  }
+  void Expect(char c) {
+    if (Peek() != c) throw Error(std::string("JSON: expected ") + c + " at " + std::to_string(i_));
+    ++i_;
+  }
+  std::string String() {
+    Expect('"');
+    std::string out;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (static_cast<unsigned char>(c) < 0x20) throw Error("JSON: control character in a string");
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) break;
+      char e = s_[i_++];
+      switch (e) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'u':
+          if (i_ + 4 > s_.size()) throw Error("JSON: short \\u escape");
+          out += '?';  // the code point does not matter here
+          i_ += 4;
+          break;
+        case '"': case '\\': case '/': out += e; break;
+        default: throw Error("JSON: bad escape");
+      }
+    }
+    Expect('"');
+    return out;
+  }
+  Json Value() {
+    Json j;
+    const char c = Peek();
+    if (c == '{') {
+      j.kind = Json::kObject;
+      ++i_;
+      if (Peek() == '}') return ++i_, j;
+      for (;;) {
+        std::string k = String();
+        Expect(':');
+        j.fields[k] = Value();
+        if (Peek() == ',') { ++i_; continue; }
+        Expect('}');
+        return j;
+      }
+    }
+    if (c == '[') {
+      j.kind = Json::kArray;
+      ++i_;
+      if (Peek() == ']') return ++i_, j;
+      for (;;) {
+        j.items.push_back(Value());
+        if (Peek() == ',') { ++i_; continue; }
+        Expect(']');
+        return j;
+      }
+    }
+    if (c == '"') {
+      j.kind = Json::kString;
+      j.text = String();
+      return j;
+    }
+    if (c >= '0' && c <= '9') {
+      j.kind = Json::kNumber;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') j.number = j.number * 10 + (s_[i_++] - '0');
+      return j;
+    }
+    throw Error("JSON: unexpected character at " + std::to_string(i_));
+  }
+  const std::string& s_;
+  size_t i_ = 0;
+};
+
+std::string ReadWhole(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return "";
+  std::string s;
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+
+std::string TempPath(const char* name) {
+  const char* dir = std::getenv("TMPDIR");
+  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + "-" + std::to_string(getpid()) + ".heapsnapshot";
+}
+
+TEST_F(HeapWalkTest, TheSnapshotIsJsonWhoseCountsAreItsArrays) {
+  // Three objects: a holds "hello" and b, b holds a (a cycle), c is alone;
+  // a FixedArray[2] holds c and a Smi.
+  const uint64_t hello = NEW_STRING("hello");
+  const uint64_t a = NewObject(), b = NewObject(), c = NewObject();
+  Put(a + 24, hello + 1);
+  Put(a + 16, b + 1);
+  Put(b + 24, a + 1);
+  const uint64_t array = Take(16 + 2 * 8);
+  Put(array, fixed_array_map_ + 1);
+  Put(array + 8, Smi(2));
+  Put(array + 16, c + 1);
+  Put(array + 24, Smi(42));
+  EndPages();
+
+  HeapWalker walker(*heap_);
+  ObjectNamer namer(*heap_, walker.sizer());
+  const std::string path = TempPath("node-gdb-snapshot-test");
+  SnapshotReport report = WriteHeapSnapshot(walker, namer, path, {});
+  const std::string text = ReadWhole(path);
+  std::remove(path.c_str());
+  EXPECT_FALSE(report.cancelled);
+  EXPECT_FALSE(std::ifstream(path + ".edges.tmp").good());  // the temporary file is gone
+  ASSERT_FALSE(text.empty());
+  Json doc = JsonReader(text).Document();
+
+  const Json& meta = doc["snapshot"]["meta"];
+  std::vector<std::string> node_fields;
+  for (const Json& f : meta["node_fields"].items) node_fields.push_back(f.text);
+  ASSERT_GE(node_fields.size(), 6u);
+  EXPECT_EQ(std::vector<std::string>(node_fields.begin(), node_fields.begin() + 5),
+            (std::vector<std::string>{"type", "name", "id", "self_size", "edge_count"}));
+  EXPECT_EQ(node_fields.back(), "detachedness");
+  ASSERT_EQ(meta["edge_fields"].items.size(), 3u);
+  EXPECT_EQ(meta["edge_fields"].items[2].text, "to_node");
+  const Json& node_types = meta["node_types"].items.at(0);
+  const Json& edge_types = meta["edge_types"].items.at(0);
+  EXPECT_EQ(node_types.items.at(heap_graph::kObject).text, "object");
+  EXPECT_EQ(node_types.items.at(heap_graph::kString).text, "string");
+  EXPECT_EQ(edge_types.items.at(heap_graph::kWeak).text, "weak");
+
+  // The header's counts are the arrays' lengths, and the edges add up.
+  const size_t nf = node_fields.size(), ef = 3;
+  const std::vector<Json>& nodes = doc["nodes"].items;
+  const std::vector<Json>& edges = doc["edges"].items;
+  const std::vector<Json>& strings = doc["strings"].items;
+  EXPECT_EQ(doc["snapshot"]["node_count"].number * nf, nodes.size());
+  EXPECT_EQ(doc["snapshot"]["edge_count"].number * ef, edges.size());
+  EXPECT_EQ(doc["snapshot"]["node_count"].number, report.nodes);
+  EXPECT_EQ(doc["snapshot"]["edge_count"].number, report.edges);
+  EXPECT_EQ(strings.size(), report.strings);
+  // The fixture's 6 maps (the meta map among them), "hello", a, b, c, the
+  // array, and the synthetic root and (GC roots).
+  EXPECT_EQ(report.nodes, 6u + 1 + 3 + 1 + 2);
+  uint64_t edge_sum = 0;
+  for (size_t i = 0; i < nodes.size(); i += nf) {
+    edge_sum += nodes[i + 4].number;
+    EXPECT_LT(nodes[i + 1].number, strings.size());
+  }
+  EXPECT_EQ(edge_sum, report.edges);
+  for (size_t k = 0; k < edges.size(); k += ef) {
+    EXPECT_EQ(edges[k + 2].number % nf, 0u);
+    EXPECT_LT(edges[k + 2].number, nodes.size());
+  }
+
+  // Each object by its id (address + 1), with its edges' targets by id.
+  std::map<uint64_t, size_t> index_of;  // id -> node index
+  std::vector<size_t> first_edge;
+  for (size_t i = 0, e = 0; i < nodes.size(); i += nf) {
+    index_of[nodes[i + 2].number] = i / nf;
+    first_edge.push_back(e);
+    e += nodes[i + 4].number;
+  }
+  auto targets = [&](uint64_t address) {
+    std::vector<uint64_t> ids;
+    const size_t n = index_of.at(address + 1);
+    for (size_t k = first_edge[n]; k < first_edge[n] + nodes[n * nf + 4].number; ++k) {
+      ids.push_back(nodes[edges[k * ef + 2].number + 2].number - 1);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  for (uint64_t o : {hello, a, b, c, array}) ASSERT_EQ(index_of.count(o + 1), 1u) << Hex(o);
+  const size_t h = index_of[hello + 1];
+  EXPECT_EQ(node_types.items.at(nodes[h * nf].number).text, "string");
+  EXPECT_EQ(strings[nodes[h * nf + 1].number].text, "hello");
+  EXPECT_EQ(nodes[h * nf + 3].number, 24u);  // self_size
+  EXPECT_EQ(targets(a), (std::vector<uint64_t>{object_map_, hello, b}));
+  EXPECT_EQ(targets(b), (std::vector<uint64_t>{object_map_, a}));
+  EXPECT_EQ(targets(c), (std::vector<uint64_t>{object_map_}));
+  EXPECT_EQ(targets(array), (std::vector<uint64_t>{fixed_array_map_, c}));  // a Smi makes no edge
+  EXPECT_EQ(nodes[0 + 2].number, 1u);                                       // the root
+  EXPECT_EQ(strings[nodes[nf + 1].number].text, "(GC roots)");
+
+  EXPECT_THROW(WriteHeapSnapshot(walker, namer, TempPath("x") + ".json", {}), Error);
 }
 
 }  // namespace
