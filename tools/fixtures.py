@@ -128,17 +128,21 @@ def _find_core(workdir, pid, arch="x64"):
     return None
 
 
-def make_core(version, script, name=None, node_args=(), script_args=(), extra_inputs=(), arch="x64", env=None):
+def make_core(version, script, name=None, node_args=(), script_args=(), extra_inputs=(), arch="x64", env=None,
+              runner=None):
     """Runs `script` (a path under tests/fixtures or absolute) with node
     VERSION of machine `arch` until it aborts, and returns (workdir, core
     path). The program's stdout (where %DebugPrint writes) is in
-    workdir/stdout.txt. `env`: variables added to the program's environment.
-    Cached (build/fixtures, build/fixtures-arm64)."""
+    workdir/stdout.txt. `env`: variables added to the program's environment;
+    `runner`: what runs it instead of the machine's (e.g. qemu with other
+    CPU features). Cached (build/fixtures, build/fixtures-arm64)."""
     node = node_binary(version, arch)
     script_path = script if os.path.isabs(script) else os.path.join(FIXTURES, script)
     name = name or os.path.splitext(os.path.basename(script_path))[0]
     workdir = os.path.join(BUILD, ARCHES[arch]["fixtures"], version, name)
-    stamp = _stamp(script_path, node, " ".join(node_args), " ".join(script_args), *extra_inputs,
+    own_runner = runner is not None
+    runner = tuple(runner) if own_runner else ARCHES[arch]["runner"]
+    stamp = _stamp(script_path, node, " ".join(runner) if own_runner else "", " ".join(node_args), " ".join(script_args), *extra_inputs,
                    *("%s=%s" % kv for kv in sorted((env or {}).items())))
     stamp_file = os.path.join(workdir, "stamp")
     core = os.path.join(workdir, "core")
@@ -147,7 +151,7 @@ def make_core(version, script, name=None, node_args=(), script_args=(), extra_in
     if os.path.isdir(workdir):
         shutil.rmtree(workdir)
     os.makedirs(workdir)
-    cmd = [*ARCHES[arch]["runner"], node, *node_args, script_path, *script_args]
+    cmd = [*runner, node, *node_args, script_path, *script_args]
     with open(os.path.join(workdir, "stdout.txt"), "w") as out:
         p = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_raise_core_limit,
                              env=dict(os.environ, **env) if env else None)

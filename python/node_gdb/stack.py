@@ -326,12 +326,60 @@ class _WithAsyncFrames(FrameDecorator):
         return iter(self._elided)
 
 
+def _unwind_errors():
+    """thread -> the error GDB raised unwinding its stack. GDB raises it
+    once; later it ends the stack there with no reason (its frames are
+    cached), so what it said is kept (per Target: until the inferior runs)."""
+    errors = session.cached_quietly("unwind errors", lambda _target: {})
+    return {} if errors is None else errors
+
+
+def _thread_key():
+    thread = gdb.selected_thread()
+    return thread.ptid if thread is not None else None
+
+
+def note_unwind_error(error):
+    _unwind_errors()[_thread_key()] = str(error)
+
+
+def unwind_error():
+    """Why GDB could not unwind the selected thread's stack to its end, if it
+    ever said, else None."""
+    return _unwind_errors().get(_thread_key())
+
+
+def _until_unwind_fails(frame_iter):
+    """The frames GDB can unwind. When GDB's own unwinder fails (e.g. an
+    arm64 core without the pointer-authentication mask: "Register 69 is not
+    available"), the frames so far; the error is kept for _decorate to say,
+    as GDB's "Backtrace stopped" does, instead of a Python exception. GDB's
+    iterator fails while it reads ahead, one frame early: the frames it
+    had are taken one by one after it."""
+    frame = None
+    try:
+        for decorator in frame_iter:
+            frame = decorator.inferior_frame()
+            yield decorator
+        return
+    except gdb.error as e:
+        note_unwind_error(e)
+    for _ in range(_MAX_FRAMES):
+        try:
+            frame = frame.older() if frame is not None else None
+        except gdb.error:
+            frame = None
+        if frame is None:
+            return
+        yield FrameDecorator(frame)
+
+
 def _decorate(frame_iter):
     """V8FrameDecorator on every frame; once GDB has pulled the outermost
     one (a whole `bt`), the async frames after it, as its elided frames."""
     seen = []
     last = None
-    for decorator in frame_iter:
+    for decorator in _until_unwind_fails(frame_iter):
         if last is not None:
             yield last
         frame = decorator.inferior_frame()
@@ -351,6 +399,10 @@ def _decorate(frame_iter):
             decorators.append(_TextFrameDecorator(outer, text + " [async]", m and m.group(1), m and int(m.group(2))))
         last = _WithAsyncFrames(last, decorators)
     yield last
+    # GDB asks for one more after printing the last frame: say why it is last.
+    error = unwind_error()
+    if error:
+        gdb.write("Backtrace stopped: %s\n" % error, gdb.STDERR)
 
 
 class V8FrameFilter:
@@ -423,10 +475,14 @@ def collect_frames(count=None):
     while frame is not None and len(frames) < _MAX_FRAMES and (want is None or len(frames) < want):
         frames.append(frame)
         try:
-            frame = frame.older()
+            older = frame.older()
         except gdb.error as e:
+            note_unwind_error(e)
             stop = str(e)
             break
+        if older is None:
+            stop = unwind_error()
+        frame = older
     more = want is not None and len(frames) == want
     if more:
         frames.pop()

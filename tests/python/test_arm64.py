@@ -273,3 +273,24 @@ def test_node_report(version, module_built, tmp_path):
                   "test_heap_spaces_equal_getreport", "test_worker_section_equals_getreport",
                   "test_stacks_are_the_aborting_thread"):
         getattr(test_node_report, check)(report)
+
+
+def test_pointer_authentication_without_the_mask(version, module_built):
+    """Under qemu with pointer authentication on, the native code that signs
+    its return addresses (paciasp) cannot be unwound from the core: qemu's
+    cores have no NT_ARM_PAC_MASK note (a kernel's have), so GDB itself stops
+    ("Register 69 is not available": pauth_dmask). bt through the frame
+    filter and v8 bt then end in one "Backtrace stopped" line, never a
+    Python exception, and everything else still works."""
+    runner = (*fixtures.QEMU_ARM64[:2], "max,pauth=on", *fixtures.QEMU_ARM64[3:])
+    _, core = fixtures.make_core(version, "stack.js", name="stack-pauth", node_args=test_stack.NODE_ARGS,
+                                 script_args=("sync", ""), arch=ARCH, runner=runner)
+    bt, v8bt, info = Gdb(fixtures.node_binary(version, ARCH), core, ARCH).outputs(["bt", "v8 bt", "node-info"])
+    for out in (bt, v8bt, info):
+        assert_no_traceback(out)
+        assert "Python Exception" not in out, out
+    for out in (bt, v8bt):
+        # up to the first signed frame, where GDB's own bt stops too
+        assert re.search(r"^#2 .* abort ", out, re.M) and re.search(r"^#3 .*node::", out, re.M), out
+        assert re.search(r"\nBacktrace stopped: .* not available$", out), out
+    assert re.search(r"^Node: +v%s\." % version, info, re.M), info
