@@ -124,6 +124,7 @@ class GraphBuilder : public ObjectVisitor {
     first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
     native_context_type_ = NativeContextType(heap_).value_or(-1);
+    sfi_type_ = walker.sizer().types().Find("SHARED_FUNCTION_INFO_TYPE");
     for (const char* t : {"JS_MAP_TYPE", "JS_SET_TYPE", "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE"}) {
       const int type = walker.sizer().types().Find(t);
       if (type >= 0) collections_.insert(type);
@@ -152,13 +153,14 @@ class GraphBuilder : public ObjectVisitor {
     visited_.clear();
     int type = kHidden;
     std::string name;
+    name_id_ = UINT32_MAX;
     try {
       Describe(o, &type, &name);
     } catch (const Error&) {
       // An object that cannot be decoded keeps its slots as internal edges.
     }
     Slots(o);
-    Emit(type, strings_.Id(name), o.address + 1, o.size, edges_buf_);
+    Emit(type, name_id_ != UINT32_MAX ? name_id_ : strings_.Id(name), o.address + 1, o.size, edges_buf_);
   }
 
   uint64_t node_count = 0, edge_count = 0, dangling = 0;
@@ -205,12 +207,24 @@ class GraphBuilder : public ObjectVisitor {
     return Kind::kHidden;
   }
 
-  // "(FixedArray)" -> "system / FixedArray".
-  std::string SystemName(const ObjectRef& o) {
-    std::string n = namer_.Name(namer_.ClassOf(o));
-    if (n.size() > 2 && n.front() == '(' && n.back() == ')') n = n.substr(1, n.size() - 2);
-    return "system / " + n;
+  // The node name of the object's census class, once per class: as
+  // ObjectNamer names it, or for V8's internals "(FixedArray)" ->
+  // "system / FixedArray".
+  void ClassName(const ObjectRef& o, bool system) {
+    const uint32_t c = namer_.ClassOf(o);
+    std::vector<uint32_t>& ids = system ? system_name_ids_ : class_name_ids_;
+    if (c >= ids.size()) ids.resize(c + 1, UINT32_MAX);
+    if (ids[c] == UINT32_MAX) {
+      std::string n = namer_.Name(c);
+      if (system) {
+        if (n.size() > 2 && n.front() == '(' && n.back() == ')') n = n.substr(1, n.size() - 2);
+        n = "system / " + n;
+      }
+      ids[c] = strings_.Id(n);
+    }
+    name_id_ = ids[c];
   }
+  void FixedName(const char* literal) { name_id_ = FixedId(literal); }
 
   void Describe(const ObjectRef& o, int* type, std::string* name) {
     const int itype = o.facts->type;
@@ -219,11 +233,11 @@ class GraphBuilder : public ObjectVisitor {
         const Layout& l = heap_.layout();
         const int64_t rep = l.string_representation_mask >= 0 ? (itype & l.string_representation_mask) : -1;
         if (rep == l.cons_string_tag) {
-          *type = kConsString, *name = "(concatenated string)";
+          *type = kConsString, FixedName("(concatenated string)");
           Named(o, l.cons_first, "first");
           Named(o, l.cons_second, "second");
         } else if (rep == l.sliced_string_tag) {
-          *type = kSlicedString, *name = "(sliced string)";
+          *type = kSlicedString, FixedName("(sliced string)");
           Named(o, l.sliced_parent, "parent");
         } else {
           *type = kString;
@@ -233,41 +247,47 @@ class GraphBuilder : public ObjectVisitor {
         return;
       }
       case Kind::kNumber:
-        *type = kNumber, *name = "heap number";
+        *type = kNumber, FixedName("heap number");
         return;
       case Kind::kSymbol: {
         // Private symbols (#names, V8's own markers) are hidden nodes in V8's snapshot.
         KeyText k = ReadKey(heap_, heap_.Decode(o.address + tag_));
         *type = k.is_private ? kHidden : kSymbol;
-        *name = k.is_private ? "private symbol" : "symbol";
+        FixedName(k.is_private ? "private symbol" : "symbol");
         return;
       }
       case Kind::kBigInt:
-        *type = kBigInt, *name = "bigint";
+        *type = kBigInt, FixedName("bigint");
         return;
       case Kind::kShape:
-        *type = kObjectShape, *name = SystemName(o);
+        *type = kObjectShape, ClassName(o, true);
         if (itype == heap_.layout().map_type) MapFields(o);
         return;
       case Kind::kArray:
-        *type = kArray, *name = "";
+        *type = kArray, FixedName("");
         if (std::binary_search(properties_stores_.begin(), properties_stores_.end(), o.address)) {
-          *name = "(object properties)";
+          FixedName("(object properties)");
         } else if (std::binary_search(elements_stores_.begin(), elements_stores_.end(), o.address)) {
-          *name = "(object elements)";
+          FixedName("(object elements)");
         }
         return;
       case Kind::kCode:
-        *type = kCode, *name = SystemName(o);
-        if (walker_.sizer().types().Name(itype) == "SHARED_FUNCTION_INFO_TYPE") {
+        *type = kCode;
+        if (itype != sfi_type_) {
+          ClassName(o, true);
+          return;
+        }
+        try {
           SharedFunctionInfoData sfi = ReadSharedFunctionInfo(heap_, o.address);
           *name = sfi.name_text.empty() ? "(shared function info)" : sfi.name_text;
+        } catch (const Error&) {
+          ClassName(o, true);
         }
         return;
       case Kind::kContext:
       case Kind::kNativeContext:
         *type = KindOf(itype) == Kind::kContext ? kObject : kHidden;
-        *name = KindOf(itype) == Kind::kContext ? "system / Context" : "system / NativeContext";
+        FixedName(KindOf(itype) == Kind::kContext ? "system / Context" : "system / NativeContext");
         ContextEdges(o);
         return;
       case Kind::kClosure: {
@@ -284,18 +304,18 @@ class GraphBuilder : public ObjectVisitor {
         return;
       }
       case Kind::kBoundFunction:
-        *type = kClosure, *name = "native_bind";  // as V8 names every bound function
+        *type = kClosure, FixedName("native_bind");  // as V8 names every bound function
         Receiver(o);
         return;
       case Kind::kRegExp:
       case Kind::kObject:
         if (collections_.count(itype)) Named(o, 24, "table");  // JSCollection::table, after the JSObject header
         *type = KindOf(itype) == Kind::kRegExp ? kRegExp : kObject;
-        *name = namer_.Name(namer_.ClassOf(o));
+        ClassName(o, false);
         Receiver(o);
         return;
       case Kind::kHidden:
-        *type = kHidden, *name = SystemName(o);
+        *type = kHidden, ClassName(o, true);
         return;
     }
   }
@@ -315,13 +335,13 @@ class GraphBuilder : public ObjectVisitor {
     for (const OwnProperty& p : ReadOwnProperties(heap_, o.address, mi, 1 << 16)) {
       // An accessor is a property edge to its AccessorPair (an AccessorInfo is no JS-visible property).
       if (p.details.accessor && !IsAccessorPair(p.value)) continue;
-      std::string key = KeyName(p.key);
+      const uint32_t key = KeyId(p.key);
       if (p.where == OwnProperty::Where::kInObject) {
         visited_.push_back(static_cast<uint64_t>(mi.inobject_start_words + p.index) * 8);
       }
-      AddEdge(kProperty, strings_.Id(key), p.value.raw);
+      AddEdge(kProperty, key, p.value.raw);
     }
-    if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, strings_.Id("__proto__"), mi.prototype.raw);
+    if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, FixedId("__proto__"), mi.prototype.raw);
     uint64_t length = UINT64_MAX;
     if (o.facts->type == js_array_type_) length = ReadJsArrayLength(heap_, o.address);
     ElementList elements = ReadElements(heap_, o.address, mi, length, 1 << 22);
@@ -364,13 +384,36 @@ class GraphBuilder : public ObjectVisitor {
     }
   }
 
+  // The ids of the names every object repeats, without hashing their text
+  // per edge (39 M edges on the benchmark heap): fixed names by the
+  // literal's address, slot indexes by number, keys by their tagged word
+  // (names and symbols of a stopped heap do not change).
+  uint32_t FixedId(const char* literal) {
+    auto [it, added] = fixed_ids_.try_emplace(literal, 0);
+    if (added) it->second = strings_.Id(literal);
+    return it->second;
+  }
+  uint32_t IndexId(uint64_t index) {
+    if (index >= index_ids_.size()) {
+      if (index >= kMaxIndexIds) return strings_.Id(std::to_string(index));
+      index_ids_.resize(index + 1, UINT32_MAX);
+    }
+    if (index_ids_[index] == UINT32_MAX) index_ids_[index] = strings_.Id(std::to_string(index));
+    return index_ids_[index];
+  }
+  uint32_t KeyId(const Tagged& key) {
+    auto [it, added] = key_ids_.try_emplace(key.raw, 0);
+    if (added) it->second = strings_.Id(KeyName(key));
+    return it->second;
+  }
+
   // An internal edge named `name` for the field at `offset` (if any).
   void Named(const ObjectRef& o, int64_t offset, const char* name) {
     if (offset < 8 || static_cast<uint64_t>(offset) + 8 > o.available) return;
     uint64_t w;
     std::memcpy(&w, o.bytes + offset, 8);
     visited_.push_back(static_cast<uint64_t>(offset));
-    AddEdge(kInternal, strings_.Id(name), w);
+    AddEdge(kInternal, FixedId(name), w);
   }
 
   // An edge to what `raw` refers to, if it is a walked object; weak refs become weak edges.
@@ -389,11 +432,11 @@ class GraphBuilder : public ObjectVisitor {
 
   // The map, then every tagged slot not named above.
   void Slots(const ObjectRef& o) {
-    AddEdge(kInternal, strings_.Id("map"), o.map);
+    AddEdge(kInternal, FixedId("map"), o.map);
     std::sort(visited_.begin(), visited_.end());
     ForEachSlot(heap_, plan_, o, [&](uint64_t off, uint64_t w) {
       if ((w & 1) == 0 || std::binary_search(visited_.begin(), visited_.end(), off)) return;
-      AddEdge((w & 2) ? kWeak : kInternal, strings_.Id(std::to_string(off / 8)), w);
+      AddEdge((w & 2) ? kWeak : kInternal, IndexId(off / 8), w);
     });
   }
 
@@ -415,6 +458,13 @@ class GraphBuilder : public ObjectVisitor {
   size_t position_ = 0;
   std::vector<GraphEdge> edges_buf_;
   std::vector<uint64_t> visited_;
+  static constexpr uint64_t kMaxIndexIds = 1 << 16;
+  std::unordered_map<const char*, uint32_t> fixed_ids_;
+  std::vector<uint32_t> index_ids_;
+  std::unordered_map<uint64_t, uint32_t> key_ids_;
+  std::vector<uint32_t> class_name_ids_, system_name_ids_;  // by census class
+  uint32_t name_id_ = UINT32_MAX;  // the node's name when Describe named it by id
+  int sfi_type_ = -1;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/heap/heap_snapshot.h"
 
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -42,25 +43,49 @@ class File {
   FILE* f_;
 };
 
+// Numbers as text into a reused buffer (std::to_chars: no allocation per
+// field; 13.6 M nodes and 39 M edges on the benchmark heap).
+class Line {
+ public:
+  void Clear() { text_.clear(); }
+  void Number(uint64_t v) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    text_.append(digits, static_cast<size_t>(end - digits));
+  }
+  void Char(char c) { text_.push_back(c); }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
 // Nodes to the output, edges to a temporary file (appended after the nodes).
 class FileSink : public GraphSink {
  public:
   FileSink(File& nodes, File& edges, size_t node_fields) : nodes_(nodes), edges_(edges), node_fields_(node_fields) {}
   void Node(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) override {
-    std::string line = first_node_ ? "" : ",";
+    line_.Clear();
+    if (!first_node_) line_.Char(',');
     first_node_ = false;
-    line += std::to_string(type) + "," + std::to_string(name) + "," + std::to_string(id) + "," +
-            std::to_string(self_size) + "," + std::to_string(edges.size());
-    line += node_fields_ == 7 ? ",0,0\n" : ",0\n";
-    nodes_.Write(line);
-    std::string e;
-    for (const GraphEdge& edge : edges) {
-      e += first_edge_ ? "" : ",";
-      first_edge_ = false;
-      e += std::to_string(edge.type) + "," + std::to_string(edge.name_or_index) + "," +
-           std::to_string(edge.to * node_fields_) + "\n";
+    for (uint64_t v : {static_cast<uint64_t>(type), uint64_t{name}, id, self_size, uint64_t{edges.size()}}) {
+      line_.Number(v);
+      line_.Char(',');
     }
-    edges_.Write(e);
+    nodes_.Write(line_.text());
+    nodes_.Write(node_fields_ == 7 ? "0,0\n" : "0\n", node_fields_ == 7 ? 4 : 2);
+    line_.Clear();
+    for (const GraphEdge& edge : edges) {
+      if (!first_edge_) line_.Char(',');
+      first_edge_ = false;
+      line_.Number(static_cast<uint64_t>(edge.type));
+      line_.Char(',');
+      line_.Number(edge.name_or_index);
+      line_.Char(',');
+      line_.Number(edge.to * node_fields_);
+      line_.Char('\n');
+    }
+    edges_.Write(line_.text());
   }
 
  private:
@@ -68,6 +93,7 @@ class FileSink : public GraphSink {
   File& edges_;
   size_t node_fields_;
   bool first_node_ = true, first_edge_ = true;
+  Line line_;
 };
 
 // V8's meta, as the V8 of this binary writes it (read from the files that
