@@ -17,12 +17,50 @@
 
 namespace nodegdb {
 
-uint32_t GraphStrings::Id(const std::string& s) {
-  auto it = ids_.find(s);
-  if (it != ids_.end()) return it->second;
-  const uint32_t id = static_cast<uint32_t>(list_.size());
-  list_.push_back(s);
-  ids_.emplace(std::string_view(list_.back()), id);
+namespace {
+
+// A word-at-a-time multiply-xorshift hash: unrelated to std::hash's
+// (MurmurHash), so text colliding in one does not collide in the other.
+uint64_t MixHash(std::string_view s) {
+  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = 0x243f6a8885a308d3ULL ^ (s.size() * kMul);
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * kMul;
+  h ^= h >> 32;
+  return h * kMul ^ (h >> 29);
+}
+
+}  // namespace
+
+uint32_t GraphStrings::Id(std::string_view s) {
+  if (!spill_ || s.size() <= kShortText) {
+    auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    return Add(s, true);
+  }
+  const Hash128 h{std::hash<std::string_view>()(s), MixHash(s)};
+  auto it = long_ids_.find(h);
+  if (it != long_ids_.end()) return it->second;
+  const uint32_t id = Add(s, false);
+  long_ids_.emplace(h, id);
+  return id;
+}
+
+uint32_t GraphStrings::Add(std::string_view s, bool keep) {
+  const uint32_t id = static_cast<uint32_t>(count_++);
+  if (spill_) spill_(s);
+  if (keep) {
+    list_.emplace_back(s);
+    ids_.emplace(std::string_view(list_.back()), id);
+  }
   return id;
 }
 

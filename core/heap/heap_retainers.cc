@@ -102,13 +102,13 @@ RetainingPath RetainerGraph::PathTo(Heap& heap, uint64_t tagged) const {
     RetainerStep s;
     const uint8_t nt = g.node_type[node];
     s.node_type = nt < std::size(kNodeTypes) ? kNodeTypes[nt] : "?";
-    s.node_name = strings_.list()[g.node_name[node]];
+    s.node_name = strings_.Text(g.node_name[node]);
     s.tagged = nt == kSynthetic ? 0 : g.node_id[node] - 1 + tag;
     if (edge != kNone) {
       const uint8_t et = g.edge_type[edge];
       s.edge_type = et < std::size(kEdgeTypes) ? kEdgeTypes[et] : "?";
       const uint32_t name = g.edge_name[edge];
-      s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings_.list()[name];
+      s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings_.Text(name);
     }
     return s;
   };

@@ -125,6 +125,14 @@ std::string Meta(int major, size_t* node_fields) {
 
 const std::string kPlaceholder(20, ' ');
 
+// Copies a temporary file to the end of `out` and closes it.
+void Append(File& out, File& from) {
+  from.Seek(0);
+  std::vector<char> buffer(1 << 20);
+  for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), from.get())) > 0;) out.Write(buffer.data(), n);
+  from.Close();
+}
+
 SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& path, const ProgressFn& progress,
                      bool* created) {
   Heap& heap = walker.heap();
@@ -135,6 +143,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   File out(path, "wb");
   *created = true;
   const std::string edges_path = path + ".edges.tmp";
+  uint64_t names_written = 0;
   File edges(edges_path, "w+b");
   out.Write("{\"snapshot\":{\"meta\":" + meta + ",\"node_count\":");
   const long node_count_at = out.Tell();
@@ -142,7 +151,16 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   const long edge_count_at = out.Tell();
   out.Write(kPlaceholder + ",\"trace_function_count\":0},\n\"nodes\":[");
 
-  GraphStrings strings;
+  // Names go to their own temporary file as they are first met, so the
+  // heap's text is never held (heap_graph.h, GraphStrings).
+  const std::string strings_path = path + ".strings.tmp";
+  File names(strings_path, "w+b");
+  std::string quoted;
+  GraphStrings strings([&](std::string_view s) {
+    quoted.assign(names_written++ ? ",\n" : "");
+    quoted += JsonQuote(s);
+    names.Write(quoted);
+  });
   strings.Id("");
   FileSink sink(out, edges, node_fields);
   GraphReport graph = BuildHeapGraph(walker, namer, strings, sink, progress);
@@ -150,24 +168,20 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   if (graph.cancelled) {
     report.cancelled = true;
     edges.Close();
+    names.Close();
     out.Close();
     std::remove(edges_path.c_str());
+    std::remove(strings_path.c_str());
     std::remove(path.c_str());
     return report;
   }
 
   out.Write("],\n\"edges\":[");
-  edges.Seek(0);
-  std::vector<char> buffer(1 << 20);
-  for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), edges.get())) > 0;) out.Write(buffer.data(), n);
-  edges.Close();
+  Append(out, edges);
   std::remove(edges_path.c_str());
   out.Write("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[],\n\"strings\":[");
-  bool first_string = true;
-  for (const std::string& s : strings.list()) {
-    out.Write((first_string ? "" : ",\n") + JsonQuote(s));
-    first_string = false;
-  }
+  Append(out, names);
+  std::remove(strings_path.c_str());
   out.Write("]}\n");
   out.Seek(node_count_at);
   out.Write(std::to_string(graph.nodes));
@@ -176,7 +190,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   out.Close();
   report.nodes = graph.nodes;
   report.edges = graph.edges;
-  report.strings = strings.list().size();
+  report.strings = strings.size();
   report.dangling = graph.dangling;
   return report;
 }
@@ -193,6 +207,7 @@ SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const s
     return Write(walker, namer, path, progress, &created);
   } catch (...) {
     std::remove((path + ".edges.tmp").c_str());
+    std::remove((path + ".strings.tmp").c_str());
     if (created) std::remove(path.c_str());  // a partial snapshot would mislead
     throw;
   }

@@ -18,6 +18,7 @@ namespace {
 constexpr size_t kBufferSize = 1 << 20;  // a regular page is read in one go
 constexpr size_t kMaxProblems = 8;
 constexpr int kPagesPerProgress = 16;
+constexpr uint64_t kDropResidentEvery = uint64_t{128} << 20;  // heap bytes walked
 
 const char* const kFromSpace = "inactive semi-space (from-space pages hold only garbage)";
 const char* const kUnusedToSpace = "new-space pages not allocated into yet";
@@ -441,6 +442,7 @@ WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress) 
   }
   ReadAhead ahead(std::move(jobs));
   int since = 0;
+  uint64_t dropped_at = 0;
   for (size_t i = 0; i < set.pages.size(); ++i) {
     const HeapPage& page = set.pages[i];
     if (job_of[i] != SIZE_MAX) {
@@ -459,6 +461,12 @@ WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress) 
     }
     p.bytes_done += page.area_end - page.area_start;
     p.objects = report.objects;
+    if (p.bytes_done - dropped_at >= kDropResidentEvery) {
+      // What the visitors read through the core's mapping stays resident
+      // otherwise: a walk would map the whole heap into GDB.
+      dropped_at = p.bytes_done;
+      heap_.memory().DropResidentPages();
+    }
     if (progress && ++since >= kPagesPerProgress) {
       since = 0;
       if (!progress(p)) {
@@ -468,6 +476,7 @@ WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress) 
     }
   }
   buffer_start_ = buffer_size_ = 0;
+  if (dropped_at) heap_.memory().DropResidentPages();
   return report;
 }
 

@@ -164,6 +164,8 @@ bool CoreFileMemory::ReadPieces(uint64_t address, uint8_t* dst, size_t size, boo
   return true;
 }
 
+void CoreFileMemory::DropResidentPages() { core_.file().DropResidentPages(); }
+
 bool CoreFileMemory::Read(uint64_t address, void* out, size_t size) {
   return ReadPieces(address, static_cast<uint8_t*>(out), size, true);
 }

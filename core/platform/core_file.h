@@ -31,6 +31,7 @@ class CoreFileMemory : public Memory {
   // resident in GDB); other bytes as Read.
   bool ReadBulk(uint64_t address, void* out, size_t size) override;
   int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;  // within one segment
+  void DropResidentPages() override;  // of the core's mapping
   ~CoreFileMemory() override;
   // Only what the core itself holds (no NT_FILE files): to compare the
   // binary GDB was given with the one that was running.

@@ -37,6 +37,10 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
+void MappedFile::DropResidentPages() const {
+  if (data_) ::madvise(const_cast<uint8_t*>(data_), size_, MADV_DONTNEED);
+}
+
 bool MappedFile::ReadAt(uint64_t offset, void* out, size_t size) const {
   if (offset > size_ || size > size_ - offset) return false;
   std::memcpy(out, data_ + offset, size);

@@ -24,6 +24,9 @@ class MappedFile {
   const std::string& path() const { return path_; }
   // Copies bytes at a file offset; false past the end.
   bool ReadAt(uint64_t offset, void* out, size_t size) const;
+  // Releases the mapping's resident pages (MADV_DONTNEED: a read-only
+  // private mapping faults them in again from the file); the bytes stay.
+  void DropResidentPages() const;
 
  private:
   std::string path_;

@@ -144,6 +144,10 @@ int LayeredMemory::BulkFile(uint64_t address, size_t size, uint64_t* offset) {
   return layers_.empty() ? -1 : layers_.front()->BulkFile(address, size, offset);
 }
 
+void LayeredMemory::DropResidentPages() {
+  for (auto& layer : layers_) layer->DropResidentPages();
+}
+
 std::string LayeredMemory::Describe() const {
   std::string text;
   for (auto& layer : layers_) {

@@ -43,6 +43,10 @@ class Memory {
   // size) as it is (a core segment, /proc/PID/mem), or -1. Such reads may
   // run on another thread: the walk reads its next pages ahead that way.
   virtual int BulkFile(uint64_t address, size_t size, uint64_t* offset) { return -1; }
+  // Lets go of the pages a mapped source has resident from reads so far
+  // (later reads fault them in again from the page cache): heap walks call
+  // it as they go, so GDB's resident memory does not grow to the core's size.
+  virtual void DropResidentPages() {}
 
   // Throwing helpers for decoders.
   void ReadOrThrow(uint64_t address, void* out, size_t size) {
@@ -118,6 +122,7 @@ class LayeredMemory : public Memory {
   std::vector<MemoryRange> Ranges() override;  // the first layer that knows its ranges
   bool ReadBulk(uint64_t address, void* out, size_t size) override;
   int BulkFile(uint64_t address, size_t size, uint64_t* offset) override;  // the first layer's
+  void DropResidentPages() override;  // every layer's
 
  private:
   std::vector<std::shared_ptr<Memory>> layers_;

@@ -41,11 +41,11 @@ class CheckingSink : public GraphSink {
   explicit CheckingSink(const GraphStrings& strings) : strings_(strings) {}
   void Node(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) override {
     Check(type >= heap_graph::kHidden && type <= heap_graph::kObjectShape, "node type out of range");
-    Check(name < strings_.list().size(), "node name is no string id");
+    Check(name < strings_.size(), "node name is no string id");
     for (const GraphEdge& e : edges) {
       Check(e.type >= heap_graph::kContext && e.type <= heap_graph::kWeak, "edge type out of range");
       const bool indexed = e.type == heap_graph::kElement || e.type == heap_graph::kHiddenEdge;
-      Check(indexed || e.name_or_index < strings_.list().size(), "edge name is no string id");
+      Check(indexed || e.name_or_index < strings_.size(), "edge name is no string id");
       if (e.to > max_to) max_to = e.to;
     }
     ++nodes;

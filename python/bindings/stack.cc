@@ -118,7 +118,7 @@ void RegisterStack(py::module_& m) {
           "unwind",
           [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost,
              std::optional<uint64_t> lr) -> py::object {
-            FrameState state{pc, sp, fp, std::nullopt};
+            FrameState state{pc, sp, fp, std::nullopt, std::nullopt};
             state.lr = lr;
             auto r = d.Unwind(state, innermost);
             if (!r) return py::none();
@@ -130,7 +130,7 @@ void RegisterStack(py::module_& m) {
       .def(
           "describe",
           [](StackDecoder& d, uint64_t pc, uint64_t sp, uint64_t fp, bool innermost, std::optional<uint64_t> r9) {
-            FrameState state{pc, sp, fp, std::nullopt};
+            FrameState state{pc, sp, fp, std::nullopt, std::nullopt};
             if (innermost) state.bytecode_offset_register = r9;
             return InfoDict(d.Describe(state, innermost));
           },

@@ -582,7 +582,8 @@ TEST_F(HeapWalkTest, TheSnapshotIsJsonWhoseCountsAreItsArrays) {
   const std::string text = ReadWhole(path);
   std::remove(path.c_str());
   EXPECT_FALSE(report.cancelled);
-  EXPECT_FALSE(std::ifstream(path + ".edges.tmp").good());  // the temporary file is gone
+  EXPECT_FALSE(std::ifstream(path + ".edges.tmp").good());  // the temporary files are gone
+  EXPECT_FALSE(std::ifstream(path + ".strings.tmp").good());
   ASSERT_FALSE(text.empty());
   Json doc = JsonReader(text).Document();
 
@@ -659,3 +660,37 @@ TEST_F(HeapWalkTest, TheSnapshotIsJsonWhoseCountsAreItsArrays) {
 
 }  // namespace
 }  // namespace nodegdb::testing
+
+namespace nodegdb {
+
+TEST(GraphStrings, SpilledNamesKeepTheirIdsAndOrder) {
+  std::vector<std::string> spilled;
+  GraphStrings strings([&](std::string_view s) { spilled.emplace_back(s); });
+  const std::string long_a(600, 'a'), long_b = std::string(599, 'a') + "b";
+  EXPECT_EQ(strings.Id(""), 0u);
+  EXPECT_EQ(strings.Id("map"), 1u);
+  EXPECT_EQ(strings.Id(long_a), 2u);
+  EXPECT_EQ(strings.Id(long_b), 3u);  // one character apart: another name
+  EXPECT_EQ(strings.Id("map"), 1u);
+  EXPECT_EQ(strings.Id(std::string(long_a)), 2u);  // the same text met again
+  EXPECT_EQ(strings.Id(std::string(GraphStrings::kShortText + 1, 'x')), 4u);
+  EXPECT_EQ(strings.Id(std::string(GraphStrings::kShortText + 1, 'x')), 4u);
+  EXPECT_EQ(strings.size(), 5u);
+  // Each new name once, in id order: the snapshot's strings array.
+  ASSERT_EQ(spilled.size(), 5u);
+  EXPECT_EQ(spilled[1], "map");
+  EXPECT_EQ(spilled[2], long_a);
+  EXPECT_EQ(spilled[3], long_b);
+}
+
+TEST(GraphStrings, KeptNamesGiveTheirText) {
+  GraphStrings strings;
+  const std::string long_a(600, 'a');
+  EXPECT_EQ(strings.Id(long_a), 0u);
+  EXPECT_EQ(strings.Id("x"), 1u);
+  EXPECT_EQ(strings.Id(long_a), 0u);
+  EXPECT_EQ(strings.Text(0), long_a);
+  EXPECT_EQ(strings.Text(1), "x");
+}
+
+}  // namespace nodegdb

@@ -105,6 +105,20 @@ TEST(CoreFile, ReadsSegmentsAndLeftOutPagesFromNtFileFiles) {
   EXPECT_EQ(core.file_mappings()[0].path, dir + "/lib.so");
 }
 
+TEST(CoreFile, DroppedResidentPagesReadTheSame) {
+  std::string dir = TempDir();
+  std::vector<uint8_t> backing(0x3000);
+  WriteFile(dir + "/lib.so", backing);
+  WriteFile(dir + "/core", MakeCore(dir + "/lib.so"));
+  CoreFileMemory core(dir + "/core");
+  uint8_t before[64], after[64];
+  ASSERT_TRUE(core.Read(0x600100, before, sizeof before));
+  core.DropResidentPages();  // the heap walks' way of keeping GDB small
+  ASSERT_TRUE(core.Read(0x600100, after, sizeof after));
+  EXPECT_EQ(std::memcmp(before, after, sizeof before), 0);
+  EXPECT_EQ(after[1], static_cast<uint8_t>(0x101 * 7));
+}
+
 TEST(CoreFile, SubstituteFileByBaseName) {
   std::string dir = TempDir();
   WriteFile(dir + "/core", MakeCore("/no/such/dir/lib.so"));
