@@ -32,6 +32,7 @@ REFS_OPTIONS = Options(
     Option("limit", "uint", "how many to list (default 10000; 0 or unlimited for all); the total is always counted"),
     Option("name", "string", "the objects with an own property NAME instead", aliases=("n",)),
     Option("string", doc="the rest is a STRING: every string equal to it and what holds each", aliases=("s",)),
+    Option("retainers", doc="the shortest path from a GC root to EXPR instead (as v8 retainers)", aliases=("r",)),
     JSON,
 )
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines
@@ -221,7 +222,7 @@ def _cut_note(listed, total, command):
 
 
 class V8FindRefs(gdb.Command):
-    """Find what refers to an object: v8 findrefs [-limit N] [-json] EXPR | -n NAME | -s STRING
+    """Find what refers to an object: v8 findrefs [-limit N] [-json] EXPR | -n NAME | -s STRING | -r EXPR
 
 v8 findrefs EXPR: every object slot and closure-context variable that points
 to the object EXPR (a tagged pointer, e.g. an address from
@@ -237,6 +238,9 @@ v8 findrefs -s STRING: every string in the heap equal to STRING (the rest of
 the line, or one quoted word), whatever its representation (sequential,
 cons, sliced, thin, external), and what holds each, named as above.
 
+v8 findrefs -r EXPR: the retaining path of EXPR, as v8 retainers prints it
+(the shortest path of strong references from the heap graph's root).
+
 -limit N lists at most N results (default 10000; -limit unlimited or
 -limit 0 lists all). The walk always counts every result: the last line
 gives the true total and says when the list stopped before it. -json writes
@@ -251,11 +255,15 @@ the answer as one JSON document."""
     @one_line_errors
     def invoke(self, arg, from_tty):
         usage = ("usage: v8 findrefs [-limit N|unlimited] [-json] EXPR | v8 findrefs [-limit N|unlimited] [-json] "
-                 "-n NAME | v8 findrefs [-limit N|unlimited] [-json] -s STRING")
+                 "-n NAME | v8 findrefs [-limit N|unlimited] [-json] -s STRING | v8 findrefs -r EXPR")
         given, rest = REFS_OPTIONS.parse(arg)
         limit = given.get("limit", DEFAULT_REFS_LIMIT) or None  # 0 is unlimited, as in GDB's settings
-        if ("name" in given) + given["string"] > 1 or (not rest.strip() and "name" not in given):
+        if ("name" in given) + given["string"] + given["retainers"] > 1 or (not rest.strip() and "name" not in given):
             raise gdb.GdbError(usage)
+        if given["retainers"]:
+            if given["json"] or "limit" in given:
+                raise gdb.GdbError("v8 findrefs -r: no -limit or -json (one path; see v8 retainers)")
+            return print_retainers(rest, "v8 findrefs -r")
         if "name" in given and rest.strip():
             raise gdb.GdbError(usage)
         heap = _heap()
@@ -399,13 +407,18 @@ has no path, and the command says so. Ctrl-C stops the walk."""
     def invoke(self, arg, from_tty):
         if not arg.strip():
             raise gdb.GdbError("usage: v8 retainers EXPR  (a tagged pointer, e.g. from v8 findjsinstances)")
-        _target, tagged = tagged_argument(arg, "v8 retainers")
-        heap = _heap()
-        progress = _Progress("v8 retainers")
-        found, text, _steps, summary, failed = _run(progress, heap.retainers, tagged)
-        gdb.write(text)
-        if failed:
-            gdb.write(summary)
+        print_retainers(arg, "v8 retainers")
+
+
+def print_retainers(arg, command):
+    """v8 retainers EXPR and v8 findrefs -r EXPR."""
+    _target, tagged = tagged_argument(arg, command)
+    heap = _heap()
+    progress = _Progress(command)
+    found, text, _steps, summary, failed = _run(progress, heap.retainers, tagged)
+    gdb.write(text)
+    if failed:
+        gdb.write(summary)
 
 
 def register():

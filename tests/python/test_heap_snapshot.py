@@ -224,6 +224,16 @@ def test_retainers_shortest_path(snap):
     assert r.returncode == 0 and r.stdout == out[1] + "\n", r.stderr
 
 
+def test_findrefs_r_is_the_retaining_path(snap):
+    """llnode users' spelling: v8 findrefs -r EXPR prints what v8 retainers does."""
+    _, widget1 = _fixture_addresses(snap)
+    out = snap.gdb.outputs(["v8 retainers %#x" % widget1, "v8 findrefs -r %#x" % widget1,
+                            "v8 findrefs -r -json %#x" % widget1, "v8 findrefs -r -s x"])
+    assert out[1] == out[0] and "[1] -> Widget %#x" % widget1 in out[1], out
+    assert out[2].startswith("v8 findrefs -r: no -limit or -json"), out[2]
+    assert out[3].startswith("usage: v8 findrefs"), out[3]
+
+
 def test_retainers_bad_input_is_one_line(snap):
     probe, _ = _fixture_addresses(snap)
     out = snap.gdb.outputs(["v8 retainers", "v8 retainers 0x10", "v8 retainers %#x" % (probe + 8)])
