@@ -80,7 +80,7 @@ const Arch kX86_64{
     {{"r12", -24}, {"r13", -32}, {"r14", -40}, {"r15", -48}, {"rbx", -56}},
     16,
     360, 544,
-    64,
+    64, 16,
     0x2d0, true, 0,
     X86EdgeAt, X86Tables, StubStringAddress, X86SmallNegativeConstant,
 };
@@ -96,6 +96,7 @@ const Arch kArm64{
     16 + 18 * 8,
     368, 552,
     32,  // InstructionStreams of Node 22 arm64 cores start at 32-byte boundaries, each right after the last
+    8,   // read-only space's empty SwissNameDictionary is 32 bytes on arm64 (40 on x64)
     0xd0, false, 0xc0,
     Arm64EdgeAt, Arm64FindIndexedLoads, Arm64StubStringAddress, Arm64SmallNegativeConstant,
 };

@@ -56,6 +56,10 @@ struct Arch {
   // V8's kCodeAlignment: where InstructionStream objects start and how
   // their size rounds (64 on x64 for loop-header alignment, 32 elsewhere).
   uint64_t code_alignment;
+  // The control bytes of a SwissNameDictionary group: 16 where V8 builds
+  // its SSE2 group (x64), 8 for its portable one (arm64): each dictionary
+  // holds capacity + width control bytes.
+  uint64_t swiss_group_width;
   // glibc's struct pthread (glibc 2.26-2.40): the kernel thread id's offset;
   // whether it starts with self-pointers (tcbhead_t, x86-64), else where its
   // thread-list node is (arm64: after 24 words of padding).

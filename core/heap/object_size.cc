@@ -287,10 +287,12 @@ uint64_t ObjectSizer::SizeOf(uint64_t address, const MapFacts& f, const uint8_t*
     }
     case SizeRule::kSwissNameDictionary:
       // map, hash, capacity (int32 at +12), meta table; then the data table
-      // (key, value per entry), the control table (capacity + 16 group
-      // bytes) and a details byte per entry.
+      // (key, value per entry), the control table (capacity + a group's
+      // bytes: the machine's) and a details byte per entry.
       if ((n = i32(12)) < 0) return fail("bad capacity");
-      size = RoundUp(24 + 16 * static_cast<uint64_t>(n) + static_cast<uint64_t>(n) + 16 + static_cast<uint64_t>(n), 8);
+      size = RoundUp(24 + 16 * static_cast<uint64_t>(n) + static_cast<uint64_t>(n) + heap_.layout().swiss_group_width +
+                         static_cast<uint64_t>(n),
+                     8);
       break;
     case SizeRule::kHole:
       size = 8;

@@ -24,7 +24,8 @@ struct Layout {
   TaggingScheme tagging;
   int pointer_size = 8;
   int tagged_size = 8;
-  uint64_t code_alignment = 64;  // the machine's (Heap::set_code_alignment)
+  uint64_t code_alignment = 64;     // the machine's (Heap::set_machine)
+  uint64_t swiss_group_width = 16;  // the machine's (Heap::set_machine)
 
   int64_t heap_object_map = -1;
   int64_t map_instance_type = -1;
@@ -93,8 +94,12 @@ class Heap {
   // memory); -1 if unknown.
   int64_t environment_index() const { return environment_index_; }
   void set_environment_index(int64_t index) { environment_index_ = index; }
-  // The machine's kCodeAlignment (arch.h): InstructionStream sizes round to it.
-  void set_code_alignment(uint64_t alignment) { layout_.code_alignment = alignment; }
+  // What object sizes take from the machine (arch.h): kCodeAlignment, to
+  // which InstructionStream sizes round, and the SwissNameDictionary group width.
+  void set_machine(uint64_t code_alignment, uint64_t swiss_group_width) {
+    layout_.code_alignment = code_alignment;
+    layout_.swiss_group_width = swiss_group_width;
+  }
 
   // Offsets of one V8 class family (MapLayout, ...), resolved from the
   // metadata on first use by T::From(const Metadata&) and kept per heap, so

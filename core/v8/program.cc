@@ -42,7 +42,9 @@ Program::Program(const std::string& binary, std::shared_ptr<Memory> memory, uint
       memory_(std::move(memory)),
       load_bias_(load_bias),
       heap_(std::make_unique<Heap>(*memory_, metadata_)) {
-  if (const Arch* arch = ArchForMachine(binary_.machine())) heap_->set_code_alignment(arch->code_alignment);
+  if (const Arch* arch = ArchForMachine(binary_.machine())) {
+    heap_->set_machine(arch->code_alignment, arch->swiss_group_width);
+  }
   try {
     heap_->set_environment_index(NodeConstant("const", "ContextEmbedderIndex", "kEnvironment"));
   } catch (const Error&) {

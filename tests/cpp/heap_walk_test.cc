@@ -60,6 +60,7 @@ std::map<std::string, int64_t> Constants() {
   c["v8dbg_type_FreeSpace__FREE_SPACE_TYPE"] = 251;
   c["v8dbg_type_JSObject__JS_OBJECT_TYPE"] = 1057;
   c["v8dbg_type_JSProxy__JS_PROXY_TYPE"] = 278;
+  c["v8dbg_type_SwissNameDictionary__SWISS_NAME_DICTIONARY_TYPE"] = 262;
   c["v8dbg_class_FixedArrayBase__length__SMI"] = 8;
   c["v8dbg_class_FixedArray__data__uintptr_t"] = 16;
   return c;
@@ -266,6 +267,25 @@ TEST_F(HeapWalkTest, ZerosToThePageEndWereNeverAllocated) {
   WalkReport report = walker.Walk(counter);
   ASSERT_EQ(report.failed.size(), 1u) << report.Summary();
   EXPECT_EQ(report.failed.begin()->second, kChunk + kV8PageSize - tail);
+}
+
+TEST_F(HeapWalkTest, SwissNameDictionariesHoldTheMachinesGroupOfControlBytes) {
+  // An empty dictionary (read-only space's empty_swiss_property_dictionary)
+  // as arm64's V8 lays it out: map, hash and capacity 0, meta table, then
+  // one 8-byte group of empty control bytes (x64: 16, SSE2).
+  const uint64_t swiss_map = NewMap(262, 0);
+  const uint64_t dictionary = Take(32);
+  Put(dictionary, swiss_map + 1);
+  Put(dictionary + 24, 0x8080808080808080);
+  const uint64_t after = NewObject();
+  EndPages();
+  heap_->set_machine(32, 8);
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  EXPECT_TRUE(report.failed.empty()) << report.Summary();
+  EXPECT_EQ(counter.by_type[262], 1);
+  EXPECT_NE(std::find(counter.addresses.begin(), counter.addresses.end(), after), counter.addresses.end());
 }
 
 TEST_F(HeapWalkTest, HeadersThatDoNotAgreeAreNotPages) {
