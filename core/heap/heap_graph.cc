@@ -158,6 +158,10 @@ class GraphBuilder : public ObjectVisitor {
     sorted_.reserve(order_.size());
     for (size_t i = 0; i < order_.size(); ++i) sorted_.push_back({order_[i], static_cast<uint32_t>(i)});
     std::sort(sorted_.begin(), sorted_.end());
+    for (uint32_t i = 0; i < sorted_.size(); ++i) {
+      auto [it, added] = buckets_.try_emplace(sorted_[i].first >> kBucketBits, i, i);
+      it->second.second = i + 1;
+    }
     tag_ = heap_.layout().tagging.heap_object_tag;
     first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
@@ -169,10 +173,15 @@ class GraphBuilder : public ObjectVisitor {
     }
   }
 
-  // The node index of the object at `untagged`, or -1.
+  // The node index of the object at `untagged`, or -1: a binary search
+  // within the objects of its 256 KiB bucket (a V8 page), found by hash,
+  // not over all of them (every edge asks; most miss the cache otherwise).
   int64_t IndexOf(uint64_t untagged) const {
-    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::make_pair(untagged, uint32_t{0}));
-    if (it == sorted_.end() || it->first != untagged) return -1;
+    auto bucket = buckets_.find(untagged >> kBucketBits);
+    if (bucket == buckets_.end()) return -1;
+    const auto begin = sorted_.begin() + bucket->second.first, end = sorted_.begin() + bucket->second.second;
+    auto it = std::lower_bound(begin, end, std::make_pair(untagged, uint32_t{0}));
+    if (it == end || it->first != untagged) return -1;
     return static_cast<int64_t>(it->second + kFirstObjectIndex);
   }
 
@@ -489,6 +498,8 @@ class GraphBuilder : public ObjectVisitor {
   GraphSink& sink_;
   SlotPlan plan_;
   std::vector<std::pair<uint64_t, uint32_t>> sorted_;
+  static constexpr int kBucketBits = 18;
+  std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> buckets_;  // address >> 18 -> [begin, end) in sorted_
   uint64_t tag_ = 1;
   int first_receiver_ = 0x400, js_array_type_ = -1, native_context_type_ = -1;
   std::unordered_map<int, Kind> kinds_;
