@@ -12,6 +12,24 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import fixtures  # noqa: E402
 
 
+# The start of a benchmark's GDB script: GDB's peak and current resident
+# memory (hwm()), node-gdb loaded and its Target made, so that what follows
+# times the command alone. Formatted with %(entry)s, node-gdb's entry file.
+GDB_PREAMBLE = r"""
+python
+import json, re, time, gdb
+def hwm():
+    with open('/proc/self/status') as f:
+        s = f.read()
+    g = lambda k: int(re.search(k + r':\s+(\d+) kB', s).group(1)) * 1024
+    return g('VmHWM'), g('VmRSS')
+gdb.execute("source %(entry)s", to_string=True)
+from node_gdb import session
+session.target()
+gdb.execute("v8 info", to_string=True)
+"""
+
+
 def run_rounds(node, core, name, script_text, rounds, timeout=3600):
     """The RESULT dict of each round; `script_text` is written to
     build/bench/NAME.gdb and sourced by a GDB without node-gdb preloaded."""

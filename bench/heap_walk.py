@@ -36,22 +36,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 import fixtures  # noqa: E402
+import gdb_rounds  # noqa: E402
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 
-GDB_SCRIPT = r"""
-python
-import json, time, gdb
-def hwm():
-    with open('/proc/self/status') as f:
-        s = f.read()
-    g = lambda k: int(re.search(k + r':\s+(\d+) kB', s).group(1)) * 1024
-    return g('VmHWM'), g('VmRSS')
-import re
-gdb.execute("source %(entry)s", to_string=True)
-from node_gdb import session, heap_commands
-session.target()
-gdb.execute("v8 info", to_string=True)
+GDB_SCRIPT = gdb_rounds.GDB_PREAMBLE + r"""
+from node_gdb import heap_commands
 before = hwm()
 t0 = time.perf_counter()
 cold_text = gdb.execute("v8 findjsobjects", to_string=True)
