@@ -7,6 +7,7 @@ import os
 import re
 import statistics
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 import fixtures  # noqa: E402
@@ -30,21 +31,28 @@ gdb.execute("v8 info", to_string=True)
 """
 
 
-def run_rounds(node, core, name, script_text, rounds, timeout=3600):
-    """The RESULT dict of each round; `script_text` is written to
-    build/bench/NAME.gdb and sourced by a GDB without node-gdb preloaded."""
+def run_once(node, core, name, script_text, timeout=3600):
+    """The RESULT dict of one fresh GDB sourcing `script_text` (written to
+    build/bench/NAME.gdb, node-gdb not preloaded), with "gdb_total": the
+    whole GDB run's seconds."""
     script = os.path.join(fixtures.BUILD, "bench", name + ".gdb")
     os.makedirs(os.path.dirname(script), exist_ok=True)
     with open(script, "w") as f:
         f.write(script_text)
-    results = []
-    for _ in range(rounds):
-        out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=timeout)
-        m = re.search(r"^RESULT (.*)$", out, re.M)
-        if not m:
-            raise SystemExit("GDB run failed:\n" + out[-4000:])
-        results.append(json.loads(m.group(1)))
-    return results
+    t0 = time.perf_counter()
+    out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=timeout)
+    total = time.perf_counter() - t0
+    m = re.search(r"^RESULT (.*)$", out, re.M)
+    if not m:
+        raise SystemExit("GDB run failed:\n" + out[-4000:])
+    result = json.loads(m.group(1))
+    result["gdb_total"] = total
+    return result
+
+
+def run_rounds(node, core, name, script_text, rounds, timeout=3600):
+    """The RESULT dict of each round, one fresh GDB each (run_once)."""
+    return [run_once(node, core, name, script_text, timeout) for _ in range(rounds)]
 
 
 def median_line(label, values, width=20, extra=""):

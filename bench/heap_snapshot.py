@@ -25,7 +25,6 @@ import json
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 import fixtures  # noqa: E402
@@ -50,18 +49,8 @@ def mib(n):
 
 
 def run_gdb(node, core, out, timeout):
-    script = os.path.join(fixtures.BUILD, "bench", "heap_snapshot.gdb")
-    os.makedirs(os.path.dirname(script), exist_ok=True)
-    with open(script, "w") as f:
-        f.write(GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "out": out})
-    t0 = time.perf_counter()
-    text = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=timeout)
-    total = time.perf_counter() - t0
-    m = re.search(r"^RESULT (.*)$", text, re.M)
-    if not m:
-        raise SystemExit("GDB run failed:\n" + text[-4000:])
-    result = json.loads(m.group(1))
-    result["gdb_total"] = total
+    result = gdb_rounds.run_once(node, core, "heap_snapshot",
+                                 GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "out": out}, timeout)
     result["bytes"] = os.path.getsize(out) if os.path.exists(out) else 0
     return result
 

@@ -61,19 +61,8 @@ end
 
 
 def run_gdb(node, core, cls, timeout):
-    script = os.path.join(fixtures.BUILD, "bench", "heap_walk.gdb")
-    os.makedirs(os.path.dirname(script), exist_ok=True)
-    with open(script, "w") as f:
-        f.write(GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "cls": cls})
-    t0 = time.perf_counter()
-    out = fixtures.run_gdb([node, core], ["source " + script], source=False, timeout=timeout)
-    total = time.perf_counter() - t0
-    m = re.search(r"^RESULT (.*)$", out, re.M)
-    if not m:
-        raise SystemExit("GDB run failed:\n" + out[-4000:])
-    result = json.loads(m.group(1))
-    result["gdb_total"] = total
-    return result
+    return gdb_rounds.run_once(node, core, "heap_walk", GDB_SCRIPT % {"entry": fixtures.GDB_PYTHON_ENTRY, "cls": cls},
+                               timeout)
 
 
 def find_llnode(path):
