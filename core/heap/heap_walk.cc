@@ -284,8 +284,12 @@ uint64_t HeapWalker::StepFailed(const HeapPage& page, uint64_t a, uint64_t end, 
   std::string why;
   uint64_t size = sizer_.SizeOf(a, facts, bytes, available, &why);
   if (size == 0 && page.read_only && facts.type == wasm_null_type_) {
-    // The wasm null object ends the read-only space: a header and a
-    // protected payload up to the end of its page.
+    // V8 11's wasm null is its map word alone, with objects after it; V8
+    // 12+'s ends the read-only space: a header and a protected payload up
+    // to the end of its page.
+    uint64_t next = 0;
+    if (available >= 16) std::memcpy(&next, bytes + 8, 8);
+    if ((next & 1) && sizer_.Facts(next).valid) return 8;
     return end - a;
   }
   if (size == 0) {
