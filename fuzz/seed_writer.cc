@@ -22,6 +22,7 @@
 #include "core/platform/core_file.h"
 #include "core/heap/heap_pages.h"
 #include "core/target.h"
+#include "core/v8/isolate_handles.h"
 #include "fuzz/driver.h"
 
 using namespace nodegdb;
@@ -69,10 +70,14 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
     // to, allocation areas), and the first objects of every page.
     fuzz::FuzzHeap heap(seed, recording);
     try {
-      for (const HeapPage& page : FindHeapPages(heap.heap()).pages) {
+      const HeapPageSet set = FindHeapPages(heap.heap());
+      for (const HeapPage& page : set.pages) {
         chunks.insert(page.chunk);
         recording->reads.emplace_back(page.area_start, std::min<uint64_t>(kHeapPagePrefix, page.area_end - page.area_start));
       }
+      // Each isolate's handles (the isolate_handles target): the Isolate
+      // around its Heap and the handle blocks, as the search reads them.
+      for (uint64_t h : set.heaps) FindIsolateHandles(heap.memory(), h);
     } catch (const Error&) {
     }
   } else {
@@ -80,7 +85,7 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
     for (const fuzz::TargetInfo& t : fuzz::Targets()) {
       // The whole heap (the walk, the snapshot): heap seeds only.
       const std::string name = t.name;
-      if (name != "heap" && name != "heap_snapshot") t.run(heap);
+      if (name != "heap" && name != "heap_snapshot" && name != "isolate_handles") t.run(heap);
     }
   }
   const size_t max_memory = heap_seed ? kMaxHeapSeedMemory : kMaxSeedMemory;

@@ -9,7 +9,7 @@
 //   findrefs -n NAME          objects with an own property NAME
 //   findrefs -s STRING        strings equal to STRING and their holders
 //   heapsnapshot FILE.heapsnapshot  the heap as a Chrome DevTools .heapsnapshot
-//   retainers TAGGED          the shortest path from the snapshot's root to the object
+//   retainers TAGGED [N]      the shortest path(s) from the snapshot's root to the object, its retained size
 // --json on the last three: the answer as one JSON document.
 #include <algorithm>
 #include <chrono>
@@ -298,19 +298,28 @@ int HeapSnapshot(Target& target, const CliArgs& a) {
   std::printf("wrote %s: %llu nodes, %llu edges, %llu strings\n", a.args[0].c_str(),
               static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
               static_cast<unsigned long long>(r.strings));
+  std::cout << r.roots;
   if (r.walk.failed_bytes()) std::cout << r.walk.Summary();
   return 0;
 }
 
-// retainers TAGGED: what keeps the object alive, from the heap snapshot's root.
+// retainers TAGGED [N]: what keeps the object alive, from the heap snapshot's root (N paths, each
+// through another direct retainer), and its retained size.
 int Retainers(Target& target, const CliArgs& a) {
-  if (a.args.size() != 1) throw Error("usage: retainers TAGGED");
+  if (a.args.empty() || a.args.size() > 2) throw Error("usage: retainers TAGGED [N]");
   const uint64_t tagged = std::stoull(a.args[0], nullptr, 0);
+  const size_t count = a.args.size() == 2 ? std::stoul(a.args[1]) : 1;
+  if (count == 0) throw Error("usage: retainers TAGGED [N]  (N: how many paths, at least 1)");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
-  RetainingPath path = FindRetainingPath(walker, namer, tagged, {});
-  std::cout << RetainingPathText(path, tagged);
-  return path.found ? 0 : 1;
+  Heap& heap = target.heap();
+  Tagged t = heap.Decode(tagged);
+  if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
+  heap.MapOf(t.address);  // a word that is no object is one line, before two walks
+  RetainerGraph graph(walker, namer, {});
+  std::vector<RetainingPath> paths = graph.PathsTo(heap, tagged, count);
+  std::cout << RetainingPathsText(paths, tagged);
+  return paths.front().found ? 0 : 1;
 }
 
 }  // namespace
@@ -322,7 +331,7 @@ const std::vector<CliCommand>& HeapCliCommands() {
       {"findjsobjects", "[-d] [--json]   (objects by class: instances, bytes, name; -d: each class's shapes)", FindJsObjects},
       {"findjsinstances", "NAME [N] [-v] [--json]   (the first N, default 20, instances of NAME; -v: whole JS views)", FindJsInstances},
       {"heapsnapshot", "FILE.heapsnapshot   (the heap as a Chrome DevTools .heapsnapshot, V8's JSON format)", HeapSnapshot},
-      {"retainers", "TAGGED   (the shortest path of strong references from the heap snapshot's root to the object)", Retainers},
+      {"retainers", "TAGGED [N]   (the shortest path of strong references from the heap snapshot's root to the object, N paths through different retainers, and its retained size)", Retainers},
       {"findrefs", "TAGGED [LIMIT] | -n NAME [LIMIT] | -s STRING [LIMIT] [--json]   (who points to the object; objects with an own property NAME; strings equal to STRING and their holders; the first LIMIT, default 1000, 'unlimited' for all, and the true count)", FindRefs},
   };
   return commands;

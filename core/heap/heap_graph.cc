@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "core/heap/object_slots.h"
+#include "core/v8/isolate_handles.h"
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
+#include "core/v8/oddball.h"
 #include "core/v8/shared_function_info.h"
 #include "core/v8/string.h"
 #include "core/v8/symbol.h"
@@ -69,7 +71,9 @@ namespace {
 using namespace heap_graph;
 
 constexpr size_t kMaxName = 1024;  // characters of a string's text kept as its node name
-constexpr uint64_t kFirstObjectIndex = 2;  // 0: the synthetic root, 1: (GC roots)
+// Node indices: 0 the synthetic root, 1 "(GC roots)", then one node per
+// root group found (RootGroups), then the objects in walk order.
+constexpr uint64_t kGcRootsIndex = 1;
 
 // What kind of node each instance type makes (from V8's type names).
 enum class Kind : uint8_t {
@@ -107,7 +111,7 @@ class Inessential {
 class AddressCollector : public ObjectVisitor {
  public:
   AddressCollector(HeapWalker& walker, int native_context_type)
-      : inessential_(walker), native_context_type_(native_context_type) {
+      : heap_(walker.heap()), inessential_(walker), native_context_type_(native_context_type) {
     first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     tag_ = walker.heap().layout().tagging.heap_object_tag;
   }
@@ -115,6 +119,7 @@ class AddressCollector : public ObjectVisitor {
     order.push_back(o.address);
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
+    if (IsInternalized(o.facts->type)) internalized_strings.push_back(o.address);
     if (o.facts->type >= first_receiver_ && o.available >= 24) {
       uint64_t w[2];
       std::memcpy(w, o.bytes + 8, 16);
@@ -130,11 +135,24 @@ class AddressCollector : public ObjectVisitor {
   std::vector<uint64_t> order;
   std::vector<bool> no_edges_to;  // by walk position
   std::vector<uint64_t> native_contexts;
+  // Every internalized string: V8's string table holds each, and its
+  // snapshot counts the table as a root ("(Internalized strings)").
+  std::vector<uint64_t> internalized_strings;
   // What JS objects' properties and elements slots point to (untagged): V8
   // names these arrays "(object properties)" and "(object elements)".
   std::vector<uint64_t> properties_stores, elements_stores;
 
  private:
+  bool IsInternalized(int type) {
+    if (type >= static_cast<int>(internalized_.size())) return false;
+    if (internalized_[type] < 0) {
+      internalized_[type] = heap_.IsString(type) && (type & heap_.layout().not_internalized_mask) == 0;
+    }
+    return internalized_[type] == 1;
+  }
+
+  Heap& heap_;
+  std::vector<int8_t> internalized_ = std::vector<int8_t>(1 << 16, -1);  // by instance type: -1 not yet known
   Inessential inessential_;
   int native_context_type_;
   int first_receiver_ = 0x400;
@@ -144,8 +162,9 @@ class AddressCollector : public ObjectVisitor {
 class GraphBuilder : public ObjectVisitor {
  public:
   GraphBuilder(HeapWalker& walker, ObjectNamer& namer, const AddressCollector& found, GraphStrings& strings,
-               GraphSink& sink)
-      : heap_(walker.heap()),
+               GraphSink& sink, uint64_t first_object_index)
+      : first_object_index_(first_object_index),
+        heap_(walker.heap()),
         walker_(walker),
         namer_(namer),
         order_(found.order),
@@ -167,6 +186,8 @@ class GraphBuilder : public ObjectVisitor {
     js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
     native_context_type_ = NativeContextType(heap_).value_or(-1);
     sfi_type_ = walker.sizer().types().Find("SHARED_FUNCTION_INFO_TYPE");
+    read_only_size_zero_ = heap_.rules().snapshot_read_only_size_zero();
+    names_oddballs_ = heap_.rules().snapshot_names_oddballs();
     for (const char* t : {"JS_MAP_TYPE", "JS_SET_TYPE", "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE"}) {
       const int type = walker.sizer().types().Find(t);
       if (type >= 0) collections_.insert(type);
@@ -182,7 +203,7 @@ class GraphBuilder : public ObjectVisitor {
     const auto begin = sorted_.begin() + bucket->second.first, end = sorted_.begin() + bucket->second.second;
     auto it = std::lower_bound(begin, end, std::make_pair(untagged, uint32_t{0}));
     if (it == end || it->first != untagged) return -1;
-    return static_cast<int64_t>(it->second + kFirstObjectIndex);
+    return static_cast<int64_t>(it->second + first_object_index_);
   }
 
   void Emit(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) {
@@ -207,7 +228,8 @@ class GraphBuilder : public ObjectVisitor {
       // An object that cannot be decoded keeps its slots as internal edges.
     }
     Slots(o);
-    Emit(type, name_id_ != UINT32_MAX ? name_id_ : strings_.Id(name), o.address + 1, o.size, edges_buf_);
+    const uint64_t self_size = o.page && o.page->read_only && read_only_size_zero_ ? 0 : o.size;
+    Emit(type, name_id_ != UINT32_MAX ? name_id_ : strings_.Id(name), o.address + 1, self_size, edges_buf_);
   }
 
   uint64_t node_count = 0, edge_count = 0, dangling = 0;
@@ -363,6 +385,10 @@ class GraphBuilder : public ObjectVisitor {
         return;
       case Kind::kHidden:
         *type = kHidden, ClassName(o, true);
+        if (itype == heap_.layout().oddball_type && names_oddballs_) {
+          OddballInfo odd = ReadOddball(heap_, o.address);
+          if (odd.is_js_value) *name = odd.name, name_id_ = UINT32_MAX;
+        }
         return;
     }
   }
@@ -472,7 +498,7 @@ class GraphBuilder : public ObjectVisitor {
       ++dangling;
       return;
     }
-    if (no_edges_to_[static_cast<size_t>(to) - kFirstObjectIndex]) return;
+    if (no_edges_to_[static_cast<size_t>(to) - first_object_index_]) return;
     if (weak && type == kInternal) type = kWeak;
     edges_buf_.push_back({type, name_or_index, static_cast<uint64_t>(to)});
   }
@@ -487,6 +513,7 @@ class GraphBuilder : public ObjectVisitor {
     });
   }
 
+  const uint64_t first_object_index_;
   Heap& heap_;
   HeapWalker& walker_;
   ObjectNamer& namer_;
@@ -514,9 +541,63 @@ class GraphBuilder : public ObjectVisitor {
   std::vector<uint32_t> class_name_ids_, system_name_ids_;  // by census class
   uint32_t name_id_ = UINT32_MAX;  // the node's name when Describe named it by id
   int sfi_type_ = -1;
+  bool read_only_size_zero_ = false, names_oddballs_ = false;
 };
 
 }  // namespace
+
+namespace {
+
+// A GC root group node-gdb reads besides the native contexts: one
+// synthetic node as V8 names it, with internal edges "1", "2", ... to the
+// objects it holds (weak edges for weak global handles).
+struct RootGroup {
+  const char* name;
+  std::vector<std::pair<uint64_t, bool>> values;  // tagged word, weak
+};
+
+// The string table (every internalized string the walk found), then each
+// isolate's global and eternal handles (isolate_handles.h), counted into
+// `report`; in V8's order of root groups.
+std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& internalized,
+                                      GraphReport* report) {
+  const uint64_t tag = walker.heap().layout().tagging.heap_object_tag;
+  RootGroup strings{"(Internalized strings)", {}}, global{"(Global handles)", {}}, eternal{"(Eternal handles)", {}};
+  for (uint64_t a : internalized) strings.values.push_back({a + tag, false});
+  report->internalized = internalized.size();
+  bool global_found = false, eternal_found = false;
+  for (uint64_t heap : walker.pages().heaps) {
+    IsolateHandles h = FindIsolateHandles(walker.heap().memory(), heap);
+    global_found |= h.global_handles != 0;
+    eternal_found |= h.eternal_handles != 0;
+    for (uint64_t w : h.strong) global.values.push_back({w, false});
+    for (uint64_t w : h.weak) global.values.push_back({w, true});
+    for (uint64_t w : h.eternal) eternal.values.push_back({w, false});
+    report->global_strong += h.strong.size();
+    report->global_weak += h.weak.size();
+    report->eternal += h.eternal.size();
+    report->root_notes.insert(report->root_notes.end(), h.notes.begin(), h.notes.end());
+  }
+  std::vector<RootGroup> groups;
+  if (!strings.values.empty()) groups.push_back(std::move(strings));
+  if (global_found) groups.push_back(std::move(global));
+  if (eternal_found) groups.push_back(std::move(eternal));
+  return groups;
+}
+
+}  // namespace
+
+std::string GraphReport::RootsSummary() const {
+  std::string s = "GC roots: " + std::to_string(native_contexts) +
+                  (native_contexts == 1 ? " native context" : " native contexts") + ", " + std::to_string(internalized) +
+                  " internalized strings, " +
+                  std::to_string(global_strong + global_weak) + " global handles (" + std::to_string(global_strong) +
+                  " strong, " + std::to_string(global_weak) + " weak), " + std::to_string(eternal) +
+                  " eternal handles; not read: the threads' handle scopes and stacks, V8's strong roots list, "
+                  "the embedder's native nodes\n";
+  for (const std::string& note : root_notes) s += "  " + note + "\n";
+  return s;
+}
 
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
                            const ProgressFn& progress) {
@@ -530,10 +611,13 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     return report;
   }
   collector.Sort();
-  GraphBuilder builder(walker, namer, collector, strings, sink);
-  // The synthetic root and (GC roots): the native contexts and their global objects.
+  std::vector<RootGroup> groups = ReadRootGroups(walker, collector.internalized_strings, &report);
+  GraphBuilder builder(walker, namer, collector, strings, sink, kGcRootsIndex + 1 + groups.size());
+  // The synthetic root: (GC roots) and a shortcut to each native context's
+  // global object. (GC roots): each root group, then the native contexts.
   const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  std::vector<GraphEdge> root{{kElement, 1, 1}}, gc_roots;
+  std::vector<GraphEdge> root{{kElement, 1, kGcRootsIndex}}, gc_roots;
+  for (size_t g = 0; g < groups.size(); ++g) gc_roots.push_back({kElement, g + 1, kGcRootsIndex + 1 + g});
   for (uint64_t nc : collector.native_contexts) {
     const int64_t index = builder.IndexOf(nc);
     if (index >= 0) gc_roots.push_back({kElement, gc_roots.size() + 1, static_cast<uint64_t>(index)});
@@ -544,8 +628,18 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     } catch (const Error&) {
     }
   }
+  report.native_contexts = collector.native_contexts.size();
   builder.Emit(kSynthetic, strings.Id(""), 1, 0, root);
   builder.Emit(kSynthetic, strings.Id("(GC roots)"), 3, 0, gc_roots);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<GraphEdge> edges;
+    for (auto [w, weak] : groups[g].values) {
+      const int64_t index = (w & 1) ? builder.IndexOf((w & ~uint64_t{2}) - tag) : -1;
+      if (index < 0) continue;
+      edges.push_back({weak ? kWeak : kInternal, strings.Id(std::to_string(edges.size() + 1)), static_cast<uint64_t>(index)});
+    }
+    builder.Emit(kSynthetic, strings.Id(groups[g].name), 5 + 2 * g, 0, edges);
+  }
   report.walk = walker.Walk(builder, progress);
   report.cancelled = report.walk.cancelled;
   report.nodes = builder.node_count;

@@ -8,9 +8,13 @@
 //
 // Nodes: index 0 is a synthetic root with an element edge to "(GC roots)"
 // (index 1) and shortcut edges to each native context's global object;
-// "(GC roots)" has an element edge to each native context. node-gdb knows
-// no other GC roots (handles, stack), so objects reachable only from them
-// have no path from the root. Node types and names follow V8's generator
+// "(GC roots)" has an element edge to each root group node-gdb reads, as
+// V8 names them: "(Internalized strings)" (the string table: every
+// internalized string walked), "(Global handles)" (strong and weak edges)
+// and "(Eternal handles)" of every isolate (isolate_handles.h), then to
+// each native context. The threads' handle scopes and stacks, V8's strong roots list
+// and the embedder's native nodes are not read: what only they hold has no
+// path from the root (GraphReport::RootsSummary says so). Node types and names follow V8's generator
 // (heap-snapshot-generator.cc): JS objects by their constructor's name
 // (ObjectNamer), closures by function name (bound functions "native_bind"),
 // strings by their text (at most 1,024 characters), JS objects' backing
@@ -106,6 +110,12 @@ struct GraphReport {
   uint64_t nodes = 0, edges = 0;
   uint64_t dangling = 0;  // tagged slots pointing to no walked object (no edge made)
   bool cancelled = false;
+  // The GC roots found: native contexts, global handles, eternal handles;
+  // and what could not be read of them (one line each).
+  uint64_t native_contexts = 0, internalized = 0, global_strong = 0, global_weak = 0, eternal = 0;
+  std::vector<std::string> root_notes;
+  // "GC roots: 1 native context, 71 global handles (63 strong, 8 weak), ...; not read: ..." and the notes.
+  std::string RootsSummary() const;
 };
 
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,

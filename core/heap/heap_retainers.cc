@@ -5,6 +5,8 @@
 #include <iterator>
 #include <limits>
 
+#include "core/heap/heap_dominators.h"
+
 namespace nodegdb {
 
 namespace {
@@ -22,8 +24,9 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 class GraphArrays : public GraphSink {
  public:
   GraphArrays() { first.push_back(0); }
-  void Node(int type, uint32_t name, uint64_t id, uint64_t, const std::vector<GraphEdge>& edges) override {
+  void Node(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) override {
     node_type.push_back(static_cast<uint8_t>(type));
+    node_size.push_back(static_cast<uint32_t>(std::min<uint64_t>(self_size, kNone)));
     node_name.push_back(name);
     node_id.push_back(id);
     for (const GraphEdge& e : edges) {
@@ -35,7 +38,7 @@ class GraphArrays : public GraphSink {
     first.push_back(to.size());
   }
   std::vector<uint64_t> first;
-  std::vector<uint32_t> to, edge_name, node_name;
+  std::vector<uint32_t> to, edge_name, node_name, node_size;
   std::vector<uint8_t> edge_type, node_type;
   std::vector<uint64_t> node_id;
 };
@@ -47,6 +50,8 @@ struct RetainerGraph::Arrays {
   std::vector<uint32_t> parent_edge;  // by node: the edge that first reached it (kNone: the root, or unreached)
   std::vector<uint32_t> edge_from;    // by edge: its source node
   std::vector<std::pair<uint64_t, uint32_t>> by_id;  // (node id, index), sorted
+  std::vector<uint32_t> depth;        // by node: edges from the root on a shortest path (kNone: unreached)
+  Dominators dominators;
 };
 
 RetainerGraph::RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress)
@@ -64,57 +69,64 @@ RetainerGraph::RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const Progr
   std::sort(arrays_->by_id.begin(), arrays_->by_id.end());
   // Breadth first from the root: each node's first edge is on a shortest path.
   std::vector<uint32_t>& parent = arrays_->parent_edge;
+  std::vector<uint32_t>& depth = arrays_->depth;
   parent.assign(n, kNone);
-  std::vector<bool> seen(n, false);
+  depth.assign(n, kNone);
   std::deque<uint32_t> queue{0};
-  seen[0] = true;
+  depth[0] = 0;
   while (!queue.empty()) {
     const uint32_t node = queue.front();
     queue.pop_front();
     for (uint64_t e = g.first[node]; e < g.first[node + 1]; ++e) {
       const uint32_t next = g.to[e];
-      if (seen[next]) continue;
-      seen[next] = true;
+      if (depth[next] != kNone) continue;
+      depth[next] = depth[node] + 1;
       parent[next] = static_cast<uint32_t>(e);
       queue.push_back(next);
     }
   }
+  arrays_->dominators = ComputeDominators({g.first, g.to, g.edge_type, g.node_size});
 }
 
 RetainerGraph::~RetainerGraph() = default;
 
-RetainingPath RetainerGraph::PathTo(Heap& heap, uint64_t tagged) const {
+uint32_t RetainerGraph::NodeOf(Heap& heap, uint64_t tagged) const {
   Tagged t = heap.Decode(tagged);
   if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
-  const GraphArrays& g = arrays_->graph;
   auto it = std::lower_bound(arrays_->by_id.begin(), arrays_->by_id.end(), std::make_pair(t.address + 1, uint32_t{0}));
   if (it == arrays_->by_id.end() || it->first != t.address + 1) {
     heap.MapOf(t.address);  // a word that is no object says so
     throw Error(Hex(tagged) + " is not an object the heap walk visits (a pointer into an object?)");
   }
-  const uint32_t target = it->second;
+  return it->second;
+}
+
+RetainerStep RetainerGraph::StepFor(Heap& heap, uint32_t node, uint32_t edge) const {
+  const GraphArrays& g = arrays_->graph;
+  RetainerStep s;
+  const uint8_t nt = g.node_type[node];
+  s.node_type = nt < std::size(kNodeTypes) ? kNodeTypes[nt] : "?";
+  s.node_name = strings_.Text(g.node_name[node]);
+  s.tagged = nt == kSynthetic ? 0 : g.node_id[node] - 1 + heap.layout().tagging.heap_object_tag;
+  s.self_size = g.node_size[node];
+  s.retained_size = arrays_->dominators.retained[node];
+  if (edge != kNone) {
+    const uint8_t et = g.edge_type[edge];
+    s.edge_type = et < std::size(kEdgeTypes) ? kEdgeTypes[et] : "?";
+    const uint32_t name = g.edge_name[edge];
+    s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings_.Text(name);
+  }
+  return s;
+}
+
+// The shortest path to `node`, then `last_edge` (kNone: none) from it.
+RetainingPath RetainerGraph::PathThrough(Heap& heap, uint32_t node, uint32_t last_edge) const {
   RetainingPath path;
   path.report = report_;
-  if (target != 0 && arrays_->parent_edge[target] == kNone) return path;
-  path.found = true;
-  const uint64_t tag = heap.layout().tagging.heap_object_tag;
-  auto step_for = [&](uint32_t node, uint32_t edge) {
-    RetainerStep s;
-    const uint8_t nt = g.node_type[node];
-    s.node_type = nt < std::size(kNodeTypes) ? kNodeTypes[nt] : "?";
-    s.node_name = strings_.Text(g.node_name[node]);
-    s.tagged = nt == kSynthetic ? 0 : g.node_id[node] - 1 + tag;
-    if (edge != kNone) {
-      const uint8_t et = g.edge_type[edge];
-      s.edge_type = et < std::size(kEdgeTypes) ? kEdgeTypes[et] : "?";
-      const uint32_t name = g.edge_name[edge];
-      s.edge_name = (et == kElement || et == kHiddenEdge) ? std::to_string(name) : strings_.Text(name);
-    }
-    return s;
-  };
-  for (uint32_t node = target;;) {
+  if (last_edge != kNone) path.steps.push_back(StepFor(heap, arrays_->graph.to[last_edge], last_edge));
+  for (;;) {
     const uint32_t edge = arrays_->parent_edge[node];
-    path.steps.push_back(step_for(node, edge));
+    path.steps.push_back(StepFor(heap, node, edge));
     if (edge == kNone) break;
     node = arrays_->edge_from[edge];
   }
@@ -122,18 +134,40 @@ RetainingPath RetainerGraph::PathTo(Heap& heap, uint64_t tagged) const {
   return path;
 }
 
-RetainingPath FindRetainingPath(HeapWalker& walker, ObjectNamer& namer, uint64_t tagged, const ProgressFn& progress) {
-  Heap& heap = walker.heap();
-  Tagged t = heap.Decode(tagged);
-  if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
-  heap.MapOf(t.address);  // a word that is no object is one line, before two walks
-  RetainerGraph graph(walker, namer, progress);
-  if (graph.report().cancelled) {
-    RetainingPath path;
-    path.report = graph.report();
-    return path;
+std::vector<RetainingPath> RetainerGraph::PathsTo(Heap& heap, uint64_t tagged, size_t n) const {
+  const uint32_t target = NodeOf(heap, tagged);
+  const std::vector<uint32_t>& depth = arrays_->depth;
+  if (depth[target] == kNone) {
+    RetainingPath none;
+    none.report = report_;
+    none.steps.push_back(StepFor(heap, target, kNone));
+    return {none};
   }
-  return graph.PathTo(heap, tagged);
+  std::vector<RetainingPath> paths{PathThrough(heap, target, kNone)};
+  paths.front().found = true;
+  if (n <= 1 || target == 0) return paths;
+  // The other direct retainers the root reaches, nearest first (one path each).
+  const GraphArrays& g = arrays_->graph;
+  const uint32_t first_edge = arrays_->parent_edge[target];
+  std::vector<std::pair<uint32_t, uint32_t>> others;  // (depth, edge)
+  std::vector<uint32_t> sources;
+  for (uint64_t e = 0; e < g.to.size(); ++e) {
+    if (g.to[e] != target || e == first_edge) continue;
+    const uint32_t from = arrays_->edge_from[e];
+    if (depth[from] == kNone || from == target) continue;
+    others.push_back({depth[from], static_cast<uint32_t>(e)});
+  }
+  std::stable_sort(others.begin(), others.end());
+  sources.push_back(arrays_->edge_from[first_edge]);
+  for (auto [d, e] : others) {
+    if (paths.size() >= n) break;
+    const uint32_t from = arrays_->edge_from[e];
+    if (std::find(sources.begin(), sources.end(), from) != sources.end()) continue;  // one path per retainer
+    sources.push_back(from);
+    paths.push_back(PathThrough(heap, from, e));
+    paths.back().found = true;
+  }
+  return paths;
 }
 
 std::string EdgeText(const RetainerStep& s) {
@@ -145,11 +179,22 @@ std::string EdgeText(const RetainerStep& s) {
   return "(" + s.edge_name + ")";  // internal
 }
 
-std::string RetainingPathText(const RetainingPath& path, uint64_t tagged) {
+namespace {
+
+std::string WithCommas(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string PathLines(const RetainingPath& path, uint64_t tagged, bool shortest) {
   if (!path.found) {
     return "no path of strong references from the root to " + Hex(tagged) +
-           " (the root holds the native contexts and their global objects only: what only handles or the stack "
-           "keep, or garbage, has none)\n";
+           " (the root holds the native contexts, their global objects and the global and eternal handles: "
+           "what only the threads' stacks or handle scopes keep, or garbage, has none)\n";
   }
   std::string out = "(root)\n";
   for (size_t i = 1; i < path.steps.size(); ++i) {
@@ -160,8 +205,29 @@ std::string RetainingPathText(const RetainingPath& path, uint64_t tagged) {
   }
   const size_t edges = path.steps.size() - 1;
   out += std::to_string(edges) + (edges == 1 ? " edge" : " edges") + " from the root to " + Hex(tagged) +
-         " (a shortest path of strong references)\n";
+         (shortest ? " (a shortest path of strong references)\n" : " (a shortest path through this retainer)\n");
   return out;
+}
+
+std::string SizesLine(const RetainingPath& path, uint64_t tagged) {
+  const RetainerStep& t = path.steps.back();
+  return Hex(tagged) + ": self size " + WithCommas(t.self_size) + " bytes, retained size " +
+         WithCommas(t.retained_size) + " bytes (what a GC would free without it, as DevTools computes it)\n";
+}
+
+}  // namespace
+
+std::string RetainingPathText(const RetainingPath& path, uint64_t tagged) {
+  return PathLines(path, tagged, true) + SizesLine(path, tagged);
+}
+
+std::string RetainingPathsText(const std::vector<RetainingPath>& paths, uint64_t tagged) {
+  std::string out;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (i) out += "path " + std::to_string(i + 1) + " of " + std::to_string(paths.size()) + ", through another retainer:\n";
+    out += PathLines(paths[i], tagged, i == 0);
+  }
+  return out + SizesLine(paths.front(), tagged);
 }
 
 }  // namespace nodegdb

@@ -219,6 +219,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   report.edges = graph.edges;
   report.strings = strings.size();
   report.dangling = graph.dangling;
+  report.roots = graph.RootsSummary();
   return report;
 }
 

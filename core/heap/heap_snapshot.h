@@ -32,6 +32,7 @@ struct SnapshotReport {
   uint64_t dangling = 0;  // tagged slots pointing to no walked object (no edge made)
   WalkReport walk;        // of the second walk
   bool cancelled = false;
+  std::string roots;      // GraphReport::RootsSummary: the GC roots read and not read
 };
 
 // Writes the snapshot of everything `walker` walks to `path`, which must end

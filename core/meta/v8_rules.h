@@ -147,6 +147,12 @@ struct V8Rules {
   // entries to 16 bytes (from 24).
   bool wasm_dispatch_table_long_header() const { return major >= 13; }
   bool wasm_dispatch_entries_16() const { return major >= 14; }
+  // V8 13's heap snapshots give read-only objects a self size of 0 (the
+  // read-only space is shared, so no isolate owns it) and name undefined,
+  // null, true and false by their value (V8 11-12: "system / Oddball").
+  // Checked against v8.writeHeapSnapshot() of Node 20-26.
+  bool snapshot_read_only_size_zero() const { return major >= 13; }
+  bool snapshot_names_oddballs() const { return major >= 13; }
 
   // ---- stack/: frames, code, source positions ----
   // (each fact is used by core/stack/)

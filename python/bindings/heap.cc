@@ -275,17 +275,18 @@ class HeapSession {
                           stacks.report.failed_bytes());
   }
 
-  // v8 heapsnapshot FILE: (nodes, edges, strings, walk summary, failed bytes). Two walks, nothing cached.
+  // v8 heapsnapshot FILE: (nodes, edges, strings, GC roots read, walk summary, failed bytes). Two walks, nothing cached.
   py::tuple Snapshot(const std::string& path, py::object progress_callback) {
     Progress progress(progress_callback);
     SnapshotReport r = WriteHeapSnapshot(*walker_, *namer_, path, progress.fn());
     progress.Check(r.walk);  // a cancelled walk (either one) left no file
-    return py::make_tuple(r.nodes, r.edges, r.strings, r.walk.Summary(), r.walk.failed_bytes());
+    return py::make_tuple(r.nodes, r.edges, r.strings, r.roots, r.walk.Summary(), r.walk.failed_bytes());
   }
 
-  // v8 retainers EXPR: (found, text, [(edge type, edge name, node type, node name, tagged)], summary, failed bytes).
-  // The graph is built on first use and kept (two walks once; each path after that is instant).
-  py::tuple Retainers(uint64_t tagged, py::object progress_callback) {
+  // v8 retainers EXPR [-n N]: (found, text, [[(edge type, edge name, node type, node name, tagged,
+  // self size, retained size)] per path], summary, failed bytes). The graph is built on first use and
+  // kept (two walks once; each path after that costs its length, N paths one scan of the edges).
+  py::tuple Retainers(uint64_t tagged, size_t count, py::object progress_callback) {
     Heap& heap = target_->heap();
     Tagged t = heap.Decode(tagged);
     if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
@@ -296,13 +297,19 @@ class HeapSession {
       progress.Check(graph->report().walk);
       retainers_ = std::move(graph);
     }
-    RetainingPath path = retainers_->PathTo(heap, tagged);
-    py::list steps;
-    for (const RetainerStep& s : path.steps) {
-      steps.append(py::make_tuple(s.edge_type, s.edge_name, s.node_type, s.node_name, s.tagged));
+    std::vector<RetainingPath> paths = retainers_->PathsTo(heap, tagged, std::max<size_t>(count, 1));
+    py::list all;
+    for (const RetainingPath& path : paths) {
+      py::list steps;
+      for (const RetainerStep& s : path.steps) {
+        steps.append(py::make_tuple(s.edge_type, s.edge_name, s.node_type, s.node_name, s.tagged, s.self_size,
+                                    s.retained_size));
+      }
+      all.append(steps);
     }
-    return py::make_tuple(path.found, RetainingPathText(path, tagged), steps, path.report.walk.Summary(),
-                          path.report.walk.failed_bytes());
+    const RetainingPath& first = paths.front();
+    return py::make_tuple(first.found, RetainingPathsText(paths, tagged), all, first.report.walk.Summary(),
+                          first.report.walk.failed_bytes());
   }
 
   std::string Pages() {
@@ -362,12 +369,12 @@ void RegisterHeap(py::module_& m) {
            "there are)")
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
-      .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("progress") = py::none(),
+      .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("count") = 1, py::arg("progress") = py::none(),
            "the shortest path of strong references from the snapshot's root to the object: (found, text, "
-           "[(edge type, edge name, node type, node name, tagged)], walk summary, bytes not walked)")
+           "[[(edge type, edge name, node type, node name, tagged, self size, retained size)] per path], walk summary, bytes not walked)")
       .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("progress") = py::none(),
-           "writes the heap as a Chrome DevTools .heapsnapshot to `path`: (nodes, edges, strings, walk summary, "
-           "bytes not walked)")
+           "writes the heap as a Chrome DevTools .heapsnapshot to `path`: (nodes, edges, strings, GC roots read, walk "
+           "summary, bytes not walked)")
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
            "(text, walk summary, failed bytes) of the suspended async functions and generators")
       .def("async_stacks_json", &HeapSession::AsyncStacksJsonOf, py::arg("verbose") = false,

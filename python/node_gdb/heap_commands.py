@@ -360,9 +360,13 @@ Load), memlab and other snapshot readers open: one node per object, named
 as V8 names it (JS objects by constructor, closures by function name,
 strings by text, internals as "system / Map", ...), with its edges: named
 properties, __proto__, elements, closure-context variables, the map and
-other internal fields. The root's children are the native contexts and
-their global objects; node-gdb does not know V8's other GC roots (handles,
-the stack), so what only they hold has no retaining path in the file.
+other internal fields. The GC roots are the native contexts and their
+global objects, and every isolate's global handles (Node's native
+wrappers, an addon's Persistents: "(Global handles)") and eternal handles
+("(Eternal handles)"); the second line of the output says how many, and
+which of V8's other roots (the threads' stacks and handle scopes, its
+strong roots list) could not be read: what only they hold has no retaining
+path in the file.
 Ctrl-C stops the walk and removes the partial file."""
 
     def __init__(self):
@@ -382,40 +386,59 @@ Ctrl-C stops the walk and removes the partial file."""
         heap = _heap()
         progress = _Progress("v8 heapsnapshot")
         start = time.monotonic()
-        nodes, edges, strings, summary, failed = _run(progress, heap.snapshot, path)
+        nodes, edges, strings, roots, summary, failed = _run(progress, heap.snapshot, path)
         gdb.write("wrote %s: %s, %s, %s in %.1f s\n" % (path, _plural(nodes, "node"), _plural(edges, "edge"),
                                                       _plural(strings, "string"), time.monotonic() - start))
+        gdb.write(roots)
         if failed:
             gdb.write(summary)
 
 
 class V8Retainers(gdb.Command):
-    """Show what keeps an object alive: v8 retainers EXPR
+    """Show what keeps an object alive: v8 retainers [-n N] EXPR
 
 Builds the graph `v8 heapsnapshot` writes (two walks of the heap) and
 prints the shortest path of strong references from its root to the object
 EXPR (a tagged pointer), one edge a line: `.name` for a property, `[3]` for
 an element, `context.name` for a closure's variable, `(name)` for an
-internal field. The root holds the native contexts and their global
-objects only: an object that only handles or the stack keep (or garbage)
-has no path, and the command says so. Ctrl-C stops the walk."""
+internal field; then the object's self size and retained size (what a GC
+would free without it, from the dominator tree, as Chrome DevTools computes
+it from the same file). -n N: up to N paths, each through another of the
+object's direct retainers, the shortest first (DevTools' Retainers view,
+one level open). The root holds the native contexts, their global objects
+and every isolate's global handles (Node's native wrappers, an addon's
+Persistents) and eternal handles: an object that only the threads' stacks
+or handle scopes keep (or garbage) has no path, and the command says so.
+The graph is kept: after the first call each answer is immediate. Ctrl-C
+stops the walk."""
 
     def __init__(self):
         super().__init__("v8 retainers", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
 
     @one_line_errors
     def invoke(self, arg, from_tty):
-        if not arg.strip():
-            raise gdb.GdbError("usage: v8 retainers EXPR  (a tagged pointer, e.g. from v8 findjsinstances)")
         print_retainers(arg, "v8 retainers")
 
 
+def _path_count(arg, command):
+    """(N, the rest) of `-n N EXPR`; (1, arg) without -n."""
+    words = arg.split(None, 2)
+    if not words or words[0] != "-n":
+        return 1, arg
+    if len(words) < 3 or not words[1].isdigit() or int(words[1]) < 1:
+        raise gdb.GdbError("usage: %s [-n N] EXPR  (N: how many paths, at least 1)" % command)
+    return int(words[1]), words[2]
+
+
 def print_retainers(arg, command):
-    """v8 retainers EXPR and v8 findrefs -r EXPR."""
-    _target, tagged = tagged_argument(arg, command)
+    """v8 retainers [-n N] EXPR and v8 findrefs -r EXPR."""
+    if not arg.strip():
+        raise gdb.GdbError("usage: %s [-n N] EXPR  (a tagged pointer, e.g. from v8 findjsinstances)" % command)
+    count, rest = _path_count(arg.strip(), command)
+    _target, tagged = tagged_argument(rest, command)
     heap = _heap()
     progress = _Progress(command)
-    found, text, _steps, summary, failed = _run(progress, heap.retainers, tagged)
+    found, text, _paths, summary, failed = _run(progress, heap.retainers, tagged, count)
     gdb.write(text)
     if failed:
         gdb.write(summary)

@@ -239,5 +239,185 @@ def test_retainers_bad_input_is_one_line(snap):
     out = snap.gdb.outputs(["v8 retainers", "v8 retainers 0x10", "v8 retainers %#x" % (probe + 8)])
     for text in out:
         assert len(text.splitlines()) == 1, text
-    assert out[0].startswith("usage: v8 retainers EXPR")
+    assert out[0].startswith("usage: v8 retainers [-n N] EXPR")
     assert "is not a tagged heap object pointer" in out[1]
+
+
+def retained_sizes(s):
+    """Every node's retained size in Snapshot s, by the rules of DevTools' heap snapshot worker
+    (HeapSnapshot.ts): weak and self edges never retain, shortcut edges only from the root, and no edge from
+    a node the user roots (the root's shortcut targets) do not reach to one they reach; what the root does
+    not reach hangs from the root. Dominators by Cooper, Harvey and Kennedy's iterative algorithm: the tree
+    is unique, so it must equal the Lengauer-Tarjan one node-gdb and DevTools build."""
+    n = s.count
+    out = [[] for _ in range(n)]
+    for u in range(n):
+        out[u] = [(t, to) for t, _, to in s.out(u) if t != "weak" and to != u]
+    page = [False] * n
+    stack = [to for t, to in out[0] if t == "shortcut"]
+    for v in stack:
+        page[v] = True
+    while stack:
+        for _, to in out[stack.pop()]:
+            if not page[to]:
+                page[to] = True
+                stack.append(to)
+    succ = [[to for t, to in out[u] if u == 0 or (t != "shortcut" and not (page[to] and not page[u]))]
+            for u in range(n)]
+    preds = [[] for _ in range(n)]
+    for u in range(n):
+        for to in succ[u]:
+            preds[to].append(u)
+
+    def reach(starts, seen):
+        stack = list(starts)
+        for v in stack:
+            seen[v] = True
+        while stack:
+            for to in succ[stack.pop()]:
+                if not seen[to]:
+                    seen[to] = True
+                    stack.append(to)
+
+    seen = [False] * n
+    reach([0], seen)
+    orphans = [v for v in range(1, n) if not seen[v] and not preds[v]]
+    reach(orphans, seen)
+    extra = orphans + [v for v in range(1, n) if not seen[v]]
+    succ[0] = succ[0] + extra
+    for v in extra:
+        preds[v].append(0)
+    # Postorder of a depth-first walk from the root.
+    order, index, visited = [], [0] * n, [False] * n
+    visited[0] = True
+    stack = [(0, iter(succ[0]))]
+    while stack:
+        node, it = stack[-1]
+        for to in it:
+            if not visited[to]:
+                visited[to] = True
+                stack.append((to, iter(succ[to])))
+                break
+        else:
+            stack.pop()
+            index[node] = len(order)
+            order.append(node)
+    idom = [-1] * n
+    idom[0] = 0
+
+    def intersect(a, b):
+        while a != b:
+            while index[a] < index[b]:
+                a = idom[a]
+            while index[b] < index[a]:
+                b = idom[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for v in reversed(order[:-1]):
+            new = -1
+            for p in preds[v]:
+                if idom[p] != -1:
+                    new = p if new == -1 else intersect(p, new)
+            if idom[v] != new:
+                idom[v] = new
+                changed = True
+    retained = [s.node(i)["self_size"] for i in range(n)]
+    for v in order[:-1]:  # postorder: what a node dominates comes before it
+        retained[idom[v]] += retained[v]
+    return retained
+
+
+def _leak(s):
+    """(Server, its sessions array, the LeakedSessions in order) in Snapshot s."""
+    servers = [i for i in range(s.count) if s.node(i)["name"] == "Server" and s.named(i, "property", "sessions")]
+    assert len(servers) == 1, servers
+    array = s.named(servers[0], "property", "sessions")[0]
+    sessions = [to for t, _, to in s.out(array) if t == "element"]
+    assert [s.node(i)["name"] for i in sessions] == ["LeakedSession"] * 25
+    return servers[0], array, sessions
+
+
+def _shortest_path(s, target):
+    """[(edge type, edge name, node name)] from the root to target, by breadth-first search over strong edges."""
+    parent = {0: None}
+    frontier = [0]
+    while frontier and target not in parent:
+        nxt = []
+        for u in frontier:
+            for t, nm, to in s.out(u):
+                if t != "weak" and to not in parent:
+                    parent[to] = (u, t, nm)
+                    nxt.append(to)
+        frontier = nxt
+    path, v = [], target
+    while parent[v] is not None:
+        u, t, nm = parent[v]
+        path.append((t, nm, s.node(v)["name"]))
+        v = u
+    return path[::-1]
+
+
+def test_global_and_eternal_handles_equal_v8s(snap):
+    """The (Global handles) and (Eternal handles) root groups hold what V8's do: the same objects by type and
+    name, strong and weak alike."""
+    assert "global handles (" in snap.output and "eternal handles; not read:" in snap.output, snap.output
+    for group in ("(Global handles)", "(Eternal handles)"):
+        views = []
+        for s in (snap.ours, snap.v8):
+            node = [i for i in range(s.count) if s.node(i)["name"] == group and s.node(i)["type"] == "synthetic"]
+            assert len(node) == 1, group
+            assert node[0] in [to for t, _, to in s.out(1) if t == "element"]  # a child of (GC roots)
+            views.append(collections.Counter((t, s.node(to)["type"], s.node(to)["name"]) for t, _, to in s.out(node[0])))
+        assert views[0] == views[1], (group, views[1] - views[0], views[0] - views[1])
+        assert sum(views[0].values()) > 20
+
+
+def test_leak_held_by_a_native_wrapper(snap):
+    """The Server nothing in JS holds: its path runs through the TCP handle's global handle, and from the
+    wrapper on it is V8's own shortest path; the sessions' and the Server's retained sizes are what the
+    dominator tree of V8's file gives (DevTools' rules, retained_sizes)."""
+    ours, v8 = snap.ours, snap.v8
+    server_o, array_o, sessions_o = _leak(ours)
+    server_v, array_v, sessions_v = _leak(v8)
+    tagged = ours.node(sessions_o[3])["id"]
+    text = snap.gdb.outputs(["v8 retainers %#x" % tagged])[0]
+    lines = text.splitlines()
+    assert lines[:2] == ["(root)", "  [1] -> (GC roots)"] and lines[2].endswith("] -> (Global handles)"), text
+    assert lines[3].split(" -> ")[1].startswith("TCP 0x"), text
+    # From the wrapper on, the path is V8's (V8's reaches the wrapper from its native node "Node / TCPWrap").
+    path_v8 = _shortest_path(v8, sessions_v[3])
+    at = [k for k, (_, _, name) in enumerate(path_v8) if name == "TCP"][0]
+    tail_v8 = [("." + nm if t == "property" else "[%s]" % nm) + " -> " + name for t, nm, name in path_v8[at + 1:]]
+    tail_ours = [l.strip().rsplit(" 0x", 1)[0] for l in lines[4:-2]]
+    assert tail_ours == tail_v8 == [".<symbol owner_symbol> -> Server", ".sessions -> Array", "[3] -> LeakedSession"]
+    sizes_o, sizes_v = retained_sizes(ours), retained_sizes(v8)
+    for a, b in [(server_o, server_v), (array_o, array_v)] + list(zip(sessions_o, sessions_v)):
+        assert (ours.node(a)["self_size"], sizes_o[a]) == (v8.node(b)["self_size"], sizes_v[b]), ours.node(a)
+    assert lines[-1] == "%#x: self size %s bytes, retained size %s bytes (what a GC would free without it, as " \
+        "DevTools computes it)" % (tagged, "{:,}".format(ours.node(sessions_o[3])["self_size"]),
+                                   "{:,}".format(sizes_o[sessions_o[3]])), text
+    server = ours.node(server_o)["id"]
+    server_text = snap.gdb.outputs(["v8 retainers %#x" % server])[0]
+    assert server_text.splitlines()[-1].endswith("retained size %s bytes (what a GC would free without it, as "
+                                                 "DevTools computes it)" % "{:,}".format(sizes_o[server_o]))
+    assert sizes_o[server_o] > sum(sizes_o[i] for i in sessions_o)
+
+
+def test_retainers_n_lists_a_path_per_retainer(snap):
+    """v8 retainers -n N: the shortest path, then one through each other direct retainer, nearest first."""
+    _, _, sessions = _leak(snap.ours)
+    tagged = snap.ours.node(sessions[0])["id"]
+    out = snap.gdb.outputs(["v8 retainers -n 5 %#x" % tagged, "v8 retainers %#x" % tagged, "v8 retainers -n 0 1",
+                            "v8 retainers -n"])
+    first = out[1].splitlines()
+    many = out[0].splitlines()
+    assert many[:len(first) - 1] == first[:-1] and many[-1] == first[-1], out[0]
+    assert "path 2 of 2, through another retainer:" in many, out[0]
+    assert many[-2].endswith("(a shortest path through this retainer)") and "(object elements)" in out[0]
+    assert out[2].startswith("usage: v8 retainers [-n N] EXPR") and out[3].startswith("usage: v8 retainers"), out
+    r = subprocess.run([CLI, snap.binary, snap.core, "retainers", "%#x" % tagged, "5"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout == out[0] + "\n", r.stderr
