@@ -111,7 +111,8 @@ class Inessential {
 class AddressCollector : public ObjectVisitor {
  public:
   AddressCollector(HeapWalker& walker, int native_context_type)
-      : heap_(walker.heap()), inessential_(walker), native_context_type_(native_context_type) {
+      : heap_(walker.heap()), inessential_(walker), native_context_type_(native_context_type),
+        oddball_type_(walker.heap().layout().oddball_type) {
     first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     tag_ = walker.heap().layout().tagging.heap_object_tag;
   }
@@ -120,6 +121,12 @@ class AddressCollector : public ObjectVisitor {
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
     if (IsInternalized(o.facts->type)) internalized_strings.push_back(o.address);
+    if (o.facts->type == oddball_type_) {
+      try {
+        if (ReadOddball(heap_, o.address).is_js_value) js_value_oddballs.push_back(o.address);
+      } catch (const Error&) {
+      }
+    }
     if (o.facts->type >= first_receiver_ && o.available >= 24) {
       uint64_t w[2];
       std::memcpy(w, o.bytes + 8, 16);
@@ -138,6 +145,9 @@ class AddressCollector : public ObjectVisitor {
   // Every internalized string: V8's string table holds each, and its
   // snapshot counts the table as a root ("(Internalized strings)").
   std::vector<uint64_t> internalized_strings;
+  // undefined, null, true and false: V8 makes property, element and
+  // context edges to them (not internal ones, as to every oddball).
+  std::vector<uint64_t> js_value_oddballs;
   // What JS objects' properties and elements slots point to (untagged): V8
   // names these arrays "(object properties)" and "(object elements)".
   std::vector<uint64_t> properties_stores, elements_stores;
@@ -155,6 +165,7 @@ class AddressCollector : public ObjectVisitor {
   std::vector<int8_t> internalized_ = std::vector<int8_t>(1 << 16, -1);  // by instance type: -1 not yet known
   Inessential inessential_;
   int native_context_type_;
+  int oddball_type_;
   int first_receiver_ = 0x400;
   uint64_t tag_ = 1;
 };
@@ -171,6 +182,7 @@ class GraphBuilder : public ObjectVisitor {
         properties_stores_(found.properties_stores),
         elements_stores_(found.elements_stores),
         no_edges_to_(found.no_edges_to),
+        js_value_oddballs_(found.js_value_oddballs),
         strings_(strings),
         sink_(sink),
         plan_(SlotPlanFor(walker)) {
@@ -187,6 +199,8 @@ class GraphBuilder : public ObjectVisitor {
     native_context_type_ = NativeContextType(heap_).value_or(-1);
     sfi_type_ = walker.sizer().types().Find("SHARED_FUNCTION_INFO_TYPE");
     read_only_size_zero_ = heap_.rules().snapshot_read_only_size_zero();
+    accessor_getter_ = heap_.metadata().FindField("AccessorPair", {"getter"}).value_or(-1);
+    accessor_setter_ = heap_.metadata().FindField("AccessorPair", {"setter"}).value_or(-1);
     names_oddballs_ = heap_.rules().snapshot_names_oddballs();
     for (const char* t : {"JS_MAP_TYPE", "JS_SET_TYPE", "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE"}) {
       const int type = walker.sizer().types().Find(t);
@@ -368,7 +382,7 @@ class GraphBuilder : public ObjectVisitor {
         Named(o, fl.context, "context");
         Named(o, fl.feedback_cell, "feedback_cell");
         Named(o, fl.code, "code");
-        Named(o, fl.prototype_or_initial_map, "prototype_or_initial_map");
+        if (f.has_prototype_slot) FunctionPrototype(o, fl.prototype_or_initial_map);
         Receiver(o);
         return;
       }
@@ -413,6 +427,7 @@ class GraphBuilder : public ObjectVisitor {
         visited_.push_back(static_cast<uint64_t>(mi.inobject_start_words + p.index) * 8);
       }
       AddEdge(kProperty, key, p.value.raw);
+      if (p.details.accessor) AccessorEdges(p);
     }
     if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, FixedId("__proto__"), mi.prototype.raw);
     uint64_t length = UINT64_MAX;
@@ -498,9 +513,54 @@ class GraphBuilder : public ObjectVisitor {
       ++dangling;
       return;
     }
-    if (no_edges_to_[static_cast<size_t>(to) - first_object_index_]) return;
+    if (no_edges_to_[static_cast<size_t>(to) - first_object_index_] && !JsValueEdge(type, raw)) return;
     if (weak && type == kInternal) type = kWeak;
     edges_buf_.push_back({type, name_or_index, static_cast<uint64_t>(to)});
+  }
+
+  // A function's prototype as V8 shows it: a "prototype" property edge, to
+  // the slot's object, or, when the slot holds the initial map, to that
+  // map's prototype (the map itself an internal "initial_map" edge).
+  void FunctionPrototype(const ObjectRef& o, int64_t offset) {
+    if (offset < 8 || static_cast<uint64_t>(offset) + 8 > o.available) return;
+    uint64_t w;
+    std::memcpy(&w, o.bytes + offset, 8);
+    visited_.push_back(static_cast<uint64_t>(offset));
+    if ((w & 3) != 1) return;
+    try {
+      if (heap_.InstanceTypeOf(w - tag_) == heap_.layout().map_type) {
+        AddEdge(kInternal, FixedId("initial_map"), w);
+        MapInfo mi = ReadMap(heap_, w - tag_);
+        if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, FixedId("prototype"), mi.prototype.raw);
+        return;
+      }
+    } catch (const Error&) {
+      AddEdge(kInternal, FixedId("prototype_or_initial_map"), w);
+      return;
+    }
+    AddEdge(kProperty, FixedId("prototype"), w);  // the hole makes no edge
+  }
+
+  // A property, element or context variable whose value is undefined,
+  // null, true or false (V8 lists those, and no internal edge to them).
+  bool JsValueEdge(int type, uint64_t raw) const {
+    if (type != kProperty && type != kElement && type != kContext) return false;
+    const uint64_t a = raw - tag_;
+    return std::find(js_value_oddballs_.begin(), js_value_oddballs_.end(), a) != js_value_oddballs_.end();
+  }
+
+  // An accessor property's getter and setter as "get NAME" and "set NAME"
+  // property edges from the holder, besides the edge to its AccessorPair.
+  void AccessorEdges(const OwnProperty& p) {
+    for (const auto& [offset, prefix] : {std::pair<int64_t, const char*>{accessor_getter_, "get "},
+                                         std::pair<int64_t, const char*>{accessor_setter_, "set "}}) {
+      if (offset < 0) continue;
+      uint64_t w = 0;
+      if (!heap_.memory().Read(p.value.address + offset, &w, 8) || (w & 1) == 0) continue;
+      const int64_t to = IndexOf((w & ~uint64_t{2}) - tag_);
+      if (to < 0 || no_edges_to_[static_cast<size_t>(to) - first_object_index_]) continue;  // null getters are oddballs
+      edges_buf_.push_back({kProperty, strings_.Id(prefix + KeyName(p.key)), static_cast<uint64_t>(to)});
+    }
   }
 
   // The map, then every tagged slot not named above.
@@ -521,6 +581,7 @@ class GraphBuilder : public ObjectVisitor {
   const std::vector<uint64_t>& properties_stores_;
   const std::vector<uint64_t>& elements_stores_;
   const std::vector<bool>& no_edges_to_;
+  const std::vector<uint64_t>& js_value_oddballs_;
   GraphStrings& strings_;
   GraphSink& sink_;
   SlotPlan plan_;
@@ -542,6 +603,7 @@ class GraphBuilder : public ObjectVisitor {
   uint32_t name_id_ = UINT32_MAX;  // the node's name when Describe named it by id
   int sfi_type_ = -1;
   bool read_only_size_zero_ = false, names_oddballs_ = false;
+  int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
 };
 
 }  // namespace

@@ -45,6 +45,7 @@ JSFunctionLayout JSFunctionLayout::From(const Metadata& md) {
   l.code_instruction_start =
       Or(md.FindField("Code", {"instruction_start", "code_entry_point"}), md.rules().code_entry_at_40_unnamed() ? 40 : -1);
   l.map_prototype = Or(md.FindField("Map", {"prototype"}), 24);
+  l.map_bit_field = Or(md.FindField("Map", {"bit_field"}), 14);
   l.map_bit_field2 = Or(md.FindField("Map", {"bit_field2"}), 15);
   l.map_bit_field3 = Or(md.FindField("Map", {"bit_field3"}), 16);
   l.map_instance_size_in_words = Or(md.FindField("Map", {"instance_size_in_words"}), 7);
@@ -90,9 +91,13 @@ JSFunctionData ReadJSFunction(Heap& heap, uint64_t address) {
   if (l.code >= 0) f.code = word(l.code);
   if (l.dispatch_handle >= 0) f.dispatch_handle = heap.memory().ReadU32(address + static_cast<uint64_t>(l.dispatch_handle));
 
-  // The prototype slot exists when the instance is big enough to hold it.
+  // The map says whether the prototype slot exists (Map::Bits1's
+  // HasPrototypeSlotBit, bit 7 in V8 11-14): the instance size does not,
+  // methods and getters may keep an in-object property where it would be.
+  const uint8_t bits1 = heap.memory().ReadU8(f.map + static_cast<uint64_t>(l.map_bit_field));
   int size_words = heap.memory().ReadU8(f.map + static_cast<uint64_t>(l.map_instance_size_in_words));
-  f.has_prototype_slot = l.prototype_or_initial_map >= 0 && size_words * 8 > l.prototype_or_initial_map;
+  f.has_prototype_slot = l.prototype_or_initial_map >= 0 && (bits1 & 0x80) != 0 &&
+                         size_words * 8 > l.prototype_or_initial_map;
   if (f.has_prototype_slot) {
     f.prototype_or_initial_map = word(l.prototype_or_initial_map);
     uint64_t a = 0;

@@ -34,7 +34,8 @@ struct JSFunctionLayout {
   int64_t properties = 8, elements = 16;
   int64_t feedback_cell_value = 8;
   int64_t code_instruction_start = -1;
-  int64_t map_prototype = 24, map_bit_field2 = 15, map_bit_field3 = 16, map_instance_size_in_words = 7;
+  int64_t map_prototype = 24, map_bit_field = 14, map_bit_field2 = 15, map_bit_field3 = 16,
+          map_instance_size_in_words = 7;
   int64_t elements_kind_mask = 252, elements_kind_shift = 2, dictionary_map_shift = 21;
   int64_t bytecode_length = 8;
 
