@@ -7,10 +7,13 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "core/heap/heap_pages.h"
 #include "core/v8/context.h"
+#include "core/v8/isolate_handles.h"
 #include "core/platform/core_file.h"
 #include "core/platform/elf_file.h"
 #include "core/node/node_handles.h"
@@ -272,15 +275,48 @@ uint64_t EnvironmentLoop(Program& target, const NodeLayout& layout, uint64_t env
   return 0;
 }
 
-EnvironmentSearch FindEnvironments(Program& target, const std::vector<MemoryRange>& ranges, size_t max_contexts) {
-  EnvironmentSearch search;
-  NodeLayout layout = NodeLayout::Read(target);
+namespace {
+
+// The native contexts every isolate's global handles hold strongly, and
+// the objects they hold (for the Worker lookup): nothing if the heap pages
+// or the handles cannot be found.
+std::vector<uint64_t> NativeContextsFromHandles(Heap& heap, EnvironmentSearch& search) {
+  std::vector<uint64_t> contexts;
+  const std::optional<int> native_context_type = NativeContextType(heap);
+  if (!native_context_type) return contexts;
+  HeapPageSet pages;
+  try {
+    pages = FindHeapPages(heap);
+  } catch (const Error&) {
+    return contexts;
+  }
+  for (uint64_t h : pages.heaps) {
+    IsolateHandles handles = FindIsolateHandles(heap.memory(), h);
+    if (handles.global_handles) search.isolates++;
+    for (uint64_t w : handles.strong) {
+      Tagged t = heap.Decode(w);
+      if (t.kind != Tagged::Kind::kStrong) continue;
+      search.handle_objects.push_back(w);
+      try {
+        if (heap.InstanceTypeOf(t.address) != *native_context_type) continue;
+        ReadContext(heap, t.address);  // decodes as a context
+        contexts.push_back(w);
+      } catch (const Error&) {
+      }
+    }
+  }
+  std::sort(contexts.begin(), contexts.end());
+  contexts.erase(std::unique(contexts.begin(), contexts.end()), contexts.end());
+  return contexts;
+}
+
+// The Environments of search.native_contexts, checked; main thread first.
+void CollectEnvironments(Program& target, const NodeLayout& layout, EnvironmentSearch& search) {
   Heap& heap = target.heap();
-  search.ranges = ranges.size();
-  search.scanned = ranges;
-  search.native_contexts = FindNativeContexts(heap, ranges, max_contexts, &search.maps, &search.bytes_scanned,
-                                              &search.unreadable_ranges);
   std::map<uint64_t, std::vector<uint64_t>> by_env;
+  search.contexts_without_environment = 0;
+  search.rejected.clear();
+  search.environments.clear();
   for (uint64_t nc : search.native_contexts) {
     uint64_t env = 0;
     try {
@@ -314,6 +350,27 @@ EnvironmentSearch FindEnvironments(Program& target, const std::vector<MemoryRang
                    [](const EnvironmentInfo& a, const EnvironmentInfo& b) {
                      return (a.thread == EnvironmentInfo::Thread::kMain) > (b.thread == EnvironmentInfo::Thread::kMain);
                    });
+}
+
+}  // namespace
+
+EnvironmentSearch FindEnvironments(Program& target, const std::vector<MemoryRange>& ranges, size_t max_contexts) {
+  EnvironmentSearch search;
+  NodeLayout layout = NodeLayout::Read(target);
+  Heap& heap = target.heap();
+  search.ranges = ranges.size();
+  search.scanned = ranges;
+  search.native_contexts = NativeContextsFromHandles(heap, search);
+  if (search.native_contexts.size() > max_contexts) search.native_contexts.resize(max_contexts);
+  CollectEnvironments(target, layout, search);
+  if (!search.environments.empty()) {
+    search.from_handles = true;
+    return search;
+  }
+  // The fallback: every native context in writable memory.
+  search.native_contexts = FindNativeContexts(heap, ranges, max_contexts, &search.maps, &search.bytes_scanned,
+                                              &search.unreadable_ranges);
+  CollectEnvironments(target, layout, search);
   return search;
 }
 
@@ -335,7 +392,14 @@ std::string EnvironmentSearch::Summary() const {
     s += ")";
   }
   s += " in " + std::to_string(native_contexts.size()) + " native context" + (native_contexts.size() == 1 ? "" : "s");
-  s += ", found by scanning " + Megabytes(bytes_scanned) + " of writable memory for their maps";
+  if (from_handles) {
+    s += ", found from the global handles of " + std::to_string(isolates) + (isolates == 1 ? " isolate" : " isolates");
+  } else {
+    s += ", found by scanning " + Megabytes(bytes_scanned) + " of writable memory for their maps";
+    s += isolates == 0 ? " (the isolates' global handles were not found)"
+                       : " (the global handles of " + std::to_string(isolates) + " isolate" + (isolates == 1 ? "" : "s") +
+                             " held none)";
+  }
   if (contexts_without_environment) {
     s += "; " + std::to_string(contexts_without_environment) + " native context" +
          (contexts_without_environment == 1 ? " holds" : "s hold") + " no Environment";

@@ -3,7 +3,12 @@
 // native contexts of the V8 heaps, and the facts about them that need no
 // JavaScript (which thread, which libuv loop).
 //
-// Finding native contexts: every native context has a Map of its own, of
+// Finding native contexts, first from each isolate's global handles
+// (core/v8/isolate_handles.h: every Environment holds its contexts by
+// v8::Global), which costs the same whatever the core's size: the handle
+// blocks of each Heap the page search finds. When they give no
+// Environment (no heap pages, handles not found), by a scan:
+// every native context has a Map of its own, of
 // type NATIVE_CONTEXT_TYPE, whose Map::native_context field points back to
 // it. Scanning writable, non-executable memory for words that look like such
 // a Map (the instance type at its offset, tagged map word and native_context
@@ -66,6 +71,12 @@ struct EnvironmentInfo {
 const char* ThreadName(EnvironmentInfo::Thread thread);  // "main thread", "worker thread", "thread unknown"
 
 struct EnvironmentSearch {
+  // Found from the isolates' global handles (no memory scanned), and the
+  // objects those handles hold strongly (tagged; node_worker.h looks for
+  // Workers' wrappers among them).
+  bool from_handles = false;
+  size_t isolates = 0;
+  std::vector<uint64_t> handle_objects;
   uint64_t bytes_scanned = 0;
   size_t ranges = 0, unreadable_ranges = 0;
   std::vector<MemoryRange> scanned;     // the ranges scanned (node_worker.h scans them again)
@@ -76,7 +87,8 @@ struct EnvironmentSearch {
   // Native contexts whose Environment* does not hold Node's queues: left out.
   std::vector<std::string> rejected;
   // One line: "2 Environments (main thread, 1 worker) in 3 native contexts,
-  // found by scanning 81.2 MB of writable memory for their maps".
+  // found from the global handles of 2 isolates" (or "..., found by
+  // scanning 81.2 MB of writable memory for their maps").
   std::string Summary() const;
 };
 

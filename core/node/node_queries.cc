@@ -79,9 +79,7 @@ WorkerLookup LookUpWorkers(Program& target, const EnvironmentSearch& search) {
   } catch (const Error&) {
     return found;
   }
-  const bool any_worker = std::any_of(search.environments.begin(), search.environments.end(),
-                                      [](const EnvironmentInfo& e) { return e.thread == EnvironmentInfo::Thread::kWorker; });
-  if (any_worker) found.workers = FindWorkerObjects(target, search.scanned);
+  found.workers = FindWorkers(target, search);
   return found;
 }
 

@@ -70,6 +70,32 @@ std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<Memor
   return out;
 }
 
+std::vector<uint64_t> FindWorkers(Program& target, const EnvironmentSearch& search) {
+  const size_t wanted = std::count_if(search.environments.begin(), search.environments.end(), [](const EnvironmentInfo& e) {
+    return e.thread == EnvironmentInfo::Thread::kWorker;
+  });
+  if (wanted == 0) return {};
+  std::vector<uint64_t> out;
+  const uint64_t vtable = target.SymbolRuntimeAddress("_ZTVN4node6worker6WorkerE");
+  if (vtable && !search.handle_objects.empty()) {
+    const uint64_t vptr = vtable + 16;
+    Heap& heap = target.heap();
+    for (uint64_t w : search.handle_objects) {
+      // A JS API object: map, properties, elements, then its embedder fields.
+      uint64_t words[8];
+      if (!target.memory().Read(heap.Decode(w).address + 24, words, sizeof words)) continue;
+      for (uint64_t p : words) {
+        uint64_t first = 0;
+        if (p && p % 8 == 0 && (p & 1) == 0 && target.memory().Read(p, &first, 8) && first == vptr) out.push_back(p);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  if (out.size() < wanted) out = FindWorkerObjects(target, search.scanned);
+  return out;
+}
+
 namespace {
 
 // The kernel thread id of the pthread_t the Worker holds.

@@ -38,6 +38,13 @@ struct WorkerInfo {
 // pointer), at most `max`; empty if the binary has no such vtable symbol.
 std::vector<uint64_t> FindWorkerObjects(Program& target, const std::vector<MemoryRange>& ranges, size_t max = 4096);
 
+// The Workers of a search's worker Environments: among the C++ objects the
+// main isolate's global handles hold (a Worker's JS wrapper keeps its
+// Worker* in an embedder field, in its first words), or, when those give
+// fewer Workers than there are worker Environments, by FindWorkerObjects
+// over the scanned ranges.
+std::vector<uint64_t> FindWorkers(Program& target, const EnvironmentSearch& search);
+
 // For a worker thread's Environment: the Worker among `workers` whose words
 // hold the Environment's address (Worker::env_); `env.contexts` give its
 // process object.

@@ -151,7 +151,7 @@ void AddEnvironments(Program& target, const EnvironmentSearch& search, Diagnosti
   std::vector<uint64_t> workers;
   for (const EnvironmentInfo& env : search.environments) {
     if (layout && env.thread == EnvironmentInfo::Thread::kWorker && workers.empty()) {
-      workers = FindWorkerObjects(target, search.scanned);
+      workers = FindWorkers(target, search);
     }
     EnvironmentReport e;
     e.env = env;
