@@ -277,8 +277,8 @@ uint64_t EnvironmentLoop(Program& target, const NodeLayout& layout, uint64_t env
 
 namespace {
 
-// The native contexts every isolate's global handles hold strongly, and
-// the objects they hold (for the Worker lookup): nothing if the heap pages
+// The native contexts every isolate's global handles hold, and the
+// objects they hold strongly (for the Worker lookup): nothing if the heap pages
 // or the handles cannot be found.
 std::vector<uint64_t> NativeContextsFromHandles(Heap& heap, EnvironmentSearch& search) {
   std::vector<uint64_t> contexts;
@@ -293,10 +293,15 @@ std::vector<uint64_t> NativeContextsFromHandles(Heap& heap, EnvironmentSearch& s
   for (uint64_t h : pages.heaps) {
     IsolateHandles handles = FindIsolateHandles(heap.memory(), h);
     if (handles.global_handles) search.isolates++;
-    for (uint64_t w : handles.strong) {
+    // A vm context's ContextifyContext holds it weakly (its sandbox
+    // object keeps it alive): contexts are looked for among both.
+    std::vector<uint64_t> all = handles.strong;
+    all.insert(all.end(), handles.weak.begin(), handles.weak.end());
+    for (size_t i = 0; i < all.size(); ++i) {
+      const uint64_t w = all[i];
       Tagged t = heap.Decode(w);
       if (t.kind != Tagged::Kind::kStrong) continue;
-      search.handle_objects.push_back(w);
+      if (i < handles.strong.size()) search.handle_objects.push_back(w);
       try {
         if (heap.InstanceTypeOf(t.address) != *native_context_type) continue;
         ReadContext(heap, t.address);  // decodes as a context

@@ -5,7 +5,7 @@
 //
 // Finding native contexts, first from each isolate's global handles
 // (core/v8/isolate_handles.h: every Environment holds its contexts by
-// v8::Global), which costs the same whatever the core's size: the handle
+// v8::Global, a vm context's ContextifyContext by a weak one), which costs the same whatever the core's size: the handle
 // blocks of each Heap the page search finds. When they give no
 // Environment (no heap pages, handles not found), by a scan:
 // every native context has a Map of its own, of

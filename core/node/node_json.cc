@@ -65,6 +65,8 @@ void Strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
 void SearchObject(JsonWriter& w, const EnvironmentSearch& s) {
   w.Key("search").BeginObject();
   w.Field("summary", s.Summary());
+  w.Field("method", s.from_handles ? "global handles" : "memory scan");
+  w.Field("isolates", static_cast<uint64_t>(s.isolates));
   w.Field("bytes_scanned", s.bytes_scanned);
   w.Field("ranges", static_cast<uint64_t>(s.ranges));
   w.Field("unreadable_ranges", static_cast<uint64_t>(s.unreadable_ranges));
