@@ -130,8 +130,9 @@ void MutateConstant(Seed& seed, std::minstd_rand& rng) {
   std::advance(it, rng() % seed.v8dbg.size());
   switch (rng() % 6) {
     case 0: seed.v8dbg.erase(it); return;  // a constant this binary lacks
-    case 1: it->second += 8; return;
-    case 2: it->second -= 8; return;
+    // Wrapping, not overflowing: a constant may be INT64_MIN already.
+    case 1: it->second = static_cast<int64_t>(static_cast<uint64_t>(it->second) + 8); return;
+    case 2: it->second = static_cast<int64_t>(static_cast<uint64_t>(it->second) - 8); return;
     case 3: it->second = static_cast<int64_t>(rng() % 512); return;
     case 4: it->second = -1; return;
     default: it->second ^= int64_t{1} << (rng() % 16); return;

@@ -182,7 +182,7 @@ std::vector<IndexedLoad> Arm64FindIndexedLoadsWith(const uint8_t* code, size_t s
           if (!read(context, load.table + static_cast<uint64_t>(e * l.size), &raw, static_cast<size_t>(l.size))) break;
           int64_t v = static_cast<int64_t>(raw);
           if (signed_entries && l.size < 8) v = SignExtend(raw, 8 * l.size);
-          uint64_t stub = *base_address + static_cast<uint64_t>(v * 4);
+          uint64_t stub = *base_address + (static_cast<uint64_t>(v) << 2);  // entries count instructions; wraps as the CPU does
           uint32_t first = 0;
           if (preloaded && read(context, stub, &first, 4) && first == 0xd65f03c0) stub = *preloaded;  // ret
           load.jump_targets.push_back(stub);
