@@ -221,6 +221,38 @@ class LabFinder {
     set_.labs.push_back(lab);
   }
 
+  // A LocalHeap begins with its Heap*. Background threads (concurrent
+  // compilers, the sweeper's promotions) each own one, often on their stack,
+  // linked from the Heap's IsolateSafepoint; each bumps its own LABs.
+  bool IsLocalHeap(uint64_t p) const {
+    uint64_t first = 0;
+    return memory_.Read(p, &first, 8) && first == heap_;
+  }
+
+  // Every LocalHeap reachable from the ones found (their list links), each
+  // scanned for LABs: V8 12+ holds its MainAllocators inline a few hundred
+  // bytes in, V8 11 its ConcurrentAllocators one pointer away.
+  void ScanLocalHeaps(std::vector<uint64_t> queue, std::unordered_set<uint64_t>& seen) {
+    constexpr size_t kLocalHeapBytes = 0x800, kMaxLocalHeaps = 1024;
+    std::unordered_set<uint64_t> done;
+    while (!queue.empty() && done.size() < kMaxLocalHeaps) {
+      const uint64_t local = queue.back();
+      queue.pop_back();
+      if (!done.insert(local).second) continue;
+      Scan(local, kLocalHeapBytes, true);
+      std::vector<uint64_t> words(kLocalHeapBytes / 8);
+      if (!memory_.ReadBulk(local, words.data(), words.size() * 8)) continue;
+      for (uint64_t p : words) {
+        if (!Pointer(p) || p == local) continue;
+        if (IsLocalHeap(p)) {
+          queue.push_back(p);
+        } else if (seen.size() < 60000 && seen.insert(p).second) {
+          Scan(p, 0x100, true);
+        }
+      }
+    }
+  }
+
   bool Pointer(uint64_t p) const {
     return p >= 0x10000 && (p & 7) == 0 && !set_.PageOf(p) && RangeContains(ranges_, p, 8);
   }
@@ -241,6 +273,7 @@ class LabFinder {
     // its LocalHeap's ConcurrentAllocators. Two pointers deep at most.
     std::vector<std::pair<uint64_t, size_t>> frontier{{heap_, 0x4000}};
     std::unordered_set<uint64_t> seen{heap_};
+    std::vector<uint64_t> local_heaps;
     for (int depth = 0; depth < 3 && !frontier.empty(); ++depth) {
       std::vector<std::pair<uint64_t, size_t>> next;
       for (auto [base, size] : frontier) {
@@ -252,11 +285,13 @@ class LabFinder {
           if (seen.size() > 50000) break;
           if (!Pointer(p) || !seen.insert(p).second) continue;
           if (p >= heap_ - 0x40000 && p < heap_ + 0x4000) continue;
+          if (IsLocalHeap(p)) local_heaps.push_back(p);
           next.emplace_back(p, depth == 0 ? 0x800 : 0x100);
         }
       }
       frontier = std::move(next);
     }
+    ScanLocalHeaps(std::move(local_heaps), seen);
   }
 
  private:

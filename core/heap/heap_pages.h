@@ -9,7 +9,9 @@
 // Besides the pages this finds what a walk must not read as objects:
 //   - the linear allocation areas (LABs) V8 is bump-allocating from: the bytes
 //     from a LAB's top to its limit are not objects yet (they hold whatever
-//     was there before, often dead objects that still look valid);
+//     was there before, often dead objects that still look valid); the main
+//     thread's, and those of every background thread's LocalHeap (concurrent
+//     compilers allocate too), found through the Heap's list of LocalHeaps;
 //   - the semi-space new space: from-space pages hold only garbage, and the
 //     to-space pages are used in list order up to the allocation top;
 //   - pages the sweeper has not swept yet: there only objects whose mark bit

@@ -35,6 +35,9 @@ constexpr uint64_t kChunk = 0x40000000;  // two pages: kChunk and kChunk + 256 K
 constexpr uint64_t kHeap = 0x20000000;   // the Heap object; IsolateData below it
 constexpr uint64_t kOwner = 0x20100000;  // the old space object
 constexpr uint64_t kAreaOffset = 0x1148;
+// Where a background thread's LocalHeap chain lives (see the LocalHeap test).
+constexpr uint64_t kSafepoint = 0x21000000;
+constexpr uint64_t kStack1 = 0x7f0000100000, kStack2 = 0x7f0000200000;
 
 // BufferMemory that knows its ranges, as a core does.
 class RangedMemory : public BufferMemory {
@@ -47,6 +50,9 @@ class RangedMemory : public BufferMemory {
   void Add(uint64_t address, size_t size) {
     Map(address, std::vector<uint8_t>(size, 0));
     ranges_.push_back({address, address + size});
+  }
+  bool Has(uint64_t base) const {
+    return std::any_of(ranges_.begin(), ranges_.end(), [&](const MemoryRange& r) { return r.start == base; });
   }
 
  private:
@@ -98,7 +104,8 @@ class HeapWalkTest : public ::testing::Test {
 
   void Put(uint64_t address, uint64_t value) { std::memcpy(Bytes(address), &value, 8); }
   uint8_t* Bytes(uint64_t address) {
-    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner}) {
+    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner, kSafepoint, kStack1, kStack2}) {
+      if (!memory_.Has(base)) continue;
       std::vector<uint8_t>& r = memory_.Region(base);
       if (address >= base && address < base + r.size()) return r.data() + (address - base);
     }
@@ -216,6 +223,45 @@ TEST_F(HeapWalkTest, WalksPagesLeavingOutAllocationBuffersAndGarbage) {
   EXPECT_EQ(report.garbage_bytes, kV8PageSize - kAreaOffset - 2 * 32);
   EXPECT_EQ(report.objects, counter.addresses.size());
   EXPECT_NE(report.Summary().find("Every page was walked to its end."), std::string::npos);
+}
+
+// Background threads (concurrent compilers) bump allocation buffers of
+// their own LocalHeaps, which live on their stacks, linked from the Heap's
+// IsolateSafepoint: Heap -> safepoint -> LocalHeap -> next LocalHeap. What
+// lies past such a buffer's top is stale (a dead object's body here) and
+// must be left out, not end the page's walk.
+TEST_F(HeapWalkTest, BuffersOfBackgroundLocalHeapsAreLeftOut) {
+  memory_.Add(kSafepoint, 0x1000);
+  memory_.Add(kStack1, 0x1000);
+  memory_.Add(kStack2, 0x1000);
+  const uint64_t local1 = kStack1 + 0x498, local2 = kStack2 + 0x498;
+  Put(kHeap + 0xa80, kSafepoint);
+  Put(kSafepoint + 0x28, kHeap);
+  Put(kSafepoint + 0x40, local1);  // the list's head
+  Put(local1, kHeap);
+  Put(local1 + 0x20, local2);      // next
+  Put(local2, kHeap);
+  Put(local2 + 0x18, local1);      // prev
+  for (uint64_t info : {local1 + 0x278, local2 + 0x370}) {  // MainAllocator::owned_allocation_info_
+    const uint64_t start = cursor_;
+    NewObject();
+    const uint64_t top = cursor_, limit = top + 0x200;
+    for (uint64_t a = top; a < limit; a += 8) Put(a, Smi(-1));  // not a map
+    cursor_ = limit;
+    Put(info - 8, info);  // allocation_info_ points at its own area
+    Put(info, start);
+    Put(info + 8, top);
+    Put(info + 16, limit);
+  }
+  NewObject();
+  EndPages();
+
+  HeapWalker walker(*heap_);
+  Counter counter;
+  WalkReport report = walker.Walk(counter);
+  EXPECT_TRUE(report.failed.empty()) << report.Summary();
+  EXPECT_EQ(counter.by_type[1057], 3);
+  EXPECT_EQ(report.skipped.at("allocation buffers not allocated into yet"), 2 * 0x200u);
 }
 
 TEST_F(HeapWalkTest, AnObjectWithoutASizeFormulaEndsItsPage) {
