@@ -22,6 +22,7 @@
 #include "core/platform/core_file.h"
 #include "core/heap/heap_pages.h"
 #include "core/target.h"
+#include "core/heap/isolate_roots.h"
 #include "core/v8/isolate_handles.h"
 #include "fuzz/driver.h"
 
@@ -77,7 +78,12 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
       }
       // Each isolate's handles (the isolate_handles target): the Isolate
       // around its Heap and the handle blocks, as the search reads them.
-      for (uint64_t h : set.heaps) FindIsolateHandles(heap.memory(), h);
+      // And their own roots (isolate_roots): IsolateData before the Heap,
+      // the caches after it, what the tables point to.
+      for (uint64_t h : set.heaps) {
+        FindIsolateHandles(heap.memory(), h);
+        FindIsolateRoots(heap.heap(), set, h);
+      }
     } catch (const Error&) {
     }
   } else {
@@ -85,7 +91,7 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
     for (const fuzz::TargetInfo& t : fuzz::Targets()) {
       // The whole heap (the walk, the snapshot): heap seeds only.
       const std::string name = t.name;
-      if (name != "heap" && name != "heap_snapshot" && name != "isolate_handles") t.run(heap);
+      if (name != "heap" && name != "heap_snapshot" && name != "isolate_handles" && name != "isolate_roots") t.run(heap);
     }
   }
   const size_t max_memory = heap_seed ? kMaxHeapSeedMemory : kMaxSeedMemory;

@@ -294,7 +294,7 @@ int HeapSnapshot(Target& target, const CliArgs& a) {
   if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE.heapsnapshot");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
-  SnapshotReport r = WriteHeapSnapshot(walker, namer, a.args[0], {});
+  SnapshotReport r = WriteHeapSnapshot(walker, namer, a.args[0], {}, ReadRootNames(target));
   std::printf("wrote %s: %llu nodes, %llu edges, %llu strings\n", a.args[0].c_str(),
               static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
               static_cast<unsigned long long>(r.strings));
@@ -316,7 +316,7 @@ int Retainers(Target& target, const CliArgs& a) {
   Tagged t = heap.Decode(tagged);
   if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
   heap.MapOf(t.address);  // a word that is no object is one line, before two walks
-  RetainerGraph graph(walker, namer, {});
+  RetainerGraph graph(walker, namer, {}, ReadRootNames(target));
   std::vector<RetainingPath> paths = graph.PathsTo(heap, tagged, count);
   std::cout << RetainingPathsText(paths, tagged);
   return paths.front().found ? 0 : 1;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/heap/object_slots.h"
+#include "core/heap/isolate_roots.h"
 #include "core/v8/isolate_handles.h"
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
@@ -247,6 +248,9 @@ class GraphBuilder : public ObjectVisitor {
   }
 
   uint64_t node_count = 0, edge_count = 0, dangling = 0;
+  // Builtins' Code objects (untagged) and their node names' ids.
+  using BuiltinNames = std::unordered_map<uint64_t, uint32_t>;
+  void set_builtin_code_names(const BuiltinNames* names) { builtin_code_names_ = names; }
 
  private:
   Kind KindOf(int type) {
@@ -357,7 +361,12 @@ class GraphBuilder : public ObjectVisitor {
       case Kind::kCode:
         *type = kCode;
         if (itype != sfi_type_) {
-          ClassName(o, true);
+          auto builtin = builtin_code_names_ ? builtin_code_names_->find(o.address) : BuiltinNames::const_iterator{};
+          if (builtin_code_names_ && builtin != builtin_code_names_->end()) {
+            name_id_ = builtin->second;
+          } else {
+            ClassName(o, true);
+          }
           return;
         }
         try {
@@ -604,6 +613,7 @@ class GraphBuilder : public ObjectVisitor {
   int sfi_type_ = -1;
   bool read_only_size_zero_ = false, names_oddballs_ = false;
   int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
+  const BuiltinNames* builtin_code_names_ = nullptr;
 };
 
 }  // namespace
@@ -611,22 +621,106 @@ class GraphBuilder : public ObjectVisitor {
 namespace {
 
 // A GC root group node-gdb reads besides the native contexts: one
-// synthetic node as V8 names it, with internal edges "1", "2", ... to the
-// objects it holds (weak edges for weak global handles).
+// synthetic node as V8 names it, with internal edges (weak edges for weak
+// global handles) to the objects it holds, each named as V8's generator
+// names it: by the root's name when the object is one of V8's roots
+// ("undefined_value"), else "N / DESCRIPTION" where V8 gives a
+// description (the builtins' names), else "N" (N: the edge's number).
 struct RootGroup {
-  const char* name;
+  std::string name;
   std::vector<std::pair<uint64_t, bool>> values;  // tagged word, weak
+  std::vector<std::string> descriptions;          // by value, or none
 };
 
-// The string table (every internalized string the walk found), then each
-// isolate's global and eternal handles (isolate_handles.h), counted into
-// `report`; in V8's order of root groups.
-std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& internalized,
-                                      GraphReport* report) {
+// What the isolates' own roots give the graph besides the groups: the
+// names of the objects that are roots, and of the builtins' Code.
+struct RootFacts {
+  std::unordered_map<uint64_t, std::string> root_names;  // tagged word -> first root name
+  std::unordered_map<uint64_t, std::string> builtin_code;  // untagged Code -> "(NAME builtin code)"
+  std::vector<uint64_t> inessential;  // untagged: roots no edge goes to (but a root group's)
+};
+
+// The roots V8's generator makes no edge to (V8HeapExplorer::IsEssentialObject):
+// besides the oddballs and empty arrays (Inessential), the maps every
+// FixedArray, Cell, PropertyCell, SharedFunctionInfo and filler has.
+bool IsInessentialRoot(const std::string& name) {
+  static const char* const kNames[] = {"fixed_array_map", "cell_map", "global_property_cell_map",
+                                       "shared_function_info_map", "free_space_map", "one_pointer_filler_map",
+                                       "two_pointer_filler_map", "empty_byte_array", "empty_fixed_array",
+                                       "empty_weak_fixed_array", "empty_descriptor_array"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+RootGroup& GroupNamed(std::vector<RootGroup>& groups, const std::string& name) {
+  for (RootGroup& g : groups) {
+    if (g.name == name) return g;
+  }
+  groups.push_back({name, {}, {}});
+  return groups.back();
+}
+
+void AddValues(RootGroup& group, const std::vector<uint64_t>& words) {
+  for (uint64_t w : words) group.values.push_back({w, false});
+}
+
+// An isolate's roots table (read-only and strong roots) and builtins.
+void AddRootTables(HeapWalker& walker, const RootNames& names, const IsolateRoots& r, std::vector<RootGroup>& groups,
+                   RootFacts& facts, GraphReport* report) {
   const uint64_t tag = walker.heap().layout().tagging.heap_object_tag;
-  RootGroup strings{"(Internalized strings)", {}}, global{"(Global handles)", {}}, eternal{"(Eternal handles)", {}};
-  for (uint64_t a : internalized) strings.values.push_back({a + tag, false});
+  const V8Rules& rules = walker.heap().rules();
+  std::vector<uint64_t> table = r.read_only;
+  table.insert(table.end(), r.strong.begin(), r.strong.end());
+  for (size_t i = 0; i < table.size() && i < names.roots.size(); ++i) {
+    facts.root_names.emplace(table[i], names.roots[i]);
+    if (IsInessentialRoot(names.roots[i]) && (table[i] & 1)) facts.inessential.push_back(table[i] - tag);
+  }
+  if (r.roots_table) {
+    AddValues(GroupNamed(groups, "(Read-only roots)"), r.read_only);
+    AddValues(GroupNamed(groups, rules.snapshot_strong_root_list_name()), r.strong);
+  }
+  if (r.builtin_table) {
+    RootGroup& b = GroupNamed(groups, "(Builtins)");
+    for (size_t i = 0; i < r.builtins.size(); ++i) {
+      const size_t id = i < r.builtin_count ? i : i - r.builtin_count;  // the tier-0 ones are the first ids again
+      const std::string name = id < names.builtins.size() ? names.builtins[id] : "";
+      b.values.push_back({r.builtins[i], false});
+      b.descriptions.push_back(name);
+      if (!name.empty()) {
+        facts.builtin_code.emplace(r.builtins[i] - tag, "(" + name + rules.snapshot_builtin_code_suffix() + ")");
+      }
+    }
+  }
+  report->read_only_roots += r.read_only.size();
+  report->strong_roots += r.strong.size();
+  report->builtins += r.builtins.size();
+}
+
+void AddObjectCaches(const IsolateRoots& r, std::vector<RootGroup>& groups, GraphReport* report) {
+  if (!r.caches_found) return;
+  AddValues(GroupNamed(groups, "(Startup object cache)"), r.startup_object_cache);
+  AddValues(GroupNamed(groups, "(Shareable object cache)"), r.shared_heap_object_cache);
+  report->object_caches += r.startup_object_cache.size() + r.shared_heap_object_cache.size();
+}
+
+// The string table (every internalized string the walk found), each
+// isolate's own roots (isolate_roots.h) and its global and eternal handles
+// (isolate_handles.h), counted into `report`; in V8's order of root groups.
+std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& internalized,
+                                      const RootNames& names, RootFacts& facts, GraphReport* report) {
+  const uint64_t tag = walker.heap().layout().tagging.heap_object_tag;
+  std::vector<RootGroup> groups;
+  if (!internalized.empty()) {
+    RootGroup& strings = GroupNamed(groups, "(Internalized strings)");
+    for (uint64_t a : internalized) strings.values.push_back({a + tag, false});
+  }
   report->internalized = internalized.size();
+  std::vector<IsolateRoots> roots;
+  for (uint64_t heap : walker.pages().heaps) {
+    roots.push_back(FindIsolateRoots(walker.heap(), walker.pages(), heap));
+    AddRootTables(walker, names, roots.back(), groups, facts, report);
+    report->root_notes.insert(report->root_notes.end(), roots.back().notes.begin(), roots.back().notes.end());
+  }
+  RootGroup global{"(Global handles)", {}, {}}, eternal{"(Eternal handles)", {}, {}};
   bool global_found = false, eternal_found = false;
   for (uint64_t heap : walker.pages().heaps) {
     IsolateHandles h = FindIsolateHandles(walker.heap().memory(), heap);
@@ -640,29 +734,33 @@ std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint
     report->eternal += h.eternal.size();
     report->root_notes.insert(report->root_notes.end(), h.notes.begin(), h.notes.end());
   }
-  std::vector<RootGroup> groups;
-  if (!strings.values.empty()) groups.push_back(std::move(strings));
   if (global_found) groups.push_back(std::move(global));
   if (eternal_found) groups.push_back(std::move(eternal));
+  for (const IsolateRoots& r : roots) AddObjectCaches(r, groups, report);
   return groups;
 }
 
 }  // namespace
 
 std::string GraphReport::RootsSummary() const {
-  std::string s = "GC roots: " + std::to_string(native_contexts) +
-                  (native_contexts == 1 ? " native context" : " native contexts") + ", " + std::to_string(internalized) +
-                  " internalized strings, " +
-                  std::to_string(global_strong + global_weak) + " global handles (" + std::to_string(global_strong) +
-                  " strong, " + std::to_string(global_weak) + " weak), " + std::to_string(eternal) +
-                  " eternal handles; not read: the threads' handle scopes and stacks, V8's strong roots list, "
-                  "the embedder's native nodes\n";
+  auto count = [](uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::string s = "GC roots: " + count(native_contexts, "native context", "native contexts") + ", " +
+                  count(internalized, "internalized string", "internalized strings") + ", " +
+                  count(read_only_roots + strong_roots, "root", "roots") + " (" + std::to_string(read_only_roots) +
+                  " read-only, " + std::to_string(strong_roots) + " strong), " + count(builtins, "builtin", "builtins") +
+                  ", " + count(global_strong + global_weak, "global handle", "global handles") + " (" +
+                  std::to_string(global_strong) + " strong, " + std::to_string(global_weak) + " weak), " +
+                  count(eternal, "eternal handle", "eternal handles") + ", " +
+                  count(object_caches, "object cache entry", "object cache entries") +
+                  "; not read: the threads' handle scopes and stacks, the embedder's native nodes\n";
   for (const std::string& note : root_notes) s += "  " + note + "\n";
   return s;
 }
 
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
-                           const ProgressFn& progress) {
+                           const ProgressFn& progress, const RootNames& names) {
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   GraphReport report;
@@ -673,8 +771,16 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     return report;
   }
   collector.Sort();
-  std::vector<RootGroup> groups = ReadRootGroups(walker, collector.internalized_strings, &report);
+  RootFacts facts;
+  std::vector<RootGroup> groups = ReadRootGroups(walker, collector.internalized_strings, names, facts, &report);
   GraphBuilder builder(walker, namer, collector, strings, sink, kGcRootsIndex + 1 + groups.size());
+  GraphBuilder::BuiltinNames builtin_code;
+  for (const auto& [code, name] : facts.builtin_code) builtin_code.emplace(code, strings.Id(name));
+  builder.set_builtin_code_names(&builtin_code);
+  for (uint64_t a : facts.inessential) {
+    const int64_t index = builder.IndexOf(a);
+    if (index >= 0) collector.no_edges_to[static_cast<size_t>(index) - (kGcRootsIndex + 1 + groups.size())] = true;
+  }
   // The synthetic root: (GC roots) and a shortcut to each native context's
   // global object. (GC roots): each root group, then the native contexts.
   const uint64_t tag = heap.layout().tagging.heap_object_tag;
@@ -695,10 +801,18 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
   builder.Emit(kSynthetic, strings.Id("(GC roots)"), 3, 0, gc_roots);
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<GraphEdge> edges;
-    for (auto [w, weak] : groups[g].values) {
+    const RootGroup& group = groups[g];
+    for (size_t i = 0; i < group.values.size(); ++i) {
+      const auto [w, weak] = group.values[i];
       const int64_t index = (w & 1) ? builder.IndexOf((w & ~uint64_t{2}) - tag) : -1;
       if (index < 0) continue;
-      edges.push_back({weak ? kWeak : kInternal, strings.Id(std::to_string(edges.size() + 1)), static_cast<uint64_t>(index)});
+      std::string name = std::to_string(edges.size() + 1);
+      if (auto root = facts.root_names.find(w); root != facts.root_names.end()) {
+        name = root->second;
+      } else if (i < group.descriptions.size() && !group.descriptions[i].empty()) {
+        name += " / " + group.descriptions[i];
+      }
+      edges.push_back({weak ? kWeak : kInternal, strings.Id(name), static_cast<uint64_t>(index)});
     }
     builder.Emit(kSynthetic, strings.Id(groups[g].name), 5 + 2 * g, 0, edges);
   }

@@ -44,6 +44,7 @@
 
 #include "core/heap/heap_census.h"
 #include "core/heap/heap_walk.h"
+#include "core/heap/isolate_roots.h"
 
 namespace nodegdb {
 
@@ -113,12 +114,16 @@ struct GraphReport {
   // The GC roots found: native contexts, global handles, eternal handles;
   // and what could not be read of them (one line each).
   uint64_t native_contexts = 0, internalized = 0, global_strong = 0, global_weak = 0, eternal = 0;
+  uint64_t read_only_roots = 0, strong_roots = 0, builtins = 0, object_caches = 0;
   std::vector<std::string> root_notes;
   // "GC roots: 1 native context, 71 global handles (63 strong, 8 weak), ...; not read: ..." and the notes.
   std::string RootsSummary() const;
 };
 
+// `names`: V8's names of its roots and builtins (isolate_roots.h), for the
+// root groups' edges and the builtins' Code nodes; without them these are
+// numbered and "system / Code".
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
-                           const ProgressFn& progress);
+                           const ProgressFn& progress, const RootNames& names = {});
 
 }  // namespace nodegdb

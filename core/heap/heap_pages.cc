@@ -191,26 +191,17 @@ class LabFinder {
   // at its owned area) or the heap (V8 11 LocalAllocationBuffer: heap_
   // before its allocation_info_).
   void Scan(uint64_t address, size_t size, bool strict) {
-    // In pieces: part of the range may be missing (the start of a mapping).
-    constexpr size_t kPiece = 4096;
-    for (uint64_t base = address; base < address + size; base += kPiece) {
-      // Two extra words so a triple across a piece boundary is seen.
-      size_t n = static_cast<size_t>(std::min<uint64_t>(kPiece + 16, address + size - base));
-      std::vector<uint64_t> words(n / 8);
-      if (words.size() < 3 || !memory_.ReadBulk(base, words.data(), words.size() * 8)) {
-        if (words.size() < 3 || !memory_.ReadBulk(base, words.data(), (words.size() - 2) * 8)) continue;
-        words.resize(words.size() - 2);
+    // Unreadable parts (the start of a mapping) read as zeros: no triple.
+    const std::vector<uint64_t> words = ReadWordsOrZero(memory_, address, size + 16);
+    for (size_t i = 0; i + 2 < words.size() && i < size / 8; ++i) {
+      if (!TripleAt(&words[i])) continue;
+      const uint64_t at = address + 8 * i;
+      if (strict) {
+        uint64_t before = i > 0 ? words[i - 1] : 0;
+        if (i == 0 && !memory_.ReadBulk(at - 8, &before, 8)) continue;
+        if (before != at && before != heap_) continue;
       }
-      for (size_t i = 0; i + 2 < words.size() && i < kPiece / 8; ++i) {
-        if (!TripleAt(&words[i])) continue;
-        const uint64_t at = base + 8 * i;
-        if (strict) {
-          uint64_t before = i > 0 ? words[i - 1] : 0;
-          if (i == 0 && !memory_.ReadBulk(at - 8, &before, 8)) continue;
-          if (before != at && before != heap_) continue;
-        }
-        Add({words[i], words[i + 1], words[i + 2], at});
-      }
+      Add({words[i], words[i + 1], words[i + 2], at});
     }
   }
 

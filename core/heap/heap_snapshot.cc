@@ -161,7 +161,7 @@ void Append(File& out, File& from) {
 }
 
 SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& path, const ProgressFn& progress,
-                     bool* created) {
+                     const RootNames& root_names, bool* created) {
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   SnapshotReport report;
@@ -190,7 +190,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   });
   strings.Id("");
   FileSink sink(out, edges, node_fields);
-  GraphReport graph = BuildHeapGraph(walker, namer, strings, sink, progress);
+  GraphReport graph = BuildHeapGraph(walker, namer, strings, sink, progress, root_names);
   report.walk = graph.walk;
   if (graph.cancelled) {
     report.cancelled = true;
@@ -225,14 +225,14 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
 
 }  // namespace
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
-                                 const ProgressFn& progress) {
+                                 const ProgressFn& progress, const RootNames& root_names) {
   const std::string extension = ".heapsnapshot";
   if (path.size() <= extension.size() || path.compare(path.size() - extension.size(), extension.size(), extension) != 0) {
     throw Error("the file name must end in .heapsnapshot (the extension DevTools loads): " + path);
   }
   bool created = false;
   try {
-    return Write(walker, namer, path, progress, &created);
+    return Write(walker, namer, path, progress, root_names, &created);
   } catch (...) {
     std::remove((path + ".edges.tmp").c_str());
     std::remove((path + ".strings.tmp").c_str());

@@ -24,6 +24,7 @@
 
 #include "core/heap/heap_census.h"
 #include "core/heap/heap_walk.h"
+#include "core/heap/isolate_roots.h"
 
 namespace nodegdb {
 
@@ -39,7 +40,8 @@ struct SnapshotReport {
 // in ".heapsnapshot" (the extension DevTools loads; it also keeps a typo from
 // overwriting the core or the binary): Error otherwise. `progress`
 // is called as by HeapWalker::Walk, for both walks (returning false stops).
+// `names`: as BuildHeapGraph's.
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
-                                 const ProgressFn& progress);
+                                 const ProgressFn& progress, const RootNames& names = {});
 
 }  // namespace nodegdb

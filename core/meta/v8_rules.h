@@ -153,6 +153,12 @@ struct V8Rules {
   // Checked against v8.writeHeapSnapshot() of Node 20-26.
   bool snapshot_read_only_size_zero() const { return major >= 13; }
   bool snapshot_names_oddballs() const { return major >= 13; }
+  // The root group of the roots table's mutable part: "(Strong roots)" in
+  // V8 11, "(Strong root list)" since V8 12 (which keeps "(Strong roots)"
+  // for Heap's strong_roots_list); builtins' Code nodes are "(NAME builtin
+  // handle)" in V8 11, "(NAME builtin code)" since.
+  const char* snapshot_strong_root_list_name() const { return major >= 12 ? "(Strong root list)" : "(Strong roots)"; }
+  const char* snapshot_builtin_code_suffix() const { return major >= 12 ? " builtin code" : " builtin handle"; }
 
   // ---- stack/: frames, code, source positions ----
   // (each fact is used by core/stack/)

@@ -11,6 +11,19 @@
 
 namespace nodegdb {
 
+std::vector<uint64_t> ReadWordsOrZero(Memory& memory, uint64_t address, uint64_t size) {
+  std::vector<uint64_t> words(size / 8, 0);
+  constexpr uint64_t kPage = 4096;
+  const uint64_t end = address + words.size() * 8;
+  for (uint64_t at = address; at < end;) {
+    const uint64_t n = std::min((at | (kPage - 1)) + 1, end) - at;
+    uint64_t* out = words.data() + (at - address) / 8;
+    if (!memory.ReadBulk(at, out, n)) std::fill_n(out, n / 8, 0);
+    at += n;
+  }
+  return words;
+}
+
 std::string Hex(uint64_t value) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));

@@ -75,6 +75,12 @@ class Memory {
   uint8_t ReadU8(uint64_t address) { return ReadValue<uint8_t>(address); }
 };
 
+// The 8-byte words of [address, address + size), read 4 KiB page by page (a
+// read never crosses a page boundary, where a core's mappings may part);
+// the words of unreadable pages are 0. For searches over a window of
+// memory whose ends may not all be mapped.
+std::vector<uint64_t> ReadWordsOrZero(Memory& memory, uint64_t address, uint64_t size);
+
 // A live process, read through /proc/PID/mem with pread (no ptrace calls of
 // our own: GDB is the tracer and that gives us access).
 class ProcessMemory : public Memory {

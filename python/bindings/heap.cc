@@ -278,7 +278,7 @@ class HeapSession {
   // v8 heapsnapshot FILE: (nodes, edges, strings, GC roots read, walk summary, failed bytes). Two walks, nothing cached.
   py::tuple Snapshot(const std::string& path, py::object progress_callback) {
     Progress progress(progress_callback);
-    SnapshotReport r = WriteHeapSnapshot(*walker_, *namer_, path, progress.fn());
+    SnapshotReport r = WriteHeapSnapshot(*walker_, *namer_, path, progress.fn(), ReadRootNames(*target_));
     progress.Check(r.walk);  // a cancelled walk (either one) left no file
     return py::make_tuple(r.nodes, r.edges, r.strings, r.roots, r.walk.Summary(), r.walk.failed_bytes());
   }
@@ -293,7 +293,7 @@ class HeapSession {
     heap.MapOf(t.address);  // a word that is no object is one line, before two walks
     if (!retainers_) {
       Progress progress(progress_callback);
-      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn());
+      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn(), ReadRootNames(*target_));
       progress.Check(graph->report().walk);
       retainers_ = std::move(graph);
     }

@@ -24,6 +24,7 @@
 #include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
+#include "core/heap/isolate_roots.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
 #include "fake_heap.h"
@@ -38,6 +39,8 @@ constexpr uint64_t kAreaOffset = 0x1148;
 // Where a background thread's LocalHeap chain lives (see the LocalHeap test).
 constexpr uint64_t kSafepoint = 0x21000000;
 constexpr uint64_t kStack1 = 0x7f0000100000, kStack2 = 0x7f0000200000;
+// The ReadOnlyHeap and the object caches' arrays (see the isolate roots test).
+constexpr uint64_t kReadOnlyHeap = 0x22000000, kCaches = 0x23000000, kReadOnlyChunk = 0x40100000;
 
 // BufferMemory that knows its ranges, as a core does.
 class RangedMemory : public BufferMemory {
@@ -69,6 +72,7 @@ std::map<std::string, int64_t> Constants() {
   c["v8dbg_type_SwissNameDictionary__SWISS_NAME_DICTIONARY_TYPE"] = 262;
   c["v8dbg_class_FixedArrayBase__length__SMI"] = 8;
   c["v8dbg_class_FixedArray__data__uintptr_t"] = 16;
+  c["v8dbg_type_Code__CODE_TYPE"] = 186;
   return c;
 }
 
@@ -104,7 +108,7 @@ class HeapWalkTest : public ::testing::Test {
 
   void Put(uint64_t address, uint64_t value) { std::memcpy(Bytes(address), &value, 8); }
   uint8_t* Bytes(uint64_t address) {
-    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner, kSafepoint, kStack1, kStack2}) {
+    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner, kSafepoint, kStack1, kStack2, kReadOnlyHeap, kCaches, kReadOnlyChunk}) {
       if (!memory_.Has(base)) continue;
       std::vector<uint8_t>& r = memory_.Region(base);
       if (address >= base && address < base + r.size()) return r.data() + (address - base);
@@ -262,6 +266,91 @@ TEST_F(HeapWalkTest, BuffersOfBackgroundLocalHeapsAreLeftOut) {
   EXPECT_TRUE(report.failed.empty()) << report.Summary();
   EXPECT_EQ(counter.by_type[1057], 3);
   EXPECT_EQ(report.skipped.at("allocation buffers not allocated into yet"), 2 * 0x200u);
+}
+
+// V8's own roots, found by shape (isolate_roots.h): in IsolateData before
+// the Heap the roots table (read-only roots, then strong ones, then Smis)
+// and the builtins table (Code objects) with its tier-0 copy; the
+// ReadOnlyHeap's copy of the read-only roots, reached from the Heap; the
+// startup and shareable object caches after the Heap, ended by undefined.
+TEST_F(HeapWalkTest, IsolateRootsAreFoundByShape) {
+  // A read-only page: no heap, no owner.
+  const uint64_t ro = kReadOnlyChunk;
+  memory_.Add(ro, kV8PageSize);
+  Put(ro + 0x00, kV8PageSize);
+  Put(ro + 0x18, ro + kAreaOffset);
+  Put(ro + 0x20, ro + kV8PageSize);
+  const uint64_t oddball_map = NewMap(131, 48), code_map = NewMap(186, 32);
+  std::vector<uint64_t> strong, code;
+  for (int i = 0; i < 12; ++i) strong.push_back(NewObject() + 1);
+  for (int i = 0; i < 600; ++i) {
+    code.push_back(Take(32) + 1);
+    Put(code.back() - 1, code_map + 1);
+  }
+  EndPages();
+  cursor_ = ro + kAreaOffset;
+  const uint64_t undefined = Take(48) + 1;
+  Put(undefined - 1, oddball_map + 1);
+  std::vector<uint64_t> read_only{undefined};
+  for (int i = 0; i < 90; ++i) {
+    read_only.push_back(Take(32) + 1);
+    Put(read_only.back() - 1, object_map_ + 1);
+  }
+  NewFree(cursor_, ro + kV8PageSize - cursor_);
+  // IsolateData: a tagged field, the roots table, Smi roots; the builtins, their tier-0 copy.
+  uint64_t at = kHeap - 0xd0d0;
+  Put(at, undefined);
+  for (uint64_t w : read_only) Put(at += 8, w);
+  for (uint64_t w : strong) Put(at += 8, w);
+  Put(at += 8, Smi(7));
+  at = kHeap - 0x4448;
+  for (uint64_t w : code) Put((at += 8) - 8, w);
+  for (int i = 0; i < 7; ++i) Put(kHeap - 0xe000 + 8 * i, code[i]);
+  // The ReadOnlyHeap: {..., roots[90 + 1]}, then something else.
+  memory_.Add(kReadOnlyHeap, 0x1000);
+  for (size_t i = 0; i < read_only.size(); ++i) Put(kReadOnlyHeap + 0x30 + 8 * i, read_only[i]);
+  Put(kHeap + 0xe20, kReadOnlyHeap);
+  // The caches: std::vector {begin, end, capacity} twice.
+  memory_.Add(kCaches, 0x1000);
+  const std::vector<uint64_t> startup{strong[0], Smi(3), read_only[5], undefined};
+  const std::vector<uint64_t> shared{read_only[7], read_only[8], undefined};
+  for (size_t i = 0; i < startup.size(); ++i) Put(kCaches + 8 * i, startup[i]);
+  for (size_t i = 0; i < shared.size(); ++i) Put(kCaches + 0x800 + 8 * i, shared[i]);
+  const uint64_t vectors[6] = {kCaches, kCaches + 8 * startup.size(), kCaches + 0x400,
+                               kCaches + 0x800, kCaches + 0x800 + 8 * shared.size(), kCaches + 0x900};
+  for (int i = 0; i < 6; ++i) Put(kHeap + 0x2398 + 8 * i, vectors[i]);
+
+  HeapWalker walker(*heap_);
+  IsolateRoots r = FindIsolateRoots(*heap_, walker.pages(), kHeap);
+  EXPECT_TRUE(r.notes.empty()) << r.notes.front();
+  EXPECT_EQ(r.roots_table, kHeap - 0xd0d0 + 8);  // the field before the table is left out
+  EXPECT_EQ(r.read_only, read_only);
+  EXPECT_EQ(r.strong, strong);
+  EXPECT_FALSE(r.read_only_end_guessed);
+  EXPECT_EQ(r.builtin_table, kHeap - 0x4448);
+  EXPECT_EQ(r.builtin_count, 600u);
+  ASSERT_EQ(r.builtins.size(), 607u);
+  EXPECT_EQ(r.builtins[600], code[0]);
+  EXPECT_EQ(r.builtins[606], code[6]);
+  EXPECT_EQ(r.startup_object_cache, startup);
+  EXPECT_EQ(r.shared_heap_object_cache, shared);
+
+  // Without the ReadOnlyHeap's copy the read-only part ends at the first
+  // pointer out of read-only space.
+  Put(kHeap + 0xe20, 0);
+  r = FindIsolateRoots(*heap_, walker.pages(), kHeap);
+  EXPECT_TRUE(r.read_only_end_guessed);
+  EXPECT_EQ(r.read_only.size(), read_only.size() + 1);  // the field before the table is taken in
+  EXPECT_EQ(r.strong, strong);
+}
+
+TEST_F(HeapWalkTest, IsolateRootsNotThereAreNotes) {
+  EndPages();
+  HeapWalker walker(*heap_);
+  IsolateRoots r = FindIsolateRoots(*heap_, walker.pages(), kHeap);
+  EXPECT_EQ(r.roots_table, 0u);
+  EXPECT_TRUE(r.read_only.empty() && r.builtins.empty() && !r.caches_found);
+  EXPECT_EQ(r.notes.size(), 3u);
 }
 
 TEST_F(HeapWalkTest, AnObjectWithoutASizeFormulaEndsItsPage) {
