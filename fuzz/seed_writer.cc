@@ -91,7 +91,8 @@ bool WriteSeed(Target& target, CoreFileMemory& core, const fuzz::Seed& base, con
     for (const fuzz::TargetInfo& t : fuzz::Targets()) {
       // The whole heap (the walk, the snapshot): heap seeds only.
       const std::string name = t.name;
-      if (name != "heap" && name != "heap_snapshot" && name != "isolate_handles" && name != "isolate_roots") t.run(heap);
+      if (name != "heap" && name != "heap_snapshot" && name != "isolate_handles" && name != "isolate_roots" &&
+          name != "js_dispatch_table") t.run(heap);
     }
   }
   const size_t max_memory = heap_seed ? kMaxHeapSeedMemory : kMaxSeedMemory;

@@ -8,6 +8,7 @@
 
 #include "core/heap/object_slots.h"
 #include "core/heap/isolate_roots.h"
+#include "core/heap/js_dispatch_table.h"
 #include "core/v8/isolate_handles.h"
 #include "core/v8/context.h"
 #include "core/v8/js_function.h"
@@ -116,9 +117,11 @@ class AddressCollector : public ObjectVisitor {
         oddball_type_(walker.heap().layout().oddball_type) {
     first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     tag_ = walker.heap().layout().tagging.heap_object_tag;
+    dispatch_handle_ = heap_.LayoutOf<JSFunctionLayout>().dispatch_handle;
   }
   void Visit(const ObjectRef& o) override {
     order.push_back(o.address);
+    if (dispatch_handle_ >= 0 && o.page && IsJSFunctionType(heap_, o.facts->type)) SampleDispatchHandle(o);
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
     if (IsInternalized(o.facts->type)) internalized_strings.push_back(o.address);
@@ -135,6 +138,17 @@ class AddressCollector : public ObjectVisitor {
       if (w[1] & 1) elements_stores.push_back(w[1] - tag_);
     }
   }
+  // A few JSFunctions' dispatch handles per isolate (V8 13+), to find the
+  // JSDispatchTable with (js_dispatch_table.h).
+  void SampleDispatchHandle(const ObjectRef& o) {
+    std::vector<uint32_t>& samples = dispatch_samples[o.page->heap];
+    if (samples.size() >= 16 || static_cast<uint64_t>(dispatch_handle_) + 4 > o.available) return;
+    uint32_t handle;
+    std::memcpy(&handle, o.bytes + dispatch_handle_, 4);
+    if (handle != 0) samples.push_back(handle);
+  }
+  std::unordered_map<uint64_t, std::vector<uint32_t>> dispatch_samples;  // by Heap*
+
   // After the walk: the stores, sorted for binary search.
   void Sort() {
     std::sort(properties_stores.begin(), properties_stores.end());
@@ -169,6 +183,7 @@ class AddressCollector : public ObjectVisitor {
   int oddball_type_;
   int first_receiver_ = 0x400;
   uint64_t tag_ = 1;
+  int64_t dispatch_handle_ = -1;  // JSFunction's dispatch handle field (V8 13+)
 };
 
 class GraphBuilder : public ObjectVisitor {
@@ -251,6 +266,8 @@ class GraphBuilder : public ObjectVisitor {
   // Builtins' Code objects (untagged) and their node names' ids.
   using BuiltinNames = std::unordered_map<uint64_t, uint32_t>;
   void set_builtin_code_names(const BuiltinNames* names) { builtin_code_names_ = names; }
+  using DispatchTables = std::unordered_map<uint64_t, JSDispatchTable>;  // by Heap*
+  void set_dispatch_tables(const DispatchTables* tables) { dispatch_tables_ = tables; }
 
  private:
   Kind KindOf(int type) {
@@ -391,6 +408,7 @@ class GraphBuilder : public ObjectVisitor {
         Named(o, fl.context, "context");
         Named(o, fl.feedback_cell, "feedback_cell");
         Named(o, fl.code, "code");
+        if (fl.code < 0 && f.dispatch_handle) DispatchedCode(o, *f.dispatch_handle);
         if (f.has_prototype_slot) FunctionPrototype(o, fl.prototype_or_initial_map);
         Receiver(o);
         return;
@@ -513,6 +531,15 @@ class GraphBuilder : public ObjectVisitor {
     AddEdge(kInternal, FixedId(name), w);
   }
 
+  // V8 13+: the function's Code from the JSDispatchTable, as V8's "code" edge.
+  void DispatchedCode(const ObjectRef& o, uint32_t handle) {
+    if (!dispatch_tables_ || !o.page) return;
+    auto table = dispatch_tables_->find(o.page->heap);
+    if (table == dispatch_tables_->end()) return;
+    const uint64_t code = table->second.CodeOf(heap_.memory(), handle, tag_);
+    if (code) AddEdge(kInternal, FixedId("code"), code);
+  }
+
   // An edge to what `raw` refers to, if it is a walked object; weak refs become weak edges.
   void AddEdge(int type, uint64_t name_or_index, uint64_t raw) {
     if ((raw & 1) == 0) return;  // a Smi
@@ -614,6 +641,7 @@ class GraphBuilder : public ObjectVisitor {
   bool read_only_size_zero_ = false, names_oddballs_ = false;
   int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
   const BuiltinNames* builtin_code_names_ = nullptr;
+  const DispatchTables* dispatch_tables_ = nullptr;
 };
 
 }  // namespace
@@ -777,6 +805,12 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
   GraphBuilder::BuiltinNames builtin_code;
   for (const auto& [code, name] : facts.builtin_code) builtin_code.emplace(code, strings.Id(name));
   builder.set_builtin_code_names(&builtin_code);
+  GraphBuilder::DispatchTables dispatch_tables;
+  for (const auto& [h, handles] : collector.dispatch_samples) {
+    JSDispatchTable table = FindJSDispatchTable(heap, walker.pages(), h, handles);
+    if (table.base) dispatch_tables.emplace(h, table);
+  }
+  builder.set_dispatch_tables(&dispatch_tables);
   for (uint64_t a : facts.inessential) {
     const int64_t index = builder.IndexOf(a);
     if (index >= 0) collector.no_edges_to[static_cast<size_t>(index) - (kGcRootsIndex + 1 + groups.size())] = true;

@@ -10,11 +10,13 @@
 // (index 1) and shortcut edges to each native context's global object;
 // "(GC roots)" has an element edge to each root group node-gdb reads, as
 // V8 names them: "(Internalized strings)" (the string table: every
-// internalized string walked), "(Global handles)" (strong and weak edges)
-// and "(Eternal handles)" of every isolate (isolate_handles.h), then to
-// each native context. The threads' handle scopes and stacks, V8's strong roots list
-// and the embedder's native nodes are not read: what only they hold has no
-// path from the root (GraphReport::RootsSummary says so). Node types and names follow V8's generator
+// internalized string walked), every isolate's "(Read-only roots)", strong
+// root list, "(Builtins)", "(Startup object cache)" and "(Shareable object
+// cache)" (isolate_roots.h), its "(Global handles)" (strong and weak edges)
+// and "(Eternal handles)" (isolate_handles.h), then each native context.
+// The threads' handle scopes and stacks and the embedder's native nodes are
+// not read: what only they hold has no path from the root
+// (GraphReport::RootsSummary says so). Node types and names follow V8's generator
 // (heap-snapshot-generator.cc): JS objects by their constructor's name
 // (ObjectNamer), closures by function name (bound functions "native_bind"),
 // strings by their text (at most 1,024 characters), JS objects' backing
@@ -23,10 +25,12 @@
 // (odd, as V8's heap object ids are, and stable for one core). Edges: the
 // map (internal "map"), named properties (in-object, PropertyArray,
 // dictionary), "__proto__", elements by index, context variables by their
-// ScopeInfo names, well-known fields by name, and every other tagged slot
+// ScopeInfo names, well-known fields by name, a function's Code (V8 13+:
+// from the JSDispatchTable, js_dispatch_table.h), and every other tagged slot
 // as an internal edge named by its word index (a weak edge if the
 // reference is weak). As in V8, Smis make no edge, nor do references to
-// oddballs and the empty read-only arrays.
+// oddballs, the empty read-only arrays and the maps V8 deems inessential
+// (fixed_array_map, the cell maps, fillers: known by their root names).
 //
 // What may fail: no heap pages (Error); the heap changing between the two
 // walks of a live process that ran (Error; a stopped one cannot change); a

@@ -25,6 +25,7 @@
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/heap/isolate_roots.h"
+#include "core/heap/js_dispatch_table.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
 #include "fake_heap.h"
@@ -41,6 +42,7 @@ constexpr uint64_t kSafepoint = 0x21000000;
 constexpr uint64_t kStack1 = 0x7f0000100000, kStack2 = 0x7f0000200000;
 // The ReadOnlyHeap and the object caches' arrays (see the isolate roots test).
 constexpr uint64_t kReadOnlyHeap = 0x22000000, kCaches = 0x23000000, kReadOnlyChunk = 0x40100000;
+constexpr uint64_t kDispatchTable = 0x24000000;  // 64 KiB aligned, as V8 reserves it
 
 // BufferMemory that knows its ranges, as a core does.
 class RangedMemory : public BufferMemory {
@@ -108,7 +110,8 @@ class HeapWalkTest : public ::testing::Test {
 
   void Put(uint64_t address, uint64_t value) { std::memcpy(Bytes(address), &value, 8); }
   uint8_t* Bytes(uint64_t address) {
-    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner, kSafepoint, kStack1, kStack2, kReadOnlyHeap, kCaches, kReadOnlyChunk}) {
+    for (uint64_t base : {kChunk, kHeap - 0x40000, kOwner, kSafepoint, kStack1, kStack2, kReadOnlyHeap, kCaches, kReadOnlyChunk,
+                          kDispatchTable}) {
       if (!memory_.Has(base)) continue;
       std::vector<uint8_t>& r = memory_.Region(base);
       if (address >= base && address < base + r.size()) return r.data() + (address - base);
@@ -342,6 +345,37 @@ TEST_F(HeapWalkTest, IsolateRootsAreFoundByShape) {
   EXPECT_TRUE(r.read_only_end_guessed);
   EXPECT_EQ(r.read_only.size(), read_only.size() + 1);  // the field before the table is taken in
   EXPECT_EQ(r.strong, strong);
+}
+
+// V8 13+: a function's Code is in the JSDispatchTable, whose base IsolateData
+// holds: entries {entrypoint, Code << 16 | parameter count}, handle = index << 8.
+TEST_F(HeapWalkTest, TheDispatchTableIsTheBaseWhoseEntriesLeadToCode) {
+  const uint64_t code_map = NewMap(186, 32);
+  std::vector<uint64_t> code;
+  for (int i = 0; i < 3; ++i) {
+    code.push_back(Take(32) + 1);
+    Put(code.back() - 1, code_map + 1);
+  }
+  const uint64_t not_code = NewObject() + 1;
+  EndPages();
+  memory_.Add(kDispatchTable, 0x1000);
+  const std::vector<uint32_t> handles{0x100, 0x500, 0x900};
+  for (size_t i = 0; i < handles.size(); ++i) {
+    const uint64_t entry = kDispatchTable + (handles[i] >> 8) * 16;
+    Put(entry, 0x7f0000001000);
+    Put(entry + 8, ((code[i] - 1) << 16) | 2);
+  }
+  Put(kDispatchTable + 16 * 15 + 8, (not_code - 1) << 16);
+  Put(kHeap - 0x2000, 0x30000);        // aligned, but no table there
+  Put(kHeap - 0x1d4a8, kDispatchTable);
+
+  HeapWalker walker(*heap_);
+  JSDispatchTable t = FindJSDispatchTable(*heap_, walker.pages(), kHeap, handles);
+  EXPECT_EQ(t.base, kDispatchTable);
+  for (size_t i = 0; i < handles.size(); ++i) EXPECT_EQ(t.CodeOf(memory_, handles[i], 1), code[i]);
+  // A sampled handle whose entry is not Code: no base is believed.
+  EXPECT_EQ(FindJSDispatchTable(*heap_, walker.pages(), kHeap, {0x100, 0xf00}).base, 0u);
+  EXPECT_EQ(FindJSDispatchTable(*heap_, walker.pages(), kHeap, {}).base, 0u);
 }
 
 TEST_F(HeapWalkTest, IsolateRootsNotThereAreNotes) {
