@@ -418,6 +418,8 @@ bool IsUsageError(const Error& e) {
 
 }  // namespace
 
+EnvironmentSearch nodegdb::FindCliEnvironments(Target& target, const CliArgs& a) { return Search(target, a); }
+
 int main(int argc, char** argv) {
   if (argc == 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
     std::printf("node-gdb-cli %s\n", NODE_GDB_VERSION);

@@ -41,4 +41,8 @@ struct CliCommand {
 // tools/heap_cli.cc: heappages, heapwalk, findjsobjects, findjsinstances, findrefs.
 const std::vector<CliCommand>& HeapCliCommands();
 
+struct EnvironmentSearch;
+// tools/cli.cc: Node's Environments of the core or process (node_env.h).
+EnvironmentSearch FindCliEnvironments(Target& target, const CliArgs& a);
+
 }  // namespace nodegdb

@@ -29,6 +29,7 @@
 #include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
+#include "core/node/node_worker.h"
 #include "core/target.h"
 #include "tools/cli_commands.h"
 
@@ -294,12 +295,23 @@ int HeapSnapshot(Target& target, const CliArgs& a) {
   if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE.heapsnapshot");
   HeapWalker walker(target.heap());
   ObjectNamer namer(target.heap(), walker.sizer());
-  SnapshotReport r = WriteHeapSnapshot(walker, namer, a.args[0], {}, ReadRootNames(target));
-  std::printf("wrote %s: %llu nodes, %llu edges, %llu strings\n", a.args[0].c_str(),
-              static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
-              static_cast<unsigned long long>(r.strings));
-  std::cout << r.roots;
-  if (r.walk.failed_bytes()) std::cout << r.walk.Summary();
+  // One file per isolate (a Worker's beside the main thread's), named after its thread.
+  std::vector<std::pair<uint64_t, std::string>> isolates;
+  if (walker.pages().heaps.size() > 1) {
+    isolates = IsolateNames(target, FindCliEnvironments(target, a), [&](uint64_t address) {
+      const HeapPage* page = walker.pages().PageOf(address);
+      return page ? page->heap : 0;
+    });
+  }
+  for (const SnapshotReport& r :
+       WriteIsolateSnapshots(walker, namer, a.args[0], {}, ReadRootNames(target), std::move(isolates))) {
+    std::printf("wrote %s%s: %llu nodes, %llu edges, %llu strings\n", r.path.c_str(),
+                r.isolate.empty() ? "" : (" (" + r.isolate + " isolate)").c_str(),
+                static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
+                static_cast<unsigned long long>(r.strings));
+    std::cout << r.roots;
+    if (r.walk.failed_bytes()) std::cout << r.walk.Summary();
+  }
   return 0;
 }
 
@@ -316,7 +328,7 @@ int Retainers(Target& target, const CliArgs& a) {
   Tagged t = heap.Decode(tagged);
   if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
   heap.MapOf(t.address);  // a word that is no object is one line, before two walks
-  RetainerGraph graph(walker, namer, {}, ReadRootNames(target));
+  RetainerGraph graph(walker, namer, {}, GraphOptions{ReadRootNames(target)});
   std::vector<RetainingPath> paths = graph.PathsTo(heap, tagged, count);
   std::cout << RetainingPathsText(paths, tagged);
   return paths.front().found ? 0 : 1;

@@ -730,11 +730,12 @@ void AddObjectCaches(const IsolateRoots& r, std::vector<RootGroup>& groups, Grap
   report->object_caches += r.startup_object_cache.size() + r.shared_heap_object_cache.size();
 }
 
-// The string table (every internalized string the walk found), each
-// isolate's own roots (isolate_roots.h) and its global and eternal handles
+// The string table (every internalized string the walk found), each of
+// `heaps`' own roots (isolate_roots.h) and global and eternal handles
 // (isolate_handles.h), counted into `report`; in V8's order of root groups.
-std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& internalized,
-                                      const RootNames& names, RootFacts& facts, GraphReport* report) {
+std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& heaps,
+                                      const std::vector<uint64_t>& internalized, const RootNames& names,
+                                      RootFacts& facts, GraphReport* report) {
   const uint64_t tag = walker.heap().layout().tagging.heap_object_tag;
   std::vector<RootGroup> groups;
   if (!internalized.empty()) {
@@ -743,14 +744,14 @@ std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint
   }
   report->internalized = internalized.size();
   std::vector<IsolateRoots> roots;
-  for (uint64_t heap : walker.pages().heaps) {
+  for (uint64_t heap : heaps) {
     roots.push_back(FindIsolateRoots(walker.heap(), walker.pages(), heap));
     AddRootTables(walker, names, roots.back(), groups, facts, report);
     report->root_notes.insert(report->root_notes.end(), roots.back().notes.begin(), roots.back().notes.end());
   }
   RootGroup global{"(Global handles)", {}, {}}, eternal{"(Eternal handles)", {}, {}};
   bool global_found = false, eternal_found = false;
-  for (uint64_t heap : walker.pages().heaps) {
+  for (uint64_t heap : heaps) {
     IsolateHandles h = FindIsolateHandles(walker.heap().memory(), heap);
     global_found |= h.global_handles != 0;
     eternal_found |= h.eternal_handles != 0;
@@ -788,19 +789,22 @@ std::string GraphReport::RootsSummary() const {
 }
 
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
-                           const ProgressFn& progress, const RootNames& names) {
+                           const ProgressFn& progress, const GraphOptions& options) {
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   GraphReport report;
   AddressCollector collector(walker, NativeContextType(heap).value_or(-1));
-  report.walk = walker.Walk(collector, progress);
+  report.walk = walker.Walk(collector, progress, options.heap);
   if (report.walk.cancelled) {
     report.cancelled = true;
     return report;
   }
   collector.Sort();
   RootFacts facts;
-  std::vector<RootGroup> groups = ReadRootGroups(walker, collector.internalized_strings, names, facts, &report);
+  std::vector<uint64_t> heaps = walker.pages().heaps;
+  if (options.heap) heaps = {options.heap};
+  std::vector<RootGroup> groups =
+      ReadRootGroups(walker, heaps, collector.internalized_strings, options.names, facts, &report);
   GraphBuilder builder(walker, namer, collector, strings, sink, kGcRootsIndex + 1 + groups.size());
   GraphBuilder::BuiltinNames builtin_code;
   for (const auto& [code, name] : facts.builtin_code) builtin_code.emplace(code, strings.Id(name));
@@ -850,7 +854,7 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     }
     builder.Emit(kSynthetic, strings.Id(groups[g].name), 5 + 2 * g, 0, edges);
   }
-  report.walk = walker.Walk(builder, progress);
+  report.walk = walker.Walk(builder, progress, options.heap);
   report.cancelled = report.walk.cancelled;
   report.nodes = builder.node_count;
   report.edges = builder.edge_count;

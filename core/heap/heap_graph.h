@@ -124,10 +124,17 @@ struct GraphReport {
   std::string RootsSummary() const;
 };
 
-// `names`: V8's names of its roots and builtins (isolate_roots.h), for the
-// root groups' edges and the builtins' Code nodes; without them these are
-// numbered and "system / Code".
+struct GraphOptions {
+  // V8's names of its roots and builtins (isolate_roots.h), for the root
+  // groups' edges and the builtins' Code nodes; without them these are
+  // numbered and "system / Code".
+  RootNames names;
+  // One isolate's graph (its Heap*: its pages, the read-only space, its
+  // roots), as V8 writes one snapshot per isolate; 0: every isolate's.
+  uint64_t heap = 0;
+};
+
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,
-                           const ProgressFn& progress, const RootNames& names = {});
+                           const ProgressFn& progress, const GraphOptions& options = {});
 
 }  // namespace nodegdb

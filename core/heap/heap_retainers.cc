@@ -54,9 +54,9 @@ struct RetainerGraph::Arrays {
   Dominators dominators;
 };
 
-RetainerGraph::RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress, const RootNames& names)
+RetainerGraph::RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress, const GraphOptions& options)
     : arrays_(std::make_unique<Arrays>()) {
-  report_ = BuildHeapGraph(walker, namer, strings_, arrays_->graph, progress, names);
+  report_ = BuildHeapGraph(walker, namer, strings_, arrays_->graph, progress, options);
   if (report_.cancelled) return;
   const GraphArrays& g = arrays_->graph;
   const size_t n = g.node_type.size();

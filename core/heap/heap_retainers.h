@@ -44,8 +44,8 @@ struct RetainingPath {
 class RetainerGraph {
  public:
   // Throws as BuildHeapGraph; report().cancelled if a walk was stopped (the graph is then unusable).
-  // `names`: as BuildHeapGraph's.
-  RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress, const RootNames& names = {});
+  // `options`: as BuildHeapGraph's.
+  RetainerGraph(HeapWalker& walker, ObjectNamer& namer, const ProgressFn& progress, const GraphOptions& options = {});
   ~RetainerGraph();
   const GraphReport& report() const { return report_; }
   // The path to `tagged` (throws Error if it is no walked object).

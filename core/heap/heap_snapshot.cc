@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <string>
@@ -161,7 +162,7 @@ void Append(File& out, File& from) {
 }
 
 SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& path, const ProgressFn& progress,
-                     const RootNames& root_names, bool* created) {
+                     const GraphOptions& options, bool* created) {
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   SnapshotReport report;
@@ -190,7 +191,7 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   });
   strings.Id("");
   FileSink sink(out, edges, node_fields);
-  GraphReport graph = BuildHeapGraph(walker, namer, strings, sink, progress, root_names);
+  GraphReport graph = BuildHeapGraph(walker, namer, strings, sink, progress, options);
   report.walk = graph.walk;
   if (graph.cancelled) {
     report.cancelled = true;
@@ -225,20 +226,48 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
 
 }  // namespace
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
-                                 const ProgressFn& progress, const RootNames& root_names) {
+                                 const ProgressFn& progress, const GraphOptions& options) {
   const std::string extension = ".heapsnapshot";
   if (path.size() <= extension.size() || path.compare(path.size() - extension.size(), extension.size(), extension) != 0) {
     throw Error("the file name must end in .heapsnapshot (the extension DevTools loads): " + path);
   }
   bool created = false;
   try {
-    return Write(walker, namer, path, progress, root_names, &created);
+    SnapshotReport report = Write(walker, namer, path, progress, options, &created);
+    report.path = path;
+    report.heap = options.heap;
+    return report;
   } catch (...) {
     std::remove((path + ".edges.tmp").c_str());
     std::remove((path + ".strings.tmp").c_str());
     if (created) std::remove(path.c_str());  // a partial snapshot would mislead
     throw;
   }
+}
+
+std::vector<SnapshotReport> WriteIsolateSnapshots(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
+                                                  const ProgressFn& progress, const RootNames& names,
+                                                  std::vector<std::pair<uint64_t, std::string>> isolates) {
+  const std::vector<uint64_t>& heaps = walker.pages().heaps;
+  // Only isolates the walker knows, then the ones nothing named.
+  isolates.erase(std::remove_if(isolates.begin(), isolates.end(),
+                                [&](const auto& i) { return std::find(heaps.begin(), heaps.end(), i.first) == heaps.end(); }),
+                 isolates.end());
+  for (uint64_t h : heaps) {
+    if (std::none_of(isolates.begin(), isolates.end(), [&](const auto& i) { return i.first == h; })) {
+      isolates.emplace_back(h, "isolate-" + std::to_string(isolates.size() + 1));
+    }
+  }
+  std::vector<SnapshotReport> reports;
+  const std::string stem = path.size() > 13 ? path.substr(0, path.size() - 13) : path;  // without ".heapsnapshot"
+  for (size_t i = 0; i < isolates.size(); ++i) {
+    GraphOptions options{names, isolates.size() > 1 ? isolates[i].first : 0};
+    const std::string file = i == 0 ? path : stem + "." + isolates[i].second + ".heapsnapshot";
+    reports.push_back(WriteHeapSnapshot(walker, namer, file, progress, options));
+    reports.back().isolate = isolates.size() > 1 ? isolates[i].second : "";
+    if (reports.back().cancelled) break;
+  }
+  return reports;
 }
 
 }  // namespace nodegdb

@@ -21,14 +21,19 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/heap/heap_census.h"
+#include "core/heap/heap_graph.h"
 #include "core/heap/heap_walk.h"
-#include "core/heap/isolate_roots.h"
 
 namespace nodegdb {
 
 struct SnapshotReport {
+  std::string path;       // the file written
+  uint64_t heap = 0;      // the isolate's Heap* (0: every isolate in one file)
+  std::string isolate;    // its name ("main", "worker-1"), "" for one file of all
   uint64_t nodes = 0, edges = 0, strings = 0;
   uint64_t dangling = 0;  // tagged slots pointing to no walked object (no edge made)
   WalkReport walk;        // of the second walk
@@ -40,8 +45,18 @@ struct SnapshotReport {
 // in ".heapsnapshot" (the extension DevTools loads; it also keeps a typo from
 // overwriting the core or the binary): Error otherwise. `progress`
 // is called as by HeapWalker::Walk, for both walks (returning false stops).
-// `names`: as BuildHeapGraph's.
+// `options`: as BuildHeapGraph's (options.heap: one isolate's snapshot).
 SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
-                                 const ProgressFn& progress, const RootNames& names = {});
+                                 const ProgressFn& progress, const GraphOptions& options = {});
+
+// One snapshot per isolate, as V8 writes one per isolate: `isolates` are
+// (Heap*, name) pairs, the main thread's first; its file is `path`, each
+// other's `path` with ".NAME" before ".heapsnapshot" (app.worker-1.heapsnapshot).
+// An isolate the walker found and `isolates` does not name is added as
+// "isolate-N". With one isolate, one file at `path`. Stops at the first
+// failure or cancelled walk (the reports so far, the last one cancelled).
+std::vector<SnapshotReport> WriteIsolateSnapshots(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
+                                                  const ProgressFn& progress, const RootNames& names,
+                                                  std::vector<std::pair<uint64_t, std::string>> isolates);
 
 }  // namespace nodegdb

@@ -422,20 +422,25 @@ void HeapWalker::WalkPageObjects(const HeapPage& page, ObjectVisitor& visitor, W
   walk(page.walk_end);
 }
 
-WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress) {
+WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress, uint64_t only_heap) {
   const HeapPageSet& set = pages();
   WalkReport report;
   report.generation = set.generation;
-  report.heaps = set.heaps.size();
+  report.heaps = only_heap ? 1 : set.heaps.size();
+  auto skipped = [only_heap](const HeapPage& page) { return only_heap && page.heap && page.heap != only_heap; };
   WalkProgress p;
-  for (const HeapPage& page : set.pages) p.bytes_total += page.area_end - page.area_start;
+  for (const HeapPage& page : set.pages) {
+    if (!skipped(page)) p.bytes_total += page.area_end - page.area_start;
+  }
   buffer_start_ = buffer_size_ = 0;
   // The pages to walk, read ahead where the source allows.
   std::vector<ReadAhead::Job> jobs;
   std::vector<size_t> job_of(set.pages.size(), SIZE_MAX);
   for (size_t i = 0; i < set.pages.size(); ++i) {
     const HeapPage& page = set.pages[i];
-    if (page.plan != HeapPage::Plan::kWalk || page.read_only || page.walk_end <= page.area_start) continue;
+    if (page.plan != HeapPage::Plan::kWalk || page.read_only || page.walk_end <= page.area_start || skipped(page)) {
+      continue;
+    }
     ReadAhead::Job job;
     job.address = page.area_start;
     job.size = static_cast<size_t>(std::min<uint64_t>(page.walk_end - page.area_start, kBufferSize));
@@ -449,6 +454,7 @@ WalkReport HeapWalker::Walk(ObjectVisitor& visitor, const ProgressFn& progress) 
   uint64_t dropped_at = 0;
   for (size_t i = 0; i < set.pages.size(); ++i) {
     const HeapPage& page = set.pages[i];
+    if (skipped(page)) continue;
     if (job_of[i] != SIZE_MAX) {
       const ReadAhead::Job& job = ahead.job(job_of[i]);
       if (const uint8_t* bytes = ahead.Take(job_of[i])) {

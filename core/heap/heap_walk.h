@@ -103,7 +103,9 @@ class HeapWalker {
   const HeapPageSet& pages();  // found on first use
   ObjectSizer& sizer() { return sizer_; }
 
-  WalkReport Walk(ObjectVisitor& visitor, const ProgressFn& progress = {});
+  // `only_heap`: walk one isolate's pages (its Heap*) and the read-only
+  // space all isolates share; 0: every page.
+  WalkReport Walk(ObjectVisitor& visitor, const ProgressFn& progress = {}, uint64_t only_heap = 0);
 
  private:
   void WalkPage(const HeapPage& page, ObjectVisitor& visitor, WalkReport& report);

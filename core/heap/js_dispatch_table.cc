@@ -12,7 +12,7 @@ namespace {
 
 constexpr uint64_t kWindowBefore = 0x40000, kWindowAfter = 0x4000;  // IsolateData, the Heap's start
 constexpr size_t kSamples = 16;
-constexpr uint64_t kBaseAlignment = 0x10000;
+constexpr uint64_t kBaseAlignment = 0x1000;  // a page (64 KiB in single-isolate processes, not always)
 
 }  // namespace
 

@@ -6,8 +6,8 @@
 // shifted left 8 bits. (Read from cores of Node 24 and 26: the Code found
 // this way is the one V8's own heap snapshot gives each closure.)
 //
-// The metadata does not locate the table; IsolateData keeps its base (64
-// KiB aligned) among the words before the Heap, so each such word is tried
+// The metadata does not locate the table; IsolateData keeps its base (page
+// aligned) among the words before the Heap, so each such word is tried
 // with a few functions' handles and believed when every sampled entry
 // leads to a Code object.
 //

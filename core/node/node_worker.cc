@@ -160,4 +160,32 @@ std::string WorkerText(const WorkerInfo& w) {
   return out;
 }
 
+std::vector<std::pair<uint64_t, std::string>> IsolateNames(Program& target, const EnvironmentSearch& search,
+                                                           const std::function<uint64_t(uint64_t)>& heap_of) {
+  std::vector<std::pair<uint64_t, std::string>> names;
+  std::optional<NodeLayout> layout;
+  try {
+    layout = NodeLayout::Read(target);
+  } catch (const Error&) {
+  }
+  const std::vector<uint64_t> workers = layout ? FindWorkers(target, search) : std::vector<uint64_t>{};
+  const uint64_t tag = target.heap().layout().tagging.heap_object_tag;
+  int unnamed = 0;
+  for (const EnvironmentInfo& env : search.environments) {  // main thread first
+    const uint64_t heap = env.contexts.empty() ? 0 : heap_of(env.contexts.front() - tag);
+    if (!heap || std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.first == heap; })) continue;
+    std::string name = env.thread == EnvironmentInfo::Thread::kMain ? "main" : "";
+    if (env.thread == EnvironmentInfo::Thread::kWorker && layout) {
+      const WorkerInfo w = ReadWorkerInfo(target, *layout, env, workers);
+      if (w.thread_id) name = "worker-" + std::to_string(static_cast<int64_t>(*w.thread_id));
+    }
+    if (name.empty()) {
+      name = (env.thread == EnvironmentInfo::Thread::kWorker ? "worker-unknown-" : "isolate-unknown-") +
+             std::to_string(++unnamed);
+    }
+    names.emplace_back(heap, name);
+  }
+  return names;
+}
+
 }  // namespace nodegdb

@@ -13,8 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/node/node_env.h"
@@ -53,5 +55,14 @@ WorkerInfo ReadWorkerInfo(Program& target, const NodeLayout& layout, const Envir
 
 // "threadId 1 \"/srv/jobs/resize.js\" LWP 4242" (the parts known), "" if nothing is.
 std::string WorkerText(const WorkerInfo& w);
+
+// Each Environment's isolate, as (Heap*, name) pairs for one heap snapshot
+// per isolate (heap_snapshot.h): "main" for the main thread's,
+// "worker-<threadId>" for a Worker's ("worker-unknown-N" when its threadId
+// is not found), the main thread's first. An Environment's isolate is the
+// Heap whose page holds its native context (`heap_of` gives a page's Heap*
+// for an untagged address, 0 if none).
+std::vector<std::pair<uint64_t, std::string>> IsolateNames(Program& target, const EnvironmentSearch& search,
+                                                           const std::function<uint64_t(uint64_t)>& heap_of);
 
 }  // namespace nodegdb

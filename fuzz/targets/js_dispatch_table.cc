@@ -19,8 +19,8 @@ NODEGDB_FUZZ_TARGET(js_dispatch_table) {
     for (uint64_t root : fuzz.roots()) handles.push_back(static_cast<uint32_t>(root));
     for (uint64_t heap : pages.heaps) {
       JSDispatchTable t = FindJSDispatchTable(fuzz.heap(), pages, heap, handles);
-      if (t.base % 0x10000 != 0) {
-        std::fprintf(stderr, "js_dispatch_table fuzz target: a base that is not 64 KiB aligned\n");
+      if (t.base % 0x1000 != 0) {
+        std::fprintf(stderr, "js_dispatch_table fuzz target: a base that is not page aligned\n");
         std::abort();
       }
       for (uint32_t h : handles) t.CodeOf(fuzz.memory(), h, 1);

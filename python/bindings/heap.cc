@@ -17,6 +17,7 @@
 #include "core/heap/heap_snapshot.h"
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
+#include "core/node/node_worker.h"
 #include "core/stack/async_functions.h"
 #include "core/target.h"
 #include "core/view/v8_view.h"
@@ -275,13 +276,29 @@ class HeapSession {
                           stacks.report.failed_bytes());
   }
 
-  // v8 heapsnapshot FILE: (nodes, edges, strings, GC roots read, walk summary, failed bytes). Two walks, nothing cached.
-  py::tuple Snapshot(const std::string& path, py::object progress_callback) {
+  // v8 heapsnapshot FILE: one file per isolate, [(path, isolate name or "", nodes, edges, strings, GC roots
+  // read, walk summary, failed bytes)]. Two walks per isolate, nothing cached. `search` (node-environments)
+  // names the isolates after their threads; without it (one isolate) one file.
+  py::list Snapshot(const std::string& path, std::shared_ptr<EnvironmentSearch> search, py::object progress_callback) {
     Progress progress(progress_callback);
-    SnapshotReport r = WriteHeapSnapshot(*walker_, *namer_, path, progress.fn(), ReadRootNames(*target_));
-    progress.Check(r.walk);  // a cancelled walk (either one) left no file
-    return py::make_tuple(r.nodes, r.edges, r.strings, r.roots, r.walk.Summary(), r.walk.failed_bytes());
+    std::vector<std::pair<uint64_t, std::string>> isolates;
+    if (search) {
+      isolates = IsolateNames(*target_, *search, [this](uint64_t address) {
+        const HeapPage* page = walker_->pages().PageOf(address);
+        return page ? page->heap : uint64_t{0};
+      });
+    }
+    py::list out;
+    for (const SnapshotReport& r : WriteIsolateSnapshots(*walker_, *namer_, path, progress.fn(),
+                                                         ReadRootNames(*target_), std::move(isolates))) {
+      progress.Check(r.walk);  // a cancelled walk (either one) left no file
+      out.append(py::make_tuple(r.path, r.isolate, r.nodes, r.edges, r.strings, r.roots, r.walk.Summary(),
+                                r.walk.failed_bytes()));
+    }
+    return out;
   }
+
+  size_t IsolateCount() { return walker_->pages().heaps.size(); }
 
   // v8 retainers EXPR [-n N]: (found, text, [[(edge type, edge name, node type, node name, tagged,
   // self size, retained size)] per path], summary, failed bytes). The graph is built on first use and
@@ -293,7 +310,7 @@ class HeapSession {
     heap.MapOf(t.address);  // a word that is no object is one line, before two walks
     if (!retainers_) {
       Progress progress(progress_callback);
-      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn(), ReadRootNames(*target_));
+      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn(), GraphOptions{ReadRootNames(*target_)});
       progress.Check(graph->report().walk);
       retainers_ = std::move(graph);
     }
@@ -372,9 +389,12 @@ void RegisterHeap(py::module_& m) {
       .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("count") = 1, py::arg("progress") = py::none(),
            "the shortest path of strong references from the snapshot's root to the object: (found, text, "
            "[[(edge type, edge name, node type, node name, tagged, self size, retained size)] per path], walk summary, bytes not walked)")
-      .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("progress") = py::none(),
-           "writes the heap as a Chrome DevTools .heapsnapshot to `path`: (nodes, edges, strings, GC roots read, walk "
-           "summary, bytes not walked)")
+      .def("isolate_count", &HeapSession::IsolateCount, "isolates whose heap pages were found")
+      .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("search") = nullptr,
+           py::arg("progress") = py::none(),
+           "writes the heap as Chrome DevTools .heapsnapshot files, one per isolate (`path` the main thread's, "
+           "`search` names the others): [(path, isolate, nodes, edges, strings, GC roots read, walk summary, "
+           "bytes not walked)]")
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
            "(text, walk summary, failed bytes) of the suspended async functions and generators")
       .def("async_stacks_json", &HeapSession::AsyncStacksJsonOf, py::arg("verbose") = false,

@@ -360,13 +360,15 @@ Load), memlab and other snapshot readers open: one node per object, named
 as V8 names it (JS objects by constructor, closures by function name,
 strings by text, internals as "system / Map", ...), with its edges: named
 properties, __proto__, elements, closure-context variables, the map and
-other internal fields. The GC roots are the native contexts and their
-global objects, and every isolate's global handles (Node's native
-wrappers, an addon's Persistents: "(Global handles)") and eternal handles
-("(Eternal handles)"); the second line of the output says how many, and
-which of V8's other roots (the threads' stacks and handle scopes, its
-strong roots list) could not be read: what only they hold has no retaining
-path in the file.
+other internal fields. The GC roots are grouped as V8 groups them: the
+native contexts and their global objects, V8's read-only and strong roots,
+builtins and startup object caches, and the isolate's global handles
+(Node's native wrappers, an addon's Persistents: "(Global handles)") and
+eternal handles ("(Eternal handles)"); the second line of the output says
+how many, and which of V8's roots (the threads' stacks and handle scopes)
+could not be read: what only they hold has no retaining path in the file.
+One file per isolate, as V8 writes them: FILE is the main thread's, a
+Worker's is FILE with ".worker-<threadId>" before ".heapsnapshot".
 Ctrl-C stops the walk and removes the partial file."""
 
     def __init__(self):
@@ -384,14 +386,19 @@ Ctrl-C stops the walk and removes the partial file."""
             raise gdb.GdbError("v8 heapsnapshot: the file name must end in .heapsnapshot (the extension DevTools "
                                "loads): %s" % words[0])
         heap = _heap()
+        # Several isolates (Workers): a file each, named after its thread (node-environments finds them).
+        from . import node_commands  # noqa: PLC0415 (node_commands is the Environments' one place)
+        search = node_commands.environments()[1] if heap.isolate_count() > 1 else None
         progress = _Progress("v8 heapsnapshot")
         start = time.monotonic()
-        nodes, edges, strings, roots, summary, failed = _run(progress, heap.snapshot, path)
-        gdb.write("wrote %s: %s, %s, %s in %.1f s\n" % (path, _plural(nodes, "node"), _plural(edges, "edge"),
-                                                      _plural(strings, "string"), time.monotonic() - start))
-        gdb.write(roots)
-        if failed:
-            gdb.write(summary)
+        for written, isolate, nodes, edges, strings, roots, summary, failed in _run(progress, heap.snapshot, path,
+                                                                                    search):
+            gdb.write("wrote %s%s: %s, %s, %s in %.1f s\n" % (
+                written, " (%s isolate)" % isolate if isolate else "", _plural(nodes, "node"), _plural(edges, "edge"),
+                _plural(strings, "string"), time.monotonic() - start))
+            gdb.write(roots)
+            if failed:
+                gdb.write(summary)
 
 
 class V8Retainers(gdb.Command):

@@ -42,7 +42,7 @@ constexpr uint64_t kSafepoint = 0x21000000;
 constexpr uint64_t kStack1 = 0x7f0000100000, kStack2 = 0x7f0000200000;
 // The ReadOnlyHeap and the object caches' arrays (see the isolate roots test).
 constexpr uint64_t kReadOnlyHeap = 0x22000000, kCaches = 0x23000000, kReadOnlyChunk = 0x40100000;
-constexpr uint64_t kDispatchTable = 0x24000000;  // 64 KiB aligned, as V8 reserves it
+constexpr uint64_t kDispatchTable = 0x24000000;  // page aligned, as V8 reserves it
 
 // BufferMemory that knows its ranges, as a core does.
 class RangedMemory : public BufferMemory {

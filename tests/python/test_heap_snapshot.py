@@ -69,8 +69,10 @@ class Snapshot:
 
     def global_object(self):
         """The global object: the one node with the fixture's globals as properties."""
-        found = [i for i in range(self.count)
-                 if {"widgets", "probe", "cache"} <= {nm for t, nm, _ in self.out(i) if t == "property"}]
+        return self.global_object_with("widgets", "probe", "cache")
+
+    def global_object_with(self, *names):
+        found = [i for i in range(self.count) if set(names) <= {nm for t, nm, _ in self.out(i) if t == "property"}]
         assert len(found) == 1, found
         return found[0]
 
@@ -87,10 +89,20 @@ class SnapshotCore:
         self.expect = fixtures.load_json(os.path.join(self.workdir, "expect.json"))
         self.v8 = Snapshot(self.expect["snapshot"])
         self.path = os.path.join(self.workdir, "node-gdb.heapsnapshot")
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+        # The Worker's isolate gets a file of its own, named after its threadId.
+        self.worker_path = self.path.replace(".heapsnapshot", ".worker-%d.heapsnapshot" % self.expect["worker_thread_id"])
+        for p in (self.path, self.worker_path):
+            if os.path.exists(p):
+                os.unlink(p)
         self.output = self.gdb.outputs(["v8 heapsnapshot " + self.path])[0]
         self.ours = Snapshot(self.path)
+        self._worker = None
+
+    def worker(self):
+        """(ours, V8's) Snapshots of the Worker's isolate, parsed on first use."""
+        if self._worker is None:
+            self._worker = (Snapshot(self.worker_path), Snapshot(self.expect["worker_snapshot"]))
+        return self._worker
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +111,7 @@ def snap(version, module_built):
 
 
 def test_file_is_v8_json_with_v8_meta(snap):
-    assert snap.output.startswith("wrote %s: " % snap.path), snap.output
+    assert snap.output.startswith("wrote %s (main isolate): " % snap.path), snap.output
     ours = snap.ours
     assert ours.meta == snap.v8.meta
     info = ours.doc["snapshot"]
@@ -125,6 +137,27 @@ def test_fixture_class_counts_equal_v8s(snap):
         assert ours[key] == v8[key], key
         if known is not None:
             assert v8[key] == known, key
+
+
+def test_one_file_per_isolate(snap):
+    """The Worker's objects are in its own file, as V8 writes one per isolate: the main thread's file has
+    none of them and the worker's none of the main thread's; each file's counts are V8's."""
+    lines = [l for l in snap.output.splitlines() if l.startswith("wrote ")]
+    assert len(lines) == 2, snap.output
+    assert lines[1].startswith("wrote %s (worker-%d isolate): " % (snap.worker_path, snap.expect["worker_thread_id"]))
+    ours, v8 = snap.worker()
+    c_ours, c_v8 = ours.counts(), v8.counts()
+    assert c_ours[("object", "Sprocket")] == c_v8[("object", "Sprocket")] == snap.expect["sprockets"]
+    assert c_ours[("object", "Widget")] == c_v8[("object", "Widget")] == 0
+    assert snap.ours.counts()[("object", "Sprocket")] == 0
+    for key in (("object", "Map"), ("object", "system / Context"), ("closure", "Worker")):
+        assert c_ours[key] == c_v8[key], key
+    edges_ours, edges_v8 = len(ours.edges) // ours.e, len(v8.edges) // v8.e
+    assert abs(ours.count - v8.count) <= NODE_COUNT_TOLERANCE * v8.count, (ours.count, v8.count)
+    assert abs(edges_ours - edges_v8) <= NODE_COUNT_TOLERANCE * edges_v8, (edges_ours, edges_v8)
+    # The worker's global object holds its sprockets.
+    g = ours.global_object_with("sprockets")
+    assert len([t for t, _, _ in ours.out(ours.named(g, "property", "sprockets")[0]) if t == "element"]) == 321
 
 
 def test_fixture_objects_match_v8s(snap):
@@ -190,10 +223,12 @@ def test_cli_writes_the_same_file(snap):
     r = subprocess.run([CLI, snap.binary, snap.core, "heapsnapshot", path], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("wrote %s: %d nodes" % (path, snap.ours.count))
-    with open(path, "rb") as a, open(snap.path, "rb") as b:
-        assert a.read() == b.read()
-    os.unlink(path)
+    assert r.stdout.startswith("wrote %s (main isolate): %d nodes" % (path, snap.ours.count))
+    worker = path.replace(".heapsnapshot", ".worker-%d.heapsnapshot" % snap.expect["worker_thread_id"])
+    for ours, gdbs in ((path, snap.path), (worker, snap.worker_path)):
+        with open(ours, "rb") as a, open(gdbs, "rb") as b:
+            assert a.read() == b.read(), ours
+        os.unlink(ours)
 
 
 def test_bad_input_is_one_line(snap):
