@@ -88,9 +88,13 @@ enum class Kind : uint8_t {
 // the empty read-only arrays (empty_fixed_array and kin).
 class Inessential {
  public:
-  explicit Inessential(HeapWalker& walker) {
+  // `holes`: whether every hole is (V8 11-12, where holes are oddballs; or
+  // without root names to tell the_hole_value apart). V8 13+ makes edges to
+  // the other holes (uninitialized_value, ...) and leaves out the_hole_value
+  // alone, which RootFacts::inessential names.
+  Inessential(HeapWalker& walker, bool holes) {
     const Layout& l = walker.heap().layout();
-    oddball_ = l.oddball_type, hole_ = l.hole_type;
+    oddball_ = l.oddball_type, hole_ = holes ? l.hole_type : -1;
     for (const char* t : {"FIXED_ARRAY_TYPE", "WEAK_FIXED_ARRAY_TYPE", "BYTE_ARRAY_TYPE", "DESCRIPTOR_ARRAY_TYPE",
                           "PROPERTY_ARRAY_TYPE", "TRUSTED_FIXED_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE"}) {
       empty_types_.push_back(walker.sizer().types().Find(t));
@@ -112,8 +116,8 @@ class Inessential {
 // edge goes to, and the native contexts.
 class AddressCollector : public ObjectVisitor {
  public:
-  AddressCollector(HeapWalker& walker, int native_context_type)
-      : heap_(walker.heap()), inessential_(walker), native_context_type_(native_context_type),
+  AddressCollector(HeapWalker& walker, int native_context_type, bool holes_inessential)
+      : heap_(walker.heap()), inessential_(walker, holes_inessential), native_context_type_(native_context_type),
         oddball_type_(walker.heap().layout().oddball_type) {
     first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     tag_ = walker.heap().layout().tagging.heap_object_tag;
@@ -125,6 +129,7 @@ class AddressCollector : public ObjectVisitor {
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
     if (IsInternalized(o.facts->type)) internalized_strings.push_back(o.address);
+    if (IsExternalString(o.facts->type)) external_strings.push_back(o.address);
     if (o.facts->type == oddball_type_) {
       try {
         if (ReadOddball(heap_, o.address).is_js_value) js_value_oddballs.push_back(o.address);
@@ -160,6 +165,9 @@ class AddressCollector : public ObjectVisitor {
   // Every internalized string: V8's string table holds each, and its
   // snapshot counts the table as a root ("(Internalized strings)").
   std::vector<uint64_t> internalized_strings;
+  // Every external string: V8's ExternalStringTable lists each (its
+  // snapshot's "(External strings)" root group).
+  std::vector<uint64_t> external_strings;
   // undefined, null, true and false: V8 makes property, element and
   // context edges to them (not internal ones, as to every oddball).
   std::vector<uint64_t> js_value_oddballs;
@@ -168,6 +176,12 @@ class AddressCollector : public ObjectVisitor {
   std::vector<uint64_t> properties_stores, elements_stores;
 
  private:
+  bool IsExternalString(int type) {
+    const Layout& l = heap_.layout();
+    return l.string_representation_mask >= 0 && heap_.IsString(type) &&
+           (type & l.string_representation_mask) == l.external_string_tag;
+  }
+
   bool IsInternalized(int type) {
     if (type >= static_cast<int>(internalized_.size())) return false;
     if (internalized_[type] < 0) {
@@ -675,7 +689,7 @@ bool IsInessentialRoot(const std::string& name) {
   static const char* const kNames[] = {"fixed_array_map", "cell_map", "global_property_cell_map",
                                        "shared_function_info_map", "free_space_map", "one_pointer_filler_map",
                                        "two_pointer_filler_map", "empty_byte_array", "empty_fixed_array",
-                                       "empty_weak_fixed_array", "empty_descriptor_array"};
+                                       "empty_weak_fixed_array", "empty_descriptor_array", "the_hole_value"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
@@ -734,7 +748,8 @@ void AddObjectCaches(const IsolateRoots& r, std::vector<RootGroup>& groups, Grap
 // `heaps`' own roots (isolate_roots.h) and global and eternal handles
 // (isolate_handles.h), counted into `report`; in V8's order of root groups.
 std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint64_t>& heaps,
-                                      const std::vector<uint64_t>& internalized, const RootNames& names,
+                                      const std::vector<uint64_t>& internalized,
+                                      const std::vector<uint64_t>& external, const RootNames& names,
                                       RootFacts& facts, GraphReport* report) {
   const uint64_t tag = walker.heap().layout().tagging.heap_object_tag;
   std::vector<RootGroup> groups;
@@ -743,6 +758,11 @@ std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint
     for (uint64_t a : internalized) strings.values.push_back({a + tag, false});
   }
   report->internalized = internalized.size();
+  if (!external.empty()) {
+    RootGroup& strings = GroupNamed(groups, "(External strings)");
+    for (uint64_t a : external) strings.values.push_back({a + tag, false});
+  }
+  report->external_strings = external.size();
   std::vector<IsolateRoots> roots;
   for (uint64_t heap : heaps) {
     roots.push_back(FindIsolateRoots(walker.heap(), walker.pages(), heap));
@@ -777,6 +797,7 @@ std::string GraphReport::RootsSummary() const {
   };
   std::string s = "GC roots: " + count(native_contexts, "native context", "native contexts") + ", " +
                   count(internalized, "internalized string", "internalized strings") + ", " +
+                  count(external_strings, "external string", "external strings") + ", " +
                   count(read_only_roots + strong_roots, "root", "roots") + " (" + std::to_string(read_only_roots) +
                   " read-only, " + std::to_string(strong_roots) + " strong), " + count(builtins, "builtin", "builtins") +
                   ", " + count(global_strong + global_weak, "global handle", "global handles") + " (" +
@@ -793,7 +814,8 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
   Heap& heap = walker.heap();
   if (walker.pages().pages.empty()) throw Error("no V8 heap pages found: nothing to snapshot");
   GraphReport report;
-  AddressCollector collector(walker, NativeContextType(heap).value_or(-1));
+  const bool holes_inessential = !heap.rules().snapshot_edges_to_holes() || options.names.roots.empty();
+  AddressCollector collector(walker, NativeContextType(heap).value_or(-1), holes_inessential);
   report.walk = walker.Walk(collector, progress, options.heap);
   if (report.walk.cancelled) {
     report.cancelled = true;
@@ -804,7 +826,8 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
   std::vector<uint64_t> heaps = walker.pages().heaps;
   if (options.heap) heaps = {options.heap};
   std::vector<RootGroup> groups =
-      ReadRootGroups(walker, heaps, collector.internalized_strings, options.names, facts, &report);
+      ReadRootGroups(walker, heaps, collector.internalized_strings, collector.external_strings, options.names, facts,
+                     &report);
   GraphBuilder builder(walker, namer, collector, strings, sink, kGcRootsIndex + 1 + groups.size());
   GraphBuilder::BuiltinNames builtin_code;
   for (const auto& [code, name] : facts.builtin_code) builtin_code.emplace(code, strings.Id(name));

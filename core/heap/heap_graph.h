@@ -10,7 +10,8 @@
 // (index 1) and shortcut edges to each native context's global object;
 // "(GC roots)" has an element edge to each root group node-gdb reads, as
 // V8 names them: "(Internalized strings)" (the string table: every
-// internalized string walked), every isolate's "(Read-only roots)", strong
+// internalized string walked), "(External strings)" (V8's table of
+// external strings: every one walked), every isolate's "(Read-only roots)", strong
 // root list, "(Builtins)", "(Startup object cache)" and "(Shareable object
 // cache)" (isolate_roots.h), its "(Global handles)" (strong and weak edges)
 // and "(Eternal handles)" (isolate_handles.h), then each native context.
@@ -118,7 +119,7 @@ struct GraphReport {
   // The GC roots found: native contexts, global handles, eternal handles;
   // and what could not be read of them (one line each).
   uint64_t native_contexts = 0, internalized = 0, global_strong = 0, global_weak = 0, eternal = 0;
-  uint64_t read_only_roots = 0, strong_roots = 0, builtins = 0, object_caches = 0;
+  uint64_t read_only_roots = 0, strong_roots = 0, builtins = 0, object_caches = 0, external_strings = 0;
   std::vector<std::string> root_notes;
   // "GC roots: 1 native context, 71 global handles (63 strong, 8 weak), ...; not read: ..." and the notes.
   std::string RootsSummary() const;

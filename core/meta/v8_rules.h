@@ -153,6 +153,9 @@ struct V8Rules {
   // Checked against v8.writeHeapSnapshot() of Node 20-26.
   bool snapshot_read_only_size_zero() const { return major >= 13; }
   bool snapshot_names_oddballs() const { return major >= 13; }
+  // V8 13 made holes a type of their own (no longer oddballs): its
+  // snapshots make edges to every hole but the_hole_value.
+  bool snapshot_edges_to_holes() const { return major >= 13; }
   // The root group of the roots table's mutable part: "(Strong roots)" in
   // V8 11, "(Strong root list)" since V8 12 (which keeps "(Strong roots)"
   // for Heap's strong_roots_list); builtins' Code nodes are "(NAME builtin
