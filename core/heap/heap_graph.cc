@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/heap/object_slots.h"
+#include "core/bytecode/bytecode_array.h"
 #include "core/heap/isolate_roots.h"
 #include "core/heap/js_dispatch_table.h"
 #include "core/v8/isolate_handles.h"
@@ -112,12 +113,78 @@ class Inessential {
   std::vector<int> empty_types_;
 };
 
+// Names V8's generator gives an internal array after its owner
+// (V8HeapExplorer::TagObject), with the node type it gives it.
+enum class OwnerTag : uint8_t { kConstantPool, kHandlerTable, kSourcePositions, kConstantElements, kBoundArguments,
+                                kEnumCache };
+struct OwnerTagInfo {
+  const char* name;
+  int type;  // heap_graph::NodeType
+};
+constexpr OwnerTagInfo kOwnerTags[] = {
+    {"(constant pool)", kCode},     {"(handler table)", kCode},   {"(source position table)", kCode},
+    {"(constant elements)", kCode}, {"(bound arguments)", kArray}, {"(enum cache)", kObjectShape}};
+
+// Where the owners hold them. BytecodeArray's fields move between
+// versions (bytecode_array.h); the others are V8 11-14's fixed layouts:
+// ArrayBoilerplateDescription {map, flags, constant_elements},
+// JSBoundFunction {map, properties, elements, bound_target_function,
+// bound_this, bound_arguments}, EnumCache {map, keys, indices}.
+constexpr int64_t kBoilerplateConstantElements = 16, kBoundTarget = 24, kBoundThis = 32, kBoundArguments = 40,
+                  kEnumCacheKeys = 8, kEnumCacheIndices = 16;
+
+class OwnerTagger {
+ public:
+  explicit OwnerTagger(HeapWalker& walker)
+      : bytecode_(BytecodeArrayLayout::For(walker.heap().metadata())),
+        bytecode_tables_(walker.heap().rules().snapshot_tags_bytecode_tables()) {
+    const InstanceTypes& types = walker.sizer().types();
+    bytecode_type_ = types.Find("BYTECODE_ARRAY_TYPE");
+    boilerplate_type_ = types.Find("ARRAY_BOILERPLATE_DESCRIPTION_TYPE");
+    bound_type_ = types.Find("JS_BOUND_FUNCTION_TYPE");
+    enum_cache_type_ = types.Find("ENUM_CACHE_TYPE");
+    tag_ = walker.heap().layout().tagging.heap_object_tag;
+  }
+  void Visit(const ObjectRef& o) {
+    const int type = o.facts->type;
+    if (type < 0) return;
+    if (type == bytecode_type_) {
+      Tag(o, bytecode_.constant_pool, OwnerTag::kConstantPool);
+      if (bytecode_tables_) {
+        Tag(o, bytecode_.handler_table, OwnerTag::kHandlerTable);
+        Tag(o, bytecode_.source_position_table, OwnerTag::kSourcePositions);
+      }
+    } else if (type == boilerplate_type_) {
+      Tag(o, kBoilerplateConstantElements, OwnerTag::kConstantElements);
+    } else if (type == bound_type_) {
+      Tag(o, kBoundArguments, OwnerTag::kBoundArguments);
+    } else if (type == enum_cache_type_) {
+      Tag(o, kEnumCacheKeys, OwnerTag::kEnumCache);
+      Tag(o, kEnumCacheIndices, OwnerTag::kEnumCache);
+    }
+  }
+  std::unordered_map<uint64_t, OwnerTag> tags;  // untagged child -> its name
+
+ private:
+  void Tag(const ObjectRef& o, int64_t offset, OwnerTag tag) {
+    if (offset < 8 || static_cast<uint64_t>(offset) + 8 > o.available) return;
+    uint64_t w;
+    std::memcpy(&w, o.bytes + offset, 8);
+    if ((w & 3) == 1) tags.emplace(w - tag_, tag);  // a strong pointer; the first owner names it, as in V8
+  }
+  BytecodeArrayLayout bytecode_;
+  bool bytecode_tables_;
+  int bytecode_type_ = -1, boilerplate_type_ = -1, bound_type_ = -1, enum_cache_type_ = -1;
+  uint64_t tag_ = 1;
+};
+
 // The first walk: every object's address in walk order, which of them no
 // edge goes to, and the native contexts.
 class AddressCollector : public ObjectVisitor {
  public:
   AddressCollector(HeapWalker& walker, int native_context_type, bool holes_inessential)
-      : heap_(walker.heap()), inessential_(walker, holes_inessential), native_context_type_(native_context_type),
+      : owner_tagger(walker), heap_(walker.heap()), inessential_(walker, holes_inessential),
+        native_context_type_(native_context_type),
         oddball_type_(walker.heap().layout().oddball_type) {
     first_receiver_ = walker.heap().metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     tag_ = walker.heap().layout().tagging.heap_object_tag;
@@ -125,6 +192,7 @@ class AddressCollector : public ObjectVisitor {
   }
   void Visit(const ObjectRef& o) override {
     order.push_back(o.address);
+    owner_tagger.Visit(o);
     if (dispatch_handle_ >= 0 && o.page && IsJSFunctionType(heap_, o.facts->type)) SampleDispatchHandle(o);
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
@@ -153,6 +221,7 @@ class AddressCollector : public ObjectVisitor {
     if (handle != 0) samples.push_back(handle);
   }
   std::unordered_map<uint64_t, std::vector<uint32_t>> dispatch_samples;  // by Heap*
+  OwnerTagger owner_tagger;
 
   // After the walk: the stores, sorted for binary search.
   void Sort() {
@@ -213,6 +282,7 @@ class GraphBuilder : public ObjectVisitor {
         elements_stores_(found.elements_stores),
         no_edges_to_(found.no_edges_to),
         js_value_oddballs_(found.js_value_oddballs),
+        owner_tags_(found.owner_tagger.tags),
         strings_(strings),
         sink_(sink),
         plan_(SlotPlanFor(walker)) {
@@ -313,9 +383,14 @@ class GraphBuilder : public ObjectVisitor {
                           "SWISS_NAME_DICTIONARY_TYPE", "GLOBAL_DICTIONARY_TYPE", "SIMPLE_NUMBER_DICTIONARY_TYPE"}) {
       if (t == s) return Kind::kArray;
     }
+    if ((t == "BYTECODE_WRAPPER_TYPE" || t == "CODE_WRAPPER_TYPE") && !heap_.rules().snapshot_wrappers_are_code()) {
+      return Kind::kHidden;
+    }
     for (const char* s : {"SHARED_FUNCTION_INFO_TYPE", "BYTECODE_ARRAY_TYPE", "BYTECODE_WRAPPER_TYPE", "SCOPE_INFO_TYPE",
                           "FEEDBACK_CELL_TYPE", "FEEDBACK_VECTOR_TYPE", "FEEDBACK_METADATA_TYPE", "CODE_TYPE",
                           "CODE_WRAPPER_TYPE", "INSTRUCTION_STREAM_TYPE", "UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE",
+                          "ARRAY_BOILERPLATE_DESCRIPTION_TYPE", "OBJECT_BOILERPLATE_DESCRIPTION_TYPE",
+                          "TRUSTED_BYTE_ARRAY_TYPE",
                           "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE",
                           "UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE",
                           "UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE", "PREPARSE_DATA_TYPE",
@@ -344,8 +419,20 @@ class GraphBuilder : public ObjectVisitor {
   }
   void FixedName(const char* literal) { name_id_ = FixedId(literal); }
 
+  // An internal array V8 names after its owner: true if `o` is one.
+  bool OwnerTagged(const ObjectRef& o, int* type) {
+    if (owner_tags_.empty()) return false;
+    auto it = owner_tags_.find(o.address);
+    if (it == owner_tags_.end() || no_edges_to_[position_ - 1]) return false;
+    const OwnerTagInfo& tag = kOwnerTags[static_cast<int>(it->second)];
+    *type = tag.type;
+    FixedName(tag.name);
+    return true;
+  }
+
   void Describe(const ObjectRef& o, int* type, std::string* name) {
     const int itype = o.facts->type;
+    if (OwnerTagged(o, type)) return;
     switch (KindOf(itype)) {
       case Kind::kString: {
         const Layout& l = heap_.layout();
@@ -378,7 +465,9 @@ class GraphBuilder : public ObjectVisitor {
         *type = kBigInt, FixedName("bigint");
         return;
       case Kind::kShape:
-        *type = kObjectShape, ClassName(o, true);
+        // Read-only maps are V8's own, not shapes of user objects.
+        *type = o.page && o.page->read_only && itype == heap_.layout().map_type ? kHidden : kObjectShape;
+        ClassName(o, true);
         if (itype == heap_.layout().map_type) MapFields(o);
         return;
       case Kind::kArray:
@@ -390,7 +479,7 @@ class GraphBuilder : public ObjectVisitor {
         }
         return;
       case Kind::kCode:
-        *type = kCode;
+        *type = o.page && o.page->read_only && itype != sfi_type_ ? kHidden : kCode;  // V8's own, in read-only space
         if (itype != sfi_type_) {
           auto builtin = builtin_code_names_ ? builtin_code_names_->find(o.address) : BuiltinNames::const_iterator{};
           if (builtin_code_names_ && builtin != builtin_code_names_->end()) {
@@ -429,6 +518,9 @@ class GraphBuilder : public ObjectVisitor {
       }
       case Kind::kBoundFunction:
         *type = kClosure, FixedName("native_bind");  // as V8 names every bound function
+        Named(o, kBoundTarget, "bound_function");
+        Named(o, kBoundThis, "bound_this");
+        Named(o, kBoundArguments, "bindings");
         Receiver(o);
         return;
       case Kind::kRegExp:
@@ -655,6 +747,7 @@ class GraphBuilder : public ObjectVisitor {
   bool read_only_size_zero_ = false, names_oddballs_ = false;
   int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
   const BuiltinNames* builtin_code_names_ = nullptr;
+  const std::unordered_map<uint64_t, OwnerTag>& owner_tags_;
   const DispatchTables* dispatch_tables_ = nullptr;
 };
 

@@ -156,6 +156,12 @@ struct V8Rules {
   // V8 13 made holes a type of their own (no longer oddballs): its
   // snapshots make edges to every hole but the_hole_value.
   bool snapshot_edges_to_holes() const { return major >= 13; }
+  // V8 11 names a BytecodeArray's handler table and source position table
+  // after it ("(handler table)"); V8 12+ keep them in trusted space and
+  // name only the constant pool.
+  bool snapshot_tags_bytecode_tables() const { return major < 12; }
+  // V8 12's snapshots type CodeWrapper and BytecodeWrapper hidden, V8 13+ code.
+  bool snapshot_wrappers_are_code() const { return major >= 13; }
   // The root group of the roots table's mutable part: "(Strong roots)" in
   // V8 11, "(Strong root list)" since V8 12 (which keeps "(Strong roots)"
   // for Heap's strong_roots_list); builtins' Code nodes are "(NAME builtin

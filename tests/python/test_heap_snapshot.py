@@ -457,6 +457,26 @@ def test_v8_root_groups_equal_v8s(snap):
     assert "builtins" in snap.output and "object cache entries" in snap.output, snap.output
 
 
+def test_internal_arrays_named_after_their_owners_as_v8s(snap):
+    """V8 names some internal arrays after what holds them, and types them as it types the owner: a
+    boilerplate's "(constant elements)", a bound function's "(bound arguments)" (with its "bound_function",
+    "bound_this" and "bindings" edges), a map's "(enum cache)", a BytecodeArray's "(constant pool)" (and in
+    V8 11 its "(handler table)" and "(source position table)"). The counts are V8's; read-only maps and
+    V8's own code-like objects are hidden nodes as in V8."""
+    ours, v8 = snap.ours.counts(), snap.v8.counts()
+    for key in (("code", "(constant elements)"), ("array", "(bound arguments)"), ("object shape", "(enum cache)")):
+        assert ours[key] == v8[key] > 0 or key == ("array", "(bound arguments)") and ours[key] == v8[key], key
+    for key in (("code", "(constant pool)"), ("code", "(handler table)"), ("code", "(source position table)")):
+        assert abs(ours[key] - v8[key]) <= 0.06 * v8[key], (key, ours[key], v8[key])
+    assert ours[("code", "(constant pool)")] > 100
+    bound = [i for i in range(snap.ours.count) if snap.ours.node(i)["name"] == "native_bind"]
+    assert bound and all({"bound_function", "bound_this", "bindings"} <= {nm for _, nm, _ in snap.ours.out(i)}
+                         for i in bound[:20])
+    # Read-only maps: hidden, as in V8 (which names some two dozen of them otherwise).
+    assert abs(ours[("hidden", "system / Map")] - v8[("hidden", "system / Map")]) <= 0.2 * v8[("hidden", "system / Map")]
+    assert v8[("hidden", "system / Map")] > 100
+
+
 def test_closures_code_edges_equal_v8s(snap):
     """Every closure's "code" edge goes to the Code V8's gives it ("(CompileLazy builtin code)", its baseline
     or optimized code...): from the JSFunction's code field in V8 11-12, through the JSDispatchTable in V8 13+."""
