@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import Gdb, fixtures
+from conftest import Gdb, assert_no_traceback, fixtures
 
 CLI = os.path.join(fixtures.BUILD, "node-gdb-cli")
 NODE_COUNT_TOLERANCE = 0.01
@@ -216,6 +216,30 @@ def test_node_count_close_to_v8s(snap, tolerance=NODE_COUNT_TOLERANCE):
     print("\n" + report)
     assert abs(ours.count - v8.count) <= tolerance * v8.count, report
     assert abs(edges_ours - edges_v8) <= tolerance * edges_v8, report
+
+
+def test_live_process(version, module_built):
+    """A stopped live process (read through /proc/PID/mem): the file holds its 100 Tickets, then, after it
+    ran on and made 50 more, a second file holds 150 (nothing of the first walk was kept), reachable from
+    the global object."""
+    workdir = os.path.join(fixtures.BUILD, "fixtures", version, "heap_live_snapshot")
+    os.makedirs(workdir, exist_ok=True)
+    first, second = (os.path.join(workdir, n + ".heapsnapshot") for n in ("first", "second"))
+    for p in (first, second):
+        if os.path.exists(p):
+            os.unlink(p)
+    node = fixtures.node_binary(version)
+    out = fixtures.run_gdb(["--args", node, os.path.join(fixtures.FIXTURES, "heap_live.js")],
+                           ["handle SIGUSR2 stop print nopass", "run", "v8 heapsnapshot " + first, "continue",
+                            "v8 heapsnapshot " + second, "kill"], cwd=workdir, timeout=600)
+    assert_no_traceback(out)
+    assert "wrote %s: " % first in out and "wrote %s: " % second in out, out[-3000:]
+    counts = [Snapshot(p).counts()[("object", "Ticket")] for p in (first, second)]
+    assert counts == [100, 150], counts
+    s = Snapshot(second)
+    g = s.global_object_with("tickets")
+    ticket = [to for t, nm, to in s.out(s.named(g, "property", "tickets")[0]) if t == "element"][0]
+    assert s.node(ticket)["name"] == "Ticket"
 
 
 def test_cli_writes_the_same_file(snap):
