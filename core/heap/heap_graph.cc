@@ -479,7 +479,7 @@ class GraphBuilder : public ObjectVisitor {
         }
         return;
       case Kind::kCode:
-        *type = o.page && o.page->read_only && itype != sfi_type_ ? kHidden : kCode;  // V8's own, in read-only space
+        *type = kCode;
         if (itype != sfi_type_) {
           auto builtin = builtin_code_names_ ? builtin_code_names_->find(o.address) : BuiltinNames::const_iterator{};
           if (builtin_code_names_ && builtin != builtin_code_names_->end()) {
