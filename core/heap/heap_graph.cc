@@ -6,8 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/heap/object_slots.h"
 #include "core/bytecode/bytecode_array.h"
+#include "core/heap/object_slots.h"
 #include "core/heap/isolate_roots.h"
 #include "core/heap/js_dispatch_table.h"
 #include "core/v8/isolate_handles.h"
