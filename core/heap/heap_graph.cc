@@ -725,6 +725,7 @@ class GraphBuilder : public ObjectVisitor {
   const std::vector<uint64_t>& elements_stores_;
   const std::vector<bool>& no_edges_to_;
   const std::vector<uint64_t>& js_value_oddballs_;
+  const std::unordered_map<uint64_t, OwnerTag>& owner_tags_;  // names V8 gives arrays after their owners
   GraphStrings& strings_;
   GraphSink& sink_;
   SlotPlan plan_;
@@ -748,7 +749,6 @@ class GraphBuilder : public ObjectVisitor {
   bool read_only_size_zero_ = false, names_oddballs_ = false;
   int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
   const BuiltinNames* builtin_code_names_ = nullptr;
-  const std::unordered_map<uint64_t, OwnerTag>& owner_tags_;
   const DispatchTables* dispatch_tables_ = nullptr;
 };
 
