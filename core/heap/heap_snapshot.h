@@ -2,19 +2,21 @@
 // heap walk of a core or a stopped process, so DevTools, memlab and the
 // like can read what node-gdb sees.
 //
-// Two walks: the first collects every object's address (a sorted vector,
-// so an edge finds its target's node index by binary search); the second
-// writes each object's node and, to a temporary file beside the output,
-// its edges. Then the edges are appended, then the string table; the
-// header's node and edge counts are space-padded placeholders rewritten at
-// the end. Nothing but the addresses and the (deduplicated, 1,024
-// characters at most) strings is held in memory.
+// Two walks (heap_graph.h): the first collects every object's address,
+// the second describes each object. Its nodes and new names go, in chunks,
+// to a thread that formats them (edges after the nodes, then the string
+// table) into the three sections of one file (sectioned_file.h: written
+// together, joined at the end without copying where the file system
+// collapses ranges); the header's node and edge counts are space-padded
+// placeholders rewritten at the end. Nothing but the addresses, the
+// names' hashes and a few chunks in flight is held in memory.
 //
 // The graph (nodes, edges, their names and what node-gdb cannot know, such
 // as V8's GC roots other than the native contexts) is heap_graph.h's.
 //
 // What may fail: no heap pages (Error), the output or temporary file not
-// writable (Error naming it; a partial file is removed), a cancelled walk
+// writable or the disk full (Error naming it, from the writing thread;
+// a partial file is removed), a cancelled walk
 // (the partial file is removed and the report says cancelled), and what
 // may fail in BuildHeapGraph.
 #pragma once

@@ -1,5 +1,6 @@
 #include "core/heap/heap_walk.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,7 +67,12 @@ class HeapWalker::ReadAhead {
 
   explicit ReadAhead(std::vector<Job> jobs) : jobs_(std::move(jobs)) {
     for (auto& slot : slots_) slot.resize(kBufferSize);
-    if (!jobs_.empty()) thread_ = std::thread([this] { Run(); });
+    if (!jobs_.empty()) {
+      thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "node-gdb read");  // for top and perf
+        Run();
+      });
+    }
   }
   ~ReadAhead() {
     {

@@ -68,6 +68,12 @@ class JsonWriter {
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);
+// The same, appended to `out` (no string made per call).
+void AppendJsonQuoted(std::string& out, std::string_view text);
+// The same, written at `out`, which has room for JsonQuotedBound(text.size())
+// bytes; returns the end of what was written.
+constexpr size_t JsonQuotedBound(size_t bytes) { return 6 * bytes + 2; }
+char* WriteJsonQuoted(char* out, std::string_view text);
 
 // "0x0000000000d59a08": an address as Node's diagnostic report writes it
 // (16 hex digits).
