@@ -68,8 +68,9 @@ for target in "${targets[@]}"; do
   # The core-file target reads whole files: the fixture cores are too big to
   # be its inputs, so it starts from the small synthetic cores of its own
   # corpus and from the first pages of a real core.
-  # The arm64 switch-table target reads raw code: no heap seeds.
-  if [ "$target" = arm64_tables ]; then seeds=(); fi
+  # The arm64 switch-table target reads raw code, the address index raw
+  # words: no heap seeds.
+  if [ "$target" = arm64_tables ] || [ "$target" = address_index ]; then seeds=(); fi
   if [ "$target" = core_file ]; then
     seeds=()
     core=$(ls "$repo"/build/fixtures/*/primitives/core 2>/dev/null | head -1 || true)

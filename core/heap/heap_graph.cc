@@ -1,13 +1,19 @@
 #include "core/heap/heap_graph.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <memory>
+#include <new>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/bytecode/bytecode_array.h"
+#include "core/heap/address_index.h"
 #include "core/heap/object_slots.h"
+#include "core/heap/receiver_slots.h"
 #include "core/heap/heap_root_groups.h"
 #include "core/heap/isolate_roots.h"
 #include "core/heap/js_dispatch_table.h"
@@ -25,49 +31,106 @@ namespace nodegdb {
 
 namespace {
 
-// A word-at-a-time multiply-xorshift hash: unrelated to std::hash's
-// (MurmurHash), so text colliding in one does not collide in the other.
-uint64_t MixHash(std::string_view s) {
-  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
-  uint64_t h = 0x243f6a8885a308d3ULL ^ (s.size() * kMul);
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
+// A 128-bit hash of the text in one pass: four multiply-xorshift lanes
+// over 32 bytes at a time (independent, so they run side by side: most
+// of a heap's text is long strings), folded into two 64-bit halves with
+// other constants, so text colliding in one half does not in the other.
+uint64_t Mix(uint64_t h, uint64_t w, uint64_t mul) {
+  h = (h ^ w) * mul;
+  return h ^ (h >> 29);
+}
+
+void Hash128(std::string_view s, uint64_t* a, uint64_t* b) {
+  constexpr uint64_t kMul[4] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
+                                0xd6e8feb86659fd93ULL};
+  uint64_t x[4] = {0x243f6a8885a308d3ULL ^ s.size(), 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
+                   0x082efa98ec4e6c89ULL};
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 32; p += 32, n -= 32) {
+    uint64_t w[4];
+    std::memcpy(w, p, 32);
+    for (int k = 0; k < 4; ++k) x[k] = Mix(x[k], w[k], kMul[k]);
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = (h ^ tail) * kMul;
-  h ^= h >> 32;
-  return h * kMul ^ (h >> 29);
+  for (int k = 0; n > 0; k = (k + 1) % 4) {
+    uint64_t w = 0;
+    const size_t take = std::min<size_t>(n, 8);
+    std::memcpy(&w, p, take);
+    x[k] = Mix(x[k], w, kMul[k]);
+    p += take, n -= take;
+  }
+  *a = Mix(Mix(x[0], x[1], kMul[2]), x[2] ^ (x[3] >> 17), kMul[0]);
+  *b = Mix(Mix(x[3], x[2], kMul[1]), x[1] ^ (x[0] >> 23), kMul[3]);
 }
 
 }  // namespace
 
-uint32_t GraphStrings::Id(std::string_view s) {
-  if (!spill_ || s.size() <= kShortText) {
-    auto it = ids_.find(s);
-    if (it != ids_.end()) return it->second;
-    return Add(s, true);
-  }
-  const Hash128 h{std::hash<std::string_view>()(s), MixHash(s)};
-  auto it = long_ids_.find(h);
-  if (it != long_ids_.end()) return it->second;
-  const uint32_t id = Add(s, false);
-  long_ids_.emplace(h, id);
-  return id;
+GraphStrings::Table::Table(size_t n) : size(n), bytes(n * sizeof(Slot)) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+  slots = static_cast<Slot*>(p);
+  std::uninitialized_fill_n(slots, n, Slot{});
 }
 
-uint32_t GraphStrings::Add(std::string_view s, bool keep) {
-  const uint32_t id = static_cast<uint32_t>(count_++);
-  if (spill_) spill_(s);
-  if (keep) {
-    list_.emplace_back(s);
-    ids_.emplace(std::string_view(list_.back()), id);
+GraphStrings::Table& GraphStrings::Table::operator=(Table&& o) noexcept {
+  std::swap(slots, o.slots);
+  std::swap(size, o.size);
+  std::swap(bytes, o.bytes);
+  return *this;
+}
+
+GraphStrings::Table::~Table() {
+  if (slots) ::munmap(slots, bytes);
+}
+
+GraphStrings::Key GraphStrings::Prepare(std::string_view s) {
+  if (!table_.size) table_ = Table(1 << 12);
+  Key key;
+  Hash128(s, &key.a, &key.b);
+  __builtin_prefetch(&table_.slots[static_cast<size_t>(key.a) & (table_.size - 1)]);
+  return key;
+}
+
+uint32_t GraphStrings::Id(std::string_view s) { return Id(Prepare(s), s); }
+
+uint32_t GraphStrings::Id(const Key& key, std::string_view s) {
+  if (!table_.size) table_ = Table(1 << 12);
+  const size_t mask = table_.size - 1;
+  for (size_t i = static_cast<size_t>(key.a) & mask;; i = (i + 1) & mask) {
+    Slot& slot = table_.slots[i];
+    if (slot.id == UINT32_MAX) {
+      const uint32_t id = static_cast<uint32_t>(count_++);
+      slot = {key.a, key.b, id};
+      if (spill_) {
+        spill_(s);
+      } else {
+        list_.emplace_back(s);
+      }
+      if (2 * count_ > table_.size) Grow(table_.size * 2);
+      return id;
+    }
+    if (slot.a == key.a && slot.b == key.b) return slot.id;
   }
-  return id;
+}
+
+void GraphStrings::Reserve(size_t names) {
+  size_t size = std::max<size_t>(table_.size, 1 << 12);
+  while (size < 2 * names + 2) size *= 2;
+  if (size > table_.size) Grow(size);
+}
+
+void GraphStrings::Grow(size_t size) {
+  Table old(size);
+  std::swap(old, table_);
+  const size_t mask = table_.size - 1;
+  for (size_t k = 0; k < old.size; ++k) {
+    const Slot& slot = old.slots[k];
+    if (slot.id == UINT32_MAX) continue;
+    size_t i = static_cast<size_t>(slot.a) & mask;
+    while (table_.slots[i].id != UINT32_MAX) i = (i + 1) & mask;
+    table_.slots[i] = slot;
+  }
 }
 
 namespace {
@@ -197,6 +260,7 @@ class AddressCollector : public ObjectVisitor {
     if (dispatch_handle_ >= 0 && o.page && IsJSFunctionType(heap_, o.facts->type)) SampleDispatchHandle(o);
     no_edges_to.push_back(inessential_(o));
     if (o.facts->type == native_context_type_) native_contexts.push_back(o.address);
+    if (heap_.IsString(o.facts->type)) ++strings;
     if (IsInternalized(o.facts->type)) internalized_strings.push_back(o.address);
     if (IsExternalString(o.facts->type)) external_strings.push_back(o.address);
     if (o.facts->type == oddball_type_) {
@@ -224,12 +288,8 @@ class AddressCollector : public ObjectVisitor {
   std::unordered_map<uint64_t, std::vector<uint32_t>> dispatch_samples;  // by Heap*
   OwnerTagger owner_tagger;
 
-  // After the walk: the stores, sorted for binary search.
-  void Sort() {
-    std::sort(properties_stores.begin(), properties_stores.end());
-    std::sort(elements_stores.begin(), elements_stores.end());
-  }
   std::vector<uint64_t> order;
+  uint64_t strings = 0;  // string objects: each a node named by its text
   std::vector<bool> no_edges_to;  // by walk position
   std::vector<uint64_t> native_contexts;
   // Every internalized string: V8's string table holds each, and its
@@ -241,8 +301,8 @@ class AddressCollector : public ObjectVisitor {
   // undefined, null, true and false: V8 makes property, element and
   // context edges to them (not internal ones, as to every oddball).
   std::vector<uint64_t> js_value_oddballs;
-  // What JS objects' properties and elements slots point to (untagged): V8
-  // names these arrays "(object properties)" and "(object elements)".
+  // What JS objects' properties and elements slots point to (untagged), in
+  // walk order: V8 names these arrays "(object properties)" and "(object elements)".
   std::vector<uint64_t> properties_stores, elements_stores;
 
  private:
@@ -279,22 +339,15 @@ class GraphBuilder : public ObjectVisitor {
         walker_(walker),
         namer_(namer),
         order_(found.order),
-        properties_stores_(found.properties_stores),
-        elements_stores_(found.elements_stores),
         no_edges_to_(found.no_edges_to),
         js_value_oddballs_(found.js_value_oddballs),
-        owner_tags_(found.owner_tagger.tags),
         strings_(strings),
         sink_(sink),
-        plan_(SlotPlanFor(walker)) {
-    sorted_.reserve(order_.size());
-    for (size_t i = 0; i < order_.size(); ++i) sorted_.push_back({order_[i], static_cast<uint32_t>(i)});
-    std::sort(sorted_.begin(), sorted_.end());
-    for (uint32_t i = 0; i < sorted_.size(); ++i) {
-      auto [it, added] = buckets_.try_emplace(sorted_[i].first >> kBucketBits, i, i);
-      it->second.second = i + 1;
-    }
+        plan_(SlotPlanFor(walker)),
+        index_(found.order),
+        receiver_slots_(walker.heap()) {
     tag_ = heap_.layout().tagging.heap_object_tag;
+    MarkHolders(found);
     first_receiver_ = heap_.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
     js_array_type_ = heap_.metadata().FindType("JS_ARRAY_TYPE").value_or(-1);
     native_context_type_ = NativeContextType(heap_).value_or(-1);
@@ -309,16 +362,49 @@ class GraphBuilder : public ObjectVisitor {
     }
   }
 
-  // The node index of the object at `untagged`, or -1: a binary search
-  // within the objects of its 256 KiB bucket (a V8 page), found by hash,
-  // not over all of them (every edge asks; most miss the cache otherwise).
+  // Each object's holder role, by walk position: a lookup per object then
+  // costs one array read, not a search among millions of addresses.
+  void MarkHolders(const AddressCollector& found) {
+    role_.assign(order_.size(), 0);
+    owner_tag_.assign(order_.size(), 0);
+    // A store of both kinds (the empty array) is named as a properties store.
+    for (uint64_t a : found.elements_stores) Mark(role_, a, kElementsStore);
+    for (uint64_t a : found.properties_stores) Mark(role_, a, kPropertiesStore);
+    for (const auto& [a, tag] : found.owner_tagger.tags) Mark(owner_tag_, a, static_cast<uint8_t>(1 + static_cast<int>(tag)));
+  }
+  void Mark(std::vector<uint8_t>& marks, uint64_t address, uint8_t value) {
+    const int64_t position = index_.Find(address);
+    if (position >= 0) marks[static_cast<size_t>(position)] = value;
+  }
+
+  // The node index of the object at `untagged`, or -1.
   int64_t IndexOf(uint64_t untagged) const {
-    auto bucket = buckets_.find(untagged >> kBucketBits);
-    if (bucket == buckets_.end()) return -1;
-    const auto begin = sorted_.begin() + bucket->second.first, end = sorted_.begin() + bucket->second.second;
-    auto it = std::lower_bound(begin, end, std::make_pair(untagged, uint32_t{0}));
-    if (it == end || it->first != untagged) return -1;
-    return static_cast<int64_t>(it->second + first_object_index_);
+    const int64_t position = index_.Find(untagged);
+    return position < 0 ? -1 : position + static_cast<int64_t>(first_object_index_);
+  }
+
+  // A node named by its text waits in a ring of kRing nodes while its
+  // name's table slot is fetched (GraphStrings::Prepare): a lookup in a
+  // table of millions of names is a cache miss, hidden behind the next
+  // objects. Nodes leave the ring in walk order, so ids and the file stay
+  // the same from run to run.
+  void Pend(int type, uint64_t id, uint64_t self_size) {
+    EmitOldest();
+    Pending& p = ring_[ring_next_ % kRing];
+    p.type = type, p.id = id, p.self_size = self_size, p.name_id = name_id_, p.full = true;
+    if (name_id_ == UINT32_MAX) {
+      p.name.swap(name_buf_);
+      p.key = strings_.Prepare(p.name);
+    }
+    p.edges.swap(edges_buf_);
+    ++ring_next_;
+  }
+  void EmitOldest() {
+    Pending& p = ring_[ring_next_ % kRing];  // the oldest: the slot the next node takes
+    if (!p.full) return;
+    const uint32_t name = p.name_id != UINT32_MAX ? p.name_id : strings_.Id(p.key, p.name);
+    Emit(p.type, name, p.id, p.self_size, p.edges);
+    p.full = false;
   }
 
   void Emit(int type, uint32_t name, uint64_t id, uint64_t self_size, const std::vector<GraphEdge>& edges) {
@@ -335,7 +421,8 @@ class GraphBuilder : public ObjectVisitor {
     edges_buf_.clear();
     visited_.clear();
     int type = kHidden;
-    std::string name;
+    std::string& name = name_buf_;
+    name.clear();
     name_id_ = UINT32_MAX;
     try {
       Describe(o, &type, &name);
@@ -344,7 +431,12 @@ class GraphBuilder : public ObjectVisitor {
     }
     Slots(o);
     const uint64_t self_size = o.page && o.page->read_only && read_only_size_zero_ ? 0 : o.size;
-    Emit(type, name_id_ != UINT32_MAX ? name_id_ : strings_.Id(name), o.address + 1, self_size, edges_buf_);
+    Pend(type, o.address + 1, self_size);
+  }
+
+  // The nodes still in the ring, emitted (after the walk).
+  void Flush() {
+    for (size_t n = 0; n < kRing; ++n, ++ring_next_) EmitOldest();
   }
 
   uint64_t node_count = 0, edge_count = 0, dangling = 0;
@@ -356,11 +448,9 @@ class GraphBuilder : public ObjectVisitor {
 
  private:
   Kind KindOf(int type) {
-    auto it = kinds_.find(type);
-    if (it != kinds_.end()) return it->second;
-    Kind k = Classify(type);
-    kinds_[type] = k;
-    return k;
+    if (type < 0 || type >= static_cast<int>(kinds_.size())) return Classify(type);
+    if (kinds_[static_cast<size_t>(type)] < 0) kinds_[static_cast<size_t>(type)] = static_cast<int8_t>(Classify(type));
+    return static_cast<Kind>(kinds_[static_cast<size_t>(type)]);
   }
 
   Kind Classify(int type) {
@@ -422,10 +512,9 @@ class GraphBuilder : public ObjectVisitor {
 
   // An internal array V8 names after its owner: true if `o` is one.
   bool OwnerTagged(const ObjectRef& o, int* type) {
-    if (owner_tags_.empty()) return false;
-    auto it = owner_tags_.find(o.address);
-    if (it == owner_tags_.end() || no_edges_to_[position_ - 1]) return false;
-    const OwnerTagInfo& tag = kOwnerTags[static_cast<int>(it->second)];
+    const uint8_t owner = owner_tag_[position_ - 1];
+    if (!owner || no_edges_to_[position_ - 1]) return false;
+    const OwnerTagInfo& tag = kOwnerTags[owner - 1];
     *type = tag.type;
     FixedName(tag.name);
     return true;
@@ -448,7 +537,9 @@ class GraphBuilder : public ObjectVisitor {
         } else {
           *type = kString;
           if (rep == l.thin_string_tag) Named(o, l.thin_actual, "actual");
-          *name = Utf16ToUtf8(ReadString(heap_, o.address, kMaxName).units);
+          if (rep != l.seq_string_tag || !SeqStringName(o, itype, name)) {
+            *name = Utf16ToUtf8(ReadString(heap_, o.address, kMaxName).units);
+          }
         }
         return;
       }
@@ -473,9 +564,9 @@ class GraphBuilder : public ObjectVisitor {
         return;
       case Kind::kArray:
         *type = kArray, FixedName("");
-        if (std::binary_search(properties_stores_.begin(), properties_stores_.end(), o.address)) {
+        if (role_[position_ - 1] == kPropertiesStore) {
           FixedName("(object properties)");
-        } else if (std::binary_search(elements_stores_.begin(), elements_stores_.end(), o.address)) {
+        } else if (role_[position_ - 1] == kElementsStore) {
           FixedName("(object elements)");
         }
         return;
@@ -541,6 +632,30 @@ class GraphBuilder : public ObjectVisitor {
     }
   }
 
+  // A sequential string's first kMaxName characters as UTF-8, from the
+  // walk's bytes (most strings of a heap); false when they are not all there.
+  bool SeqStringName(const ObjectRef& o, int itype, std::string* name) {
+    const Layout& l = heap_.layout();
+    const bool one_byte = l.string_encoding_mask >= 0 && (itype & l.string_encoding_mask) == l.one_byte_string_tag;
+    const int64_t chars = one_byte ? l.seq_one_byte_chars : l.seq_two_byte_chars;
+    if (chars < 0 || l.string_length < 0 || static_cast<uint64_t>(l.string_length) + 4 > o.available) return false;
+    int32_t length;
+    std::memcpy(&length, o.bytes + l.string_length, 4);
+    if (length < 0) return false;
+    const size_t n = std::min<size_t>(static_cast<size_t>(length), kMaxName);
+    if (static_cast<uint64_t>(chars) + n * (one_byte ? 1 : 2) > o.available) return false;
+    const uint8_t* p = o.bytes + chars;
+    name->clear();
+    if (one_byte) {
+      AppendLatin1AsUtf8(*name, p, n);
+    } else {
+      std::u16string units(n, u'\0');
+      std::memcpy(units.data(), p, n * 2);
+      *name = Utf16ToUtf8(units);
+    }
+    return true;
+  }
+
   void MapFields(const ObjectRef& o) {
     const MapLayout& ml = heap_.LayoutOf<MapLayout>();
     Named(o, ml.prototype, "prototype");
@@ -552,8 +667,9 @@ class GraphBuilder : public ObjectVisitor {
   void Receiver(const ObjectRef& o) {
     Named(o, 8, "properties");
     Named(o, 16, "elements");
-    MapInfo mi = ReadMap(heap_, heap_.Decode(o.map).address);
-    for (const OwnProperty& p : ReadOwnProperties(heap_, o.address, mi, 1 << 16)) {
+    const MapInfo& mi = receiver_slots_.MapOf(o);
+    receiver_slots_.Properties(o, mi, &properties_buf_);
+    for (const OwnProperty& p : properties_buf_) {
       // An accessor is a property edge to its AccessorPair (an AccessorInfo is no JS-visible property).
       if (p.details.accessor && !IsAccessorPair(p.value)) continue;
       const uint32_t key = KeyId(p.key);
@@ -566,10 +682,8 @@ class GraphBuilder : public ObjectVisitor {
     if (mi.prototype.kind == Tagged::Kind::kStrong) AddEdge(kProperty, FixedId("__proto__"), mi.prototype.raw);
     uint64_t length = UINT64_MAX;
     if (o.facts->type == js_array_type_) length = ReadJsArrayLength(heap_, o.address);
-    ElementList elements = ReadElements(heap_, o.address, mi, length, 1 << 22);
-    for (const auto& [index, slot] : elements.items) {
-      if (!slot.number_text) AddEdge(kElement, index, slot.raw);
-    }
+    receiver_slots_.ElementWords(o, mi, length, 1 << 22, &elements_buf_);
+    for (const auto& [index, word] : elements_buf_) AddEdge(kElement, index, word);
   }
 
   void ContextEdges(const ObjectRef& o) {
@@ -721,30 +835,46 @@ class GraphBuilder : public ObjectVisitor {
   HeapWalker& walker_;
   ObjectNamer& namer_;
   const std::vector<uint64_t>& order_;
-  const std::vector<uint64_t>& properties_stores_;
-  const std::vector<uint64_t>& elements_stores_;
   const std::vector<bool>& no_edges_to_;
   const std::vector<uint64_t>& js_value_oddballs_;
-  const std::unordered_map<uint64_t, OwnerTag>& owner_tags_;  // names V8 gives arrays after their owners
   GraphStrings& strings_;
   GraphSink& sink_;
   SlotPlan plan_;
-  std::vector<std::pair<uint64_t, uint32_t>> sorted_;
-  static constexpr int kBucketBits = 18;
-  std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> buckets_;  // address >> 18 -> [begin, end) in sorted_
+  AddressIndex index_;  // address -> walk position
+  // By walk position: what holds the object, for its name. role_: 0, or
+  // kPropertiesStore / kElementsStore (a JS object's backing store);
+  // owner_tag_: 0, or 1 + the OwnerTag V8 names it after (kOwnerTags).
+  static constexpr uint8_t kPropertiesStore = 1, kElementsStore = 2;
+  std::vector<uint8_t> role_, owner_tag_;
   uint64_t tag_ = 1;
   int first_receiver_ = 0x400, js_array_type_ = -1, native_context_type_ = -1;
-  std::unordered_map<int, Kind> kinds_;
+  std::vector<int8_t> kinds_ = std::vector<int8_t>(1 << 16, -1);  // Kind by instance type; -1 not yet known
   std::unordered_set<int> collections_;
   size_t position_ = 0;
   std::vector<GraphEdge> edges_buf_;
   std::vector<uint64_t> visited_;
+  ReceiverSlots receiver_slots_;
+  std::vector<OwnProperty> properties_buf_;
+  std::vector<std::pair<uint64_t, uint64_t>> elements_buf_;
   static constexpr uint64_t kMaxIndexIds = 1 << 16;
   std::unordered_map<const char*, uint32_t> fixed_ids_;
   std::vector<uint32_t> index_ids_;
   std::unordered_map<uint64_t, uint32_t> key_ids_;
   std::vector<uint32_t> class_name_ids_, system_name_ids_;  // by census class
   uint32_t name_id_ = UINT32_MAX;  // the node's name when Describe named it by id
+  std::string name_buf_;           // the node's name when Describe gave its text
+  struct Pending {
+    int type = 0;
+    uint32_t name_id = UINT32_MAX;
+    uint64_t id = 0, self_size = 0;
+    std::string name;
+    GraphStrings::Key key;
+    std::vector<GraphEdge> edges;
+    bool full = false;
+  };
+  static constexpr size_t kRing = 8;
+  Pending ring_[kRing];
+  size_t ring_next_ = 0;  // nodes pended so far
   int sfi_type_ = -1;
   bool read_only_size_zero_ = false, names_oddballs_ = false;
   int64_t accessor_getter_ = -1, accessor_setter_ = -1;  // AccessorPair's fields
@@ -784,7 +914,7 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     report.cancelled = true;
     return report;
   }
-  collector.Sort();
+  strings.Reserve(collector.strings + collector.order.size() / 16);  // texts, and a margin for other names
   RootFacts facts;
   std::vector<uint64_t> heaps = walker.pages().heaps;
   if (options.heap) heaps = {options.heap};
@@ -841,6 +971,7 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     builder.Emit(kSynthetic, strings.Id(groups[g].name), 5 + 2 * g, 0, edges);
   }
   report.walk = walker.Walk(builder, progress, options.heap);
+  builder.Flush();
   report.cancelled = report.walk.cancelled;
   report.nodes = builder.node_count;
   report.edges = builder.edge_count;

@@ -3,8 +3,9 @@
 // built in two walks and handed node by node, in node index order, to a
 // sink (the .heapsnapshot writer, heap_snapshot.h; the retaining-path
 // search, heap_retainers.h). The first walk collects every object's address
-// (a sorted vector: an edge finds its target's index by binary search); the
-// second describes each object.
+// (an edge finds its target's index in constant time: address_index.h); the
+// second describes each object (JS objects' properties through per-map
+// plans: receiver_slots.h).
 //
 // Nodes: index 0 is a synthetic root with an element edge to "(GC roots)"
 // (index 1) and shortcut edges to each native context's global object;
@@ -69,39 +70,53 @@ struct GraphEdge {
   uint64_t to;             // node index
 };
 
-// The names of nodes and edges, each once (an id is the name's index).
-// By default every name's text is kept (Text). Given a `spill` function,
-// each new name goes to it instead, in id order, and only short names'
-// text is kept: long ones (a leaking service's strings: the benchmark heap
-// has 1.2 M unique 600-character notes) are recognised by a 128-bit hash
-// of their text (two unrelated 64-bit hashes), so memory does not grow
-// with the heap's text.
+// The names of nodes and edges, each once (an id is the name's index),
+// known by a 128-bit hash of their text (two unrelated 64-bit hashes in
+// one pass) in an open-addressing table. By default every name's text is
+// kept (Text). Given a `spill` function, each new name goes to it instead,
+// in id order, and no text is kept, so memory does not grow with the
+// heap's text (the benchmark heap has 1.2 M unique 600-character notes).
 class GraphStrings {
  public:
   using Spill = std::function<void(std::string_view)>;
   GraphStrings() = default;
   explicit GraphStrings(Spill spill) : spill_(std::move(spill)) {}
   uint32_t Id(std::string_view s);
+  // The same in two steps, so the table's cache miss overlaps other work:
+  // Prepare hashes the text and prefetches its slot; Id(key, s) looks up.
+  struct Key {
+    uint64_t a = 0, b = 0;
+  };
+  Key Prepare(std::string_view s);
+  uint32_t Id(const Key& key, std::string_view s);
   size_t size() const { return count_; }
+  // Room for about `names` names without growing the table on the way.
+  void Reserve(size_t names);
   // The text of `id`; only when not spilling.
   const std::string& Text(uint32_t id) const { return list_[id]; }
-  static constexpr size_t kShortText = 64;
 
  private:
-  struct Hash128 {
-    uint64_t a, b;
-    bool operator==(const Hash128& o) const { return a == o.a && b == o.b; }
+  struct Slot {
+    uint64_t a = 0, b = 0;
+    uint32_t id = UINT32_MAX;  // UINT32_MAX: empty
   };
-  struct Hash128Hash {
-    size_t operator()(const Hash128& h) const { return static_cast<size_t>(h.a); }
+  void Grow(size_t size);
+  // The table in memory of its own, on huge pages where the kernel gives
+  // them: lookups are random over ~100 MB, and TLB misses cost most.
+  struct Table {
+    Slot* slots = nullptr;
+    size_t size = 0, bytes = 0;
+    Table() = default;
+    explicit Table(size_t n);
+    Table(Table&& o) noexcept { *this = std::move(o); }
+    Table& operator=(Table&& o) noexcept;
+    ~Table();
   };
-  uint32_t Add(std::string_view s, bool keep);
 
   Spill spill_;
   size_t count_ = 0;
-  std::unordered_map<std::string_view, uint32_t> ids_;  // the kept texts
-  std::unordered_map<Hash128, uint32_t, Hash128Hash> long_ids_;  // the spilled long texts
-  std::deque<std::string> list_;  // kept texts (stable addresses for the views)
+  Table table_;                   // a power of two, at most half full
+  std::deque<std::string> list_;  // every text, when not spilling
 };
 
 class GraphSink {

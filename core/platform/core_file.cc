@@ -104,10 +104,15 @@ const MappedFile* CoreFileMemory::OpenMapped(const std::string& path) {
 }
 
 bool CoreFileMemory::ReadFromCore(uint64_t address, uint8_t* out, size_t size, size_t* done) {
-  auto it = std::upper_bound(loads_.begin(), loads_.end(), address,
-                             [](uint64_t a, const Load& l) { return a < l.vaddr; });
-  if (it == loads_.begin()) return false;
-  const Load& load = *--it;
+  size_t index = last_load_.load(std::memory_order_relaxed);
+  if (index >= loads_.size() || address < loads_[index].vaddr || address - loads_[index].vaddr >= loads_[index].filesz) {
+    auto it = std::upper_bound(loads_.begin(), loads_.end(), address,
+                               [](uint64_t a, const Load& l) { return a < l.vaddr; });
+    if (it == loads_.begin()) return false;
+    index = static_cast<size_t>(it - loads_.begin()) - 1;
+    last_load_.store(index, std::memory_order_relaxed);
+  }
+  const Load& load = loads_[index];
   uint64_t delta = address - load.vaddr;
   if (delta >= load.filesz) return false;
   size_t n = static_cast<size_t>(std::min<uint64_t>(size, load.filesz - delta));

@@ -9,6 +9,7 @@
 // read-only segments from the executable the caller names.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -78,6 +79,9 @@ class CoreFileMemory : public Memory {
 
   ElfFile core_;
   std::vector<Load> loads_;  // sorted by vaddr
+  // The segment the last read found: most reads of a walk fall in the same
+  // one (relaxed: any index is a valid guess, checked before use).
+  std::atomic<size_t> last_load_{0};
   std::vector<FileMapping> file_mappings_;  // sorted by start
   std::map<std::string, std::string> substitutes_;
   std::map<std::string, std::unique_ptr<MappedFile>> open_files_;  // null: failed to open

@@ -39,7 +39,9 @@ Tagged PropertiesOf(Heap& heap, uint64_t object) {
   return heap.ReadTagged(object + static_cast<uint64_t>(heap.LayoutOf<JSObjectLayout>().properties));
 }
 
-Tagged ReadField(Heap& heap, uint64_t object, const MapInfo& map, int field_index, OwnProperty* where) {
+}  // namespace
+
+Tagged ReadPropertyField(Heap& heap, uint64_t object, const MapInfo& map, int field_index, OwnProperty* where) {
   if (field_index < map.inobject_properties) {
     where->where = OwnProperty::Where::kInObject;
     where->index = field_index;
@@ -56,8 +58,6 @@ Tagged ReadField(Heap& heap, uint64_t object, const MapInfo& map, int field_inde
   if (index >= length) throw CorruptObject("field " + std::to_string(field_index) + " is past the property array");
   return heap.ReadTagged(store.address + 16 + static_cast<uint64_t>(index) * 8);
 }
-
-}  // namespace
 
 std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const MapInfo& map, size_t limit) {
   std::vector<OwnProperty> out;
@@ -97,7 +97,7 @@ std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const Ma
       p.index = static_cast<int64_t>(i);
       p.value = d.value;
     } else {
-      p.value = ReadField(heap, object, map, d.details.field_index, &p);
+      p.value = ReadPropertyField(heap, object, map, d.details.field_index, &p);
     }
     out.push_back(p);
   }

@@ -41,6 +41,10 @@ const char* WhereName(OwnProperty::Where where);
 // filters. At most `limit`.
 std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const MapInfo& map, size_t limit);
 
+// The value of fast-mode field `field_index` (PropertyDetails::field_index):
+// in the object or in its PropertyArray; `where` says which and at what index.
+Tagged ReadPropertyField(Heap& heap, uint64_t object, const MapInfo& map, int field_index, OwnProperty* where);
+
 // The own named property `name` (a string key), if present.
 std::optional<OwnProperty> FindOwnProperty(Heap& heap, uint64_t object, const MapInfo& map, std::u16string_view name);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include <vector>
 
@@ -234,6 +235,10 @@ std::string Utf16ToUtf8(const std::u16string& u) {
   out.reserve(u.size());
   for (size_t i = 0; i < u.size(); i++) {
     char32_t c = u[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
     if (c >= 0xD800 && c <= 0xDBFF && i + 1 < u.size() && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
       c = 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
       i++;
@@ -243,6 +248,21 @@ std::string Utf16ToUtf8(const std::u16string& u) {
     AppendUtf8(out, c);
   }
   return out;
+}
+
+void AppendLatin1AsUtf8(std::string& out, const uint8_t* chars, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    // Eight characters at a time while none has its high bit set.
+    for (uint64_t w; run + 8 <= n && (std::memcpy(&w, chars + run, 8), (w & 0x8080808080808080ULL) == 0);) run += 8;
+    while (run < n && chars[run] < 0x80) ++run;
+    out.append(reinterpret_cast<const char*>(chars + i), run - i);
+    if (run == n) break;
+    out.push_back(static_cast<char>(0xC0 | (chars[run] >> 6)));
+    out.push_back(static_cast<char>(0x80 | (chars[run] & 0x3F)));
+    i = run + 1;
+  }
 }
 
 std::string EscapeV8String(const std::u16string& u) {

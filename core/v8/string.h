@@ -42,6 +42,8 @@ StringContents ReadString(Heap& heap, uint64_t address, size_t limit);
 
 // UTF-16 to UTF-8; a lone surrogate becomes U+FFFD.
 std::string Utf16ToUtf8(const std::u16string& units);
+// One-byte (Latin-1) characters appended as UTF-8.
+void AppendLatin1AsUtf8(std::string& out, const uint8_t* chars, size_t n);
 // UTF-8 to UTF-16 (surrogate pairs past U+FFFF); a broken sequence is read
 // as far as it goes, never an error.
 std::u16string Utf8ToUtf16(std::string_view utf8);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/v8/heap.h"
+#include "core/heap/address_index.h"
 #include "core/heap/heap_graph.h"
 #include "core/heap/heap_refs.h"
 #include "core/heap/heap_snapshot.h"
@@ -28,6 +29,7 @@
 #include "core/heap/js_dispatch_table.h"
 #include "core/platform/memory.h"
 #include "core/meta/metadata.h"
+#include "core/view/json_writer.h"
 #include "fake_heap.h"
 
 namespace nodegdb::testing {
@@ -862,14 +864,23 @@ TEST(GraphStrings, SpilledNamesKeepTheirIdsAndOrder) {
   EXPECT_EQ(strings.Id(long_b), 3u);  // one character apart: another name
   EXPECT_EQ(strings.Id("map"), 1u);
   EXPECT_EQ(strings.Id(std::string(long_a)), 2u);  // the same text met again
-  EXPECT_EQ(strings.Id(std::string(GraphStrings::kShortText + 1, 'x')), 4u);
-  EXPECT_EQ(strings.Id(std::string(GraphStrings::kShortText + 1, 'x')), 4u);
+  EXPECT_EQ(strings.Id(std::string(65, 'x')), 4u);
+  EXPECT_EQ(strings.Id(std::string(65, 'x')), 4u);
   EXPECT_EQ(strings.size(), 5u);
   // Each new name once, in id order: the snapshot's strings array.
   ASSERT_EQ(spilled.size(), 5u);
   EXPECT_EQ(spilled[1], "map");
   EXPECT_EQ(spilled[2], long_a);
   EXPECT_EQ(spilled[3], long_b);
+}
+
+TEST(GraphStrings, ManyNamesEachKeepTheirId) {
+  // Past many growths of the table: every text its own id, found again.
+  GraphStrings strings;
+  for (int i = 0; i < 100000; ++i) ASSERT_EQ(strings.Id("name " + std::to_string(i)), static_cast<uint32_t>(i));
+  for (int i = 0; i < 100000; i += 7) ASSERT_EQ(strings.Id("name " + std::to_string(i)), static_cast<uint32_t>(i));
+  EXPECT_EQ(strings.size(), 100000u);
+  EXPECT_EQ(strings.Text(99999), "name 99999");
 }
 
 TEST(GraphStrings, KeptNamesGiveTheirText) {
@@ -880,6 +891,55 @@ TEST(GraphStrings, KeptNamesGiveTheirText) {
   EXPECT_EQ(strings.Id(long_a), 0u);
   EXPECT_EQ(strings.Text(0), long_a);
   EXPECT_EQ(strings.Text(1), "x");
+}
+
+}  // namespace nodegdb
+
+namespace nodegdb {
+
+TEST(AddressIndex, FindsEachObjectByItsStart) {
+  // Two pages far apart, objects of various sizes, in walk order.
+  std::vector<uint64_t> order;
+  for (uint64_t a = 0x7f0000040000; a < 0x7f0000040000 + 0x3f000; a += 8 * (1 + order.size() % 5)) order.push_back(a);
+  for (uint64_t a = 0x5600000c0010; a < 0x5600000c0010 + 0x800; a += 24) order.push_back(a);
+  AddressIndex index(order);
+  for (size_t i = 0; i < order.size(); ++i) ASSERT_EQ(index.Find(order[i]), static_cast<int64_t>(i));
+  EXPECT_EQ(index.Find(order[3] + 4), -1);        // unaligned
+  EXPECT_EQ(index.Find(0x7f0000040000 + 8), -1);  // inside the first object (16 bytes)
+  EXPECT_EQ(index.Find(0x100000), -1);              // no page there
+  EXPECT_EQ(index.Find(0), -1);
+}
+
+TEST(AddressIndex, AnyOrderAndEveryWordOfABucket) {
+  // A bucket whose every word starts an object (32,768 of them), given in
+  // reverse, with an unaligned address among them (never found).
+  std::vector<uint64_t> order;
+  const uint64_t base = 0x2a0000000000;
+  for (uint64_t w = 0; w < 32768; ++w) order.push_back(base + (32767 - w) * 8);
+  order.push_back(base + 0x40003);
+  AddressIndex index(order);
+  EXPECT_EQ(index.buckets(), 1u);
+  for (size_t i = 0; i + 1 < order.size(); i += 97) ASSERT_EQ(index.Find(order[i]), static_cast<int64_t>(i));
+  EXPECT_EQ(index.Find(base), 32767);
+  EXPECT_EQ(index.Find(base + 0x40003), -1);
+  EXPECT_EQ(index.Find(base + 0x40000), -1);  // the next bucket holds nothing
+}
+
+TEST(JsonQuoted, WrittenInPlaceAsAppended) {
+  // Every special character at every offset of an eight-byte word.
+  const std::string specials[] = {"\"", "\\", "\n", "\t", "\r", std::string(1, '\0'), "\x1f", "\x7f", "\xc3\xa9",
+                                  "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3"};
+  const std::string expected[] = {"\\\"", "\\\\", "\\n", "\\t", "\\r", "\\u0000", "\\u001f", "\\u007f", "\xc3\xa9",
+                                  "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbd", "\xef\xbf\xbd"};
+  for (size_t k = 0; k < std::size(specials); ++k) {
+    for (size_t at = 0; at < 17; ++at) {
+      const std::string text = std::string(at, 'a') + specials[k] + std::string(9, 'b');
+      std::string out(JsonQuotedBound(text.size()), '?');
+      out.resize(static_cast<size_t>(WriteJsonQuoted(out.data(), text) - out.data()));
+      ASSERT_EQ(out, "\"" + std::string(at, 'a') + expected[k] + std::string(9, 'b') + "\"") << k << " at " << at;
+      ASSERT_EQ(JsonQuote(text), out);
+    }
+  }
 }
 
 }  // namespace nodegdb
