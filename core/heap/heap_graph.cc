@@ -69,8 +69,7 @@ GraphStrings::Table::Table(size_t n) : size(n), bytes(n * sizeof(Slot)) {
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
-  slots = static_cast<Slot*>(p);
-  std::uninitialized_fill_n(slots, n, Slot{});
+  slots = static_cast<Slot*>(p);  // zeroed: every slot empty
 }
 
 GraphStrings::Table& GraphStrings::Table::operator=(Table&& o) noexcept {
@@ -99,9 +98,9 @@ uint32_t GraphStrings::Id(const Key& key, std::string_view s) {
   const size_t mask = table_.size - 1;
   for (size_t i = static_cast<size_t>(key.a) & mask;; i = (i + 1) & mask) {
     Slot& slot = table_.slots[i];
-    if (slot.id == UINT32_MAX) {
+    if (slot.id1 == 0) {
       const uint32_t id = static_cast<uint32_t>(count_++);
-      slot = {key.a, key.b, id};
+      slot = {key.a, static_cast<uint32_t>(key.b), id + 1};
       if (spill_) {
         spill_(s);
       } else {
@@ -110,7 +109,7 @@ uint32_t GraphStrings::Id(const Key& key, std::string_view s) {
       if (2 * count_ > table_.size) Grow(table_.size * 2);
       return id;
     }
-    if (slot.a == key.a && slot.b == key.b) return slot.id;
+    if (slot.a == key.a && slot.b == static_cast<uint32_t>(key.b)) return slot.id1 - 1;
   }
 }
 
@@ -126,9 +125,9 @@ void GraphStrings::Grow(size_t size) {
   const size_t mask = table_.size - 1;
   for (size_t k = 0; k < old.size; ++k) {
     const Slot& slot = old.slots[k];
-    if (slot.id == UINT32_MAX) continue;
+    if (slot.id1 == 0) continue;
     size_t i = static_cast<size_t>(slot.a) & mask;
-    while (table_.slots[i].id != UINT32_MAX) i = (i + 1) & mask;
+    while (table_.slots[i].id1 != 0) i = (i + 1) & mask;
     table_.slots[i] = slot;
   }
 }
@@ -725,8 +724,12 @@ class GraphBuilder : public ObjectVisitor {
   // literal's address, slot indexes by number, keys by their tagged word
   // (names and symbols of a stopped heap do not change).
   uint32_t FixedId(const char* literal) {
+    // A direct-mapped cache in front of the map: a few literals name most edges.
+    FixedCache& hit = fixed_cache_[(reinterpret_cast<uintptr_t>(literal) >> 3) % kFixedCache];
+    if (hit.literal == literal) return hit.id;
     auto [it, added] = fixed_ids_.try_emplace(literal, 0);
     if (added) it->second = strings_.Id(literal);
+    hit = {literal, it->second};
     return it->second;
   }
   uint32_t IndexId(uint64_t index) {
@@ -858,6 +861,12 @@ class GraphBuilder : public ObjectVisitor {
   std::vector<std::pair<uint64_t, uint64_t>> elements_buf_;
   static constexpr uint64_t kMaxIndexIds = 1 << 16;
   std::unordered_map<const char*, uint32_t> fixed_ids_;
+  struct FixedCache {
+    const char* literal = nullptr;
+    uint32_t id = 0;
+  };
+  static constexpr size_t kFixedCache = 64;
+  FixedCache fixed_cache_[kFixedCache];
   std::vector<uint32_t> index_ids_;
   std::unordered_map<uint64_t, uint32_t> key_ids_;
   std::vector<uint32_t> class_name_ids_, system_name_ids_;  // by census class
@@ -914,7 +923,8 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
     report.cancelled = true;
     return report;
   }
-  strings.Reserve(collector.strings + collector.order.size() / 16);  // texts, and a margin for other names
+  // Many strings share their text: about half of them, and the other names.
+  strings.Reserve(collector.strings / 2 + collector.order.size() / 32);
   RootFacts facts;
   std::vector<uint64_t> heaps = walker.pages().heaps;
   if (options.heap) heaps = {options.heap};

@@ -25,6 +25,7 @@ using namespace heap_graph;
 
 // The file's sections, in their order (SectionedFile joins them).
 constexpr size_t kNodes = 0, kEdges = 1, kStrings = 2, kSections = 3;
+constexpr uint64_t kDirectFromHeapBytes = uint64_t{256} << 20;
 
 // A number's digits at `p`; returns their end (20 digits at most).
 char* PutNumber(char* p, uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
@@ -234,7 +235,14 @@ SnapshotReport Write(HeapWalker& walker, ObjectNamer& namer, const std::string& 
   SnapshotReport report;
   size_t node_fields = 7;
   const std::string meta = Meta(heap.rules().major, &node_fields);
-  SectionedFile out(path, kSections);
+  // A big heap makes a file of gigabytes: written around the page cache
+  // (sectioned_file.h). A small one stays in the cache, written at once.
+  uint64_t heap_bytes = 0;
+  for (const HeapPage& page : walker.pages().pages) {
+    if (!options.heap || page.heap == options.heap || page.read_only) heap_bytes += page.area_end - page.area_start;
+  }
+  const auto io = heap_bytes >= kDirectFromHeapBytes ? SectionedFile::Io::kDirect : SectionedFile::Io::kBuffered;
+  SectionedFile out(path, kSections, SectionedFile::Join::kBest, io);
   out.Write(kNodes, "{\"snapshot\":{\"meta\":" + meta + ",\"node_count\":");
   const uint64_t node_count_at = out.Size(kNodes);
   out.Write(kNodes, kPlaceholder + ",\"edge_count\":");

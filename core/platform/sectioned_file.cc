@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "core/errors.h"
 
@@ -52,13 +54,18 @@ bool SectionedFile::CanCollapse(const std::string& path, uint64_t* block) {
   return ok;
 }
 
-SectionedFile::SectionedFile(const std::string& path, size_t sections, Join join) : path_(path), sections_(sections) {
+SectionedFile::SectionedFile(const std::string& path, size_t sections, Join join, Io io)
+    : path_(path), sections_(sections) {
   collapsing_ = join == Join::kBest && CanCollapse(path, &block_);
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  if (collapsing_ && io == Io::kDirect) {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    direct_ = flags >= 0 && ::fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;
+  }
   for (size_t s = 0; s < sections_.size(); ++s) {
     Section& section = sections_[s];
-    section.buffer.resize(kBufferBytes);
+    Resize(section, kBufferBytes);
     if (s == 0 || collapsing_) {
       section.fd = fd_;
       section.base = collapsing_ ? s * kSectionSpacing : 0;
@@ -67,14 +74,37 @@ SectionedFile::SectionedFile(const std::string& path, size_t sections, Join join
     section.temp = path + "." + std::to_string(s) + ".tmp";
     section.fd = ::open(section.temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (section.fd < 0) {
+      const std::string message = "cannot write " + section.temp + ": " + std::strerror(errno);
       Abandon();
-      throw Error("cannot write " + section.temp + ": " + std::strerror(errno));
+      for (Section& each : sections_) std::free(each.buffer);
+      throw Error(message);
     }
   }
 }
 
 SectionedFile::~SectionedFile() {
   if (!finished_) Abandon();
+  for (Section& section : sections_) std::free(section.buffer);
+}
+
+void SectionedFile::Resize(Section& section, size_t capacity) {
+  capacity = (capacity + block_ - 1) / block_ * block_;
+  char* buffer = static_cast<char*>(std::aligned_alloc(static_cast<size_t>(block_), capacity));
+  if (!buffer) throw std::bad_alloc();
+  if (section.used) std::memcpy(buffer, section.buffer, section.used);
+  std::free(section.buffer);
+  section.buffer = buffer, section.capacity = capacity;
+}
+
+// A write that falls back to buffered writing once when the file system
+// refuses O_DIRECT for it (EINVAL).
+bool SectionedFile::WriteAt(int fd, const char* data, size_t n, uint64_t at) {
+  if (WriteAll(fd, data, n, at)) return true;
+  if (!(direct_ && fd == fd_ && errno == EINVAL)) return false;
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) return false;
+  direct_ = false;
+  return WriteAll(fd, data, n, at);
 }
 
 void SectionedFile::Fail(const char* what) const {
@@ -89,22 +119,47 @@ void SectionedFile::Write(size_t s, std::string_view text) {
 
 char* SectionedFile::Reserve(size_t s, size_t n) {
   Section& section = sections_[s];
-  if (section.used + n > section.buffer.size()) {
-    Flush(section);
-    if (n > section.buffer.size()) section.buffer.resize(n);
+  if (section.used + n > section.capacity) {
+    Flush(section, false);
+    if (section.used + n > section.capacity) Resize(section, section.used + n);
   }
-  return section.buffer.data() + section.used;
+  return section.buffer + section.used;
 }
 
-void SectionedFile::Flush(Section& section) {
+// Writes what is buffered: with O_DIRECT only whole blocks unless `all`
+// (the rest moves to the buffer's start). The buffer's first byte always
+// goes to a block-aligned offset: the sections start at aligned offsets.
+void SectionedFile::Flush(Section& section, bool all) {
   const uint64_t at = section.base + section.size - section.used;
-  if (!WriteAll(section.fd, section.buffer.data(), section.used, at)) Fail("write");
-  section.used = 0;
+  const size_t n = direct_ && section.fd == fd_ && !all ? section.used / block_ * block_ : section.used;
+  if (n && !WriteAt(section.fd, section.buffer, n, at)) Fail("write");
+  std::memmove(section.buffer, section.buffer + n, section.used - n);
+  section.used -= n;
 }
 
 void SectionedFile::Patch(uint64_t offset, std::string_view text) {
-  Flush(sections_[0]);
-  if (!WriteAll(fd_, text.data(), text.size(), sections_[0].base + offset)) Fail("write");
+  Section& first = sections_[0];
+  const uint64_t buffered_from = first.size - first.used;
+  if (offset >= buffered_from) {
+    std::memcpy(first.buffer + (offset - buffered_from), text.data(), text.size());
+    return;
+  }
+  if (!direct_) {
+    if (!WriteAll(fd_, text.data(), text.size(), first.base + offset)) Fail("write");
+    return;
+  }
+  // Direct: the blocks that hold it, read, changed and written back whole
+  // (the placeholders are in the file's first block).
+  const uint64_t start = (first.base + offset) / block_ * block_;
+  const uint64_t end = (first.base + offset + text.size() + block_ - 1) / block_ * block_;
+  char* blocks = static_cast<char*>(std::aligned_alloc(static_cast<size_t>(block_), static_cast<size_t>(end - start)));
+  if (!blocks) throw std::bad_alloc();
+  const bool ok = ::pread(fd_, blocks, static_cast<size_t>(end - start), static_cast<off_t>(start)) ==
+                      static_cast<ssize_t>(end - start) &&
+                  (std::memcpy(blocks + (first.base + offset - start), text.data(), text.size()),
+                   WriteAt(fd_, blocks, static_cast<size_t>(end - start), start));
+  std::free(blocks);
+  if (!ok) Fail("write");
 }
 
 void SectionedFile::PadToBlock(Section& section) {
@@ -114,9 +169,12 @@ void SectionedFile::PadToBlock(Section& section) {
 }
 
 void SectionedFile::Finish() {
+  // With O_DIRECT the last section too ends on a block, its padding cut
+  // off once the sections are joined.
+  const uint64_t last_size = sections_.back().size;
   for (Section& section : sections_) {
-    if (collapsing_ && &section != &sections_.back()) PadToBlock(section);
-    Flush(section);
+    if (collapsing_ && (&section != &sections_.back() || direct_)) PadToBlock(section);
+    Flush(section, true);
   }
   if (collapsing_) {
     // From the last gap to the first, so the earlier offsets stay put. A
@@ -156,6 +214,11 @@ void SectionedFile::Finish() {
       sections_[s].fd = -1;
       ::unlink(sections_[s].temp.c_str());
     }
+  }
+  if (direct_) {
+    uint64_t size = last_size;
+    for (size_t s = 0; s + 1 < sections_.size(); ++s) size += sections_[s].size;
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) Fail("write");
   }
   if (::close(fd_) != 0) Fail("write");
   fd_ = -1;

@@ -26,7 +26,12 @@ class SectionedFile {
   // kBest collapses where the file system can, kAppend always appends
   // temporary files (what other file systems get; for tests).
   enum class Join { kBest, kAppend };
-  SectionedFile(const std::string& path, size_t sections, Join join = Join::kBest);
+  // kDirect: where the sections are collapsed, write around the page cache
+  // (O_DIRECT, whole blocks): a file of gigabytes written through the page
+  // cache is throttled to the disk's speed by writeback anyway, and copying
+  // it into the cache costs a core. Without O_DIRECT support, buffered.
+  enum class Io { kBuffered, kDirect };
+  SectionedFile(const std::string& path, size_t sections, Join join = Join::kBest, Io io = Io::kBuffered);
   ~SectionedFile();
   SectionedFile(const SectionedFile&) = delete;
   SectionedFile& operator=(const SectionedFile&) = delete;
@@ -57,10 +62,12 @@ class SectionedFile {
     uint64_t base = 0;  // where it starts in its file
     uint64_t size = 0;  // bytes written (buffered ones included)
     std::string temp;   // its temporary file's path, if it has one
-    std::vector<char> buffer;
-    size_t used = 0;    // of the buffer
+    char* buffer = nullptr;  // block-aligned
+    size_t capacity = 0, used = 0;
   };
-  void Flush(Section& section);
+  void Flush(Section& section, bool all);
+  void Resize(Section& section, size_t capacity);
+  bool WriteAt(int fd, const char* data, size_t n, uint64_t at);
   void PadToBlock(Section& section);
   void Fail(const char* what) const;
   static bool CanCollapse(const std::string& path, uint64_t* block);
@@ -69,6 +76,7 @@ class SectionedFile {
   std::vector<Section> sections_;
   int fd_ = -1;
   bool collapsing_ = false;
+  bool direct_ = false;  // fd_ is O_DIRECT: whole blocks from aligned buffers
   uint64_t block_ = 4096;
   bool finished_ = false;
 };
