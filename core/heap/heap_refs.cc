@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/heap/object_slots.h"
+#include "core/heap/receiver_slots.h"
 #include "core/v8/context.h"
 #include "core/v8/js_object.h"
 #include "core/v8/map.h"
@@ -346,28 +347,29 @@ namespace {
 class PropertyScanner : public ObjectVisitor {
  public:
   PropertyScanner(Heap& heap, ObjectNamer& namer, const std::string& name, size_t limit)
-      : heap_(heap), namer_(namer), name_(Utf8ToUtf16(name)), limit_(limit) {
+      : heap_(heap), namer_(namer), name_(Utf8ToUtf16(name)), limit_(limit), slots_(heap) {
     first_receiver_ = heap.metadata().FindType("JS_PROXY_TYPE").value_or(0x400);
   }
   void Visit(const ObjectRef& o) override {
     if (o.facts->type < first_receiver_) return;
     try {
-      Tagged map = heap_.Decode(o.map);
-      auto cached = has_.find(o.map);
-      if (cached != has_.end() && !cached->second) return;
-      MapInfo mi = ReadMap(heap_, map.address);
-      if (cached == has_.end() && !mi.dictionary_map) {
-        // Fast maps: the map's own descriptors say which keys every object of the map has.
-        bool has = false;
-        if (mi.own_descriptors && mi.descriptors) {
-          for (const PropertyEntry& d : ReadDescriptors(heap_, mi.descriptors, mi.own_descriptors)) {
-            if (KeyEquals(heap_, d.key, name_)) has = true;
+      const MapInfo& mi = slots_.MapOf(o);
+      std::optional<OwnProperty> p;
+      if (mi.dictionary_map) {
+        p = FindOwnProperty(heap_, o.address, mi, name_);
+      } else {
+        // Fast maps: the map's own descriptors say which keys every object
+        // of the map has, and where the value is (receiver_slots.h).
+        auto [cached, added] = descriptor_.try_emplace(o.map, -1);
+        if (added) {
+          const std::vector<PropertyEntry>& descriptors = slots_.Descriptors(o);
+          for (size_t i = 0; i < descriptors.size() && cached->second < 0; ++i) {
+            if (KeyEquals(heap_, descriptors[i].key, name_)) cached->second = static_cast<int64_t>(i);
           }
         }
-        has_[o.map] = has;
-        if (!has) return;
+        if (cached->second < 0) return;
+        p = slots_.Property(o, mi, static_cast<size_t>(cached->second));
       }
-      std::optional<OwnProperty> p = FindOwnProperty(heap_, o.address, mi, name_);
       if (!p) return;
       ++total;  // counted past the limit: the true total costs no naming
       if (out.size() >= limit_) return;
@@ -390,7 +392,8 @@ class PropertyScanner : public ObjectVisitor {
   std::u16string name_;
   size_t limit_;
   int first_receiver_;
-  std::unordered_map<uint64_t, bool> has_;
+  ReceiverSlots slots_;
+  std::unordered_map<uint64_t, int64_t> descriptor_;  // by map word: the named key's descriptor, -1 none
 };
 
 }  // namespace

@@ -57,20 +57,22 @@ void ReceiverSlots::Properties(const ObjectRef& o, const MapInfo& map, std::vect
     return;
   }
   const Plan& plan = PlanOf(o);
-  for (size_t i = 0; i < plan.descriptors.size(); ++i) {
-    const PropertyEntry& d = plan.descriptors[i];
-    OwnProperty p;
-    p.key = d.key;
-    p.details = d.details;
-    if (d.details.in_descriptor) {
-      p.where = OwnProperty::Where::kDescriptor;
-      p.index = static_cast<int64_t>(i);
-      p.value = d.value;
-    } else {
-      p.value = Field(o, map, d.details.field_index, &p);
-    }
-    out->push_back(p);
+  for (size_t i = 0; i < plan.descriptors.size(); ++i) out->push_back(Property(o, map, i));
+}
+
+OwnProperty ReceiverSlots::Property(const ObjectRef& o, const MapInfo& map, size_t i) {
+  const PropertyEntry& d = PlanOf(o).descriptors.at(i);
+  OwnProperty p;
+  p.key = d.key;
+  p.details = d.details;
+  if (d.details.in_descriptor) {
+    p.where = OwnProperty::Where::kDescriptor;
+    p.index = static_cast<int64_t>(i);
+    p.value = d.value;
+  } else {
+    p.value = Field(o, map, d.details.field_index, &p);
   }
+  return p;
 }
 
 ReceiverSlots::Store ReceiverSlots::StoreKind(int type) {

@@ -30,6 +30,10 @@ class ReceiverSlots {
   const MapInfo& MapOf(const ObjectRef& o);
   // Own named properties in V8's order (as ReadOwnProperties), into `out`.
   void Properties(const ObjectRef& o, const MapInfo& map, std::vector<OwnProperty>* out);
+  // A fast-mode map's own descriptors (none for a dictionary map), read once per map.
+  const std::vector<PropertyEntry>& Descriptors(const ObjectRef& o) { return PlanOf(o).descriptors; }
+  // The property of descriptor `i` of Descriptors(o), its value read.
+  OwnProperty Property(const ObjectRef& o, const MapInfo& map, size_t i);
   // The elements' tagged words that may be heap objects, by index
   // ascending, at most `limit` (as ReadElements, without formatting the
   // numbers of double arrays, which make no edge): `length` bounds them
