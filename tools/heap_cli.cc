@@ -11,11 +11,14 @@
 //   heapsnapshot FILE.heapsnapshot  the heap as a Chrome DevTools .heapsnapshot
 //   retainers TAGGED [N]      the shortest path(s) from the snapshot's root to the object, its retained size
 // --json on the last three: the answer as one JSON document.
+#include <dirent.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -30,6 +33,8 @@
 #include "core/heap/heap_strings.h"
 #include "core/heap/heap_walk.h"
 #include "core/node/node_worker.h"
+#include "core/platform/core_file.h"
+#include "core/platform/memory.h"
 #include "core/target.h"
 #include "tools/cli_commands.h"
 
@@ -290,6 +295,28 @@ int FindRefs(Target& target, const CliArgs& a) {
   return 0;
 }
 
+// Each thread's stack pointer: a core's from its NT_PRSTATUS notes; a live
+// process's from /proc/PID/task/*/syscall (a thread blocked in a system
+// call or stopped shows "NR args... SP PC"; a running one, nothing).
+std::vector<uint64_t> ThreadStackPointers(Target& target) {
+  if (auto* core = dynamic_cast<CoreFileMemory*>(&target.memory())) return core->stack_pointers();
+  std::vector<uint64_t> sps;
+  auto* process = dynamic_cast<ProcessMemory*>(&target.memory());
+  if (!process) return sps;
+  const std::string tasks = "/proc/" + std::to_string(process->pid()) + "/task";
+  if (DIR* dir = ::opendir(tasks.c_str())) {
+    while (dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream in(tasks + "/" + e->d_name + "/syscall");
+      std::vector<std::string> words;
+      for (std::string w; in >> w;) words.push_back(w);
+      if (words.size() >= 3 && words.front() != "running") sps.push_back(std::stoull(words[words.size() - 2], nullptr, 16));
+    }
+    ::closedir(dir);
+  }
+  return sps;
+}
+
 // heapsnapshot FILE: the heap as a Chrome DevTools heap snapshot (two walks).
 int HeapSnapshot(Target& target, const CliArgs& a) {
   if (a.args.size() != 1) throw Error("usage: heapsnapshot FILE.heapsnapshot");
@@ -304,7 +331,8 @@ int HeapSnapshot(Target& target, const CliArgs& a) {
     });
   }
   for (const SnapshotReport& r :
-       WriteIsolateSnapshots(walker, namer, a.args[0], {}, ReadRootNames(target), std::move(isolates))) {
+       WriteIsolateSnapshots(walker, namer, a.args[0], {}, ReadRootNames(target), std::move(isolates),
+                             ThreadStackPointers(target))) {
     std::printf("wrote %s%s: %llu nodes, %llu edges, %llu strings\n", r.path.c_str(),
                 r.isolate.empty() ? "" : (" (" + r.isolate + " isolate)").c_str(),
                 static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.edges),
@@ -328,7 +356,7 @@ int Retainers(Target& target, const CliArgs& a) {
   Tagged t = heap.Decode(tagged);
   if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
   heap.MapOf(t.address);  // a word that is no object is one line, before two walks
-  RetainerGraph graph(walker, namer, {}, GraphOptions{ReadRootNames(target)});
+  RetainerGraph graph(walker, namer, {}, GraphOptions{ReadRootNames(target), 0, ThreadStackPointers(target)});
   std::vector<RetainingPath> paths = graph.PathsTo(heap, tagged, count);
   std::cout << RetainingPathsText(paths, tagged);
   return paths.front().found ? 0 : 1;

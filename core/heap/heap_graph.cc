@@ -906,7 +906,9 @@ std::string GraphReport::RootsSummary() const {
                   std::to_string(global_strong) + " strong, " + std::to_string(global_weak) + " weak), " +
                   count(eternal, "eternal handle", "eternal handles") + ", " +
                   count(object_caches, "object cache entry", "object cache entries") +
-                  "; not read: the threads' handle scopes and stacks, the embedder's native nodes\n";
+                  (stacks ? ", " + count(stack_roots, "stack root", "stack roots") + " (" + count(stacks, "thread", "threads") +
+                                "); not read: the threads' handle scopes, the embedder's native nodes\n"
+                          : "; not read: the threads' handle scopes and stacks, the embedder's native nodes\n");
   for (const std::string& note : root_notes) s += "  " + note + "\n";
   return s;
 }
@@ -931,6 +933,10 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
   std::vector<RootGroup> groups =
       ReadRootGroups(walker, heaps, collector.internalized_strings, collector.external_strings, options.names, facts,
                      &report);
+  if (!options.stack_pointers.empty()) {
+    groups.push_back(ReadStackRoots(heap.memory(), options.stack_pointers, heap.layout().tagging.heap_object_tag,
+                                    &report));
+  }
   GraphBuilder builder(walker, namer, collector, strings, sink, kGcRootsIndex + 1 + groups.size());
   GraphBuilder::BuiltinNames builtin_code;
   for (const auto& [code, name] : facts.builtin_code) builtin_code.emplace(code, strings.Id(name));
@@ -978,6 +984,7 @@ GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings&
       }
       edges.push_back({weak ? kWeak : kInternal, strings.Id(name), static_cast<uint64_t>(index)});
     }
+    if (group.name == "(Stack roots)") report.stack_roots = edges.size();
     builder.Emit(kSynthetic, strings.Id(groups[g].name), 5 + 2 * g, 0, edges);
   }
   report.walk = walker.Walk(builder, progress, options.heap);

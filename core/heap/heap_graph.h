@@ -16,9 +16,10 @@
 // root list, "(Builtins)", "(Startup object cache)" and "(Shareable object
 // cache)" (isolate_roots.h), its "(Global handles)" (strong and weak edges)
 // and "(Eternal handles)" (isolate_handles.h), then each native context.
-// The threads' handle scopes and stacks and the embedder's native nodes are
-// not read: what only they hold has no path from the root
-// (GraphReport::RootsSummary says so). Node types and names follow V8's generator
+// Given the threads' stack pointers, "(Stack roots)": their stacks'
+// pointers to walked objects (heap_root_groups.h). The threads' handle
+// scopes and the embedder's native nodes are not read: what only they
+// hold has no path from the root (GraphReport::RootsSummary says so). Node types and names follow V8's generator
 // (heap-snapshot-generator.cc): JS objects by their constructor's name
 // (ObjectNamer), closures by function name (bound functions "native_bind"),
 // strings by their text (at most 1,024 characters), JS objects' backing
@@ -139,6 +140,7 @@ struct GraphReport {
   // and what could not be read of them (one line each).
   uint64_t native_contexts = 0, internalized = 0, global_strong = 0, global_weak = 0, eternal = 0;
   uint64_t read_only_roots = 0, strong_roots = 0, builtins = 0, object_caches = 0, external_strings = 0;
+  uint64_t stacks = 0, stack_roots = 0;  // threads' stacks read, and the edges they gave
   std::vector<std::string> root_notes;
   // "GC roots: 1 native context, 71 global handles (63 strong, 8 weak), ...; not read: ..." and the notes.
   std::string RootsSummary() const;
@@ -152,6 +154,11 @@ struct GraphOptions {
   // One isolate's graph (its Heap*: its pages, the read-only space, its
   // roots), as V8 writes one snapshot per isolate; 0: every isolate's.
   uint64_t heap = 0;
+  // Each thread's stack pointer: its stack, from there to the end of its
+  // mapping (8 MiB at most), is read as V8's "(Stack roots)" (every word
+  // that is a pointer to a walked object; a C++ frame's stale word may be
+  // one too). Empty: the stacks are not read (the summary says so).
+  std::vector<uint64_t> stack_pointers;
 };
 
 GraphReport BuildHeapGraph(HeapWalker& walker, ObjectNamer& namer, GraphStrings& strings, GraphSink& sink,

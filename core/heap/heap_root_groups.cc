@@ -118,5 +118,42 @@ std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint
   return groups;
 }
 
+RootGroup ReadStackRoots(Memory& memory, const std::vector<uint64_t>& stack_pointers, uint64_t tag,
+                         GraphReport* report) {
+  RootGroup group{"(Stack roots)", {}, {}};
+  std::vector<MemoryRange> ranges;
+  try {
+    ranges = memory.Ranges();
+  } catch (const Error&) {
+    report->root_notes.push_back("the threads' stacks not read: the target's memory ranges are unknown");
+    return group;
+  }
+  std::vector<uint64_t> words(8192);
+  // By address, whoever listed the threads (GDB, the core's notes): the same
+  // graph from every source.
+  std::vector<uint64_t> sorted = stack_pointers;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (uint64_t sp : sorted) {
+    sp &= ~uint64_t{7};
+    auto range = std::find_if(ranges.begin(), ranges.end(), [&](const MemoryRange& r) { return r.start <= sp && sp < r.end; });
+    if (range == ranges.end()) {
+      report->root_notes.push_back("a thread's stack pointer " + Hex(sp) + " is in no readable memory: its stack not read");
+      continue;
+    }
+    const uint64_t end = std::min(range->end, sp + kMaxStackBytes);
+    for (uint64_t at = sp; at < end;) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(words.size() * 8, end - at));
+      if (!memory.ReadBulk(at, words.data(), n)) break;
+      for (size_t i = 0; i < n / 8; ++i) {
+        if ((words[i] & 3) == tag) group.values.push_back({words[i], false});
+      }
+      at += n;
+    }
+    ++report->stacks;
+  }
+  return group;
+}
+
 
 }  // namespace nodegdb

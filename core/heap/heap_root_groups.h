@@ -1,8 +1,9 @@
 // The GC root groups of a heap graph (heap_graph.h) besides the native
 // contexts, in V8's order: the string table, the external strings, each
 // isolate's own roots (isolate_roots.h), its global and eternal handles
-// (isolate_handles.h) and its startup and shareable object caches; and the
-// names they give (V8's root names, the builtins' Code names).
+// (isolate_handles.h) and its startup and shareable object caches, the
+// threads' stacks; and the names they give (V8's root names, the builtins'
+// Code names).
 //
 // What may fail: nothing throws; what is not found is in the report's notes.
 #pragma once
@@ -46,5 +47,13 @@ std::vector<RootGroup> ReadRootGroups(HeapWalker& walker, const std::vector<uint
                                       const std::vector<uint64_t>& internalized,
                                       const std::vector<uint64_t>& external, const RootNames& names,
                                       RootFacts& facts, GraphReport* report);
+
+// "(Stack roots)": the strong tagged words of each thread's stack, from its
+// stack pointer up to the end of the memory range holding it (at most
+// kMaxStackBytes), innermost frame first, as V8 lists its frames' slots;
+// the threads by their stack pointers' order.
+// A stack pointer in no readable range is a note. Counted into `report`.
+constexpr uint64_t kMaxStackBytes = uint64_t{8} << 20;
+RootGroup ReadStackRoots(Memory& memory, const std::vector<uint64_t>& stack_pointers, uint64_t tag, GraphReport* report);
 
 }  // namespace nodegdb

@@ -291,7 +291,8 @@ SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const s
 
 std::vector<SnapshotReport> WriteIsolateSnapshots(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
                                                   const ProgressFn& progress, const RootNames& names,
-                                                  std::vector<std::pair<uint64_t, std::string>> isolates) {
+                                                  std::vector<std::pair<uint64_t, std::string>> isolates,
+                                                  const std::vector<uint64_t>& stack_pointers) {
   const std::vector<uint64_t>& heaps = walker.pages().heaps;
   // Only isolates the walker knows, then the ones nothing named.
   isolates.erase(std::remove_if(isolates.begin(), isolates.end(),
@@ -305,7 +306,7 @@ std::vector<SnapshotReport> WriteIsolateSnapshots(HeapWalker& walker, ObjectName
   std::vector<SnapshotReport> reports;
   const std::string stem = path.size() > 13 ? path.substr(0, path.size() - 13) : path;  // without ".heapsnapshot"
   for (size_t i = 0; i < isolates.size(); ++i) {
-    GraphOptions options{names, isolates.size() > 1 ? isolates[i].first : 0};
+    GraphOptions options{names, isolates.size() > 1 ? isolates[i].first : 0, stack_pointers};
     const std::string file = i == 0 ? path : stem + "." + isolates[i].second + ".heapsnapshot";
     reports.push_back(WriteHeapSnapshot(walker, namer, file, progress, options));
     reports.back().isolate = isolates.size() > 1 ? isolates[i].second : "";

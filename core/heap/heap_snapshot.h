@@ -55,10 +55,13 @@ SnapshotReport WriteHeapSnapshot(HeapWalker& walker, ObjectNamer& namer, const s
 // (Heap*, name) pairs, the main thread's first; its file is `path`, each
 // other's `path` with ".NAME" before ".heapsnapshot" (app.worker-1.heapsnapshot).
 // An isolate the walker found and `isolates` does not name is added as
-// "isolate-N". With one isolate, one file at `path`. Stops at the first
-// failure or cancelled walk (the reports so far, the last one cancelled).
+// "isolate-N". With one isolate, one file at `path`. `stack_pointers`: the
+// threads' (GraphOptions), every isolate's graph taking the words that
+// point into it. Stops at the first failure or cancelled walk (the
+// reports so far, the last one cancelled).
 std::vector<SnapshotReport> WriteIsolateSnapshots(HeapWalker& walker, ObjectNamer& namer, const std::string& path,
                                                   const ProgressFn& progress, const RootNames& names,
-                                                  std::vector<std::pair<uint64_t, std::string>> isolates);
+                                                  std::vector<std::pair<uint64_t, std::string>> isolates,
+                                                  const std::vector<uint64_t>& stack_pointers = {});
 
 }  // namespace nodegdb

@@ -17,6 +17,13 @@ constexpr uint32_t kNtPrstatus = 1;
 // pr_info (3 ints), pr_cursig (short + pad), pr_sigpend, pr_sighold (longs).
 constexpr uint64_t kPrstatusPidOffset = 32;
 constexpr uint64_t kPrstatusCursigOffset = 12;
+// pr_reg, after pr_pid, pr_ppid, pr_pgrp, pr_sid and four timevals; the
+// stack pointer in it: user_regs_struct's rsp (x86-64), user_pt_regs' sp
+// (AArch64, after x0-x30).
+constexpr uint64_t kPrstatusRegsOffset = 112;
+uint64_t StackPointerOffset(uint16_t machine) {
+  return machine == EM_X86_64 ? kPrstatusRegsOffset + 19 * 8 : machine == EM_AARCH64 ? kPrstatusRegsOffset + 31 * 8 : 0;
+}
 
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -43,7 +50,13 @@ CoreFileMemory::CoreFileMemory(const std::string& core_path) : core_(core_path) 
   std::sort(loads_.begin(), loads_.end(), [](const Load& a, const Load& b) { return a.vaddr < b.vaddr; });
 
   bool seen_file_note = false;
+  const uint64_t sp_offset = StackPointerOffset(core_.machine());
   core_.ForEachNote([&](std::string_view name, uint32_t type, const uint8_t* desc, uint64_t size) {
+    if (name == "CORE" && type == kNtPrstatus && sp_offset && size >= sp_offset + 8 && stack_pointers_.size() < 4096) {
+      uint64_t sp;
+      std::memcpy(&sp, desc + sp_offset, 8);
+      stack_pointers_.push_back(sp);
+    }
     if (name == "CORE" && type == kNtPrstatus && pid_ == 0 && size >= kPrstatusPidOffset + 4) {
       std::memcpy(&pid_, desc + kPrstatusPidOffset, 4);
       int16_t cursig = 0;  // pr_cursig, after pr_info's three ints

@@ -58,6 +58,9 @@ class CoreFileMemory : public Memory {
   uint64_t LoadBaseOf(const std::string& file) const;
 
   int pid() const { return pid_; }
+  // Each thread's stack pointer at the time of the core (NT_PRSTATUS, x86-64
+  // and AArch64), in the core's order; empty for other machines.
+  const std::vector<uint64_t>& stack_pointers() const { return stack_pointers_; }
   // The signal that made the core (the first thread's pr_cursig), 0 if none:
   // what GDB's $_siginfo says, for cores without NT_SIGINFO (qemu-user's).
   int signal() const { return signal_; }
@@ -89,6 +92,7 @@ class CoreFileMemory : public Memory {
   uint64_t executable_bias_ = 0;
   int pid_ = 0;
   int signal_ = 0;
+  std::vector<uint64_t> stack_pointers_;
   uint64_t truncated_bytes_ = 0;
   int bulk_fd_ = -2;  // for ReadBulk: -2 not opened yet, -1 failed
 };

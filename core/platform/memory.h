@@ -86,6 +86,7 @@ std::vector<uint64_t> ReadWordsOrZero(Memory& memory, uint64_t address, uint64_t
 class ProcessMemory : public Memory {
  public:
   explicit ProcessMemory(int pid);  // throws Error if /proc/PID/mem can't be opened
+  int pid() const { return pid_; }
   ~ProcessMemory() override;
   bool Read(uint64_t address, void* out, size_t size) override;
   std::string Describe() const override;

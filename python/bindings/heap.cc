@@ -279,7 +279,8 @@ class HeapSession {
   // v8 heapsnapshot FILE: one file per isolate, [(path, isolate name or "", nodes, edges, strings, GC roots
   // read, walk summary, failed bytes)]. Two walks per isolate, nothing cached. `search` (node-environments)
   // names the isolates after their threads; without it (one isolate) one file.
-  py::list Snapshot(const std::string& path, std::shared_ptr<EnvironmentSearch> search, py::object progress_callback) {
+  py::list Snapshot(const std::string& path, std::shared_ptr<EnvironmentSearch> search, py::object progress_callback,
+                    const std::vector<uint64_t>& stack_pointers) {
     Progress progress(progress_callback);
     std::vector<std::pair<uint64_t, std::string>> isolates;
     if (search) {
@@ -290,7 +291,7 @@ class HeapSession {
     }
     py::list out;
     for (const SnapshotReport& r : WriteIsolateSnapshots(*walker_, *namer_, path, progress.fn(),
-                                                         ReadRootNames(*target_), std::move(isolates))) {
+                                                         ReadRootNames(*target_), std::move(isolates), stack_pointers)) {
       progress.Check(r.walk);  // a cancelled walk (either one) left no file
       out.append(py::make_tuple(r.path, r.isolate, r.nodes, r.edges, r.strings, r.roots, r.walk.Summary(),
                                 r.walk.failed_bytes()));
@@ -303,14 +304,16 @@ class HeapSession {
   // v8 retainers EXPR [-n N]: (found, text, [[(edge type, edge name, node type, node name, tagged,
   // self size, retained size)] per path], summary, failed bytes). The graph is built on first use and
   // kept (two walks once; each path after that costs its length, N paths one scan of the edges).
-  py::tuple Retainers(uint64_t tagged, size_t count, py::object progress_callback) {
+  py::tuple Retainers(uint64_t tagged, size_t count, py::object progress_callback,
+                      const std::vector<uint64_t>& stack_pointers) {
     Heap& heap = target_->heap();
     Tagged t = heap.Decode(tagged);
     if (t.kind != Tagged::Kind::kStrong) throw Error(Hex(tagged) + " is not a tagged heap object pointer");
     heap.MapOf(t.address);  // a word that is no object is one line, before two walks
     if (!retainers_) {
       Progress progress(progress_callback);
-      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn(), GraphOptions{ReadRootNames(*target_)});
+      auto graph = std::make_unique<RetainerGraph>(*walker_, *namer_, progress.fn(),
+                                                   GraphOptions{ReadRootNames(*target_), 0, stack_pointers});
       progress.Check(graph->report().walk);
       retainers_ = std::move(graph);
     }
@@ -387,14 +390,15 @@ void RegisterHeap(py::module_& m) {
       .def("brief", &HeapSession::Brief, py::arg("tagged"), py::arg("width") = 160)
       .def("pages", &HeapSession::Pages)
       .def("retainers", &HeapSession::Retainers, py::arg("tagged"), py::arg("count") = 1, py::arg("progress") = py::none(),
+           py::arg("stack_pointers") = std::vector<uint64_t>{},
            "the shortest path of strong references from the snapshot's root to the object: (found, text, "
            "[[(edge type, edge name, node type, node name, tagged, self size, retained size)] per path], walk summary, bytes not walked)")
       .def("isolate_count", &HeapSession::IsolateCount, "isolates whose heap pages were found")
       .def("snapshot", &HeapSession::Snapshot, py::arg("path"), py::arg("search") = nullptr,
-           py::arg("progress") = py::none(),
+           py::arg("progress") = py::none(), py::arg("stack_pointers") = std::vector<uint64_t>{},
            "writes the heap as Chrome DevTools .heapsnapshot files, one per isolate (`path` the main thread's, "
-           "`search` names the others): [(path, isolate, nodes, edges, strings, GC roots read, walk summary, "
-           "bytes not walked)]")
+           "`search` names the others; `stack_pointers`: the threads', for (Stack roots)): [(path, isolate, nodes, "
+           "edges, strings, GC roots read, walk summary, bytes not walked)]")
       .def("async_stacks", &HeapSession::AsyncStacksTextOf, py::arg("verbose") = false, py::arg("progress") = py::none(),
            "(text, walk summary, failed bytes) of the suspended async functions and generators")
       .def("async_stacks_json", &HeapSession::AsyncStacksJsonOf, py::arg("verbose") = false,

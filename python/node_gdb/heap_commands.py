@@ -43,6 +43,33 @@ def _heap():
     return session.cached("heap session", lambda target: loader.import_core().HeapSession(target))
 
 
+def _stack_pointers():
+    """Each thread's stack pointer, as GDB knows it (the core's notes, a live
+    thread's registers), for the heap graph's (Stack roots); the selected
+    thread and frame are restored. A thread whose $sp cannot be read is
+    left out."""
+    inferior = gdb.selected_inferior()
+    selected = gdb.selected_thread()
+    try:
+        frame = gdb.selected_frame()
+    except gdb.error:
+        frame = None
+    sps = []
+    try:
+        for thread in inferior.threads():
+            try:
+                thread.switch()
+                sps.append(int(gdb.newest_frame().read_register("sp")) & 0xFFFFFFFFFFFFFFFF)
+            except (gdb.error, ValueError):
+                continue
+    finally:
+        if selected is not None and selected.is_valid():
+            selected.switch()
+            if frame is not None and frame.is_valid():
+                frame.select()
+    return sps
+
+
 class _Progress:
     """Prints "walked X of Y MiB" every PROGRESS_INTERVAL seconds, through
     GDB's own output (so it pages and logs as GDB does)."""
@@ -391,8 +418,9 @@ Ctrl-C stops the walk and removes the partial file."""
         search = node_commands.environments()[1] if heap.isolate_count() > 1 else None
         progress = _Progress("v8 heapsnapshot")
         start = time.monotonic()
+        stacks = _stack_pointers()
         for written, isolate, nodes, edges, strings, roots, summary, failed in _run(progress, heap.snapshot, path,
-                                                                                    search):
+                                                                                    search, stack_pointers=stacks):
             gdb.write("wrote %s%s: %s, %s, %s in %.1f s\n" % (
                 written, " (%s isolate)" % isolate if isolate else "", _plural(nodes, "node"), _plural(edges, "edge"),
                 _plural(strings, "string"), time.monotonic() - start))
@@ -445,7 +473,8 @@ def print_retainers(arg, command):
     _target, tagged = tagged_argument(rest, command)
     heap = _heap()
     progress = _Progress(command)
-    found, text, _paths, summary, failed = _run(progress, heap.retainers, tagged, count)
+    found, text, _paths, summary, failed = _run(progress, heap.retainers, tagged, count,
+                                                stack_pointers=_stack_pointers())
     gdb.write(text)
     if failed:
         gdb.write(summary)

@@ -306,7 +306,7 @@ def test_heap_snapshot_and_retainers(version, module_built):
     for check in ("test_file_is_v8_json_with_v8_meta", "test_fixture_class_counts_equal_v8s",
                   "test_one_file_per_isolate", "test_v8_root_groups_equal_v8s", "test_closures_code_edges_equal_v8s",
                   "test_fixture_objects_match_v8s", "test_cli_writes_the_same_file",
-                  "test_retainers_shortest_path",
+                  "test_retainers_shortest_path", "test_stack_roots_hold_the_frames_objects",
                   "test_findrefs_r_is_the_retaining_path", "test_global_and_eternal_handles_equal_v8s",
                   "test_leak_held_by_a_native_wrapper", "test_retainers_n_lists_a_path_per_retainer"):
         getattr(test_heap_snapshot, check)(snap)

@@ -11,6 +11,7 @@ internal arrays after their owner)."""
 import collections
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -479,6 +480,22 @@ def test_v8_root_groups_equal_v8s(snap):
     v8_names = collections.Counter(snap.v8.node(to)["name"] for _, _, to in _group_edges(snap.v8, "(Builtins)"))
     assert names == v8_names, (names - v8_names, v8_names - names)
     assert "builtins" in snap.output and "object cache entries" in snap.output, snap.output
+
+
+def test_stack_roots_hold_the_frames_objects(snap):
+    """(Stack roots): every thread's stack, from its stack pointer in the core's notes up, read for words that
+    point to walked objects, innermost first as V8 lists its frames' slots. V8 read its stacks inside
+    v8.writeHeapSnapshot(), the core was made a little later (process.abort()), so the frames below the
+    fixture's own agree: its snapshotAndAbort and the immediate that ran it are held in both, by closures of
+    the same names; each isolate's file holds its own thread's frames."""
+    def closures(s):
+        return {s.node(to)["name"] for _, _, to in _group_edges(s, "(Stack roots)") if s.node(to)["type"] == "closure"}
+    assert re.search(r"\d+ stack roots \(\d+ threads\); not read: the threads' handle scopes,", snap.output), snap.output
+    ours, v8 = closures(snap.ours), closures(snap.v8)
+    assert {"snapshotAndAbort", "processImmediate"} <= ours & v8, (sorted(ours), sorted(v8))
+    assert len(_group_edges(snap.ours, "(Stack roots)")) > 40
+    worker_ours, worker_v8 = (closures(s) for s in snap.worker())
+    assert worker_ours & worker_v8 and not {"snapshotAndAbort"} & worker_ours, (sorted(worker_ours), sorted(worker_v8))
 
 
 def test_internal_arrays_named_after_their_owners_as_v8s(snap):
