@@ -391,9 +391,11 @@ other internal fields. The GC roots are grouped as V8 groups them: the
 native contexts and their global objects, V8's read-only and strong roots,
 builtins and startup object caches, and the isolate's global handles
 (Node's native wrappers, an addon's Persistents: "(Global handles)") and
-eternal handles ("(Eternal handles)"); the second line of the output says
-how many, and which of V8's roots (the threads' stacks and handle scopes)
-could not be read: what only they hold has no retaining path in the file.
+eternal handles ("(Eternal handles)") and every thread's stack ("(Stack
+roots)": the words of each stack, from its stack pointer up, that point to
+objects); the second line of the output says how many, and which of V8's
+roots (the threads' handle scopes) could not be read: what only they hold
+has no retaining path in the file.
 One file per isolate, as V8 writes them: FILE is the main thread's, a
 Worker's is FILE with ".worker-<threadId>" before ".heapsnapshot".
 Ctrl-C stops the walk and removes the partial file."""
@@ -442,8 +444,9 @@ it from the same file). -n N: up to N paths, each through another of the
 object's direct retainers, the shortest first (DevTools' Retainers view,
 one level open). The root holds the native contexts, their global objects
 and every isolate's global handles (Node's native wrappers, an addon's
-Persistents) and eternal handles: an object that only the threads' stacks
-or handle scopes keep (or garbage) has no path, and the command says so.
+Persistents), eternal handles and the threads' stacks: an object that only
+the threads' handle scopes keep (or garbage) has no path, and the command
+says so.
 The graph is kept: after the first call each answer is immediate. Ctrl-C
 stops the walk."""
 
