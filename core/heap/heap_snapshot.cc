@@ -8,9 +8,8 @@
 #include <deque>
 #include <exception>
 #include <mutex>
-#include <thread>
-#include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/heap/heap_graph.h"

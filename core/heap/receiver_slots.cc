@@ -61,18 +61,9 @@ void ReceiverSlots::Properties(const ObjectRef& o, const MapInfo& map, std::vect
 }
 
 OwnProperty ReceiverSlots::Property(const ObjectRef& o, const MapInfo& map, size_t i) {
-  const PropertyEntry& d = PlanOf(o).descriptors.at(i);
-  OwnProperty p;
-  p.key = d.key;
-  p.details = d.details;
-  if (d.details.in_descriptor) {
-    p.where = OwnProperty::Where::kDescriptor;
-    p.index = static_cast<int64_t>(i);
-    p.value = d.value;
-  } else {
-    p.value = Field(o, map, d.details.field_index, &p);
-  }
-  return p;
+  return DescriptorProperty(PlanOf(o).descriptors.at(i), i, [&](int field_index, OwnProperty* where) {
+    return Field(o, map, field_index, where);
+  });
 }
 
 ReceiverSlots::Store ReceiverSlots::StoreKind(int type) {

@@ -88,18 +88,9 @@ std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const Ma
   if (map.own_descriptors == 0 || map.descriptors == 0) return out;
   std::vector<PropertyEntry> descriptors = ReadDescriptors(heap, map.descriptors, map.own_descriptors);
   for (size_t i = 0; i < descriptors.size() && out.size() < limit; ++i) {
-    const PropertyEntry& d = descriptors[i];
-    OwnProperty p;
-    p.key = d.key;
-    p.details = d.details;
-    if (d.details.in_descriptor) {
-      p.where = OwnProperty::Where::kDescriptor;
-      p.index = static_cast<int64_t>(i);
-      p.value = d.value;
-    } else {
-      p.value = ReadPropertyField(heap, object, map, d.details.field_index, &p);
-    }
-    out.push_back(p);
+    out.push_back(DescriptorProperty(descriptors[i], i, [&](int field_index, OwnProperty* where) {
+      return ReadPropertyField(heap, object, map, field_index, where);
+    }));
   }
   return out;
 }

@@ -45,6 +45,24 @@ std::vector<OwnProperty> ReadOwnProperties(Heap& heap, uint64_t object, const Ma
 // in the object or in its PropertyArray; `where` says which and at what index.
 Tagged ReadPropertyField(Heap& heap, uint64_t object, const MapInfo& map, int field_index, OwnProperty* where);
 
+// The own property of fast-mode descriptor number `i`, `d`: its value the
+// descriptor's own, or the field that `read_field(field_index, &property)`
+// reads (ReadPropertyField, or a reader of bytes already in hand).
+template <typename ReadField>
+OwnProperty DescriptorProperty(const PropertyEntry& d, size_t i, ReadField read_field) {
+  OwnProperty p;
+  p.key = d.key;
+  p.details = d.details;
+  if (d.details.in_descriptor) {
+    p.where = OwnProperty::Where::kDescriptor;
+    p.index = static_cast<int64_t>(i);
+    p.value = d.value;
+  } else {
+    p.value = read_field(d.details.field_index, &p);
+  }
+  return p;
+}
+
 // The own named property `name` (a string key), if present.
 std::optional<OwnProperty> FindOwnProperty(Heap& heap, uint64_t object, const MapInfo& map, std::u16string_view name);
 
